@@ -1,0 +1,207 @@
+/*
+ * Host-internal interfaces between libstagehand's modules: the host context,
+ * loaded plugins, and each module's private entry points.  Never installed;
+ * plugins see only include/stagehand/.
+ */
+#ifndef STAGEHAND_HOST_H
+#define STAGEHAND_HOST_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include <stagehand/stagehand.h>
+
+struct host_router;
+struct host_db;
+struct host_tasks;
+struct host_arena;
+
+/* ------------------------------------------------------------------ plugins */
+
+struct host_plugin {
+	const struct sh_plugin_info *info;
+	void *dl;                 /* dlopen handle, NULL for built-in/test */
+	void *state;              /* from init */
+	bool started;             /* init succeeded */
+	char path[4096];
+};
+
+/* Process lifecycle as readiness reports it. */
+enum host_phase { HOST_STARTING = 0, HOST_READY, HOST_STOPPING };
+
+/* ------------------------------------------------------------------- host */
+
+struct sh_host {
+	struct sh_conf *conf;
+	const char *pool;                 /* pool name */
+	struct host_router *router;
+	struct host_plugin *plugins;      /* loaded, in load order */
+	size_t n_plugins;
+	struct host_plugin *loading;      /* plugin whose init runs now; NULL after */
+	bool registering;                 /* sh_route etc. allowed */
+	struct host_db *db;
+	struct host_tasks *tasks;
+	sh_verifier_fn verifier;
+	void *verifier_state;
+	bool auth_enabled;                /* [features] auth */
+	size_t max_body;                  /* [server] max_body_size */
+	int json_depth;                   /* [server] json_max_depth */
+	_Atomic int phase;                /* enum host_phase */
+	atomic_bool stopping;
+};
+
+/* ------------------------------------------------------------------ config (conf.c, conf_schema.c) */
+
+/*
+ * Reads `path`, then every *.ini of conf.d/ beside it in name order, then the
+ * environment overrides; validates the host's own sections.  Returns NULL
+ * with "file:line: key: reason" in err.
+ */
+struct sh_conf *host_conf_load(const char *path, char *err, size_t errlen);
+/* Parses ini text (no drop-ins, no env); for tests and fuzzing. */
+struct sh_conf *host_conf_parse(const char *text, size_t len, const char *filename,
+				char *err, size_t errlen);
+/* Applies environment overrides (getenv) to a parsed config. */
+int host_conf_apply_env(struct sh_conf *c, char *err, size_t errlen);
+/* Validates the host sections ([server] [database] [features] [log] [http] [pool.*]). */
+int host_conf_validate_host(struct sh_conf *c, char *err, size_t errlen);
+/* Validates section [<info->name>] against the plugin's key table. */
+int host_conf_validate_plugin(struct sh_conf *c, const struct sh_plugin_info *info,
+			      char *err, size_t errlen);
+/* Fails on any section no table claimed (call after every plugin's table). */
+int host_conf_finish(struct sh_conf *c, char *err, size_t errlen);
+/* Prints the effective configuration as ini, secrets redacted. */
+void host_conf_dump(const struct sh_conf *c, FILE *out);
+void host_conf_free(struct sh_conf *c);
+/* Names of all [pool.NAME] sections, in file order. */
+size_t host_conf_pools(const struct sh_conf *c, const char *const **names);
+/* The feature flag a plugin name maps to ("github-actions" -> "github_actions", "perch" -> "assistant"). */
+const char *host_conf_plugin_flag(const char *plugin_name);
+
+/* ------------------------------------------------------------------ arena (arena.c) */
+
+struct host_arena *host_arena_new(void);
+void host_arena_free(struct host_arena *a);
+void *host_arena_alloc(struct host_arena *a, size_t size);
+/* Number of arenas alive in this process (tests assert zero after a run). */
+long host_arena_live(void);
+
+/* Allocation that cannot fail: aborts with a log line (systemd restarts us). */
+void *host_xmalloc(size_t n);
+void *host_xcalloc(size_t n, size_t size);
+void *host_xrealloc(void *p, size_t n);
+char *host_xstrdup(const char *s);
+
+/* ------------------------------------------------------------------ router (router.c) */
+
+#define HOST_MAX_PARAMS 16
+
+struct host_route;
+
+struct host_match {
+	const struct host_route *route;
+	size_t n_params;
+	const char *names[HOST_MAX_PARAMS];
+	const char *values[HOST_MAX_PARAMS];   /* point into segs, or rest joined (arena) */
+	char allow[128];                        /* for 405: "GET, POST" */
+};
+
+enum host_match_result { HOST_MATCH_OK = 0, HOST_MATCH_NOT_FOUND, HOST_MATCH_BAD_METHOD };
+
+struct host_router *host_router_new(void);
+void host_router_free(struct host_router *r);
+/* `pattern` is absolute ("/api/catalog/entities/by-uid/:uid"). `owner` may be NULL (host routes). */
+int host_router_add(struct host_router *r, const char *method, const char *pattern,
+		    enum sh_auth auth, sh_handler_fn fn, void *state,
+		    const struct host_plugin *owner);
+/* Matches decoded segments.  The rest parameter is joined with '/' into `arena`. */
+enum host_match_result host_router_match(const struct host_router *r, const char *method,
+					 char *const *segs, size_t nsegs,
+					 struct host_arena *arena, struct host_match *m);
+sh_handler_fn host_route_fn(const struct host_route *rt);
+void *host_route_state(const struct host_route *rt);
+enum sh_auth host_route_auth(const struct host_route *rt);
+const struct host_plugin *host_route_owner(const struct host_route *rt);
+
+/* ------------------------------------------------------------------ request/reply (request.c, reply.c) */
+
+/* How a request talks to its peer: FastCGI in production, a buffer in tests. */
+struct host_io {
+	const char *(*param)(void *ctx, const char *name);      /* CGI param or NULL */
+	long (*read)(void *ctx, char *buf, size_t len);          /* >0 bytes, 0 end, -1 error */
+	int (*write)(void *ctx, const void *buf, size_t len);    /* 0, or -1 when the client is gone */
+	int (*flush)(void *ctx);                                 /* 0 or -1 */
+	void *ctx;
+};
+
+/* Splits a raw path ("/api/x/a%2Fb") into percent-decoded segments.  Fails
+ * (SH_EINVAL) on a dot segment (raw or encoded), a bad escape, a NUL byte or
+ * a path not starting with '/'.  An empty trailing segment is dropped. */
+int host_path_split(struct host_arena *a, const char *raw, char ***segs, size_t *nsegs);
+/* Parses a query string into decoded pairs in order ('+' is a space). */
+int host_query_parse(struct host_arena *a, const char *qs, const char ***keys,
+		     const char ***values, size_t *n);
+/* Percent-decodes into a fresh arena string; plus_space turns '+' into ' '.  NULL on a bad escape or NUL. */
+char *host_pct_decode(struct host_arena *a, const char *s, size_t len, bool plus_space);
+/* 0 if the JSON text nests at most max_depth arrays/objects, else SH_ETOOBIG. */
+int host_json_depth_ok(const char *buf, size_t len, int max_depth);
+
+/* The Backstage error body (new reference). */
+json_t *host_error_body(int status, const char *name, const char *message,
+			const char *method, const char *url);
+/* "Not Found" for 404 ... */
+const char *host_status_reason(int status);
+
+/* ------------------------------------------------------------------ db (db.c, migrate.c) */
+
+/* Builds the pool from [database]; connects nothing yet. */
+int host_db_init(struct sh_host *h, char *err, size_t errlen);
+void host_db_fini(struct sh_host *h);
+/* 0 if a pooled connection answers SELECT 1 within timeout_ms. */
+int host_db_ping(struct sh_host *h, int timeout_ms);
+/* Connections currently leased (tests assert zero after a run). */
+long host_db_leased(const struct sh_host *h);
+/* Applies sql/stagehand then sql/<plugin>/NNN_*.sql for each loaded plugin,
+ * under an advisory lock, one transaction each; records them in
+ * stagehand.migrations.  Waits up to [database] connect_wait for the server. */
+int host_migrate(struct sh_host *h, char *err, size_t errlen);
+
+/* ------------------------------------------------------------------ tasks (task.c), http (http.c) */
+
+int host_tasks_start(struct sh_host *h);
+void host_tasks_stop(struct sh_host *h);
+void host_tasks_free(struct sh_host *h);
+/* curl_global_init and defaults from [http]; once, before threads. */
+int host_http_init(const struct sh_conf *c);
+void host_http_fini(void);
+
+/* ------------------------------------------------------------------ health (health.c), identity (identity.c) */
+
+/* Registers /healthcheck and /.backstage/health/v1/{liveness,readiness}. */
+int host_health_register(struct sh_host *h);
+/* Verifies the caller and enforces `need`; returns 0, or the 401/403 status already replied. */
+int host_identity_check(struct sh_req *req, enum sh_auth need);
+
+/* ------------------------------------------------------------------ log (log.c) */
+
+void host_log_init(const char *pool, enum sh_log_level level);
+int host_log_level_parse(const char *s, enum sh_log_level *out);
+/* Per-thread context added to each line: plugin name and request id (NULL clears). */
+void host_log_context(const char *plugin, const char *request_id);
+/* Like sh_log with preformatted logfmt fields (`kv`, e.g. "leased=0 arenas=0") after msg. */
+void host_log_kv(enum sh_log_level level, const char *kv, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ------------------------------------------------------------------ plugins (plugin.c) */
+
+/* Loads the descriptor of <dir>/<name>.so without calling init. */
+int host_plugin_open(struct host_plugin *p, const char *dir, const char *name,
+		     char *err, size_t errlen);
+/* Calls init of each loaded plugin in order; stops at the first failure. */
+int host_plugins_init(struct sh_host *h, char *err, size_t errlen);
+/* Calls fini in reverse order, then dlcloses (not in sanitizer builds). */
+void host_plugins_fini(struct sh_host *h);
+
+#endif

@@ -1,0 +1,18 @@
+/*
+ * Everything a plugin includes: the ABI and every host service.
+ */
+#ifndef STAGEHAND_STAGEHAND_H
+#define STAGEHAND_STAGEHAND_H
+
+#include <stagehand/errors.h>
+#include <stagehand/conf.h>
+#include <stagehand/plugin.h>
+#include <stagehand/request.h>
+#include <stagehand/reply.h>
+#include <stagehand/identity.h>
+#include <stagehand/db.h>
+#include <stagehand/http.h>
+#include <stagehand/task.h>
+#include <stagehand/log.h>
+
+#endif

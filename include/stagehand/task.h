@@ -1,0 +1,34 @@
+/*
+ * Background tasks on the host's task threads, never on request threads.
+ * Periodic with jitter; a singleton task runs on one process at a time
+ * across every host sharing the database (advisory lock).
+ */
+#ifndef STAGEHAND_TASK_H
+#define STAGEHAND_TASK_H
+
+#include <stdbool.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct sh_host;
+
+typedef void (*sh_task_fn)(struct sh_host *host, void *state);
+
+#define SH_TASK_SINGLETON 0x1u  /* hold pg_try_advisory_lock(name) while running; skip when taken */
+
+/*
+ * Registers a task.  Only during init.  It first runs after a random delay
+ * in [0, period_ms), then every period_ms * [1, 1 + jitter].
+ */
+int sh_task_add(struct sh_host *host, const char *name, unsigned period_ms,
+		double jitter, unsigned flags, sh_task_fn fn, void *state);
+
+/* True once shutdown has begun: long tasks check it and return early. */
+bool sh_task_stopping(const struct sh_host *host);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
