@@ -1,0 +1,688 @@
+/*
+ * Check suite of the configuration module: ini syntax and its errors,
+ * conf.d drop-ins, environment overrides, secrets, host and plugin key
+ * tables, feature flags, pools and the --check-config dump.
+ */
+#define _GNU_SOURCE /* nftw */
+#include <check.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "host.h"
+
+static char err[1024];
+
+static struct sh_conf *parse(const char *text)
+{
+	err[0] = '\0';
+	return host_conf_parse(text, strlen(text), "t.ini", err, sizeof(err));
+}
+
+/* Parses and validates the host sections; fails the test on any error. */
+static struct sh_conf *valid(const char *text)
+{
+	struct sh_conf *c = parse(text);
+
+	ck_assert_msg(c != NULL, "parse: %s", err);
+	ck_assert_msg(host_conf_validate_host(c, err, sizeof(err)) == 0, "validate: %s", err);
+	return c;
+}
+
+/* Expects parsing or host validation to fail with exactly `want`. */
+static void invalid(const char *text, const char *want)
+{
+	struct sh_conf *c = parse(text);
+
+	if (c) {
+		int rc = host_conf_validate_host(c, err, sizeof(err));
+
+		host_conf_free(c);
+		ck_assert_msg(rc < 0, "accepted: %s", text);
+	}
+	ck_assert_str_eq(err, want);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* A fresh directory under /tmp; rm_tree removes it at the end of the test. */
+static void temp_dir(char *buf, size_t len)
+{
+	snprintf(buf, len, "/tmp/check_conf.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(buf));
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	return remove(path);
+}
+
+static void rm_tree(const char *dir)
+{
+	nftw(dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+/* The caller's environment (a CI job, a dev shell) must not leak into a test. */
+static void clear_env(void)
+{
+	static const char *const vars[] = {
+		"OPENCHOREO_FEATURES_AUTH_ENABLED", "OPENCHOREO_FEATURES_AUTHZ_ENABLED",
+		"OPENCHOREO_FEATURES_AUTH_REDIRECT_FLOW_ENABLED", "OPENCHOREO_FEATURES_WORKFLOWS_ENABLED",
+		"OPENCHOREO_FEATURES_OBSERVABILITY_ENABLED", "OPENCHOREO_FEATURES_ASSISTANT_ENABLED",
+		"OPENCHOREO_FEATURES_SECRET_MANAGEMENT_ENABLED", "OPENCHOREO_EVENTS_ENABLED",
+		"POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB",
+		"PGSSLMODE", "LOG_LEVEL", "BACKEND_SECRET", "SH_TEST_INTERVAL",
+	};
+
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+		unsetenv(vars[i]);
+}
+
+static char *dump_text(const struct sh_conf *c)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	host_conf_dump(c, f);
+	fclose(f);
+	return buf;
+}
+
+/* ------------------------------------------------------------------ syntax */
+
+START_TEST(syntax_basics)
+{
+	struct sh_conf *c = parse("\xef\xbb\xbf; comment\n# another\n\n"
+				  "[server]   ; trailing comment\n"
+				  "  base_url   =   https://x.example  ; inline\r\n"
+				  "[ database ]\n"
+				  "host = \"a ; b # c\" # comment\n"
+				  "user=\"say \\\"hi\\\" \\\\ \"\n"
+				  "name=#fff\n"
+				  "read_host = a;b#c\n"
+				  "password =\n"
+				  "sslmode = ; only a comment\n");
+
+	ck_assert_msg(c != NULL, "%s", err);
+	ck_assert_str_eq(sh_conf_str(c, "server", "base_url"), "https://x.example");
+	ck_assert_str_eq(sh_conf_str(c, "database", "host"), "a ; b # c");
+	ck_assert_str_eq(sh_conf_str(c, "database", "user"), "say \"hi\" \\ ");
+	ck_assert_str_eq(sh_conf_str(c, "database", "name"), "#fff");
+	ck_assert_str_eq(sh_conf_str(c, "database", "read_host"), "a;b#c");
+	ck_assert_str_eq(sh_conf_str(c, "database", "password"), "");
+	ck_assert_str_eq(sh_conf_str(c, "database", "sslmode"), "");
+	ck_assert_ptr_null(sh_conf_str(c, "database", "nope"));
+	ck_assert_ptr_null(sh_conf_str(c, "nope", "host"));
+	host_conf_free(c);
+}
+END_TEST
+
+START_TEST(syntax_sections_merge)
+{
+	struct sh_conf *c = parse("[a]\nx = 1\n[b]\ny = 2\n[a]\nz = 3\nx = 4\n");
+
+	ck_assert_ptr_nonnull(c);
+	ck_assert_str_eq(sh_conf_str(c, "a", "x"), "4");
+	ck_assert_str_eq(sh_conf_str(c, "a", "z"), "3");
+	ck_assert_int_eq(sh_conf_int(c, "b", "y", 0), 2);
+	host_conf_free(c);
+}
+END_TEST
+
+START_TEST(syntax_errors)
+{
+	static const struct { const char *text, *want; } cases[] = {
+		{ "x = 1\n", "t.ini:1: key outside any section" },
+		{ "[a]\n[b\n", "t.ini:2: missing ']' in section header" },
+		{ "[a] b\n", "t.ini:1: unexpected text after section header" },
+		{ "[]\n", "t.ini:1: bad section name" },
+		{ "[a b]\n", "t.ini:1: bad section name" },
+		{ "[a]\njust words\n", "t.ini:2: expected \"key = value\"" },
+		{ "[a]\n = 1\n", "t.ini:2: bad key name" },
+		{ "[a]\nk!y = 1\n", "t.ini:2: bad key name" },
+		{ "[a]\nk = \"open\n", "t.ini:2: unterminated quoted value" },
+		{ "[a]\nk = \"x\" y\n", "t.ini:2: unexpected text after quoted value" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ck_assert_ptr_null(parse(cases[i].text));
+		ck_assert_str_eq(err, cases[i].want);
+	}
+}
+END_TEST
+
+START_TEST(syntax_limits)
+{
+	size_t big = 1024 * 1024 + 1;
+	char *text = malloc(big + 16);
+
+	memset(text, ';', big);
+	ck_assert_ptr_null(host_conf_parse(text, big, "t.ini", err, sizeof(err)));
+	ck_assert_str_eq(err, "t.ini: file too large (max 1048576 bytes)");
+	memcpy(text, "[a]\nk = ", 8);
+	memset(text + 8, 'v', 9000);
+	text[9008] = '\n';
+	ck_assert_ptr_null(host_conf_parse(text, 9009, "t.ini", err, sizeof(err)));
+	ck_assert_str_eq(err, "t.ini:2: line too long (max 8192 bytes)");
+	ck_assert_ptr_null(host_conf_parse("[a]\nk = a\0b\n", 12, "t.ini", err, sizeof(err)));
+	ck_assert_str_eq(err, "t.ini:2: line contains a NUL byte");
+	free(text);
+}
+END_TEST
+
+START_TEST(duplicate_key_last_wins)
+{
+	struct sh_conf *c = valid("[pool.main]\nsocket = /a\nthreads = 3\nthreads = 5\n");
+
+	ck_assert_int_eq(sh_conf_int(c, "pool.main", "threads", 0), 5);
+	host_conf_free(c);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ host validation */
+
+START_TEST(defaults_after_validation)
+{
+	struct sh_conf *c = valid("[server]\n");
+	const char *const *v;
+
+	ck_assert_str_eq(sh_conf_str(c, "server", "base_url"), "https://127.0.0.1:8443");
+	ck_assert_int_eq(sh_conf_int(c, "server", "max_body_size", 0), 1048576);
+	ck_assert_int_eq(sh_conf_int(c, "server", "json_max_depth", 0), 64);
+	ck_assert_int_eq(sh_conf_int(c, "database", "port", 0), 5432);
+	ck_assert_str_eq(sh_conf_str(c, "database", "host"), "/var/run/postgresql");
+	ck_assert_str_eq(sh_conf_str(c, "database", "sslmode"), "prefer");
+	ck_assert_str_eq(sh_conf_str(c, "log", "level"), "info");
+	ck_assert_int_eq(sh_conf_int(c, "http", "timeout_ms", 0), 10000);
+	ck_assert(strncmp(sh_conf_str(c, "http", "user_agent"), "stagehand/", 10) == 0);
+	ck_assert_ptr_null(sh_conf_str(c, "database", "password"));
+	ck_assert_ptr_null(sh_conf_str(c, "database", "read_host"));
+	/* unset without default, or unknown: the caller's default */
+	ck_assert_int_eq(sh_conf_int(c, "database", "read_host", 77), 77);
+	ck_assert_int_eq(sh_conf_int(c, "nope", "x", -3), -3);
+	ck_assert(sh_conf_bool(c, "nope", "x", true));
+	ck_assert_uint_eq(sh_conf_multi(c, "nope", "x", &v), 0);
+	host_conf_free(c);
+}
+END_TEST
+
+START_TEST(value_errors)
+{
+	invalid("[server]\n\n[database]\nport = 54x\n", "t.ini:4: port: not an integer");
+	invalid("[database]\nport = 0\n", "t.ini:2: port: out of range 1..65535");
+	invalid("[database]\nport = 99999999999999999999999\n", "t.ini:2: port: out of range 1..65535");
+	invalid("[pool.main]\nsocket = /s\n\n\n\n\nthreads = 300\n", "t.ini:7: threads: out of range 1..256");
+	invalid("[database]\n\n\ncolour = red\n", "t.ini:4: colour: unknown key in [database]");
+	invalid("[pool.main]\nthreads = 2\n", "t.ini: [pool.main] socket: required");
+	invalid("[database]\nsslmode = maybe\n",
+		"t.ini:2: sslmode: must be one of: disable allow prefer require verify-ca verify-full");
+	invalid("[log]\nlevel = loud\n", "t.ini:2: level: must be one of: debug info notice warn error");
+	invalid("[features]\nauth = maybe\n",
+		"t.ini:2: auth: not a boolean (true/false, yes/no, on/off, 1/0)");
+	invalid("[features]\nnope = true\n", "t.ini:2: nope: unknown key in [features]");
+	invalid("[server]\nbase_url = ftp://x\n", "t.ini:2: base_url: not an http or https URL");
+	invalid("[server]\nplugin_dir =\n", "t.ini:2: plugin_dir: empty path");
+	invalid("[pool.x.y]\nsocket = /s\n", "t.ini:1: [pool.x.y]: bad pool name");
+	invalid("[pool.main]\nsocket = /s\nsocket_mode = 0999\n", "t.ini:3: socket_mode: not an octal file mode");
+	invalid("[pool.main]\nsocket = /s\nsocket_mode = 10000\n", "t.ini:3: socket_mode: not an octal file mode");
+	invalid("[pool.main]\nsocket = /s\nplugins = catalog Bad\n",
+		"t.ini:3: plugins: bad plugin name \"Bad\"");
+	invalid("[pool.main]\nsocket = /s\nplugins = catalog catalog\n",
+		"t.ini:3: plugins: \"catalog\" listed twice");
+	invalid("[pool.main]\nsocket = /0123456789012345678901234567890123456789012345678901234567890"
+		"12345678901234567890123456789012345678901234567\n",
+		"t.ini:2: socket: path too long for a unix socket (max 107 bytes)");
+}
+END_TEST
+
+START_TEST(booleans)
+{
+	static const char *const on[] = { "true", "TRUE", "yes", "On", "1" };
+	static const char *const off[] = { "false", "No", "OFF", "0" };
+	char text[128];
+
+	for (size_t i = 0; i < 5; i++) {
+		struct sh_conf *c;
+
+		snprintf(text, sizeof(text), "[features]\ncatalog = %s\n", i < 4 ? off[i] : "0");
+		c = valid(text);
+		ck_assert(!sh_conf_feature(c, "catalog"));
+		host_conf_free(c);
+		snprintf(text, sizeof(text), "[features]\nassistant = %s\n", on[i]);
+		c = valid(text);
+		ck_assert(sh_conf_feature(c, "assistant"));
+		host_conf_free(c);
+	}
+}
+END_TEST
+
+START_TEST(features_defaults_and_plugin_flags)
+{
+	struct sh_conf *c = valid("[pool.main]\nsocket = /s\nplugins = catalog shtest github-actions\n"
+				  "[pool.stream]\nsocket = /t\nplugins = perch my-thing\n"
+				  "[features]\nmy_thing = yes\n");
+
+	ck_assert(sh_conf_feature(c, "auth"));
+	ck_assert(sh_conf_feature(c, "catalog"));
+	ck_assert(sh_conf_feature(c, "techdocs"));
+	ck_assert(sh_conf_feature(c, "events"));
+	ck_assert(!sh_conf_feature(c, "assistant"));
+	ck_assert(!sh_conf_feature(c, "jenkins"));
+	ck_assert(!sh_conf_feature(c, "github_actions"));
+	ck_assert(!sh_conf_feature(c, "shtest"));
+	ck_assert_str_eq(sh_conf_str(c, "features", "shtest"), "false");
+	ck_assert(sh_conf_feature(c, "my_thing"));
+	ck_assert(!sh_conf_feature(c, "unknown"));
+	host_conf_free(c);
+	invalid("[pool.main]\nsocket = /s\nplugins = shtest\n[features]\nshtest = sometimes\n",
+		"t.ini:5: shtest: not a boolean (true/false, yes/no, on/off, 1/0)");
+	ck_assert_str_eq(host_conf_plugin_flag("github-actions"), "github_actions");
+	ck_assert_str_eq(host_conf_plugin_flag("perch"), "assistant");
+	ck_assert_str_eq(host_conf_plugin_flag("catalog"), "catalog");
+	ck_assert_ptr_eq(host_conf_plugin_flag("a-b"), host_conf_plugin_flag("a-b"));
+}
+END_TEST
+
+START_TEST(pools_and_lists)
+{
+	struct sh_conf *c = valid("[pool.main]\nsocket = /s\nplugins = catalog  auth\tjenkins\n"
+				  "[database]\n[pool.stream]\nsocket = /t\n");
+	const char *const *names, *const *v;
+
+	ck_assert_uint_eq(host_conf_pools(c, &names), 2);
+	ck_assert_str_eq(names[0], "main");
+	ck_assert_str_eq(names[1], "stream");
+	ck_assert_uint_eq(sh_conf_multi(c, "pool.main", "plugins", &v), 3);
+	ck_assert_str_eq(v[0], "catalog");
+	ck_assert_str_eq(v[2], "jenkins");
+	ck_assert_uint_eq(sh_conf_multi(c, "pool.stream", "plugins", &v), 0);
+	ck_assert_int_eq(sh_conf_int(c, "pool.stream", "threads", 0), 4);
+	ck_assert_str_eq(sh_conf_str(c, "pool.stream", "socket_mode"), "0666");
+	host_conf_free(c);
+	c = parse("[server]\n");
+	ck_assert_uint_eq(host_conf_pools(c, &names), 0);
+	host_conf_free(c);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ plugins */
+
+static const struct sh_conf_key fake_keys[] = {
+	{ "url", SH_CONF_URL, "http://stub.local", 0, 0, NULL, NULL, 0, "upstream" },
+	{ "interval", SH_CONF_INT, "300", 10, 3600, NULL, "SH_TEST_INTERVAL", 0, "seconds" },
+	{ "mode", SH_CONF_ENUM, "fast", 0, 0, "fast slow", NULL, 0, "mode" },
+	{ "token", SH_CONF_STR, NULL, 0, 0, NULL, NULL, SH_CONF_SECRET, "api token" },
+	{ "allow", SH_CONF_STR, NULL, 0, 0, NULL, NULL, SH_CONF_MULTI, "allowed hosts" },
+	{ "tags", SH_CONF_LIST, "a b", 0, 0, NULL, NULL, 0, "tags" },
+	{ "must", SH_CONF_STR, NULL, 0, 0, NULL, NULL, 0, "optional" },
+	{ NULL, 0, NULL, 0, 0, NULL, NULL, 0, NULL }
+};
+
+static const struct sh_plugin_info fake = {
+	sizeof(struct sh_plugin_info), SH_ABI_MAJOR, SH_ABI_MINOR, "fake", NULL, "1",
+	fake_keys, NULL, NULL
+};
+
+static const struct sh_plugin_info bare = {
+	sizeof(struct sh_plugin_info), SH_ABI_MAJOR, SH_ABI_MINOR, "bare", NULL, "1",
+	NULL, NULL, NULL
+};
+
+START_TEST(plugin_table)
+{
+	struct sh_conf *c = valid("[fake]\ninterval = 60\nallow = a.example\nallow = b.example\n"
+				  "[bare]\n");
+	const char *const *v;
+
+	ck_assert_int_eq(host_conf_validate_plugin(c, &fake, err, sizeof(err)), 0);
+	ck_assert_int_eq(host_conf_validate_plugin(c, &bare, err, sizeof(err)), 0);
+	ck_assert_int_eq(host_conf_finish(c, err, sizeof(err)), 0);
+	ck_assert_str_eq(sh_conf_str(c, "fake", "url"), "http://stub.local");
+	ck_assert_int_eq(sh_conf_int(c, "fake", "interval", 0), 60);
+	ck_assert_str_eq(sh_conf_str(c, "fake", "mode"), "fast");
+	ck_assert_ptr_null(sh_conf_str(c, "fake", "must"));
+	ck_assert_uint_eq(sh_conf_multi(c, "fake", "allow", &v), 2);
+	ck_assert_str_eq(v[0], "a.example");
+	ck_assert_str_eq(v[1], "b.example");
+	ck_assert_str_eq(sh_conf_str(c, "fake", "allow"), "b.example");
+	ck_assert_uint_eq(sh_conf_multi(c, "fake", "tags", &v), 2);
+	ck_assert_str_eq(v[1], "b");
+	host_conf_free(c);
+}
+END_TEST
+
+START_TEST(plugin_defaults_without_section)
+{
+	struct sh_conf *c = valid("[server]\n");
+
+	ck_assert_int_eq(host_conf_validate_plugin(c, &fake, err, sizeof(err)), 0);
+	ck_assert_int_eq(sh_conf_int(c, "fake", "interval", 0), 300);
+	ck_assert_int_eq(host_conf_finish(c, err, sizeof(err)), 0);
+	host_conf_free(c);
+}
+END_TEST
+
+static void plugin_invalid(const char *text, const struct sh_plugin_info *info, const char *want)
+{
+	struct sh_conf *c = valid(text);
+
+	ck_assert_int_lt(host_conf_validate_plugin(c, info, err, sizeof(err)), 0);
+	ck_assert_str_eq(err, want);
+	host_conf_free(c);
+}
+
+START_TEST(plugin_errors)
+{
+	plugin_invalid("[fake]\ninterval = 5\n", &fake, "t.ini:2: interval: out of range 10..3600");
+	plugin_invalid("[fake]\nmode = warp\n", &fake, "t.ini:2: mode: must be one of: fast slow");
+	plugin_invalid("[fake]\n\ncolour = 1\n", &fake, "t.ini:3: colour: unknown key in [fake]");
+	plugin_invalid("[bare]\nx = 1\n", &bare, "t.ini:2: x: unknown key in [bare]");
+	plugin_invalid("[fake]\ntoken_file = /nonexistent/token\n", &fake,
+		       "t.ini:2: token_file: could not open \"/nonexistent/token\": "
+		       "No such file or directory");
+}
+END_TEST
+
+START_TEST(plugin_env)
+{
+	struct sh_conf *c = valid("[fake]\ninterval = 60\n");
+
+	clear_env();
+	setenv("SH_TEST_INTERVAL", "120", 1);
+	ck_assert_int_eq(host_conf_validate_plugin(c, &fake, err, sizeof(err)), 0);
+	ck_assert_int_eq(sh_conf_int(c, "fake", "interval", 0), 120);
+	host_conf_free(c);
+	setenv("SH_TEST_INTERVAL", "1", 1);
+	plugin_invalid("[server]\n", &fake, "env SH_TEST_INTERVAL: fake.interval: out of range 10..3600");
+}
+END_TEST
+
+START_TEST(finish_unknown_sections)
+{
+	struct sh_conf *c = valid("[pool.main]\nsocket = /s\nplugins = fake\n"
+				  "[pool.stream]\nsocket = /t\nplugins = perch\n"
+				  "[perch]\nanything = 1\n[fake]\n\n[colour]\nx = 1\n");
+
+	ck_assert_int_eq(host_conf_validate_plugin(c, &fake, err, sizeof(err)), 0);
+	ck_assert_int_lt(host_conf_finish(c, err, sizeof(err)), 0);
+	ck_assert_str_eq(err, "t.ini:11: [colour]: unknown section");
+	host_conf_free(c);
+	/* [perch] belongs to the stream pool: this pool leaves it alone */
+	c = valid("[pool.stream]\nsocket = /t\nplugins = perch\n[perch]\nanything = 1\n");
+	ck_assert_int_eq(host_conf_finish(c, err, sizeof(err)), 0);
+	host_conf_free(c);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ files */
+
+START_TEST(dropins_in_name_order)
+{
+	char dir[64], path[256], sub[128];
+	struct sh_conf *c;
+
+	temp_dir(dir, sizeof(dir));
+	clear_env();
+	snprintf(path, sizeof(path), "%s/stagehand.ini", dir);
+	snprintf(sub, sizeof(sub), "%s/conf.d", dir);
+	write_file(path, "[database]\nport = 1111\nuser = main\nname = main\n[pool.main]\nsocket = /s\n");
+	ck_assert_int_eq(mkdir(sub, 0700), 0);
+	snprintf(sub, sizeof(sub), "%s/conf.d/20-b.ini", dir);
+	write_file(sub, "[database]\nport = 2222\n");
+	snprintf(sub, sizeof(sub), "%s/conf.d/10-a.ini", dir);
+	write_file(sub, "[database]\nport = 3333\nuser = a\n");
+	snprintf(sub, sizeof(sub), "%s/conf.d/30-c.txt", dir);
+	write_file(sub, "[database]\nport = 4444\n");
+	snprintf(sub, sizeof(sub), "%s/conf.d/.99.ini", dir);
+	write_file(sub, "[database]\nport = 5555\n");
+	unsetenv("POSTGRES_PORT");
+	c = host_conf_load(path, err, sizeof(err));
+	ck_assert_msg(c != NULL, "%s", err);
+	ck_assert_int_eq(sh_conf_int(c, "database", "port", 0), 2222);
+	ck_assert_str_eq(sh_conf_str(c, "database", "user"), "a");
+	ck_assert_str_eq(sh_conf_str(c, "database", "name"), "main");
+	host_conf_free(c);
+	/* an error in a drop-in names that file and line */
+	write_file(sub, "");
+	snprintf(sub, sizeof(sub), "%s/conf.d/40-bad.ini", dir);
+	write_file(sub, "[database]\n\nport = many\n");
+	ck_assert_ptr_null(host_conf_load(path, err, sizeof(err)));
+	rm_tree(dir);
+	snprintf(path, sizeof(path), "%s:3: port: not an integer", sub);
+	ck_assert_str_eq(err, path);
+}
+END_TEST
+
+START_TEST(load_without_confd_and_missing_file)
+{
+	char dir[64], path[128], want[512];
+	struct sh_conf *c;
+
+	temp_dir(dir, sizeof(dir));
+	clear_env();
+	snprintf(path, sizeof(path), "%s/stagehand.ini", dir);
+	snprintf(want, sizeof(want), "could not open \"%s\": No such file or directory", path);
+	ck_assert_ptr_null(host_conf_load(path, err, sizeof(err)));
+	ck_assert_str_eq(err, want);
+	write_file(path, "[server]\n");
+	c = host_conf_load(path, err, sizeof(err));
+	rm_tree(dir);
+	ck_assert_msg(c != NULL, "%s", err);
+	host_conf_free(c);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ env */
+
+START_TEST(env_overrides)
+{
+	char dir[64], path[128];
+	struct sh_conf *c;
+
+	temp_dir(dir, sizeof(dir));
+	clear_env();
+	snprintf(path, sizeof(path), "%s/stagehand.ini", dir);
+	write_file(path, "[database]\nport = 1111\nhost = ini-host\n[features]\nassistant = false\n"
+		   "auth = true\n[log]\nlevel = warn\n");
+	setenv("POSTGRES_PORT", "6543", 1);
+	setenv("POSTGRES_HOST", "", 1);     /* empty: not set */
+	setenv("POSTGRES_DB", "envdb", 1);
+	setenv("PGSSLMODE", "require", 1);
+	setenv("LOG_LEVEL", "debug", 1);
+	setenv("OPENCHOREO_FEATURES_ASSISTANT_ENABLED", "true", 1);
+	setenv("OPENCHOREO_FEATURES_AUTH_ENABLED", "false", 1);
+	setenv("OPENCHOREO_EVENTS_ENABLED", "0", 1);
+	c = host_conf_load(path, err, sizeof(err));
+	ck_assert_msg(c != NULL, "%s", err);
+	ck_assert_int_eq(sh_conf_int(c, "database", "port", 0), 6543);
+	ck_assert_str_eq(sh_conf_str(c, "database", "host"), "ini-host");
+	ck_assert_str_eq(sh_conf_str(c, "database", "name"), "envdb");
+	ck_assert_str_eq(sh_conf_str(c, "database", "sslmode"), "require");
+	ck_assert_str_eq(sh_conf_str(c, "log", "level"), "debug");
+	ck_assert(sh_conf_feature(c, "assistant"));
+	ck_assert(!sh_conf_feature(c, "auth"));
+	ck_assert(!sh_conf_feature(c, "events"));
+	host_conf_free(c);
+	setenv("POSTGRES_PORT", "abc", 1);
+	ck_assert_ptr_null(host_conf_load(path, err, sizeof(err)));
+	rm_tree(dir);
+	ck_assert_str_eq(err, "env POSTGRES_PORT: database.port: not an integer");
+}
+END_TEST
+
+START_TEST(env_on_parsed_text)
+{
+	struct sh_conf *c = parse("[server]\n");
+
+	clear_env();
+	setenv("BACKEND_SECRET", "s3cret", 1);
+	setenv("POSTGRES_USER", "bob", 1);
+	ck_assert_int_eq(host_conf_apply_env(c, err, sizeof(err)), 0);
+	ck_assert_int_eq(host_conf_validate_host(c, err, sizeof(err)), 0);
+	ck_assert_str_eq(sh_conf_str(c, "server", "backend_secret"), "s3cret");
+	ck_assert_str_eq(sh_conf_str(c, "database", "user"), "bob");
+	host_conf_free(c);
+	setenv("POSTGRES_USER", "a\nb", 1);
+	c = parse("[server]\n");
+	ck_assert_int_lt(host_conf_apply_env(c, err, sizeof(err)), 0);
+	ck_assert_str_eq(err, "env POSTGRES_USER: database.user: contains a line break");
+	host_conf_free(c);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ secrets and dump */
+
+START_TEST(secrets_from_files_and_redaction)
+{
+	char dir[64], path[128], text[512], *out;
+	struct sh_conf *c;
+
+	temp_dir(dir, sizeof(dir));
+	clear_env();
+	snprintf(path, sizeof(path), "%s/pw", dir);
+	write_file(path, "hunter2\n");
+	snprintf(text, sizeof(text), "[database]\npassword_file = %s\n[server]\nbackend_secret = topsecret\n",
+		 path);
+	c = valid(text);
+	ck_assert_str_eq(sh_conf_str(c, "database", "password"), "hunter2");
+	ck_assert_str_eq(sh_conf_str(c, "server", "backend_secret"), "topsecret");
+	out = dump_text(c);
+	ck_assert_ptr_null(strstr(out, "hunter2"));
+	ck_assert_ptr_null(strstr(out, "topsecret"));
+	ck_assert_ptr_nonnull(strstr(out, "password = <redacted>\n"));
+	ck_assert_ptr_nonnull(strstr(out, "backend_secret = <redacted>\n"));
+	free(out);
+	host_conf_free(c);
+	/* the environment beats the file */
+	setenv("POSTGRES_PASSWORD", "fromenv", 1);
+	c = parse(text);
+	ck_assert_int_eq(host_conf_apply_env(c, err, sizeof(err)), 0);
+	ck_assert_int_eq(host_conf_validate_host(c, err, sizeof(err)), 0);
+	ck_assert_str_eq(sh_conf_str(c, "database", "password"), "fromenv");
+	host_conf_free(c);
+	unsetenv("POSTGRES_PASSWORD");
+	snprintf(text, sizeof(text), "[database]\npassword = x\npassword_file = %s\n", path);
+	invalid(text, "t.ini:3: password_file: password is also set");
+	rm_tree(dir);
+	invalid("[database]\npassword_file = /nonexistent\n",
+		"t.ini:2: password_file: could not open \"/nonexistent\": No such file or directory");
+	invalid("[database]\npassword_file = /tmp\n",
+		"t.ini:2: password_file: \"/tmp\" is not a regular file");
+}
+END_TEST
+
+START_TEST(dump_is_valid_ini)
+{
+	struct sh_conf *c = valid("[pool.stream]\nsocket = /t\nplugins = perch\n"
+				  "[pool.main]\nsocket = /s\nthreads = 8\nplugins = catalog shtest\n"
+				  "[server]\nbase_url = https://portal.example.com\n"
+				  "[database]\nread_host = \" spaced ; value\"\n"
+				  "[perch]\napi_key = abc\nurl = http://p\n");
+	struct sh_conf *again;
+	char *out, *srv, *pmain, *pstream, *db, *feat, *perch;
+
+	out = dump_text(c);
+	srv = strstr(out, "[server]\n");
+	pstream = strstr(out, "[pool.stream]\n");
+	pmain = strstr(out, "[pool.main]\n");
+	db = strstr(out, "[database]\n");
+	feat = strstr(out, "[features]\n");
+	perch = strstr(out, "[perch]\n");
+	ck_assert(srv && pstream && pmain && db && feat && perch);
+	ck_assert(srv < pstream && pstream < pmain && pmain < db && db < feat && feat < perch);
+	ck_assert_ptr_nonnull(strstr(out, "threads = 8\n"));
+	ck_assert_ptr_nonnull(strstr(out, "port = 5432\n"));
+	ck_assert_ptr_nonnull(strstr(out, "shtest = false\n"));
+	ck_assert_ptr_nonnull(strstr(out, "; password =\n"));
+	ck_assert_ptr_nonnull(strstr(out, "api_key = <redacted>\n"));
+	ck_assert_ptr_nonnull(strstr(out, "url = http://p\n"));
+	again = parse(out);
+	ck_assert_msg(again != NULL, "%s\n%s", err, out);
+	ck_assert_int_eq(host_conf_validate_host(again, err, sizeof(err)), 0);
+	ck_assert_str_eq(sh_conf_str(again, "database", "read_host"), " spaced ; value");
+	ck_assert_str_eq(sh_conf_str(again, "server", "base_url"), "https://portal.example.com");
+	free(out);
+	host_conf_free(again);
+	host_conf_free(c);
+}
+END_TEST
+
+/* The documented example must stay a valid configuration. */
+START_TEST(example_file_is_valid)
+{
+	const char *top = getenv("top_srcdir");
+	char path[4096];
+	struct sh_conf *c;
+
+	snprintf(path, sizeof(path), "%s/stagehand.ini.example", top ? top : ".");
+	clear_env();
+	/* the example names a password file this machine lacks: env wins over it */
+	setenv("POSTGRES_PASSWORD", "x", 1);
+	c = host_conf_load(path, err, sizeof(err));
+	ck_assert_msg(c != NULL, "%s", err);
+	ck_assert_int_eq(sh_conf_int(c, "pool.main", "threads", 0), 8);
+	ck_assert(!sh_conf_feature(c, "assistant"));
+	ck_assert_int_eq(host_conf_finish(c, err, sizeof(err)), 0);
+	host_conf_free(c);
+}
+END_TEST
+
+static Suite *conf_suite(void)
+{
+	Suite *s = suite_create("conf");
+	TCase *t = tcase_create("syntax");
+
+	tcase_add_test(t, syntax_basics);
+	tcase_add_test(t, syntax_sections_merge);
+	tcase_add_test(t, syntax_errors);
+	tcase_add_test(t, syntax_limits);
+	tcase_add_test(t, duplicate_key_last_wins);
+	suite_add_tcase(s, t);
+	t = tcase_create("host");
+	tcase_add_test(t, defaults_after_validation);
+	tcase_add_test(t, value_errors);
+	tcase_add_test(t, booleans);
+	tcase_add_test(t, features_defaults_and_plugin_flags);
+	tcase_add_test(t, pools_and_lists);
+	suite_add_tcase(s, t);
+	t = tcase_create("plugins");
+	tcase_add_test(t, plugin_table);
+	tcase_add_test(t, plugin_defaults_without_section);
+	tcase_add_test(t, plugin_errors);
+	tcase_add_test(t, plugin_env);
+	tcase_add_test(t, finish_unknown_sections);
+	suite_add_tcase(s, t);
+	t = tcase_create("files");
+	tcase_add_test(t, dropins_in_name_order);
+	tcase_add_test(t, load_without_confd_and_missing_file);
+	tcase_add_test(t, env_overrides);
+	tcase_add_test(t, env_on_parsed_text);
+	tcase_add_test(t, secrets_from_files_and_redaction);
+	tcase_add_test(t, dump_is_valid_ini);
+	tcase_add_test(t, example_file_is_valid);
+	suite_add_tcase(s, t);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(conf_suite());
+	int failed;
+
+	/* fork mode is Check's default; CK_FORK=no (valgrind runs) still works */
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
