@@ -1,0 +1,345 @@
+/*
+ * Cursor encode/decode (spec §5.1, §5.2).  Own base64 so the padding and
+ * decoded length are exact and nothing links libcrypto; decoding accepts what
+ * Node's Buffer.from(s, 'base64') accepts in practice (padding optional,
+ * URL-safe letters) and the JSON is validated field by field.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <stagehand/errors.h>
+
+#include "cursor.h"
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		abort();
+	return p;
+}
+
+static char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	return memcpy(xmalloc(n), s, n);
+}
+
+char *catalog_cursor_base64_encode(const unsigned char *d, size_t n)
+{
+	char *out = xmalloc((n + 2) / 3 * 4 + 1), *o = out;
+	size_t i;
+
+	for (i = 0; i + 2 < n; i += 3) {
+		*o++ = b64[d[i] >> 2];
+		*o++ = b64[(d[i] & 3) << 4 | d[i + 1] >> 4];
+		*o++ = b64[(d[i + 1] & 15) << 2 | d[i + 2] >> 6];
+		*o++ = b64[d[i + 2] & 63];
+	}
+	if (i < n) {
+		*o++ = b64[d[i] >> 2];
+		if (i + 1 < n) {
+			*o++ = b64[(d[i] & 3) << 4 | d[i + 1] >> 4];
+			*o++ = b64[(d[i + 1] & 15) << 2];
+		} else {
+			*o++ = b64[(d[i] & 3) << 4];
+			*o++ = '=';
+		}
+		*o++ = '=';
+	}
+	*o = '\0';
+	return out;
+}
+
+static int b64_value(char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+' || c == '-')
+		return 62;
+	if (c == '/' || c == '_')
+		return 63;
+	return -1;
+}
+
+unsigned char *catalog_cursor_base64_decode(const char *s, size_t *n)
+{
+	size_t len = strlen(s), i, o = 0;
+	unsigned acc = 0, bits = 0;
+	unsigned char *out;
+
+	if (len && s[len - 1] == '=')
+		len--;
+	if (len && s[len - 1] == '=')
+		len--;
+	if (len % 4 == 1)
+		return NULL;
+	out = xmalloc(len / 4 * 3 + 3);
+	for (i = 0; i < len; i++) {
+		int v = b64_value(s[i]);
+
+		if (v < 0) {
+			free(out);
+			return NULL;
+		}
+		acc = (acc << 6 | (unsigned)v) & 0xFFFFFF;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[o++] = (unsigned char)(acc >> bits);
+		}
+	}
+	out[o] = '\0';
+	*n = o;
+	return out;
+}
+
+/* base64(JSON) -> object; NULL when either layer is malformed. */
+static json_t *decode_json(const char *s)
+{
+	size_t n;
+	unsigned char *raw = catalog_cursor_base64_decode(s, &n);
+	json_t *j;
+
+	if (!raw)
+		return NULL;
+	j = json_loadb((const char *)raw, n, JSON_DECODE_ANY, NULL);
+	free(raw);
+	if (j && !json_is_object(j)) {
+		json_decref(j);
+		j = NULL;
+	}
+	return j;
+}
+
+static char *encode_json(const json_t *j)
+{
+	char *text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER), *out;
+
+	if (!text)
+		abort();
+	out = catalog_cursor_base64_encode((const unsigned char *)text, strlen(text));
+	free(text);
+	return out;
+}
+
+char *catalog_cursor_offset_encode(long long limit, long long offset)
+{
+	json_t *j = json_pack("{s:I,s:I}", "limit", (json_int_t)limit, "offset", (json_int_t)offset);
+	char *out;
+
+	if (!j)
+		abort();
+	out = encode_json(j);
+	json_decref(j);
+	return out;
+}
+
+/* Number.isInteger on a JSON value. */
+static int js_integer(const json_t *v, long long *out)
+{
+	double d;
+
+	if (json_is_integer(v)) {
+		*out = json_integer_value(v);
+		return 1;
+	}
+	if (!json_is_real(v))
+		return 0;
+	d = json_real_value(v);
+	if (d != (double)(long long)d || d < -9.2e18 || d > 9.2e18)
+		return 0;
+	*out = (long long)d;
+	return 1;
+}
+
+int catalog_cursor_offset_decode(const char *s, struct catalog_offset_cursor *out, char **err)
+{
+	const json_t *v;
+	json_t *j;
+	const char *msg = NULL;
+
+	memset(out, 0, sizeof(*out));
+	*err = NULL;
+	if (!*s)
+		msg = "Invalid after, must not be empty";
+	else if (!(j = decode_json(s)))
+		msg = "Malformed after cursor, could not be parsed";
+	else {
+		if ((v = json_object_get(j, "limit")) && !(out->has_limit = js_integer(v, &out->limit)))
+			msg = "Malformed after cursor, limit was not an number";
+		else if ((v = json_object_get(j, "offset")) &&
+			 !(out->has_offset = js_integer(v, &out->offset)))
+			msg = "Malformed after cursor, offset was not a number";
+		json_decref(j);
+	}
+	if (msg) {
+		*err = xstrdup(msg);
+		return SH_EINVAL;
+	}
+	return 0;
+}
+
+char *catalog_cursor_query_encode(const struct catalog_query_cursor *c)
+{
+	json_t *j = json_object(), *order = json_array();
+	char *out;
+	size_t i;
+
+	if (!j || !order)
+		abort();
+	for (i = 0; i < c->n_order; i++)
+		json_array_append_new(order, json_pack("{s:s,s:s}", "field", c->order[i].field,
+						       "order", c->order[i].desc ? "desc" : "asc"));
+	json_object_set_new(j, "orderFields", order);
+	json_object_set_new(j, "orderFieldValues",
+			    c->order_values ? json_incref(c->order_values) : json_array());
+	json_object_set_new(j, "isPrevious", json_boolean(c->is_previous));
+	if (c->query)
+		json_object_set(j, "query", c->query);
+	if (c->full_text)
+		json_object_set(j, "fullTextFilter", c->full_text);
+	if (c->first_values)
+		json_object_set(j, "firstSortFieldValues", c->first_values);
+	if (c->has_total_items)
+		json_object_set_new(j, "totalItems", json_integer(c->total_items));
+	out = encode_json(j);
+	json_decref(j);
+	return out;
+}
+
+/* An array whose items are strings or null. */
+static int string_array(const json_t *v)
+{
+	const json_t *item;
+	size_t i;
+
+	if (!json_is_array(v))
+		return 0;
+	json_array_foreach(v, i, item)
+		if (!json_is_string(item) && !json_is_null(item))
+			return 0;
+	return 1;
+}
+
+static const char *take_order(const json_t *v, struct catalog_query_cursor *out)
+{
+	const json_t *item;
+	size_t i;
+
+	if (!json_is_array(v))
+		return "orderFields must be an array";
+	out->order = xmalloc(json_array_size(v) * sizeof(*out->order));
+	json_array_foreach(v, i, item) {
+		const char *field = json_string_value(json_object_get(item, "field"));
+		const char *order = json_string_value(json_object_get(item, "order"));
+
+		if (!field || !order || (strcmp(order, "asc") && strcmp(order, "desc")))
+			return "orderFields items must be {field, order: asc|desc}";
+		out->order[i].field = xstrdup(field);
+		out->order[i].desc = !strcmp(order, "desc");
+		out->n_order = i + 1;
+	}
+	return NULL;
+}
+
+static const char *take_full_text(const json_t *v, struct catalog_query_cursor *out)
+{
+	const json_t *fields = json_object_get(v, "fields"), *item;
+	size_t i;
+
+	if (!json_is_object(v) || !json_is_string(json_object_get(v, "term")))
+		return "fullTextFilter must be an object with a string term";
+	if (fields && !json_is_array(fields))
+		return "fullTextFilter.fields must be an array of strings";
+	json_array_foreach(fields, i, item)
+		if (!json_is_string(item))
+			return "fullTextFilter.fields must be an array of strings";
+	out->full_text = json_incref((json_t *)v);
+	return NULL;
+}
+
+static const char *take_optional(const json_t *j, struct catalog_query_cursor *out)
+{
+	const json_t *v;
+	const char *why;
+
+	if ((v = json_object_get(j, "query"))) {
+		if (!json_is_object(v))
+			return "query must be an object";
+		out->query = json_incref((json_t *)v);
+	}
+	if ((v = json_object_get(j, "fullTextFilter")) && (why = take_full_text(v, out)))
+		return why;
+	if ((v = json_object_get(j, "firstSortFieldValues"))) {
+		if (!string_array(v))
+			return "firstSortFieldValues must be an array of strings";
+		out->first_values = json_incref((json_t *)v);
+	}
+	if ((v = json_object_get(j, "totalItems"))) {
+		if (!js_integer(v, &out->total_items) || out->total_items < 0)
+			return "totalItems must be a non-negative integer";
+		out->has_total_items = 1;
+	}
+	return NULL;
+}
+
+static const char *take_cursor(const json_t *j, struct catalog_query_cursor *out)
+{
+	const json_t *v;
+	const char *why;
+
+	if ((why = take_order(json_object_get(j, "orderFields"), out)))
+		return why;
+	v = json_object_get(j, "orderFieldValues");
+	if (!string_array(v))
+		return "orderFieldValues must be an array of strings";
+	out->order_values = json_incref((json_t *)v);
+	v = json_object_get(j, "isPrevious");
+	if (!json_is_boolean(v))
+		return "isPrevious must be a boolean";
+	out->is_previous = json_is_true(v);
+	return take_optional(j, out);
+}
+
+int catalog_cursor_query_decode(const char *s, struct catalog_query_cursor *out, char **err)
+{
+	json_t *j = decode_json(s);
+	const char *why = "could not be parsed";
+	size_t n;
+
+	memset(out, 0, sizeof(*out));
+	*err = NULL;
+	if (j)
+		why = take_cursor(j, out);
+	json_decref(j);
+	if (!why)
+		return 0;
+	n = strlen(why) + sizeof("Malformed cursor: ");
+	*err = xmalloc(n);
+	snprintf(*err, n, "Malformed cursor: %s", why);
+	return SH_EINVAL;
+}
+
+void catalog_cursor_query_clear(struct catalog_query_cursor *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_order; i++)
+		free(c->order[i].field);
+	free(c->order);
+	json_decref(c->order_values);
+	json_decref(c->query);
+	json_decref(c->full_text);
+	json_decref(c->first_values);
+	memset(c, 0, sizeof(*c));
+}
