@@ -1,0 +1,51 @@
+# The catalog plugin.  Its domain code (pure functions: refs, relations, the
+# search index, filters, projection, cursors, YAML, validation) is a
+# convenience library so unit tests and fuzz targets use it without the host.
+noinst_LTLIBRARIES += plugins/catalog/libcatalog_domain.la
+plugins_catalog_libcatalog_domain_la_SOURCES = \
+	plugins/catalog/ref.c plugins/catalog/ref.h \
+	plugins/catalog/relations.c plugins/catalog/relations.h \
+	plugins/catalog/search.c plugins/catalog/search.h \
+	plugins/catalog/filter.c plugins/catalog/filter.h \
+	plugins/catalog/fields.c plugins/catalog/fields.h \
+	plugins/catalog/cursor.c plugins/catalog/cursor.h \
+	plugins/catalog/yaml.c plugins/catalog/yaml.h \
+	plugins/catalog/validate.c plugins/catalog/validate.h
+plugins_catalog_libcatalog_domain_la_CFLAGS = $(AM_CFLAGS) -fPIC -fvisibility=hidden $(JANSSON_CFLAGS) $(YAML_CFLAGS)
+plugins_catalog_libcatalog_domain_la_LIBADD = $(JANSSON_LIBS) $(YAML_LIBS) -lm
+
+if HAVE_CHECK
+CATALOG_UNIT_LIBS = plugins/catalog/libcatalog_domain.la $(JANSSON_LIBS) $(YAML_LIBS) $(CHECK_LIBS)
+CATALOG_UNIT_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(YAML_CFLAGS) $(CHECK_CFLAGS)
+CATALOG_UNITS = tests/unit/check_catalog_ref tests/unit/check_catalog_relations \
+	tests/unit/check_catalog_search tests/unit/check_catalog_filter \
+	tests/unit/check_catalog_fields tests/unit/check_catalog_cursor \
+	tests/unit/check_catalog_yaml tests/unit/check_catalog_validate
+check_PROGRAMS += $(CATALOG_UNITS)
+TESTS += $(CATALOG_UNITS)
+tests_unit_check_catalog_ref_SOURCES = tests/unit/check_catalog_ref.c
+tests_unit_check_catalog_ref_CFLAGS = $(CATALOG_UNIT_CFLAGS)
+tests_unit_check_catalog_ref_LDADD = $(CATALOG_UNIT_LIBS)
+tests_unit_check_catalog_relations_SOURCES = tests/unit/check_catalog_relations.c
+tests_unit_check_catalog_relations_CFLAGS = $(CATALOG_UNIT_CFLAGS)
+tests_unit_check_catalog_relations_LDADD = $(CATALOG_UNIT_LIBS)
+tests_unit_check_catalog_search_SOURCES = tests/unit/check_catalog_search.c
+tests_unit_check_catalog_search_CFLAGS = $(CATALOG_UNIT_CFLAGS)
+tests_unit_check_catalog_search_LDADD = $(CATALOG_UNIT_LIBS)
+tests_unit_check_catalog_filter_SOURCES = tests/unit/check_catalog_filter.c
+tests_unit_check_catalog_filter_CFLAGS = $(CATALOG_UNIT_CFLAGS)
+tests_unit_check_catalog_filter_LDADD = $(CATALOG_UNIT_LIBS)
+tests_unit_check_catalog_fields_SOURCES = tests/unit/check_catalog_fields.c
+tests_unit_check_catalog_fields_CFLAGS = $(CATALOG_UNIT_CFLAGS)
+tests_unit_check_catalog_fields_LDADD = $(CATALOG_UNIT_LIBS)
+tests_unit_check_catalog_cursor_SOURCES = tests/unit/check_catalog_cursor.c
+tests_unit_check_catalog_cursor_CFLAGS = $(CATALOG_UNIT_CFLAGS)
+tests_unit_check_catalog_cursor_LDADD = $(CATALOG_UNIT_LIBS)
+tests_unit_check_catalog_yaml_SOURCES = tests/unit/check_catalog_yaml.c
+tests_unit_check_catalog_yaml_CFLAGS = $(CATALOG_UNIT_CFLAGS)
+tests_unit_check_catalog_yaml_LDADD = $(CATALOG_UNIT_LIBS)
+tests_unit_check_catalog_validate_SOURCES = tests/unit/check_catalog_validate.c
+tests_unit_check_catalog_validate_CFLAGS = $(CATALOG_UNIT_CFLAGS)
+tests_unit_check_catalog_validate_LDADD = $(CATALOG_UNIT_LIBS)
+endif
+EXTRA_DIST += tests/data
