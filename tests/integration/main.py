@@ -1,0 +1,41 @@
+"""Runs the integration suite against the stack that ./run brought up: the
+data cases first, then the stack tests in order.  Prints one line per test
+and a final "N passed, N failed"; exits 1 on any failure."""
+
+import sys
+import time
+import traceback
+
+import cases
+import itest
+import test_stack  # noqa: F401  (registers its tests on import)
+
+
+def main(argv):
+    only = argv[1:]
+    cases_first = [t for t in itest.TESTS if t[0].startswith("case ")]
+    rest = [t for t in itest.TESTS if not t[0].startswith("case ")]
+    passed = failed = 0
+    for name, fn in cases_first + rest:
+        if only and not any(o in name for o in only):
+            continue
+        t0 = time.monotonic()
+        try:
+            fn()
+        except AssertionError as e:
+            failed += 1
+            print("FAIL %s (%.1f s)\n     %s" % (name, time.monotonic() - t0, e), flush=True)
+            continue
+        except Exception:
+            failed += 1
+            print("FAIL %s: error\n%s" % (name, traceback.format_exc()), flush=True)
+            continue
+        passed += 1
+        print("ok   %s (%.1f s)" % (name, time.monotonic() - t0), flush=True)
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed or not passed else 0
+
+
+cases.register()
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,347 @@
+/*
+ * shtest: the test-only plugin that the integration tests and the benchmark
+ * drive.  It reaches every host service through the public API alone (routes
+ * and parameters, auth levels, streaming, X-Accel-Redirect, the database pool,
+ * migrations, error bodies, plugin config) and installs a stand-in token
+ * verifier until the auth plugin exists.  Built with the tree, never installed.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <libpq-fe.h>
+
+#include <stagehand/stagehand.h>
+
+#define SLOW_MAX_MS 10000L
+
+struct shtest {
+	const char *greeting;
+};
+
+static struct shtest shtest;
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/* A JSON string for s (null for NULL); sets *bad when s is not UTF-8. */
+static json_t *jstr(const char *s, bool *bad)
+{
+	json_t *j;
+
+	if (!s)
+		return json_null();
+	j = json_string(s);
+	if (!j) {
+		*bad = true;
+		return json_null();
+	}
+	return j;
+}
+
+static int reply_or_utf8_fail(struct sh_req *req, int status, json_t *body, bool bad)
+{
+	if (bad) {
+		json_decref(body);
+		return sh_fail(req, 400, "InputError", "request is not valid utf-8");
+	}
+	return sh_reply_json(req, status, body);
+}
+
+static int h_echo(struct sh_req *req, void *state)
+{
+	json_t *body = json_object(), *query = json_array();
+	size_t n = sh_req_query_count(req);
+	bool bad = false;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *k, *v;
+
+		if (sh_req_query_at(req, i, &k, &v) != 0)
+			continue;
+		json_array_append_new(query, json_pack("[oo]", jstr(k, &bad), jstr(v, &bad)));
+	}
+	json_object_set_new(body, "method", jstr(sh_req_method(req), &bad));
+	json_object_set_new(body, "path", jstr(sh_req_path(req), &bad));
+	json_object_set_new(body, "url", jstr(sh_req_url(req), &bad));
+	json_object_set_new(body, "rest", jstr(sh_req_param(req, "rest"), &bad));
+	json_object_set_new(body, "query", query);
+	json_object_set_new(body, "header_x_test", jstr(sh_req_header(req, "X-Test"), &bad));
+	return reply_or_utf8_fail(req, 200, body, bad);
+}
+
+/* GET /items/:id and /items/:id/parts/:part: the decoded parameters. */
+static int h_item(struct sh_req *req, void *state)
+{
+	static const char *const names[] = { "id", "part" };
+	json_t *body = json_object();
+	bool bad = false;
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		const char *v = sh_req_param(req, names[i]);
+
+		if (v)
+			json_object_set_new(body, names[i], jstr(v, &bad));
+	}
+	return reply_or_utf8_fail(req, 200, body, bad);
+}
+
+static int h_item_put(struct sh_req *req, void *state)
+{
+	bool bad = false;
+	json_t *body = json_object();
+
+	json_object_set_new(body, "id", jstr(sh_req_param(req, "id"), &bad));
+	json_object_set_new(body, "method", json_string("PUT"));
+	return reply_or_utf8_fail(req, 200, body, bad);
+}
+
+static int h_item_post(struct sh_req *req, void *state)
+{
+	json_t *json = sh_req_json(req);
+
+	if (!json)
+		return sh_req_status(req);
+	/* sh_req_json lends the value; the reply steals a reference. */
+	return sh_reply_json(req, 201, json_incref(json));
+}
+
+static int h_whoami(struct sh_req *req, void *state)
+{
+	static const char *const kinds[] = { "none", "user", "service" };
+	const struct sh_identity *id = sh_req_identity(req);
+	json_t *body = json_object();
+	bool bad = false;
+
+	json_object_set_new(body, "kind", json_string(kinds[id->kind]));
+	json_object_set_new(body, "subject", jstr(id->subject, &bad));
+	return reply_or_utf8_fail(req, 200, body, bad);
+}
+
+/* Two chunks a second apart: the tests time their arrival through nginx. */
+static int h_stream(struct sh_req *req, void *state)
+{
+	static const char c1[] = "chunk1\n", c2[] = "chunk2\n";
+	/* Like every reply call, begin returns the status it sent. */
+	int status = sh_reply_stream_begin(req, 200, "text/plain; charset=utf-8");
+
+	if (status != 200)
+		return status;
+	if (sh_reply_write(req, c1, sizeof c1 - 1) != 0 || sh_reply_flush(req) != 0)
+		return 200;
+	sleep_ms(1000);
+	if (sh_reply_write(req, c2, sizeof c2 - 1) == 0)
+		sh_reply_flush(req);
+	return 200;
+}
+
+static int h_accel(struct sh_req *req, void *state)
+{
+	return sh_reply_accel(req, "/_files/hello.txt", "text/plain; charset=utf-8");
+}
+
+static int h_db(struct sh_req *req, void *state)
+{
+	PGresult *r = sh_db_query(req, "SELECT 1", 0, NULL);
+
+	if (!r)
+		return sh_db_fail(req);
+	if (PQntuples(r) != 1)
+		return sh_fail(req, 500, "Error", "unexpected result from select 1");
+	return sh_reply_json(req, 200,
+			     json_pack("{s:I}", "db",
+				       (json_int_t)strtol(PQgetvalue(r, 0, 0), NULL, 10)));
+}
+
+/* Reads rows that only the plugin's migrations create. */
+static int h_count(struct sh_req *req, void *state)
+{
+	PGresult *r = sh_db_query(req,
+				  "UPDATE shtest.counter SET n = n + 1 WHERE id = 1 "
+				  "RETURNING n, note", 0, NULL);
+
+	if (!r)
+		return sh_db_fail(req);
+	if (PQntuples(r) != 1)
+		return sh_fail(req, 500, "Error", "counter row is missing");
+	return sh_reply_json(req, 200,
+			     json_pack("{s:I, s:s}",
+				       "count", (json_int_t)strtoll(PQgetvalue(r, 0, 0), NULL, 10),
+				       "note", PQgetvalue(r, 0, 1)));
+}
+
+/* Sleeps ?ms=N milliseconds (capped): keeps a request in flight for drains. */
+static int h_slow(struct sh_req *req, void *state)
+{
+	const char *s = sh_req_query(req, "ms");
+	char *end;
+	long ms;
+
+	if (!s || !*s)
+		return sh_fail(req, 400, "InputError", "missing query parameter 'ms'");
+	errno = 0;
+	ms = strtol(s, &end, 10);
+	if (errno || *end || ms < 0)
+		return sh_fail(req, 400, "InputError", "ms must be a non-negative integer");
+	if (ms > SLOW_MAX_MS)
+		ms = SLOW_MAX_MS;
+	sleep_ms(ms);
+	return sh_reply_json(req, 200, json_pack("{s:I}", "slept", (json_int_t)ms));
+}
+
+static int h_fail(struct sh_req *req, void *state)
+{
+	static const struct {
+		const char *status, *name;
+	} names[] = {
+		{ "400", "InputError" }, { "401", "AuthenticationError" },
+		{ "403", "NotAllowedError" }, { "404", "NotFoundError" },
+		{ "409", "ConflictError" }, { "500", "Error" },
+		{ "503", "ServiceUnavailableError" },
+	};
+	const char *st = sh_req_param(req, "status");
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(st, names[i].status) == 0)
+			return sh_fail(req, (int)strtol(st, NULL, 10), names[i].name,
+				       "requested failure with status %s", st);
+	return sh_fail(req, 400, "InputError", "unsupported status");
+}
+
+static int h_config(struct sh_req *req, void *state)
+{
+	const struct shtest *t = state;
+
+	return sh_reply_json(req, 200, json_pack("{s:s?}", "greeting", t->greeting));
+}
+
+/* True for a non-empty [a-z0-9._-]+ name. */
+static bool name_ok(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '.' || *s == '_' || *s == '-'))
+			return false;
+	return true;
+}
+
+/*
+ * The stand-in verifier: "test-user:<name>" is user:default/<name>,
+ * "test-service:<name>" is the service <name>; anything else is refused.
+ */
+static int verify(struct sh_req *req, const char *token, struct sh_identity *out,
+		  char *why, size_t whylen, void *state)
+{
+	static const char user[] = "test-user:", service[] = "test-service:";
+	const char **own;
+
+	memset(out, 0, sizeof *out);
+	out->token = token;
+	if (strncmp(token, user, sizeof user - 1) == 0 && name_ok(token + sizeof user - 1)) {
+		out->kind = SH_PRINCIPAL_USER;
+		out->subject = sh_printf(req, "user:default/%s", token + sizeof user - 1);
+		own = sh_alloc(req, sizeof *own);
+		own[0] = out->subject;
+		out->ownership = own;
+		out->n_ownership = 1;
+		return 0;
+	}
+	if (strncmp(token, service, sizeof service - 1) == 0 &&
+	    name_ok(token + sizeof service - 1)) {
+		out->kind = SH_PRINCIPAL_SERVICE;
+		out->subject = sh_strdup(req, token + sizeof service - 1);
+		return 0;
+	}
+	snprintf(why, whylen, "not a test token");
+	return SH_EINVAL;
+}
+
+static const struct {
+	const char *method, *pattern;
+	enum sh_auth auth;
+	sh_handler_fn fn;
+} routes[] = {
+	{ "GET", "/echo/*rest", SH_AUTH_NONE, h_echo },
+	{ "GET", "/items/:id", SH_AUTH_NONE, h_item },
+	{ "PUT", "/items/:id", SH_AUTH_NONE, h_item_put },
+	{ "GET", "/items/:id/parts/:part", SH_AUTH_NONE, h_item },
+	{ "POST", "/items", SH_AUTH_NONE, h_item_post },
+	{ "GET", "/public", SH_AUTH_NONE, h_whoami },
+	{ "GET", "/user", SH_AUTH_USER, h_whoami },
+	{ "GET", "/service", SH_AUTH_SERVICE, h_whoami },
+	{ "GET", "/any", SH_AUTH_ANY, h_whoami },
+	{ "GET", "/stream", SH_AUTH_NONE, h_stream },
+	{ "GET", "/accel", SH_AUTH_NONE, h_accel },
+	{ "GET", "/db", SH_AUTH_NONE, h_db },
+	{ "GET", "/count", SH_AUTH_NONE, h_count },
+	{ "GET", "/slow", SH_AUTH_NONE, h_slow },
+	{ "GET", "/fail/:status", SH_AUTH_NONE, h_fail },
+	{ "GET", "/config", SH_AUTH_NONE, h_config },
+};
+
+static int shtest_init(struct sh_host *host, void **state, char *err, size_t errlen)
+{
+	const struct sh_conf *conf = sh_host_conf(host);
+	int rc;
+
+	if (sh_conf_bool(conf, "shtest", "fail_init", false)) {
+		snprintf(err, errlen, "shtest: init refused by configuration");
+		return SH_EINVAL;
+	}
+	shtest.greeting = sh_conf_str(conf, "shtest", "greeting");
+	rc = sh_identity_set_verifier(host, verify, NULL);
+	if (rc < 0) {
+		snprintf(err, errlen, "could not install the test verifier: %s", sh_strerror(rc));
+		return rc;
+	}
+	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+		rc = sh_route(host, routes[i].method, routes[i].pattern, routes[i].auth,
+			      routes[i].fn, &shtest);
+		if (rc < 0) {
+			snprintf(err, errlen, "could not register %s %s: %s", routes[i].method,
+				 routes[i].pattern, sh_strerror(rc));
+			return rc;
+		}
+	}
+	*state = &shtest;
+	return 0;
+}
+
+/* Logged so the drain test can see that fini ran on SIGTERM. */
+static void shtest_fini(void *state)
+{
+	sh_log(SH_LOG_INFO, "shtest: fini");
+}
+
+static const struct sh_conf_key shtest_keys[] = {
+	{ .name = "greeting", .type = SH_CONF_STR, .def = "hello",
+	  .help = "text that GET /api/shtest/config returns" },
+	{ .name = "fail_init", .type = SH_CONF_BOOL, .def = "false",
+	  .help = "make init fail, to test that start-up stops" },
+	{ .name = NULL },
+};
+
+static const struct sh_plugin_info shtest_info = {
+	.size = sizeof(struct sh_plugin_info),
+	.abi_major = SH_ABI_MAJOR,
+	.abi_minor = SH_ABI_MINOR,
+	.name = "shtest",
+	.flag = "shtest",
+	.version = "1",
+	.keys = shtest_keys,
+	.init = shtest_init,
+	.fini = shtest_fini,
+};
+
+SH_PLUGIN(shtest_info)
