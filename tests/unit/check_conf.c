@@ -88,7 +88,8 @@ static void clear_env(void)
 		unsetenv(vars[i]);
 }
 
-static char *dump_text(const struct sh_conf *c)
+/* noinline: gcc 12 -O2 otherwise takes open_memstream's buffer for a dangling local. */
+__attribute__((noinline)) static char *dump_text(const struct sh_conf *c)
 {
 	char *buf = NULL;
 	size_t len = 0;

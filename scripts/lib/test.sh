@@ -1,0 +1,62 @@
+# shellcheck shell=bash
+# `scripts/dev test`: every test stage, each in its own subshell so one
+# failure does not stop the others, then one plain summary line.  The
+# integration stage always tears its own stack down, whatever happens.
+
+test_stage_unit() {
+	build_main
+	build_check "$SH_BUILD"
+	make -C "$SH_BUILD" check-style
+}
+
+test_stage_asan() {
+	build_asan
+	build_check "$SH_BUILD_ASAN"
+}
+
+# The integration tests bring up their own stack in $SH_VAR/itest (ports
+# 28443/28080) with this build; whatever they leave running is stopped here.
+test_itest_down() {
+	SH_VAR=$SH_VAR/itest "$SH_ROOT/scripts/dev" down >/dev/null 2>&1 ||
+		warn "could not tear down the integration stack in $SH_VAR/itest"
+}
+
+test_stage_integration() {
+	local run=$SH_ROOT/tests/integration/run
+	[ -x "$run" ] || die "no executable $run"
+	trap test_itest_down EXIT
+	trap 'exit 130' INT TERM
+	"$run"
+}
+
+test_stage_fuzz() {
+	"$SH_ROOT/tests/fuzz/run.sh" --smoke
+}
+
+test_all() {
+	local stage rc passed=0 failed=0 t0 results=()
+	deps_install
+	for stage in unit asan integration fuzz; do
+		msg "==== stage $stage"
+		t0=$SECONDS
+		set +e
+		(
+			set -e
+			"test_stage_$stage"
+		)
+		rc=$?
+		set -e
+		if [ "$rc" -eq 0 ]; then
+			passed=$((passed + 1))
+			results+=("stage $stage: PASS ($((SECONDS - t0))s)")
+		else
+			failed=$((failed + 1))
+			results+=("stage $stage: FAIL (exit $rc, $((SECONDS - t0))s)")
+		fi
+		msg "${results[-1]}"
+		[ "$rc" -ne 130 ] || break
+	done
+	printf '%s\n' "${results[@]}"
+	printf '%s passed, %s failed\n' "$passed" "$failed"
+	[ "$failed" -eq 0 ]
+}
