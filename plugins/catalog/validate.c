@@ -770,11 +770,11 @@ static int presence(const json_t *v, const char *p, struct serr *e)
 /* oneOf [object, array of objects]: the object branch's error comes first. */
 static int tpl_parameters(const json_t *v, const char *p, struct serr *e)
 {
-	size_t i;
+	size_t i = 0;
 
 	if (json_is_array(v))
-		for (i = 0; i < json_array_size(v) && json_is_object(json_array_get(v, i)); i++)
-			;
+		while (i < json_array_size(v) && json_is_object(json_array_get(v, i)))
+			i++;
 	if (json_is_object(v) || (json_is_array(v) && i == json_array_size(v)))
 		return 0;
 	return need_type(v, p, "object", e);
