@@ -10,9 +10,23 @@ plugins_catalog_libcatalog_domain_la_SOURCES = \
 	plugins/catalog/fields.c plugins/catalog/fields.h \
 	plugins/catalog/cursor.c plugins/catalog/cursor.h \
 	plugins/catalog/yaml.c plugins/catalog/yaml.h \
-	plugins/catalog/validate.c plugins/catalog/validate.h
+	plugins/catalog/validate.c plugins/catalog/validate.h \
+	plugins/catalog/db_filter.c plugins/catalog/db_filter.h
 plugins_catalog_libcatalog_domain_la_CFLAGS = $(AM_CFLAGS) -fPIC -fvisibility=hidden $(JANSSON_CFLAGS) $(YAML_CFLAGS)
 plugins_catalog_libcatalog_domain_la_LIBADD = $(JANSSON_LIBS) $(YAML_LIBS) -lm
+
+# The plugin itself: service (routes_*), database (db_*), processing,
+# ingestion and stitching, over the domain library.
+plugin_LTLIBRARIES += plugins/catalog/catalog.la
+plugins_catalog_catalog_la_SOURCES = \
+	plugins/catalog/catalog.h plugins/catalog/plugin.c \
+	plugins/catalog/routes_entities.c plugins/catalog/db_processing.c \
+	plugins/catalog/processing.c plugins/catalog/ingest.c plugins/catalog/stitch.c
+plugins_catalog_catalog_la_CFLAGS = $(PLUGIN_CFLAGS) $(YAML_CFLAGS)
+plugins_catalog_catalog_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_catalog_catalog_la_LIBADD = plugins/catalog/libcatalog_domain.la $(PLUGIN_LIBS) \
+	$(YAML_LIBS) $(JANSSON_LIBS) $(SSL_LIBS)
+nobase_dist_pkgdata_DATA += sql/catalog/001_init.sql
 
 if HAVE_CHECK
 CATALOG_UNIT_LIBS = plugins/catalog/libcatalog_domain.la $(JANSSON_LIBS) $(YAML_LIBS) $(CHECK_LIBS)
@@ -20,7 +34,8 @@ CATALOG_UNIT_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(YAML_CFLAGS) $(CHECK_CFLA
 CATALOG_UNITS = tests/unit/check_catalog_ref tests/unit/check_catalog_relations \
 	tests/unit/check_catalog_search tests/unit/check_catalog_filter \
 	tests/unit/check_catalog_fields tests/unit/check_catalog_cursor \
-	tests/unit/check_catalog_yaml tests/unit/check_catalog_validate
+	tests/unit/check_catalog_yaml tests/unit/check_catalog_validate \
+	tests/unit/check_catalog_sql
 check_PROGRAMS += $(CATALOG_UNITS)
 TESTS += $(CATALOG_UNITS)
 tests_unit_check_catalog_ref_SOURCES = tests/unit/check_catalog_ref.c
@@ -47,5 +62,8 @@ tests_unit_check_catalog_yaml_LDADD = $(CATALOG_UNIT_LIBS)
 tests_unit_check_catalog_validate_SOURCES = tests/unit/check_catalog_validate.c
 tests_unit_check_catalog_validate_CFLAGS = $(CATALOG_UNIT_CFLAGS)
 tests_unit_check_catalog_validate_LDADD = $(CATALOG_UNIT_LIBS)
+tests_unit_check_catalog_sql_SOURCES = tests/unit/check_catalog_sql.c
+tests_unit_check_catalog_sql_CFLAGS = $(CATALOG_UNIT_CFLAGS)
+tests_unit_check_catalog_sql_LDADD = $(CATALOG_UNIT_LIBS)
 endif
 EXTRA_DIST += tests/data

@@ -1,0 +1,101 @@
+/*
+ * The catalog plugin's internal interface: its state (the [catalog]
+ * settings), and the entry points of its parts, split the way Backstage's
+ * catalog-backend is: routes (service), processing, ingestion, stitching.
+ */
+#ifndef CATALOG_CATALOG_H
+#define CATALOG_CATALOG_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include <stagehand/stagehand.h>
+
+#define CATALOG_ANN_LOCATION "backstage.io/managed-by-location"
+#define CATALOG_ANN_ORIGIN "backstage.io/managed-by-origin-location"
+#define CATALOG_ANN_ORIGIN_LEN (sizeof(CATALOG_ANN_ORIGIN) - 1)
+#define CATALOG_ANN_ORPHAN "backstage.io/orphan"
+
+/* The plugin state: read-only after init, shared by every thread. */
+struct catalog_state {
+	struct sh_host *host;
+	const char *const *locations;   /* [catalog] location values ("file:/abs") */
+	size_t n_locations;
+	const char *const *allow;       /* kinds the rules allow (compared case-insensitively) */
+	size_t n_allow;
+	long interval_s;                /* processing interval; rows wait [s, 1.5 s] */
+	int seeded;                     /* config locations written (task thread only) */
+};
+
+/* A processing error as it is stored and shown in status.items. */
+struct catalog_errors {
+	json_t *list;  /* array of {"name", "message"} */
+};
+
+/* One entity read from a location's file, waiting to be upserted. */
+struct catalog_child {
+	json_t *entity;         /* owned */
+	char *ref;              /* canonical ref (malloc'd) */
+	char *location_key;     /* "file:/abs/path" (malloc'd) */
+};
+
+struct catalog_children {
+	struct catalog_child *v;
+	size_t n, cap;
+};
+
+/* plugin.c: aborting allocation helpers (the host's are not exported). */
+void *catalog_xmalloc(size_t n);
+void *catalog_xrealloc(void *p, size_t n);
+char *catalog_xstrdup(const char *s);
+/* SHA-1 hex of a buffer into hex[41]. */
+void catalog_sha1_hex(const void *buf, size_t len, char hex[41]);
+
+/* errors */
+void catalog_errors_add(struct catalog_errors *errs, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ingest.c: the generated Location entity of a location (new ref), and of
+ * a [catalog] location value "file:<path>" (path made absolute). */
+json_t *catalog_ingest_location_entity(const char *type, const char *target);
+json_t *catalog_ingest_config_entity(const char *value);
+/* ingest.c: read the targets of a processed Location entity into children;
+ * failures go to errs (then the caller commits no child). */
+void catalog_ingest_read_location(const struct catalog_state *st, const json_t *location,
+				  struct catalog_children *out, struct catalog_errors *errs);
+void catalog_children_free(struct catalog_children *c);
+
+/* What processing hands to the database: text parameters. */
+struct catalog_db_result {
+	const char *id;          /* entity_id */
+	const char *ref;         /* entity_ref */
+	const char *hash;        /* result hash */
+	const char *processed;   /* processed entity JSON (success) */
+	const struct catalog_children *children;
+	const char *relations;   /* JSON [[source, type, target], ...] */
+	const char *errors;      /* JSON [{name, message}] (failure) */
+};
+
+/* db_processing.c: claim up to `limit` due rows (entity_id, entity_ref,
+ * unprocessed_entity, result_hash) and push them interval_s on; NULL on a
+ * database error.  The caller PQclear()s. */
+PGresult *catalog_db_claim(PGconn *conn, int limit, long interval_s);
+/* The configured locations' Location entities, emitted by "config". */
+int catalog_db_seed(PGconn *conn, const struct catalog_children *roots);
+/* A successful result: processed entity, children, edges, relations. */
+int catalog_db_write_result(PGconn *conn, const struct catalog_db_result *r);
+/* A failed result: errors only, the last good state stays. */
+int catalog_db_write_errors(PGconn *conn, const struct catalog_db_result *r);
+
+/* processing.c: the refresh task (sh_task_fn). */
+void catalog_processing_task(struct sh_host *host, void *state);
+
+/* stitch.c: drain the stitch queue; returns how many were stitched or a
+ * negative SH_E* code. */
+int catalog_stitch_pending(PGconn *conn);
+
+/* routes_entities.c */
+int catalog_routes_entities(struct sh_host *host, struct catalog_state *st);
+
+#endif

@@ -1,0 +1,136 @@
+/*
+ * The catalog plugin's descriptor: its [catalog] keys, init (settings
+ * checked, routes and the refresh task registered), and the small helpers
+ * every part of the plugin shares (allocation, SHA-1, error lists).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "catalog.h"
+
+/* The refresh task looks for due rows this often; each row's own interval
+ * is processing_interval (spec §9.5). */
+#define CATALOG_POLL_MS 1000u
+
+static const struct sh_conf_key keys[] = {
+	{ .name = "location", .type = SH_CONF_STR, .flags = SH_CONF_MULTI,
+	  .help = "a catalog location, file:/abs/path.yaml (repeat the key for more)" },
+	{ .name = "processing_interval", .type = SH_CONF_INT, .def = "100", .min = 1, .max = 86400,
+	  .help = "seconds between two processings of an entity, randomised in [s, 1.5 s]" },
+	{ .name = "allow", .type = SH_CONF_LIST, .def = "Component API Location",
+	  .help = "kinds that locations may contain (catalog.rules allow list)" },
+	{ NULL }
+};
+
+void *catalog_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		abort();
+	return p;
+}
+
+void *catalog_xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (p == NULL)
+		abort();
+	return p;
+}
+
+char *catalog_xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	return memcpy(catalog_xmalloc(n), s, n);
+}
+
+void catalog_sha1_hex(const void *buf, size_t len, char hex[41])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+
+	if (EVP_Digest(buf, len, md, &n, EVP_sha1(), NULL) != 1)
+		abort();
+	for (unsigned int i = 0; i < n && i < 20; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	hex[40] = '\0';
+}
+
+void catalog_errors_add(struct catalog_errors *errs, const char *name, const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (errs->list == NULL)
+		errs->list = json_array();
+	json_array_append_new(errs->list, json_pack("{s:s, s:s}", "name", name, "message", msg));
+}
+
+/* Only file: locations are read so far; anything else stops start-up
+ * rather than being silently ignored. */
+static int check_locations(const struct catalog_state *st, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < st->n_locations; i++) {
+		const char *loc = st->locations[i];
+
+		if (strncmp(loc, "file:", 5) != 0 || loc[5] == '\0') {
+			snprintf(err, errlen, "location \"%s\": only file:<path> locations are supported",
+				 loc);
+			return SH_EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int init(struct sh_host *host, void **state, char *err, size_t errlen)
+{
+	const struct sh_conf *conf = sh_host_conf(host);
+	struct catalog_state *st = calloc(1, sizeof(*st));
+	int rc;
+
+	if (st == NULL)
+		abort();
+	st->host = host;
+	st->n_locations = sh_conf_multi(conf, "catalog", "location", &st->locations);
+	st->n_allow = sh_conf_multi(conf, "catalog", "allow", &st->allow);
+	st->interval_s = sh_conf_int(conf, "catalog", "processing_interval", 100);
+	rc = check_locations(st, err, errlen);
+	if (rc == 0) {
+		rc = catalog_routes_entities(host, st);
+		if (rc != 0)
+			snprintf(err, errlen, "could not register routes: %s", sh_strerror(rc));
+	}
+	if (rc == 0) {
+		rc = sh_task_add(host, "catalog.processing", CATALOG_POLL_MS, 0.5, SH_TASK_SINGLETON,
+				 catalog_processing_task, st);
+		if (rc != 0)
+			snprintf(err, errlen, "could not add the refresh task: %s", sh_strerror(rc));
+	}
+	if (rc != 0) {
+		free(st);
+		return rc;
+	}
+	*state = st;
+	return 0;
+}
+
+static void fini(void *state)
+{
+	free(state);
+}
+
+static const struct sh_plugin_info info = {
+	.size = sizeof info, .abi_major = SH_ABI_MAJOR, .abi_minor = SH_ABI_MINOR,
+	.name = "catalog", .flag = "catalog", .version = "0.1", .keys = keys,
+	.init = init, .fini = fini,
+};
+SH_PLUGIN(info)
