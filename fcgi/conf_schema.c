@@ -71,6 +71,9 @@ static const struct sh_conf_key database_keys[] = {
 #define FLAG(name, def, env) { name, SH_CONF_BOOL, def, 0, 0, NULL, env, 0, "feature flag" }
 static const struct sh_conf_key features_keys[] = {
 	FLAG("auth", "true", "OPENCHOREO_FEATURES_AUTH_ENABLED"),
+	/* The auth plugin's own flag: `auth` only switches enforcement, and the
+	 * guest provider must run when it is off. */
+	FLAG("auth_backend", "true", NULL),
 	FLAG("authz", "true", "OPENCHOREO_FEATURES_AUTHZ_ENABLED"),
 	FLAG("auth_redirect_flow", "true", "OPENCHOREO_FEATURES_AUTH_REDIRECT_FLOW_ENABLED"),
 	FLAG("workflows", "true", "OPENCHOREO_FEATURES_WORKFLOWS_ENABLED"),
@@ -444,6 +447,8 @@ static void flag_of(const char *name, char *buf, size_t len)
 {
 	if (strcmp(name, "perch") == 0)
 		name = "assistant";
+	else if (strcmp(name, "auth") == 0)
+		name = "auth_backend";
 	snprintf(buf, len, "%s", name);
 	for (char *p = buf; *p; p++)
 		if (*p == '-')

@@ -1,8 +1,9 @@
 /*
  * Identity: turns the Authorization header into a verified caller and
- * enforces each route's sh_auth level before dispatch.  The verifier itself
- * is pluggable (the auth plugin installs the real one); without one, every
- * token is refused, so a route that needs a caller is never open by accident.
+ * enforces each route's sh_auth level before dispatch.  Backstage user tokens
+ * are verified by the host itself (identity_keys.c); any other token goes to
+ * the plugin-installed verifier, and without one it is refused, so a route
+ * that needs a caller is never open by accident.
  */
 #include <string.h>
 #include <strings.h>
@@ -55,6 +56,7 @@ int host_identity_check(struct sh_req *req, enum sh_auth need)
 	struct sh_identity id = { 0 };
 	const char *token;
 	char why[160] = "";
+	int rc;
 
 	memset(&req->ident, 0, sizeof req->ident);
 	if (!h->auth_enabled) {
@@ -67,12 +69,17 @@ int host_identity_check(struct sh_req *req, enum sh_auth need)
 	token = bearer_token(req);
 	if (!token)
 		return sh_fail(req, 401, "AuthenticationError", "Missing credentials");
-	if (!h->verifier) {
+	/* Backstage user tokens first; anything else is the plugin verifier's. */
+	rc = host_identity_backstage(req, token, &id, why, sizeof why);
+	if (rc == 1 && !h->verifier) {
 		sh_log(SH_LOG_DEBUG, "token refused: no verifier installed");
 		return sh_fail(req, 401, "AuthenticationError", "Invalid token");
 	}
-	if (h->verifier(req, token, &id, why, sizeof why, h->verifier_state) != 0 ||
-	    id.kind == SH_PRINCIPAL_NONE) {
+	if (rc == 1) {
+		why[0] = '\0';
+		rc = h->verifier(req, token, &id, why, sizeof why, h->verifier_state);
+	}
+	if (rc != 0 || id.kind == SH_PRINCIPAL_NONE) {
 		sh_log(SH_LOG_DEBUG, "token refused: %s", why[0] ? why : "rejected");
 		return sh_fail(req, 401, "AuthenticationError", "Invalid token");
 	}

@@ -8,6 +8,8 @@ import traceback
 
 import cases
 import itest
+# Registration order is run order: test_stack's last test stops the stack.
+import test_auth  # noqa: F401  (registers its tests on import)
 import test_stack  # noqa: F401  (registers its tests on import)
 
 

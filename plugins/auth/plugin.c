@@ -1,0 +1,173 @@
+/*
+ * The auth plugin (spec platform-apis §1): descriptor, configuration, init
+ * and the provider-independent routes under /api/auth (JWKS, OpenID
+ * discovery, userinfo, unknown providers).  Token verification is the host's
+ * (fcgi/identity_keys.c); this plugin signs and publishes keys.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "auth.h"
+
+#define KEYS_TASK_MS 60000u
+
+static struct auth auth = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/* GET /.well-known/jwks.json: every published, unexpired public key. */
+static int h_jwks(struct sh_req *req, void *state)
+{
+	PGresult *r = sh_db_query(req, "SELECT jwk FROM auth.public_keys_v1()", 0, NULL);
+	json_t *keys;
+
+	if (!r)
+		return sh_db_fail(req);
+	keys = json_array();
+	for (int i = 0; i < PQntuples(r); i++) {
+		json_t *jwk = json_loads(PQgetvalue(r, i, 0), 0, NULL);
+
+		if (jwk)
+			json_array_append_new(keys, jwk);
+	}
+	return sh_reply_json(req, 200, json_pack("{s:o}", "keys", keys));
+}
+
+static int h_openid(struct sh_req *req, void *state)
+{
+	const struct auth *a = state;
+	const char *is = a->issuer;
+
+	return sh_reply_json(req, 200, json_pack(
+		"{s:s, s:s+, s:s+, s:s+, s:s+, s:[ss], s:[s], s:[sssssssssss], s:[s], s:[ss],"
+		" s:[ss], s:[s], s:[ss]}",
+		"issuer", is,
+		"token_endpoint", is, "/v1/token",
+		"userinfo_endpoint", is, "/v1/userinfo",
+		"jwks_uri", is, "/.well-known/jwks.json",
+		"authorization_endpoint", is, "/v1/authorize",
+		"response_types_supported", "code", "id_token",
+		"subject_types_supported", "public",
+		"id_token_signing_alg_values_supported", "RS256", "RS384", "RS512", "ES256",
+		"ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA", "ES256K",
+		"scopes_supported", "openid",
+		"token_endpoint_auth_methods_supported", "client_secret_basic", "client_secret_post",
+		"claims_supported", "sub", "ent",
+		"grant_types_supported", "authorization_code",
+		"code_challenge_methods_supported", "S256", "plain"));
+}
+
+/* GET /v1/userinfo: the claims stored when the caller's token was issued. */
+static int h_userinfo(struct sh_req *req, void *state)
+{
+	const char *sub = sh_req_identity(req)->subject;
+	PGresult *r = sh_db_query(req, "SELECT user_info FROM auth.user_info "
+				  "WHERE user_entity_ref = $1", 1, &sub);
+	json_t *info;
+
+	if (!r)
+		return sh_db_fail(req);
+	if (PQntuples(r) == 0 || !(info = json_loads(PQgetvalue(r, 0, 0), 0, NULL)))
+		return sh_fail(req, 404, "NotFoundError", "User info not found for '%s'", sub);
+	return sh_reply_json(req, 200, info);
+}
+
+static int h_unknown(struct sh_req *req, void *state)
+{
+	return sh_fail(req, 404, "NotFoundError", "Unknown auth provider '%s'",
+		       sh_req_param(req, "provider"));
+}
+
+static const struct {
+	const char *method, *pattern;
+	enum sh_auth auth;
+	sh_handler_fn fn;
+} routes[] = {
+	{ "GET", "/.well-known/jwks.json", SH_AUTH_NONE, h_jwks },
+	{ "GET", "/.well-known/openid-configuration", SH_AUTH_NONE, h_openid },
+	{ "GET", "/v1/userinfo", SH_AUTH_USER, h_userinfo },
+	{ "GET", "/:provider/start", SH_AUTH_NONE, h_unknown },
+	{ "GET", "/:provider/handler/frame", SH_AUTH_NONE, h_unknown },
+	{ "POST", "/:provider/handler/frame", SH_AUTH_NONE, h_unknown },
+	{ "GET", "/:provider/refresh", SH_AUTH_NONE, h_unknown },
+	{ "POST", "/:provider/refresh", SH_AUTH_NONE, h_unknown },
+	{ "POST", "/:provider/logout", SH_AUTH_NONE, h_unknown },
+};
+
+static char *make_issuer(const struct sh_conf *conf)
+{
+	const char *base = sh_conf_str(conf, "server", "base_url");
+	size_t len = strlen(base), n;
+	char *s;
+
+	while (len > 0 && base[len - 1] == '/')
+		len--;
+	n = len + sizeof "/api/auth";
+	s = malloc(n);
+	if (s)
+		snprintf(s, n, "%.*s/api/auth", (int)len, base);
+	return s;
+}
+
+static int auth_init(struct sh_host *host, void **state, char *err, size_t errlen)
+{
+	const struct sh_conf *conf = sh_host_conf(host);
+	int rc;
+
+	auth.host = host;
+	auth.ttl = sh_conf_int(conf, "auth", "token_ttl", 3600);
+	auth.guest = !sh_conf_feature(conf, "auth") ||
+		     sh_conf_bool(conf, "auth", "dangerously_allow_guest", false);
+	auth.issuer = make_issuer(conf);
+	if (!auth.issuer) {
+		snprintf(err, errlen, "auth: out of memory");
+		return SH_EINVAL;
+	}
+	*state = &auth;
+	if ((rc = auth_keys_init(&auth, err, errlen)) != 0)
+		return rc;
+	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
+		if ((rc = sh_route(host, routes[i].method, routes[i].pattern, routes[i].auth,
+				   routes[i].fn, &auth)) < 0)
+			goto fail;
+	if ((rc = auth_guest_routes(host, &auth)) < 0 ||
+	    (rc = sh_task_add(host, "auth-keys", KEYS_TASK_MS, 0.2, 0, auth_keys_task, &auth)) < 0)
+		goto fail;
+	return 0;
+fail:
+	snprintf(err, errlen, "auth: route or task registration failed: %s", sh_strerror(rc));
+	return rc;
+}
+
+static void auth_fini(void *state)
+{
+	struct auth *a = state;
+
+	auth_keys_fini(a);
+	free(a->issuer);
+	a->issuer = NULL;
+}
+
+static const struct sh_conf_key auth_keys[] = {
+	{ .name = "token_ttl", .type = SH_CONF_INT, .def = "3600", .min = 600, .max = 86400,
+	  .help = "lifetime of Backstage identity tokens, seconds" },
+	{ .name = "dangerously_allow_guest", .type = SH_CONF_BOOL, .def = "false",
+	  .env = "BACKSTAGE_GUEST_DANGEROUSLY_ALLOW_OUTSIDE_DEVELOPMENT",
+	  .help = "let the guest provider sign people in while [features] auth is on" },
+	{ .name = NULL },
+};
+
+static const struct sh_plugin_info auth_info = {
+	.size = sizeof(struct sh_plugin_info),
+	.abi_major = SH_ABI_MAJOR,
+	.abi_minor = SH_ABI_MINOR,
+	.name = "auth",
+	.flag = "auth_backend",
+	.version = "1",
+	.keys = auth_keys,
+	.init = auth_init,
+	.fini = auth_fini,
+};
+
+SH_PLUGIN(auth_info)

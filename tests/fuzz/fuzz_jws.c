@@ -1,0 +1,45 @@
+/* fuzz-sources: fcgi/jws.c fcgi/arena.c fcgi/log.c fcgi/errors.c */
+/* fuzz-libs: jansson libcrypto */
+/*
+ * libFuzzer target for the compact-JWS parser and the JWK decoder: any input,
+ * taken as a token, must parse or be refused, and a parsed one must fail
+ * verification under both pinned algorithms (nobody can forge our key); the
+ * same input taken as a JWK must decode to a key or NULL.  Never a crash or
+ * a leak.  Run with tests/fuzz/run.sh jws.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host.h"
+#include "jws.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static EVP_PKEY *key;
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *text = malloc(size + 1), why[128];
+	struct host_jws j;
+	json_t *jwk;
+
+	if (!key)
+		key = host_es256_generate();
+	memcpy(text, data, size);
+	text[size] = '\0';
+	if (host_jws_parse(text, &j, why, sizeof why) == 0) {
+		if (host_jws_verify(&j, HOST_JWS_ES256, key, why, sizeof why) == 0 ||
+		    host_jws_verify(&j, HOST_JWS_RS256, key, why, sizeof why) == 0)
+			abort();
+		host_jws_clear(&j);
+	}
+	jwk = json_loadb(text, size, 0, NULL);
+	if (jwk) {
+		EVP_PKEY_free(host_jwk_to_key(jwk, HOST_JWS_ES256));
+		EVP_PKEY_free(host_jwk_to_key(jwk, HOST_JWS_RS256));
+		json_decref(jwk);
+	}
+	free(text);
+	return 0;
+}

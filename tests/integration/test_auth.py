@@ -1,0 +1,192 @@
+"""Integration tests of the auth plugin and the host's Backstage-token
+verification: JWKS and discovery, the guest provider's session and token,
+the token accepted by another plugin's user route, every forged or altered
+token refused with 401, keys of an earlier process still verifying after a
+restart, and the guest refused while auth is on without the dangerous key.
+./run loads `auth` in pool main with [auth] dangerously_allow_guest = true."""
+
+import base64
+import hashlib
+import hmac
+import json
+
+from itest import (check, check_json, dropin, error_body, get, request, restart_main,
+                   test)
+import itest
+
+GUEST = "user:development/guest"
+ISSUER = "https://127.0.0.1:%d/api/auth" % itest.HTTPS_PORT
+# DER prefix of a P-256 SubjectPublicKeyInfo; the uncompressed point follows.
+P256_SPKI = bytes.fromhex("3059301306072a8648ce3d020106082a8648ce3d030107034200")
+
+
+def b64e(raw):
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def b64d(text):
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def part(obj):
+    return b64e(json.dumps(obj, separators=(",", ":")).encode())
+
+
+def parts(token):
+    h, p, s = token.split(".")
+    return json.loads(b64d(h)), json.loads(b64d(p)), s
+
+
+def guest_session():
+    r = request("POST", "/api/auth/guest/refresh")
+    check(r.status == 200, "guest refresh: %r" % r)
+    return r.json()
+
+
+def guest_token():
+    return guest_session()["backstageIdentity"]["token"]
+
+
+def jwks():
+    r = get("/api/auth/.well-known/jwks.json")
+    check(r.status == 200, "jwks: %r" % r)
+    return r.json()["keys"]
+
+
+def user_status(token):
+    return get("/api/shtest/user", token).status
+
+
+@test
+def auth_jwks_and_discovery():
+    keys = jwks()
+    check(keys, "no published keys")
+    for k in keys:
+        check(k.get("kty") == "EC" and k.get("crv") == "P-256" and k.get("alg") == "ES256",
+              "key %r" % k)
+        check("d" not in k, "a private key was published: %r" % k)
+    r = get("/api/auth/.well-known/openid-configuration")
+    check(r.status == 200, "discovery: %r" % r)
+    doc = r.json()
+    check(doc["issuer"] == ISSUER, "issuer %r" % doc["issuer"])
+    check(doc["jwks_uri"] == ISSUER + "/.well-known/jwks.json", "jwks_uri %r" % doc["jwks_uri"])
+
+
+@test
+def auth_guest_token_accepted():
+    s = guest_session()
+    want = {"profile": {},
+            "backstageIdentity": {"token": itest.STRING, "expiresInSeconds": 3600,
+                                  "identity": {"type": "user", "userEntityRef": GUEST,
+                                               "ownershipEntityRefs": [GUEST]}}}
+    diff = itest.json_diff(want, s)
+    check(not diff, "session differs: %s" % diff)
+    token = s["backstageIdentity"]["token"]
+    header, claims, sig = parts(token)
+    check(header["typ"] == "vnd.backstage.user" and header["alg"] == "ES256",
+          "header %r" % header)
+    check(header["kid"] in [k["kid"] for k in jwks()], "kid %r not in the JWKS" % header["kid"])
+    check(len(b64d(sig)) == 64, "signature is not raw r||s")
+    check(claims["iss"] == ISSUER and claims["sub"] == GUEST and claims["aud"] == "backstage",
+          "claims %r" % claims)
+    check(claims["exp"] - claims["iat"] == 3600 and claims.get("uip"), "claims %r" % claims)
+    r = get("/api/shtest/user", token)
+    check(r.status == 200, "user route with the guest token: %r" % r)
+    check_json(r, {"kind": "user", "subject": GUEST})
+    r = get("/api/auth/v1/userinfo", token)
+    check(r.status == 200, "userinfo: %r" % r)
+    check_json(r, {"claims": {"sub": GUEST, "ent": [GUEST]}})
+    r = request("GET", "/api/auth/guest/refresh")
+    check(r.status == 200, "GET refresh: %r" % r)
+
+
+def forged_tokens(token):
+    """(name, token) pairs that must all be refused."""
+    header, claims, sig = parts(token)
+    h, p = token.split(".")[:2]
+    jwk = [k for k in jwks() if k["kid"] == header["kid"]][0]
+    der = base64.b64encode(P256_SPKI + b"\x04" + b64d(jwk["x"]) + b64d(jwk["y"])).decode()
+    pem = "-----BEGIN PUBLIC KEY-----\n%s\n-----END PUBLIC KEY-----\n" % "\n".join(
+        der[i:i + 64] for i in range(0, len(der), 64))
+    admin = dict(claims, sub="user:default/admin")
+    hs_head = part(dict(header, alg="HS256"))
+    out = [
+        ("payload changed", "%s.%s.%s" % (h, part(admin), sig)),
+        ("signature changed", "%s.%s.%s" % (h, p, b64e(bytes(64)))),
+        ("signature truncated", "%s.%s.%s" % (h, p, sig[:-4])),
+        ("kid unknown", "%s.%s.%s" % (part(dict(header, kid="no-such-kid")), p, sig)),
+        ("alg none", "%s.%s." % (part(dict(header, alg="none")), part(admin))),
+        ("alg none signed", "%s.%s.%s" % (part(dict(header, alg="none")), p, sig)),
+        ("limited token", "%s.%s.%s" % (
+            part({"typ": "vnd.backstage.limited-user", "alg": "ES256", "kid": header["kid"]}),
+            part({"sub": claims["sub"], "iat": claims["iat"], "exp": claims["exp"]}),
+            claims["uip"])),
+        ("too many dots", token + ".x"),
+        ("not base64url", "%s.%s.%s" % (h, p, sig + "!")),
+        ("header not json", "%s.%s.%s" % (b64e(b"not json"), p, sig)),
+    ]
+    for secret in (pem, pem.rstrip("\n")):
+        mac = hmac.new(secret.encode(), ("%s.%s" % (hs_head, part(admin))).encode(),
+                       hashlib.sha256).digest()
+        out.append(("HS256 keyed with the public key PEM",
+                    "%s.%s.%s" % (hs_head, part(admin), b64e(mac))))
+    return out
+
+
+@test
+def auth_forged_tokens_refused():
+    token = guest_token()
+    check(user_status(token) == 200, "the genuine token is refused")
+    for name, bad in forged_tokens(token):
+        r = get("/api/shtest/user", bad)
+        check(r.status == 401, "%s: status %d %r" % (name, r.status, r.body[:200]))
+        check_json(r, error_body(401, "AuthenticationError", "Invalid token",
+                                 url="/user"))
+
+
+@test
+def auth_guest_provider_routes():
+    r = request("GET", "/api/auth/guest/start")
+    check(r.status == 501, "guest start: %r" % r)
+    check_json(r, error_body(501, "NotImplementedError", url="/guest/start"))
+    r = request("POST", "/api/auth/guest/logout")
+    check(r.status == 200 and r.body == b"", "guest logout: %r" % r)
+    r = request("GET", "/api/auth/nope/refresh")
+    check(r.status == 404, "unknown provider: %r" % r)
+    check_json(r, error_body(404, "NotFoundError", "Unknown auth provider 'nope'",
+                             url="/nope/refresh"))
+    r = get("/api/auth/v1/userinfo")
+    check(r.status == 401, "userinfo without a token: %r" % r)
+
+
+@test
+def auth_keys_of_an_earlier_process_still_verify():
+    old = guest_token()
+    old_kid = parts(old)[0]["kid"]
+    restart_main()
+    kids = [k["kid"] for k in jwks()]
+    check(old_kid in kids and len(kids) >= 2, "JWKS after a restart: %r" % kids)
+    new = guest_token()
+    check(parts(new)[0]["kid"] != old_kid, "the new process signs with the old key")
+    for t in (old, new):
+        r = get("/api/shtest/user", t)
+        check(r.status == 200, "token of kid %s: %r" % (parts(t)[0]["kid"], r))
+
+
+@test
+def auth_guest_only_when_auth_off_or_dangerously_allowed():
+    try:
+        with dropin("60-itest-noguest.ini", "[auth]\ndangerously_allow_guest = false\n"):
+            restart_main()
+            r = request("POST", "/api/auth/guest/refresh")
+            check(r.status == 403, "guest refresh with auth on: %r" % r)
+            check_json(r, error_body(403, "NotAllowedError", method="POST",
+                                     url="/guest/refresh"))
+        with dropin("60-itest-noguest.ini", "[auth]\ndangerously_allow_guest = false\n"
+                    "[features]\nauth = false\n"):
+            restart_main()
+            r = request("POST", "/api/auth/guest/refresh")
+            check(r.status == 200, "guest refresh with auth off: %r" % r)
+    finally:
+        restart_main()
+    check(request("POST", "/api/auth/guest/refresh").status == 200, "guest not back")
