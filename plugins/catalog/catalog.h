@@ -12,6 +12,8 @@
 
 #include <stagehand/stagehand.h>
 
+#include "util.h"
+
 #define CATALOG_ANN_LOCATION "backstage.io/managed-by-location"
 #define CATALOG_ANN_ORIGIN "backstage.io/managed-by-origin-location"
 #define CATALOG_ANN_ORIGIN_LEN (sizeof(CATALOG_ANN_ORIGIN) - 1)
@@ -45,11 +47,7 @@ struct catalog_children {
 	size_t n, cap;
 };
 
-/* plugin.c: aborting allocation helpers (the host's are not exported). */
-void *catalog_xmalloc(size_t n);
-void *catalog_xrealloc(void *p, size_t n);
-char *catalog_xstrdup(const char *s);
-/* SHA-1 hex of a buffer into hex[41]. */
+/* plugin.c: SHA-1 hex of a buffer into hex[41]. */
 void catalog_sha1_hex(const void *buf, size_t len, char hex[41]);
 
 /* errors */
@@ -95,7 +93,32 @@ void catalog_processing_task(struct sh_host *host, void *state);
  * negative SH_E* code. */
 int catalog_stitch_pending(PGconn *conn);
 
-/* routes_entities.c */
+/* routes_common.c: helpers of the read routes.  Functions returning int
+ * give 0, or the 4xx status they already replied. */
+struct catalog_filter;
+struct catalog_fields;
+struct catalog_sql;
+/* 400 "Unknown query parameter '<k>'" for a key not in the NULL-ended list. */
+int catalog_query_allowed(struct sh_req *req, const char *const *allowed);
+int catalog_int_param(struct sh_req *req, const char *key, long long min, long long *out,
+		      int *has);
+/* `filter` and `fields` of the query string, freed with the request. */
+int catalog_parse_filter_fields(struct sh_req *req, struct catalog_filter **f,
+				struct catalog_fields **fields);
+void catalog_defer_filter(struct sh_req *req, struct catalog_filter *f);
+void catalog_defer_fields(struct sh_req *req, struct catalog_fields *fields);
+/* An empty statement freed with the request. */
+struct catalog_sql *catalog_req_sql(struct sh_req *req);
+/* 400 InputError with a malloc'd message, which it frees. */
+int catalog_fail_free(struct sh_req *req, char *msg);
+/* Appends a stored entity's JSON text (NULL: null), projected by fields. */
+void catalog_append_entity(struct catalog_sql *b, const char *text,
+			   const struct catalog_fields *fields);
+
+/* routes_*.c: route registration */
 int catalog_routes_entities(struct sh_host *host, struct catalog_state *st);
+int catalog_routes_query(struct sh_host *host, struct catalog_state *st);
+int catalog_routes_refs(struct sh_host *host, struct catalog_state *st);
+int catalog_routes_facets(struct sh_host *host, struct catalog_state *st);
 
 #endif

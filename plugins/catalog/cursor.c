@@ -11,28 +11,13 @@
 #include <stagehand/errors.h>
 
 #include "cursor.h"
+#include "util.h"
 
 static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-static void *xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-
-	if (!p)
-		abort();
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-
-	return memcpy(xmalloc(n), s, n);
-}
-
 char *catalog_cursor_base64_encode(const unsigned char *d, size_t n)
 {
-	char *out = xmalloc((n + 2) / 3 * 4 + 1), *o = out;
+	char *out = catalog_xmalloc((n + 2) / 3 * 4 + 1), *o = out;
 	size_t i;
 
 	for (i = 0; i + 2 < n; i += 3) {
@@ -83,7 +68,7 @@ unsigned char *catalog_cursor_base64_decode(const char *s, size_t *n)
 		len--;
 	if (len % 4 == 1)
 		return NULL;
-	out = xmalloc(len / 4 * 3 + 3);
+	out = catalog_xmalloc(len / 4 * 3 + 3);
 	for (i = 0; i < len; i++) {
 		int v = b64_value(s[i]);
 
@@ -183,7 +168,7 @@ int catalog_cursor_offset_decode(const char *s, struct catalog_offset_cursor *ou
 		json_decref(j);
 	}
 	if (msg) {
-		*err = xstrdup(msg);
+		*err = catalog_xstrdup(msg);
 		return SH_EINVAL;
 	}
 	return 0;
@@ -238,14 +223,14 @@ static const char *take_order(const json_t *v, struct catalog_query_cursor *out)
 
 	if (!json_is_array(v))
 		return "orderFields must be an array";
-	out->order = xmalloc(json_array_size(v) * sizeof(*out->order));
+	out->order = catalog_xmalloc(json_array_size(v) * sizeof(*out->order));
 	json_array_foreach(v, i, item) {
 		const char *field = json_string_value(json_object_get(item, "field"));
 		const char *order = json_string_value(json_object_get(item, "order"));
 
 		if (!field || !order || (strcmp(order, "asc") && strcmp(order, "desc")))
 			return "orderFields items must be {field, order: asc|desc}";
-		out->order[i].field = xstrdup(field);
+		out->order[i].field = catalog_xstrdup(field);
 		out->order[i].desc = !strcmp(order, "desc");
 		out->n_order = i + 1;
 	}
@@ -325,7 +310,7 @@ int catalog_cursor_query_decode(const char *s, struct catalog_query_cursor *out,
 	if (!why)
 		return 0;
 	n = strlen(why) + sizeof("Malformed cursor: ");
-	*err = xmalloc(n);
+	*err = catalog_xmalloc(n);
 	snprintf(*err, n, "Malformed cursor: %s", why);
 	return SH_EINVAL;
 }

@@ -11,14 +11,7 @@
 #include <stagehand/errors.h>
 
 #include "db_filter.h"
-
-static void *xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (p == NULL)
-		abort();
-	return p;
-}
+#include "util.h"
 
 void catalog_sql_append(struct catalog_sql *q, const char *sql)
 {
@@ -26,7 +19,7 @@ void catalog_sql_append(struct catalog_sql *q, const char *sql)
 
 	if (q->len + n + 1 > q->cap) {
 		q->cap = (q->len + n + 1) * 2;
-		q->text = xrealloc(q->text, q->cap);
+		q->text = catalog_xrealloc(q->text, q->cap);
 	}
 	memcpy(q->text + q->len, sql, n + 1);
 	q->len += n;
@@ -41,9 +34,9 @@ int catalog_sql_param(struct catalog_sql *q, const char *value)
 		return SH_ETOOBIG;
 	if (q->n_params == q->cap_params) {
 		q->cap_params = q->cap_params ? q->cap_params * 2 : 8;
-		q->params = xrealloc(q->params, q->cap_params * sizeof(*q->params));
+		q->params = catalog_xrealloc(q->params, q->cap_params * sizeof(*q->params));
 	}
-	q->params[q->n_params] = memcpy(xrealloc(NULL, n), value, n);
+	q->params[q->n_params] = memcpy(catalog_xrealloc(NULL, n), value, n);
 	snprintf(ref, sizeof(ref), "$%zu", ++q->n_params);
 	catalog_sql_append(q, ref);
 	return 0;

@@ -12,24 +12,7 @@
 #include <stagehand/errors.h>
 
 #include "fields.h"
-
-static void *xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-
-	if (!p)
-		abort();
-	return p;
-}
-
-static char *xstrndup(const char *s, size_t n)
-{
-	char *p = xmalloc(n + 1);
-
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
-}
+#include "util.h"
 
 static void add_field(struct catalog_fields *f, const char *s, size_t n)
 {
@@ -46,10 +29,8 @@ static void add_field(struct catalog_fields *f, const char *s, size_t n)
 	for (i = 0; i < f->n; i++)
 		if (strlen(f->paths[i]) == n && !memcmp(f->paths[i], s, n))
 			return;
-	f->paths = realloc(f->paths, (f->n + 1) * sizeof(*f->paths));
-	if (!f->paths)
-		abort();
-	f->paths[f->n++] = xstrndup(s, n);
+	f->paths = catalog_xrealloc(f->paths, (f->n + 1) * sizeof(*f->paths));
+	f->paths[f->n++] = catalog_xstrndup(s, n);
 }
 
 static void add_item(struct catalog_fields *f, const char *item, int split_commas)
@@ -66,7 +47,7 @@ static void add_item(struct catalog_fields *f, const char *item, int split_comma
 int catalog_fields_parse(const char *const *items, size_t n, int split_commas,
 			 struct catalog_fields **out, char **err)
 {
-	struct catalog_fields *f = xmalloc(sizeof(*f));
+	struct catalog_fields *f = catalog_xmalloc(sizeof(*f));
 	size_t i;
 
 	memset(f, 0, sizeof(*f));
@@ -78,7 +59,7 @@ int catalog_fields_parse(const char *const *items, size_t n, int split_commas,
 		if (strchr(f->paths[i], '[')) {
 			size_t len = strlen(f->paths[i]) + 64;
 
-			*err = xmalloc(len);
+			*err = catalog_xmalloc(len);
 			snprintf(*err, len, "Invalid field \"%s\", array type fields are not supported",
 				 f->paths[i]);
 			catalog_fields_free(f);
@@ -101,10 +82,8 @@ static char **split_dots(const char *path, size_t *n)
 	*n = 0;
 	for (;;) {
 		dot = strchr(path, '.');
-		parts = realloc(parts, (*n + 1) * sizeof(*parts));
-		if (!parts)
-			abort();
-		parts[(*n)++] = xstrndup(path, dot ? (size_t)(dot - path) : strlen(path));
+		parts = catalog_xrealloc(parts, (*n + 1) * sizeof(*parts));
+		parts[(*n)++] = catalog_xstrndup(path, dot ? (size_t)(dot - path) : strlen(path));
 		if (!dot)
 			return parts;
 		path = dot + 1;
@@ -115,7 +94,7 @@ static char **split_dots(const char *path, size_t *n)
 static void glue(char **parts, size_t i)
 {
 	size_t la = strlen(parts[i]), lb = strlen(parts[i + 1]);
-	char *p = xmalloc(la + lb + 2);
+	char *p = catalog_xmalloc(la + lb + 2);
 
 	memcpy(p, parts[i], la);
 	p[la] = '.';
@@ -151,7 +130,7 @@ static void project(json_t *out, json_t *entity, const char *path)
 {
 	size_t n, i;
 	char **parts = split_dots(path, &n);
-	unsigned char *found = xmalloc(n);
+	unsigned char *found = catalog_xmalloc(n);
 	json_t *cur = entity;
 
 	memset(found, 0, n);

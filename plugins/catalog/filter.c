@@ -14,47 +14,10 @@
 #include <stagehand/errors.h>
 
 #include "filter.h"
+#include "util.h"
 
 /* Deeper predicates are refused rather than recursed into. */
 #define MAX_DEPTH 32
-
-static void *xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-
-	if (!p)
-		abort();
-	return p;
-}
-
-static char *xstrndup(const char *s, size_t n)
-{
-	char *p = xmalloc(n + 1);
-
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
-}
-
-static char *fmt_new(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *fmt_new(const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-	char *p;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		abort();
-	p = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	return p;
-}
 
 /* Length of the valid UTF-8 sequence at s, or 0. */
 static size_t utf8_seq(const unsigned char *s, size_t n)
@@ -92,7 +55,7 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
 static char *lowered(const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	char *p = xmalloc(3 * n + 1);
+	char *p = catalog_xmalloc(3 * n + 1);
 	size_t i = 0, o = 0, len;
 
 	while (i < n) {
@@ -114,7 +77,7 @@ static char *lowered(const char *s, size_t n)
 
 static struct catalog_filter *node_new(enum catalog_filter_op op, const char *key)
 {
-	struct catalog_filter *f = xmalloc(sizeof(*f));
+	struct catalog_filter *f = catalog_xmalloc(sizeof(*f));
 
 	memset(f, 0, sizeof(*f));
 	f->op = op;
@@ -125,17 +88,13 @@ static struct catalog_filter *node_new(enum catalog_filter_op op, const char *ke
 
 static void add_value(struct catalog_filter *f, const char *v, size_t n)
 {
-	f->values = realloc(f->values, (f->n_values + 1) * sizeof(*f->values));
-	if (!f->values)
-		abort();
+	f->values = catalog_xrealloc(f->values, (f->n_values + 1) * sizeof(*f->values));
 	f->values[f->n_values++] = lowered(v, n);
 }
 
 static void add_kid(struct catalog_filter *f, struct catalog_filter *kid)
 {
-	f->kids = realloc(f->kids, (f->n_kids + 1) * sizeof(*f->kids));
-	if (!f->kids)
-		abort();
+	f->kids = catalog_xrealloc(f->kids, (f->n_kids + 1) * sizeof(*f->kids));
 	f->kids[f->n_kids++] = kid;
 }
 
@@ -187,7 +146,7 @@ static int add_statement(struct catalog_filter *set, char ***raw, const char *st
 
 	trim(&key, &kn);
 	if (!kn) {
-		*err = fmt_new("Invalid filter, '%.*s' is not a valid statement "
+		*err = catalog_fmt("Invalid filter, '%.*s' is not a valid statement "
 				 "(expected a string on the form a=b or a= or a)", (int)n, st);
 		return SH_EINVAL;
 	}
@@ -195,14 +154,12 @@ static int add_statement(struct catalog_filter *set, char ***raw, const char *st
 		if (strlen((*raw)[i]) == kn && !memcmp((*raw)[i], key, kn))
 			leaf = set->kids[i];
 	if (!leaf) {
-		char *k = xstrndup(key, kn);
+		char *k = catalog_xstrndup(key, kn);
 
 		leaf = node_new(CATALOG_FILTER_EXISTS, k);
 		free(k);
-		*raw = realloc(*raw, (set->n_kids + 1) * sizeof(**raw));
-		if (!*raw)
-			abort();
-		(*raw)[set->n_kids] = xstrndup(key, kn);
+		*raw = catalog_xrealloc(*raw, (set->n_kids + 1) * sizeof(**raw));
+		(*raw)[set->n_kids] = catalog_xstrndup(key, kn);
 		add_kid(set, leaf);
 	}
 	if (eq) {
@@ -274,7 +231,7 @@ static char *json_text(const json_t *v)
 {
 	char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
 
-	return s ? s : fmt_new("null");
+	return s ? s : catalog_fmt("null");
 }
 
 static int is_primitive(const json_t *v)
@@ -294,7 +251,7 @@ static int bad_value(const char *key, const json_t *v, char **err)
 {
 	char *t = json_text(v);
 
-	*err = fmt_new("Invalid filter predicate value for field \"%s\": expected a primitive "
+	*err = catalog_fmt("Invalid filter predicate value for field \"%s\": expected a primitive "
 			 "value, $exists, $in, $hasPrefix, or $contains operator, but got %s", key, t);
 	free(t);
 	return SH_EINVAL;
@@ -316,7 +273,7 @@ static int relation_refs(struct catalog_filter *f, const json_t *v, char **err)
 			if (!json_is_string(item))
 				break;
 		if (i == json_array_size(in) && i == 0) {
-			*err = fmt_new("Empty \"$in\" array for $contains on \"relations\" is not allowed");
+			*err = catalog_fmt("Empty \"$in\" array for $contains on \"relations\" is not allowed");
 			return SH_EINVAL;
 		}
 		if (i == json_array_size(in)) {
@@ -326,7 +283,7 @@ static int relation_refs(struct catalog_filter *f, const json_t *v, char **err)
 		}
 	}
 	t = json_text(v);
-	*err = fmt_new("Unsupported value in $contains for \"relations\": expected a string or "
+	*err = catalog_fmt("Unsupported value in $contains for \"relations\": expected a string or "
 			 "{ \"$in\": [strings] }, but got %s", t);
 	free(t);
 	return SH_EINVAL;
@@ -343,12 +300,12 @@ static int contains_relation(const json_t *target, struct catalog_filter **out, 
 				    : !strcasecmp(k, "targetRef") ? &refs : NULL;
 
 		if (!slot) {
-			*err = fmt_new("Unsupported key \"%s\" in $contains for \"relations\". "
+			*err = catalog_fmt("Unsupported key \"%s\" in $contains for \"relations\". "
 					 "Only \"type\" and \"targetRef\" are supported", k);
 			return SH_EINVAL;
 		}
 		if (*slot) {
-			*err = fmt_new("Duplicate key \"%s\" in $contains for \"relations\"", k);
+			*err = catalog_fmt("Duplicate key \"%s\" in $contains for \"relations\"", k);
 			return SH_EINVAL;
 		}
 		if (slot == &type && !json_is_string(v))
@@ -356,11 +313,11 @@ static int contains_relation(const json_t *target, struct catalog_filter **out, 
 		*slot = v;
 	}
 	if (!type || !json_string_length(type)) {
-		*err = fmt_new("The $contains operator for \"relations\" requires a \"type\" string "
+		*err = catalog_fmt("The $contains operator for \"relations\" requires a \"type\" string "
 				 "property");
 		return SH_EINVAL;
 	}
-	key = fmt_new("relations.%s", json_string_value(type));
+	key = catalog_fmt("relations.%s", json_string_value(type));
 	*out = node_new(refs ? CATALOG_FILTER_IN : CATALOG_FILTER_EXISTS, key);
 	free(key);
 	if (refs && relation_refs(*out, refs, err)) {
@@ -383,11 +340,11 @@ static int contains(const char *key, const json_t *target, struct catalog_filter
 	if (json_is_object(target)) {
 		if (!strcmp(key, "relations"))
 			return contains_relation(target, out, err);
-		*err = fmt_new("Object form of $contains is not supported for field \"%s\"", key);
+		*err = catalog_fmt("Object form of $contains is not supported for field \"%s\"", key);
 		return SH_EINVAL;
 	}
 	t = json_text(target);
-	*err = fmt_new("Unsupported $contains target for field \"%s\": %s", key, t);
+	*err = catalog_fmt("Unsupported $contains target for field \"%s\": %s", key, t);
 	free(t);
 	return SH_EINVAL;
 }
@@ -459,7 +416,7 @@ static int parse_list(const char *op_name, const json_t *list, enum catalog_filt
 
 	if (!json_is_array(list)) {
 		t = json_text(list);
-		*err = fmt_new("Invalid filter predicate: %s must be an array, but got %s",
+		*err = catalog_fmt("Invalid filter predicate: %s must be an array, but got %s",
 				 op_name, t);
 		free(t);
 		return SH_EINVAL;
@@ -488,7 +445,7 @@ static int parse_fields(const json_t *p, struct catalog_filter **out, char **err
 		int rc;
 
 		if (*key == '$') {
-			*err = fmt_new("Invalid filter predicate: unknown operator \"%s\"", k);
+			*err = catalog_fmt("Invalid filter predicate: unknown operator \"%s\"", k);
 			rc = SH_EINVAL;
 		} else {
 			rc = field_condition(key, v, &kid, err);
@@ -511,12 +468,12 @@ static int parse_pred(const json_t *p, int depth, struct catalog_filter **out, c
 
 	*out = NULL;
 	if (depth > MAX_DEPTH) {
-		*err = fmt_new("Invalid filter predicate: nested more than %d levels deep", MAX_DEPTH);
+		*err = catalog_fmt("Invalid filter predicate: nested more than %d levels deep", MAX_DEPTH);
 		return SH_EINVAL;
 	}
 	if (!json_is_object(p)) {
 		t = json_text(p);
-		*err = fmt_new("Invalid filter predicate: top-level primitive values are not "
+		*err = catalog_fmt("Invalid filter predicate: top-level primitive values are not "
 				 "supported. Wrap the value in a field expression, e.g. "
 				 "{ \"kind\": %s }", t);
 		free(t);

@@ -3,6 +3,7 @@
 # convenience library so unit tests and fuzz targets use it without the host.
 noinst_LTLIBRARIES += plugins/catalog/libcatalog_domain.la
 plugins_catalog_libcatalog_domain_la_SOURCES = \
+	plugins/catalog/util.c plugins/catalog/util.h \
 	plugins/catalog/ref.c plugins/catalog/ref.h \
 	plugins/catalog/relations.c plugins/catalog/relations.h \
 	plugins/catalog/search.c plugins/catalog/search.h \
@@ -11,7 +12,9 @@ plugins_catalog_libcatalog_domain_la_SOURCES = \
 	plugins/catalog/cursor.c plugins/catalog/cursor.h \
 	plugins/catalog/yaml.c plugins/catalog/yaml.h \
 	plugins/catalog/validate.c plugins/catalog/validate.h \
-	plugins/catalog/db_filter.c plugins/catalog/db_filter.h
+	plugins/catalog/db_filter.c plugins/catalog/db_filter.h \
+	plugins/catalog/db_query.c plugins/catalog/db_query.h \
+	plugins/catalog/body.c plugins/catalog/body.h
 plugins_catalog_libcatalog_domain_la_CFLAGS = $(AM_CFLAGS) -fPIC -fvisibility=hidden $(JANSSON_CFLAGS) $(YAML_CFLAGS)
 plugins_catalog_libcatalog_domain_la_LIBADD = $(JANSSON_LIBS) $(YAML_LIBS) -lm
 
@@ -20,7 +23,9 @@ plugins_catalog_libcatalog_domain_la_LIBADD = $(JANSSON_LIBS) $(YAML_LIBS) -lm
 plugin_LTLIBRARIES += plugins/catalog/catalog.la
 plugins_catalog_catalog_la_SOURCES = \
 	plugins/catalog/catalog.h plugins/catalog/plugin.c \
-	plugins/catalog/routes_entities.c plugins/catalog/db_processing.c \
+	plugins/catalog/routes_entities.c plugins/catalog/routes_common.c \
+	plugins/catalog/routes_query.c plugins/catalog/routes_refs.c plugins/catalog/routes_facets.c \
+	plugins/catalog/db_processing.c \
 	plugins/catalog/processing.c plugins/catalog/ingest.c plugins/catalog/stitch.c
 plugins_catalog_catalog_la_CFLAGS = $(PLUGIN_CFLAGS) $(YAML_CFLAGS)
 plugins_catalog_catalog_la_LDFLAGS = $(PLUGIN_LDFLAGS)
@@ -35,7 +40,7 @@ CATALOG_UNITS = tests/unit/check_catalog_ref tests/unit/check_catalog_relations 
 	tests/unit/check_catalog_search tests/unit/check_catalog_filter \
 	tests/unit/check_catalog_fields tests/unit/check_catalog_cursor \
 	tests/unit/check_catalog_yaml tests/unit/check_catalog_validate \
-	tests/unit/check_catalog_sql
+	tests/unit/check_catalog_sql tests/unit/check_catalog_query
 check_PROGRAMS += $(CATALOG_UNITS)
 TESTS += $(CATALOG_UNITS)
 tests_unit_check_catalog_ref_SOURCES = tests/unit/check_catalog_ref.c
@@ -65,5 +70,8 @@ tests_unit_check_catalog_validate_LDADD = $(CATALOG_UNIT_LIBS)
 tests_unit_check_catalog_sql_SOURCES = tests/unit/check_catalog_sql.c
 tests_unit_check_catalog_sql_CFLAGS = $(CATALOG_UNIT_CFLAGS)
 tests_unit_check_catalog_sql_LDADD = $(CATALOG_UNIT_LIBS)
+tests_unit_check_catalog_query_SOURCES = tests/unit/check_catalog_query.c
+tests_unit_check_catalog_query_CFLAGS = $(CATALOG_UNIT_CFLAGS)
+tests_unit_check_catalog_query_LDADD = $(CATALOG_UNIT_LIBS)
 endif
 EXTRA_DIST += tests/data

@@ -1,7 +1,7 @@
 /*
  * The catalog plugin's descriptor: its [catalog] keys, init (settings
  * checked, routes and the refresh task registered), and the small helpers
- * every part of the plugin shares (allocation, SHA-1, error lists).
+ * every part of the plugin shares (SHA-1, error lists).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,30 +25,6 @@ static const struct sh_conf_key keys[] = {
 	  .help = "kinds that locations may contain (catalog.rules allow list)" },
 	{ NULL }
 };
-
-void *catalog_xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-
-	if (p == NULL)
-		abort();
-	return p;
-}
-
-void *catalog_xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (p == NULL)
-		abort();
-	return p;
-}
-
-char *catalog_xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-
-	return memcpy(catalog_xmalloc(n), s, n);
-}
 
 void catalog_sha1_hex(const void *buf, size_t len, char hex[41])
 {
@@ -106,6 +82,12 @@ static int init(struct sh_host *host, void **state, char *err, size_t errlen)
 	rc = check_locations(st, err, errlen);
 	if (rc == 0) {
 		rc = catalog_routes_entities(host, st);
+		if (rc == 0)
+			rc = catalog_routes_query(host, st);
+		if (rc == 0)
+			rc = catalog_routes_refs(host, st);
+		if (rc == 0)
+			rc = catalog_routes_facets(host, st);
 		if (rc != 0)
 			snprintf(err, errlen, "could not register routes: %s", sh_strerror(rc));
 	}

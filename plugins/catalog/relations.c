@@ -11,6 +11,7 @@
 
 #include "ref.h"
 #include "relations.h"
+#include "util.h"
 
 struct rule {
 	const char *kinds[7];
@@ -37,37 +38,18 @@ static const struct rule rules[] = {
 	{ { "User" }, "memberOf", "memberOf", "hasMember", "Group" },
 };
 
-static void *xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-
-	if (!p)
-		abort();
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-
-	return memcpy(xmalloc(n), s, n);
-}
-
 static void push(struct catalog_relations *out, const char *src, const char *type, const char *dst)
 {
 	struct catalog_relation *r;
 
 	if (out->n == out->cap) {
 		out->cap = out->cap ? out->cap * 2 : 16;
-		r = realloc(out->rows, out->cap * sizeof(*r));
-		if (!r)
-			abort();
-		out->rows = r;
+		out->rows = catalog_xrealloc(out->rows, out->cap * sizeof(*out->rows));
 	}
 	r = &out->rows[out->n++];
-	r->source_ref = xstrdup(src);
-	r->type = xstrdup(type);
-	r->target_ref = xstrdup(dst);
+	r->source_ref = catalog_xstrdup(src);
+	r->type = catalog_xstrdup(type);
+	r->target_ref = catalog_xstrdup(dst);
 }
 
 static int rule_applies(const struct rule *r, const char *kind)
@@ -149,7 +131,7 @@ int catalog_relations_emit(const json_t *entity, struct catalog_relations *out, 
 	*err = NULL;
 	self = catalog_ref_of_entity(entity);
 	if (!self) {
-		*err = xstrdup("entity has no kind or metadata.name");
+		*err = catalog_xstrdup("entity has no kind or metadata.name");
 		return SH_EINVAL;
 	}
 	if (!ns || !*ns)
@@ -175,7 +157,7 @@ static int cmp_rel(const void *a, const void *b)
 json_t *catalog_relations_build(const struct catalog_relation *rows, size_t n,
 				const char *source_ref)
 {
-	const struct catalog_relation **sel = xmalloc(n * sizeof(*sel));
+	const struct catalog_relation **sel = catalog_xmalloc(n * sizeof(*sel));
 	json_t *arr = json_array();
 	size_t i, k = 0;
 

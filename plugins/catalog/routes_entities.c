@@ -1,6 +1,6 @@
 /*
  * Entity read routes (spec §3.1, §3.5, §3.6): by name, by uid, and the
- * GET /entities list with filters, projection and offset pagination.
+ * GET /entities list with filters, projection, order and offset pagination.
  * Stored final JSON is sent as it is unless `fields` asks for a projection.
  */
 #include <ctype.h>
@@ -13,6 +13,7 @@
 #include "catalog.h"
 #include "cursor.h"
 #include "db_filter.h"
+#include "db_query.h"
 #include "fields.h"
 #include "filter.h"
 #include "ref.h"
@@ -23,6 +24,11 @@
 struct page {
 	long long limit, offset;
 };
+
+static const char *const list_params[] = {
+	"filter", "fields", "order", "limit", "offset", "after", NULL
+};
+static const char *const no_params[] = { NULL };
 
 static int reply_text(struct sh_req *req, const char *text)
 {
@@ -36,8 +42,11 @@ static int by_name(struct sh_req *req, void *state)
 	char *ref = catalog_ref_format(kind, ns, name);
 	const char *params[1] = { ref };
 	PGresult *res;
+	int rc;
 
 	sh_defer(req, free, ref);
+	if ((rc = catalog_query_allowed(req, no_params)) != 0)
+		return rc;
 	res = sh_db_query(req, "SELECT final_entity FROM catalog.final_entities"
 			  " WHERE entity_ref = $1", 1, params);
 	if (res == NULL)
@@ -66,7 +75,10 @@ static int by_uid(struct sh_req *req, void *state)
 	const char *uid = sh_req_param(req, "uid");
 	const char *params[1] = { uid };
 	PGresult *res = NULL;
+	int rc;
 
+	if ((rc = catalog_query_allowed(req, no_params)) != 0)
+		return rc;
 	if (is_uuid(uid)) {
 		res = sh_db_query(req, "SELECT final_entity FROM catalog.final_entities"
 				  " WHERE entity_id = $1", 1, params);
@@ -76,28 +88,6 @@ static int by_uid(struct sh_req *req, void *state)
 	if (res == NULL || PQntuples(res) == 0)
 		return sh_fail(req, 404, "NotFoundError", "No entity with uid %s", uid);
 	return reply_text(req, PQgetvalue(res, 0, 0));
-}
-
-/* Backstage's parseIntegerParam plus the range checks of
- * parseEntityPaginationParams. */
-static int int_param(struct sh_req *req, const char *key, long long min, long long *out,
-		     int *has)
-{
-	const char *v = sh_req_query(req, key);
-	char *end;
-
-	*has = v != NULL;
-	if (v == NULL)
-		return 0;
-	errno = 0;
-	*out = strtoll(v, &end, 10);
-	if (end == v || *end != '\0' || errno != 0)
-		return sh_fail(req, 400, "InputError", "Invalid %s, not an integer on base 10", key);
-	if (*out < min)
-		return sh_fail(req, 400, "InputError", min > 0 ?
-			       "Invalid %s, must be greater than zero" :
-			       "Invalid %s, must be zero or greater", key);
-	return 0;
 }
 
 /* Returns 0 and fills pg (is_paged 1 when any pagination key is given), or
@@ -110,17 +100,14 @@ static int parse_page(struct sh_req *req, struct page *pg, int *is_paged)
 	char *err = NULL;
 
 	pg->limit = pg->offset = 0;
-	if ((rc = int_param(req, "offset", 0, &pg->offset, &has_o)) != 0 ||
-	    (rc = int_param(req, "limit", 1, &pg->limit, &has_l)) != 0)
+	if ((rc = catalog_int_param(req, "offset", 0, &pg->offset, &has_o)) != 0 ||
+	    (rc = catalog_int_param(req, "limit", 1, &pg->limit, &has_l)) != 0)
 		return rc;
 	*is_paged = has_l || has_o || after;
 	if (after == NULL)
 		return 0;
-	if (catalog_cursor_offset_decode(after, &c, &err) != 0) {
-		rc = sh_fail(req, 400, "InputError", "%s", err);
-		free(err);
-		return rc;
-	}
+	if (catalog_cursor_offset_decode(after, &c, &err) != 0)
+		return catalog_fail_free(req, err);
 	if (c.has_limit)
 		pg->limit = c.limit;
 	if (c.has_offset)
@@ -179,103 +166,81 @@ static void link_next(struct sh_req *req, long long limit, long long offset)
 	free(cursor);
 }
 
-static void free_filter(void *p)
-{
-	catalog_filter_free(p);
-}
-
-static void free_fields(void *p)
-{
-	catalog_fields_free(p);
-}
-
-static void free_sql(void *p)
-{
-	catalog_sql_free(p);
-	free(p);
-}
-
-/* Parses filter and fields; returns 0 or the 400 status already sent. */
-static int parse_query(struct sh_req *req, struct catalog_filter **f,
-		       struct catalog_fields **fields)
-{
-	const char *const *vals;
-	size_t n = sh_req_query_all(req, "filter", &vals);
-	char *err = NULL;
-	int rc;
-
-	*f = NULL;
-	*fields = NULL;
-	if (catalog_filter_parse_params(vals, n, f, &err) == 0) {
-		sh_defer(req, free_filter, *f);
-		n = sh_req_query_all(req, "fields", &vals);
-		if (catalog_fields_parse(vals, n, 1, fields, &err) == 0) {
-			sh_defer(req, free_fields, *fields);
-			return 0;
-		}
-	}
-	rc = sh_fail(req, 400, "InputError", "%s", err);
-	free(err);
-	return rc;
-}
-
-/* The page of rows as one JSON array, projected when fields are given. */
-static int reply_rows(struct sh_req *req, const PGresult *res, int n,
+/* The rows as one JSON array, from column col, projected when fields
+ * are given. */
+static int reply_rows(struct sh_req *req, const PGresult *res, int col, int n,
 		      const struct catalog_fields *fields)
 {
-	struct catalog_sql b = { 0 };
-	int rc;
+	struct catalog_sql *b = catalog_req_sql(req);
 
-	catalog_sql_append(&b, "[");
+	catalog_sql_append(b, "[");
 	for (int i = 0; i < n; i++) {
-		if (i > 0)
-			catalog_sql_append(&b, ",");
-		if (fields == NULL) {
-			catalog_sql_append(&b, PQgetvalue(res, i, 0));
-		} else {
-			json_t *e = json_loads(PQgetvalue(res, i, 0), 0, NULL);
-			json_t *p = catalog_fields_apply(fields, e);
-			char *text = json_dumps(p, JSON_COMPACT | JSON_ENCODE_ANY);
-
-			catalog_sql_append(&b, text ? text : "null");
-			free(text);
-			json_decref(p);
-			json_decref(e);
-		}
+		catalog_sql_append(b, i ? "," : "");
+		catalog_append_entity(b, PQgetvalue(res, i, col), fields);
 	}
-	catalog_sql_append(&b, "]");
-	rc = sh_reply_raw(req, 200, JSON_TYPE, b.text, b.len);
-	catalog_sql_free(&b);
-	return rc;
+	catalog_sql_append(b, "]");
+	return sh_reply_raw(req, 200, JSON_TYPE, b->text, b->len);
+}
+
+/* order=asc:<field> | desc:<field> (parseEntityOrderParams). */
+static int parse_order(struct sh_req *req, struct catalog_order **out, size_t *n)
+{
+	const char *const *vals;
+
+	*n = sh_req_query_all(req, "order", &vals);
+	*out = sh_alloc(req, (*n + 1) * sizeof(**out));
+	for (size_t i = 0; i < *n; i++) {
+		const char *v = vals[i], *colon = strchr(v, ':');
+		size_t dir = colon ? (size_t)(colon - v) : 0;
+
+		if (colon == NULL || colon[1] == '\0' || !((dir == 3 && !strncmp(v, "asc", 3)) ||
+							    (dir == 4 && !strncmp(v, "desc", 4))))
+			return sh_fail(req, 400, "InputError", "Invalid order parameter \"%s\", "
+				       "expected \"<asc or desc>:<field name>\"", v);
+		(*out)[i].field = colon + 1;
+		(*out)[i].desc = dir == 4;
+	}
+	return 0;
+}
+
+/* Unpaged with `order`: Backstage goes through queryEntities, so only the
+ * first order field counts and entities without it are left out. */
+static int list_by_query(struct sh_req *req, struct catalog_sql *q, const struct catalog_filter *f,
+			 const struct catalog_order *order, const struct catalog_fields *fields)
+{
+	struct catalog_query_plan p = { .sort_field = order->field, .desc = order->desc,
+					.filter = f, .limit = -1 };
+	PGresult *res;
+
+	if (catalog_sql_query_page(q, &p) != 0)
+		return sh_fail(req, 400, "InputError", "Invalid filter, too many values");
+	res = sh_db_query(req, q->text, (int)q->n_params, (const char *const *)q->params);
+	if (res == NULL)
+		return sh_db_fail(req);
+	return reply_rows(req, res, 3, PQntuples(res), fields);
 }
 
 static int list(struct sh_req *req, void *state)
 {
-	struct catalog_sql *q = calloc(1, sizeof(*q));
+	struct catalog_sql *q = catalog_req_sql(req);
 	struct catalog_filter *f;
 	struct catalog_fields *fields;
+	struct catalog_order *order;
+	size_t n_order;
 	struct page pg;
 	int paged = 0, rc, n;
-	char num[32];
 	PGresult *res;
 
-	if (q == NULL)
-		abort();
-	sh_defer(req, free_sql, q);
-	if ((rc = parse_query(req, &f, &fields)) != 0 || (rc = parse_page(req, &pg, &paged)) != 0)
+	if ((rc = catalog_query_allowed(req, list_params)) != 0 ||
+	    (rc = catalog_parse_filter_fields(req, &f, &fields)) != 0 ||
+	    (rc = parse_order(req, &order, &n_order)) != 0 ||
+	    (rc = parse_page(req, &pg, &paged)) != 0)
 		return rc;
-	catalog_sql_append(q, "SELECT f.final_entity FROM catalog.final_entities f WHERE ");
-	if (catalog_sql_filter(q, f, "f.entity_id") != 0)
+	if (!paged && n_order > 0)
+		return list_by_query(req, q, f, order, fields);
+	if (catalog_sql_entities(q, f, order, n_order, paged && pg.limit > 0 ? pg.limit : -1,
+				 pg.offset) != 0)
 		return sh_fail(req, 400, "InputError", "Invalid filter, too many values");
-	catalog_sql_append(q, " ORDER BY f.entity_ref");
-	if (paged && pg.limit > 0) {
-		catalog_sql_append(q, " LIMIT ");
-		snprintf(num, sizeof(num), "%lld", pg.limit + 1);
-		catalog_sql_param(q, num);
-	}
-	catalog_sql_append(q, " OFFSET ");
-	snprintf(num, sizeof(num), "%lld", pg.offset);
-	catalog_sql_param(q, num);
 	res = sh_db_query(req, q->text, (int)q->n_params, (const char *const *)q->params);
 	if (res == NULL)
 		return sh_db_fail(req);
@@ -284,7 +249,7 @@ static int list(struct sh_req *req, void *state)
 		n = (int)pg.limit;
 		link_next(req, pg.limit, pg.offset + pg.limit);
 	}
-	return reply_rows(req, res, n, fields);
+	return reply_rows(req, res, 0, n, fields);
 }
 
 int catalog_routes_entities(struct sh_host *host, struct catalog_state *st)

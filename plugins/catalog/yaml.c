@@ -14,6 +14,7 @@
 
 #include <stagehand/errors.h>
 #include "yaml.h"
+#include "util.h"
 
 /* What a scalar resolved to; keys need the kind to print like JavaScript. */
 enum scalar_kind { SC_NULL, SC_BOOL, SC_INT, SC_FLOAT, SC_STR };
@@ -54,48 +55,13 @@ struct builder {
 	json_t *anchor_index;   /* name -> index into anchors */
 };
 
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-
-	if (q == NULL)
-		abort();
-	return q;
-}
-
-static char *xstrndup(const char *s, size_t n)
-{
-	char *p = xrealloc(NULL, n + 1);
-
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
-}
-
-__attribute__((format(printf, 1, 0)))
-static char *vformat(const char *fmt, va_list ap)
-{
-	va_list ap2;
-	int n;
-	char *s;
-
-	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
-	va_end(ap2);
-	if (n < 0)
-		abort();
-	s = xrealloc(NULL, (size_t)n + 1);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	return s;
-}
-
 static void push_doc(struct builder *b, json_t *entity, char *error)
 {
 	struct catalog_yaml_result *r = b->res;
 
 	if (r->ndocs == b->cap_docs) {
 		b->cap_docs = b->cap_docs ? 2 * b->cap_docs : 8;
-		r->docs = xrealloc(r->docs, b->cap_docs * sizeof(*r->docs));
+		r->docs = catalog_xrealloc(r->docs, b->cap_docs * sizeof(*r->docs));
 	}
 	r->docs[r->ndocs].entity = entity;
 	r->docs[r->ndocs].error = error;
@@ -113,10 +79,10 @@ static int doc_error(struct builder *b, yaml_mark_t mark, const char *fmt, ...)
 	size_t n;
 
 	va_start(ap, fmt);
-	problem = vformat(fmt, ap);
+	problem = catalog_vfmt(fmt, ap);
 	va_end(ap);
 	n = strlen(b->loc) + strlen(problem) + 96;
-	msg = xrealloc(NULL, n);
+	msg = catalog_xrealloc(NULL, n);
 	snprintf(msg, n, "YAML error at %s, YAMLParseError: %s at line %zu, column %zu",
 		 b->loc, problem, mark.line + 1, mark.column + 1);
 	free(problem);
@@ -350,10 +316,10 @@ static char *scalar_key(const struct scalar *sc, const char *s, size_t n, size_t
 		break;
 	case SC_STR:
 		*len = n;
-		return xstrndup(s, n);
+		return catalog_xstrndup(s, n);
 	}
 	*len = strlen(buf);
-	return xstrndup(buf, *len);
+	return catalog_xstrndup(buf, *len);
 }
 
 /* The key text of an anchored scalar value used as a key through an alias. */
@@ -393,7 +359,7 @@ static void remember_anchor(struct builder *b, const char *name, json_t *node,
 		return;
 	if (b->nanchors == b->cap_anchors) {
 		b->cap_anchors = b->cap_anchors ? 2 * b->cap_anchors : 16;
-		b->anchors = xrealloc(b->anchors, b->cap_anchors * sizeof(*b->anchors));
+		b->anchors = catalog_xrealloc(b->anchors, b->cap_anchors * sizeof(*b->anchors));
 	}
 	b->anchors[b->nanchors] = (struct anchor){ json_incref(node), nodes, height };
 	json_object_set_new(b->anchor_index, name, json_integer((json_int_t)b->nanchors));
@@ -523,7 +489,7 @@ static int on_start(struct builder *b, const yaml_event_t *ev, int mapping)
 	f->node = mapping ? json_object() : json_array();
 	if (f->node == NULL)
 		abort();
-	f->anchor = anchor ? xstrndup((const char *)anchor, strlen((const char *)anchor)) : NULL;
+	f->anchor = anchor ? catalog_xstrndup((const char *)anchor, strlen((const char *)anchor)) : NULL;
 	f->start_nodes = b->nodes - 1;
 	f->height = 1;
 	f->key = NULL;
@@ -565,7 +531,7 @@ static void on_doc_end(struct builder *b)
 		push_doc(b, root, NULL);
 	} else {
 		n = sizeof("Expected object at root, got boolean");
-		msg = xrealloc(NULL, n);
+		msg = catalog_xrealloc(NULL, n);
 		snprintf(msg, n, "Expected object at root, got %s", js_typeof(root));
 		json_decref(root);
 		push_doc(b, NULL, msg);

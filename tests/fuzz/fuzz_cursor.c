@@ -1,4 +1,4 @@
-/* fuzz-sources: plugins/catalog/cursor.c */
+/* fuzz-sources: plugins/catalog/cursor.c plugins/catalog/util.c */
 /* fuzz-libs: jansson */
 /*
  * libFuzzer target for the catalog cursors: the input is decoded as an

@@ -1,4 +1,4 @@
-/* fuzz-sources: plugins/catalog/yaml.c plugins/catalog/validate.c */
+/* fuzz-sources: plugins/catalog/yaml.c plugins/catalog/validate.c plugins/catalog/util.c */
 /* fuzz-libs: yaml-0.1 jansson */
 /*
  * libFuzzer target: any bytes through catalog_yaml_parse, and every

@@ -1,0 +1,235 @@
+/*
+ * Statements of the list, by-query, by-refs and facet routes, built like
+ * Backstage's DefaultEntitiesCatalog builds them with knex (the same
+ * joins, orderings and keyset conditions), with parameters only.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <stagehand/errors.h>
+
+#include "db_query.h"
+#include "search.h"
+#include "util.h"
+
+static int param_ll(struct catalog_sql *q, long long v)
+{
+	char num[32];
+
+	snprintf(num, sizeof(num), "%lld", v);
+	return catalog_sql_param(q, num);
+}
+
+/* " LIMIT $n OFFSET $m"; limit < 0 means none. */
+static int limit_offset(struct catalog_sql *q, long long limit, long long offset)
+{
+	int rc = 0;
+
+	if (limit >= 0) {
+		catalog_sql_append(q, " LIMIT ");
+		rc = param_ll(q, limit);
+	}
+	if (rc == 0 && offset > 0) {
+		catalog_sql_append(q, " OFFSET ");
+		rc = param_ll(q, offset);
+	}
+	return rc;
+}
+
+int catalog_sql_entities(struct catalog_sql *q, const struct catalog_filter *f,
+			 const struct catalog_order *orders, size_t n_orders,
+			 long long limit, long long offset)
+{
+	char alias[160];
+	int rc = 0;
+
+	catalog_sql_append(q, "SELECT f.final_entity FROM catalog.final_entities f");
+	for (size_t i = 0; rc == 0 && i < n_orders; i++) {
+		snprintf(alias, sizeof(alias), " LEFT JOIN catalog.search o%zu ON o%zu.entity_id ="
+			 " f.entity_id AND o%zu.key = ", i, i, i);
+		catalog_sql_append(q, alias);
+		rc = catalog_sql_param(q, orders[i].field);
+	}
+	catalog_sql_append(q, " WHERE ");
+	if (rc == 0)
+		rc = catalog_sql_filter(q, f, "f.entity_id");
+	catalog_sql_append(q, " ORDER BY ");
+	for (size_t i = 0; i < n_orders; i++) {
+		snprintf(alias, sizeof(alias), "o%zu.value %s NULLS LAST, ", i,
+			 orders[i].desc ? "DESC" : "ASC");
+		catalog_sql_append(q, alias);
+	}
+	catalog_sql_append(q, n_orders ? "f.entity_id" : "f.entity_ref");
+	if (rc == 0)
+		rc = limit_offset(q, limit >= 0 ? limit + 1 : -1, offset);
+	return rc;
+}
+
+/* The full-text condition (spec §3.2): on the joined sort row when the
+ * only field searched is the sort field, else over the named keys. */
+static int full_text(struct catalog_sql *q, const struct catalog_query_plan *p)
+{
+	const char *only = p->sort_field ? p->sort_field : "metadata.uid";
+	char *like = catalog_fmt("%%%s%%", p->term);
+	size_t n = p->term_fields ? json_array_size(p->term_fields) : 1;
+	int rc = 0;
+
+	if (n == 0) {
+		catalog_sql_append(q, " AND FALSE"); /* knex's whereIn with [] */
+		free(like);
+		return 0;
+	}
+	if (p->term_fields && n == 1)
+		only = json_string_value(json_array_get(p->term_fields, 0));
+	if (n == 1 && p->sort_field && strcmp(only, p->sort_field) == 0) {
+		catalog_sql_append(q, " AND s.value LIKE ");
+		rc = catalog_sql_param(q, like);
+	} else {
+		catalog_sql_append(q, " AND f.entity_id IN (SELECT entity_id FROM catalog.search"
+				   " WHERE key IN (");
+		for (size_t i = 0; rc == 0 && i < n; i++) {
+			char *key = catalog_xstrdup(p->term_fields ?
+				json_string_value(json_array_get(p->term_fields, i)) : only);
+
+			catalog_search_lower(key);
+			catalog_sql_append(q, i ? ", " : "");
+			rc = catalog_sql_param(q, key);
+			free(key);
+		}
+		catalog_sql_append(q, ") AND value LIKE ");
+		if (rc == 0)
+			rc = catalog_sql_param(q, like);
+		catalog_sql_append(q, ")");
+	}
+	free(like);
+	return rc;
+}
+
+static int filtered(struct catalog_sql *q, const struct catalog_query_plan *p)
+{
+	int rc = 0;
+
+	catalog_sql_append(q, "WITH filtered AS (SELECT f.entity_id, f.final_entity, ");
+	if (p->sort_field) {
+		/* DISTINCT (entity, value) as knex's distinct() over the join */
+		catalog_sql_append(q, "s.value FROM catalog.final_entities f JOIN (SELECT DISTINCT"
+				   " entity_id, value FROM catalog.search WHERE key = ");
+		rc = catalog_sql_param(q, p->sort_field);
+		catalog_sql_append(q, ") s ON s.entity_id = f.entity_id WHERE ");
+	} else {
+		catalog_sql_append(q, "NULL::text AS value FROM catalog.final_entities f WHERE ");
+	}
+	if (rc == 0)
+		rc = catalog_sql_filter(q, p->filter, "f.entity_id");
+	if (rc == 0 && p->term && *p->term)
+		rc = full_text(q, p);
+	catalog_sql_append(q, ")");
+	return rc;
+}
+
+/* Rows after (or, going back, before) the cursor's last row; a null in
+ * the cursor compares as SQL NULL does in Backstage's query: no row. */
+static int keyset(struct catalog_sql *q, const struct catalog_query_plan *p)
+{
+	const char *op = p->is_previous != p->desc ? " < " : " > ";
+	size_t n = json_array_size(p->after);
+	const char *v = json_string_value(json_array_get(p->after, 0));
+	const char *id = json_string_value(json_array_get(p->after, n - 1));
+	int rc = 0;
+
+	if (n != 1 && n != 2)
+		return 0;
+	catalog_sql_append(q, " WHERE ");
+	if (n == 1)
+		op = p->is_previous ? " < " : " > ";
+	if (id == NULL || (n == 2 && v == NULL)) {
+		catalog_sql_append(q, "FALSE");
+		return 0;
+	}
+	if (n == 2) {
+		catalog_sql_append(q, "(value");
+		catalog_sql_append(q, op);
+		rc = catalog_sql_param(q, v);
+		catalog_sql_append(q, " OR value = ");
+		if (rc == 0)
+			rc = catalog_sql_param(q, v);
+		catalog_sql_append(q, " AND ");
+	}
+	catalog_sql_append(q, "entity_id::text COLLATE \"C\"");
+	catalog_sql_append(q, op);
+	if (rc == 0)
+		rc = catalog_sql_param(q, id);
+	catalog_sql_append(q, n == 2 ? ")" : "");
+	return rc;
+}
+
+int catalog_sql_query_page(struct catalog_sql *q, const struct catalog_query_plan *p)
+{
+	const char *dir = p->desc != p->is_previous ? "DESC" : "ASC";
+	int rc = filtered(q, p);
+
+	catalog_sql_append(q, " SELECT (SELECT count(*) FROM filtered), entity_id, value,"
+			   " final_entity FROM filtered");
+	if (rc == 0 && p->after)
+		rc = keyset(q, p);
+	catalog_sql_append(q, " ORDER BY ");
+	if (p->sort_field) {
+		catalog_sql_append(q, "value ");
+		catalog_sql_append(q, dir);
+		catalog_sql_append(q, " NULLS LAST, ");
+	} else {
+		/* unordered pages go by uid, inverted only when going back */
+		dir = p->is_previous ? "DESC" : "ASC";
+	}
+	catalog_sql_append(q, "entity_id::text COLLATE \"C\" ");
+	catalog_sql_append(q, dir);
+	if (rc == 0)
+		rc = limit_offset(q, p->limit, p->offset);
+	return rc;
+}
+
+static int param_list(struct catalog_sql *q, const char *const *v, size_t n, int lower)
+{
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		char *s = catalog_xstrdup(v[i]);
+
+		if (lower)
+			catalog_search_lower(s);
+		catalog_sql_append(q, i ? ", " : "");
+		rc = catalog_sql_param(q, s);
+		free(s);
+	}
+	return rc;
+}
+
+int catalog_sql_by_refs(struct catalog_sql *q, const char *const *refs, size_t n,
+			const struct catalog_filter *f)
+{
+	int rc;
+
+	catalog_sql_append(q, "SELECT f.entity_ref, f.final_entity FROM catalog.final_entities f"
+			   " WHERE f.entity_ref IN (");
+	rc = param_list(q, refs, n, 0);
+	catalog_sql_append(q, ") AND ");
+	if (rc == 0)
+		rc = catalog_sql_filter(q, f, "f.entity_id");
+	return rc;
+}
+
+int catalog_sql_facets(struct catalog_sql *q, const char *const *keys, size_t n,
+		       const struct catalog_filter *f)
+{
+	int rc;
+
+	catalog_sql_append(q, "SELECT s.key, s.original_value, count(*) FROM catalog.search s"
+			   " WHERE s.key IN (");
+	rc = param_list(q, keys, n, 1);
+	catalog_sql_append(q, ") AND s.original_value IS NOT NULL AND ");
+	if (rc == 0)
+		rc = catalog_sql_filter(q, f, "s.entity_id");
+	catalog_sql_append(q, " GROUP BY s.key, s.original_value ORDER BY s.key, s.original_value");
+	return rc;
+}

@@ -1,0 +1,133 @@
+/*
+ * What every catalog read route shares: the official router's refusal of
+ * unknown query parameters, integer parameters, the `filter` and `fields`
+ * query parameters, and entities written into a JSON text (projected when
+ * `fields` asks for it).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog.h"
+#include "db_filter.h"
+#include "fields.h"
+#include "filter.h"
+
+int catalog_query_allowed(struct sh_req *req, const char *const *allowed)
+{
+	const char *k, *v;
+	size_t j;
+
+	for (size_t i = 0; i < sh_req_query_count(req); i++) {
+		if (sh_req_query_at(req, i, &k, &v) != 0)
+			continue;
+		for (j = 0; allowed[j] && strcmp(allowed[j], k) != 0; j++)
+			;
+		if (allowed[j] == NULL)
+			return sh_fail(req, 400, "InputError", "Unknown query parameter '%s'", k);
+	}
+	return 0;
+}
+
+/* Backstage's parseIntegerParam plus the range checks of
+ * parseEntityPaginationParams. */
+int catalog_int_param(struct sh_req *req, const char *key, long long min, long long *out,
+		      int *has)
+{
+	const char *v = sh_req_query(req, key);
+	char *end;
+
+	*has = v != NULL;
+	if (v == NULL)
+		return 0;
+	errno = 0;
+	*out = strtoll(v, &end, 10);
+	if (end == v || *end != '\0' || errno != 0)
+		return sh_fail(req, 400, "InputError", "Invalid %s, not an integer on base 10", key);
+	if (*out < min)
+		return sh_fail(req, 400, "InputError", min > 0 ?
+			       "Invalid %s, must be greater than zero" :
+			       "Invalid %s, must be zero or greater", key);
+	return 0;
+}
+
+static void free_filter(void *p)
+{
+	catalog_filter_free(p);
+}
+
+static void free_fields(void *p)
+{
+	catalog_fields_free(p);
+}
+
+static void free_sql(void *p)
+{
+	catalog_sql_free(p);
+	free(p);
+}
+
+void catalog_defer_filter(struct sh_req *req, struct catalog_filter *f)
+{
+	sh_defer(req, free_filter, f);
+}
+
+void catalog_defer_fields(struct sh_req *req, struct catalog_fields *fields)
+{
+	sh_defer(req, free_fields, fields);
+}
+
+struct catalog_sql *catalog_req_sql(struct sh_req *req)
+{
+	struct catalog_sql *q = catalog_xmalloc(sizeof(*q));
+
+	memset(q, 0, sizeof(*q));
+	sh_defer(req, free_sql, q);
+	return q;
+}
+
+int catalog_fail_free(struct sh_req *req, char *msg)
+{
+	int rc = sh_fail(req, 400, "InputError", "%s", msg);
+
+	free(msg);
+	return rc;
+}
+
+int catalog_parse_filter_fields(struct sh_req *req, struct catalog_filter **f,
+				struct catalog_fields **fields)
+{
+	const char *const *vals;
+	size_t n = sh_req_query_all(req, "filter", &vals);
+	char *err = NULL;
+
+	*f = NULL;
+	*fields = NULL;
+	if (catalog_filter_parse_params(vals, n, f, &err) != 0)
+		return catalog_fail_free(req, err);
+	catalog_defer_filter(req, *f);
+	n = sh_req_query_all(req, "fields", &vals);
+	if (catalog_fields_parse(vals, n, 1, fields, &err) != 0)
+		return catalog_fail_free(req, err);
+	catalog_defer_fields(req, *fields);
+	return 0;
+}
+
+void catalog_append_entity(struct catalog_sql *b, const char *text,
+			   const struct catalog_fields *fields)
+{
+	json_t *e, *p;
+	char *out;
+
+	if (fields == NULL || text == NULL) {
+		catalog_sql_append(b, text ? text : "null");
+		return;
+	}
+	e = json_loads(text, 0, NULL);
+	p = catalog_fields_apply(fields, e);
+	out = json_dumps(p, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
+	catalog_sql_append(b, out ? out : "null");
+	free(out);
+	json_decref(p);
+	json_decref(e);
+}

@@ -1,0 +1,68 @@
+/*
+ * The catalog's aborting allocation and malloc'd formatting helpers (one
+ * copy for the domain library and the plugin; the host's are not exported
+ * to plugins).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+void *catalog_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		abort();
+	return p;
+}
+
+void *catalog_xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (p == NULL)
+		abort();
+	return p;
+}
+
+char *catalog_xstrdup(const char *s)
+{
+	return catalog_xstrndup(s, strlen(s));
+}
+
+char *catalog_xstrndup(const char *s, size_t n)
+{
+	char *p = catalog_xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *catalog_vfmt(const char *fmt, va_list ap)
+{
+	va_list ap2;
+	char *s;
+	int n;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		abort();
+	s = catalog_xmalloc((size_t)n + 1);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	return s;
+}
+
+char *catalog_fmt(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = catalog_vfmt(fmt, ap);
+	va_end(ap);
+	return s;
+}

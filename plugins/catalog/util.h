@@ -1,0 +1,21 @@
+/*
+ * Allocation and formatting helpers shared by every file of the catalog
+ * plugin (domain library and plugin alike): allocation failure aborts, as
+ * STYLE.md asks, so callers never check for NULL.
+ */
+#ifndef CATALOG_UTIL_H
+#define CATALOG_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+void *catalog_xmalloc(size_t n);
+void *catalog_xrealloc(void *p, size_t n);
+char *catalog_xstrdup(const char *s);
+/* The first n bytes of s, NUL-terminated. */
+char *catalog_xstrndup(const char *s, size_t n);
+/* A malloc'd printf. */
+char *catalog_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *catalog_vfmt(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+#endif

@@ -1,0 +1,171 @@
+/*
+ * The read routes' pure logic: the by-query page statement (sort join,
+ * keyset in both directions, full-text variants, null cursor values),
+ * GET /entities ordering, by-refs and facets SQL, and the zod issue text
+ * of a malformed by-refs body.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../plugins/catalog/body.h"
+#include "../../plugins/catalog/db_query.h"
+
+static struct catalog_sql q;
+
+static void teardown(void)
+{
+	catalog_sql_free(&q);
+}
+
+static void has(const char *needle)
+{
+	ck_assert_msg(strstr(q.text, needle) != NULL, "\"%s\" not in \"%s\"", needle, q.text);
+}
+
+static void hasnt(const char *needle)
+{
+	ck_assert_msg(strstr(q.text, needle) == NULL, "\"%s\" in \"%s\"", needle, q.text);
+}
+
+START_TEST(test_page_unordered)
+{
+	struct catalog_query_plan p = { .limit = 21 };
+
+	ck_assert_int_eq(catalog_sql_query_page(&q, &p), 0);
+	has("NULL::text AS value FROM catalog.final_entities f WHERE TRUE)");
+	has("ORDER BY entity_id::text COLLATE \"C\" ASC LIMIT $1");
+	hasnt("OFFSET");
+	ck_assert_str_eq(q.params[0], "21");
+}
+END_TEST
+
+START_TEST(test_page_sorted_keyset)
+{
+	json_t *after = json_pack("[s,s]", "b", "00000000-0000-4000-8000-000000000001");
+	struct catalog_query_plan p = { .sort_field = "metadata.name", .desc = 1, .after = after,
+					.limit = 3 };
+
+	ck_assert_int_eq(catalog_sql_query_page(&q, &p), 0);
+	has("JOIN (SELECT DISTINCT entity_id, value FROM catalog.search WHERE key = $1)");
+	has("WHERE (value < $2 OR value = $3 AND entity_id::text COLLATE \"C\" < $4)");
+	has("ORDER BY value DESC NULLS LAST, entity_id::text COLLATE \"C\" DESC LIMIT $5");
+	ck_assert_str_eq(q.params[0], "metadata.name");
+	ck_assert_str_eq(q.params[1], "b");
+	catalog_sql_free(&q);
+	/* going back over a descending order: ascending, rows after */
+	p.is_previous = 1;
+	ck_assert_int_eq(catalog_sql_query_page(&q, &p), 0);
+	has("(value > $2");
+	has("NULLS LAST, entity_id::text COLLATE \"C\" ASC");
+	json_decref(after);
+}
+END_TEST
+
+START_TEST(test_page_null_cursor_value)
+{
+	json_t *after = json_pack("[n,s]", "00000000-0000-4000-8000-000000000001");
+	struct catalog_query_plan p = { .sort_field = "spec.type", .after = after, .limit = 3 };
+
+	ck_assert_int_eq(catalog_sql_query_page(&q, &p), 0);
+	has("FROM filtered WHERE FALSE ORDER BY");
+	json_decref(after);
+}
+END_TEST
+
+START_TEST(test_page_full_text)
+{
+	json_t *fields = json_pack("[s,s]", "metadata.Name", "spec.type");
+	struct catalog_query_plan p = { .sort_field = "metadata.name", .term = "pet", .limit = -1,
+					.offset = 4 };
+
+	/* default fields = [sort field]: LIKE on the joined sort row */
+	ck_assert_int_eq(catalog_sql_query_page(&q, &p), 0);
+	has("AND s.value LIKE $2");
+	ck_assert_str_eq(q.params[1], "%pet%");
+	has("OFFSET $3");
+	hasnt("LIMIT");
+	catalog_sql_free(&q);
+	p.term_fields = fields;
+	ck_assert_int_eq(catalog_sql_query_page(&q, &p), 0);
+	has("AND f.entity_id IN (SELECT entity_id FROM catalog.search WHERE key IN ($2, $3)"
+	    " AND value LIKE $4)");
+	ck_assert_str_eq(q.params[1], "metadata.name");
+	json_decref(fields);
+}
+END_TEST
+
+START_TEST(test_entities_order)
+{
+	struct catalog_order o[2] = { { "metadata.name", 0 }, { "spec.type", 1 } };
+
+	ck_assert_int_eq(catalog_sql_entities(&q, NULL, o, 2, 10, 20), 0);
+	has("LEFT JOIN catalog.search o1 ON o1.entity_id = f.entity_id AND o1.key = $2");
+	has("ORDER BY o0.value ASC NULLS LAST, o1.value DESC NULLS LAST, f.entity_id LIMIT $3"
+	    " OFFSET $4");
+	ck_assert_str_eq(q.params[2], "11");
+	catalog_sql_free(&q);
+	ck_assert_int_eq(catalog_sql_entities(&q, NULL, NULL, 0, -1, 0), 0);
+	ck_assert_str_eq(q.text, "SELECT f.final_entity FROM catalog.final_entities f WHERE TRUE"
+			 " ORDER BY f.entity_ref");
+}
+END_TEST
+
+START_TEST(test_refs_and_facets)
+{
+	const char *refs[] = { "component:default/a", "api:default/b" };
+	const char *keys[] = { "Kind", "spec.type" };
+
+	ck_assert_int_eq(catalog_sql_by_refs(&q, refs, 2, NULL), 0);
+	has("WHERE f.entity_ref IN ($1, $2) AND TRUE");
+	catalog_sql_free(&q);
+	ck_assert_int_eq(catalog_sql_facets(&q, keys, 2, NULL), 0);
+	has("s.key IN ($1, $2) AND s.original_value IS NOT NULL AND TRUE GROUP BY");
+	ck_assert_str_eq(q.params[0], "kind");
+}
+END_TEST
+
+START_TEST(test_refs_body)
+{
+	json_t *ok = json_pack("{s:[s]}", "entityRefs", "component:default/a");
+	json_t *bad = json_pack("{s:[s,i], s:s}", "entityRefs", "a", 1, "fields", "x");
+	char *msg;
+
+	ck_assert_ptr_null(catalog_body_check_refs(ok));
+	msg = catalog_body_check_refs(NULL);
+	ck_assert_str_eq(msg, "Malformed request body (did you remember to specify an application/"
+			 "json content type?), [\n  {\n    \"code\": \"invalid_type\",\n    \"expected\":"
+			 " \"array\",\n    \"received\": \"undefined\",\n    \"path\": [\n      "
+			 "\"entityRefs\"\n    ],\n    \"message\": \"Required\"\n  }\n]");
+	free(msg);
+	msg = catalog_body_check_refs(bad);
+	ck_assert_ptr_nonnull(strstr(msg, "\"path\": [\n      \"entityRefs\",\n      1\n    ]"));
+	ck_assert_ptr_nonnull(strstr(msg, "\"message\": \"Expected array, received string\""));
+	free(msg);
+	json_decref(ok);
+	json_decref(bad);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("catalog_query");
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_checked_fixture(tc, NULL, teardown);
+	tcase_add_test(tc, test_page_unordered);
+	tcase_add_test(tc, test_page_sorted_keyset);
+	tcase_add_test(tc, test_page_null_cursor_value);
+	tcase_add_test(tc, test_page_full_text);
+	tcase_add_test(tc, test_entities_order);
+	tcase_add_test(tc, test_refs_and_facets);
+	tcase_add_test(tc, test_refs_body);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
