@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "host.h"
 #include "conf_int.h"
@@ -559,12 +560,30 @@ static bool pooled_plugin(const struct sh_conf *c, const char *name)
 	return false;
 }
 
+/*
+ * A section for a plugin that is installed but in no pool (switched off by
+ * a drop-in, say) belongs to that plugin, not to a typo: taking a plugin out
+ * of every pool must not make its settings fatal.
+ */
+static bool installed_plugin(const struct sh_conf *c, const char *name)
+{
+	const char *dir = sh_conf_str(c, "server", "plugin_dir");
+	char path[4096];
+	int n;
+
+	for (const char *p = name; *p; p++)
+		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && *p != '-')
+			return false;
+	n = snprintf(path, sizeof(path), "%s/%s.so", dir ? dir : "", name);
+	return dir && n > 0 && (size_t)n < sizeof(path) && access(path, F_OK) == 0;
+}
+
 int host_conf_finish(struct sh_conf *c, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < c->n; i++) {
 		const struct conf_section *s = c->secs[i];
 
-		if (s->claimed || pooled_plugin(c, s->name))
+		if (s->claimed || pooled_plugin(c, s->name) || installed_plugin(c, s->name))
 			continue;
 		if (s->line)
 			conf_err(err, errlen, "%s:%d: [%s]: unknown section", s->origin, s->line, s->name);

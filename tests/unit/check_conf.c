@@ -426,6 +426,25 @@ START_TEST(finish_unknown_sections)
 }
 END_TEST
 
+START_TEST(finish_installed_plugin_sections)
+{
+	char dir[64], path[128], text[512];
+	struct sh_conf *c;
+
+	temp_dir(dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/hello.so", dir);
+	write_file(path, "");
+	/* Installed but in no pool: its section is the plugin's, not a typo. */
+	snprintf(text, sizeof(text), "[server]\nplugin_dir = %s\n[pool.main]\nsocket = /s\n"
+		 "[hello]\ngreeting = hi\n[hellp]\ngreeting = hi\n", dir);
+	c = valid(text);
+	ck_assert_int_lt(host_conf_finish(c, err, sizeof(err)), 0);
+	ck_assert_str_eq(err, "t.ini:7: [hellp]: unknown section");
+	host_conf_free(c);
+	rm_tree(dir);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ files */
 
 START_TEST(dropins_in_name_order)
@@ -663,6 +682,7 @@ static Suite *conf_suite(void)
 	tcase_add_test(t, plugin_errors);
 	tcase_add_test(t, plugin_env);
 	tcase_add_test(t, finish_unknown_sections);
+	tcase_add_test(t, finish_installed_plugin_sections);
 	suite_add_tcase(s, t);
 	t = tcase_create("files");
 	tcase_add_test(t, dropins_in_name_order);
