@@ -19,15 +19,20 @@
 #define CATALOG_ANN_ORIGIN_LEN (sizeof(CATALOG_ANN_ORIGIN) - 1)
 #define CATALOG_ANN_ORPHAN "backstage.io/orphan"
 
+struct catalog_reader;
+
 /* The plugin state: read-only after init, shared by every thread. */
 struct catalog_state {
 	struct sh_host *host;
-	const char *const *locations;   /* [catalog] location values ("file:/abs") */
+	const char *const *locations;   /* [catalog] location values ("file:/abs", "url:...") */
 	size_t n_locations;
 	const char *const *allow;       /* kinds the rules allow (compared case-insensitively) */
 	size_t n_allow;
 	long interval_s;                /* processing interval; rows wait [s, 1.5 s] */
 	int seeded;                     /* config locations written (task thread only) */
+	int keep_orphans;               /* orphan_strategy = keep (default delete, §9.7) */
+	int orphans_checked;            /* first orphan cleanup done (task thread only) */
+	struct catalog_reader *reader;  /* reads location targets (reader.c; thread-safe) */
 };
 
 /* A processing error as it is stored and shown in status.items. */
@@ -64,27 +69,31 @@ void catalog_ingest_read_location(const struct catalog_state *st, const json_t *
 				  struct catalog_children *out, struct catalog_errors *errs);
 void catalog_children_free(struct catalog_children *c);
 
-/* What processing hands to the database: text parameters. */
-struct catalog_db_result {
-	const char *id;          /* entity_id */
-	const char *ref;         /* entity_ref */
-	const char *hash;        /* result hash */
-	const char *processed;   /* processed entity JSON (success) */
-	const struct catalog_children *children;
-	const char *relations;   /* JSON [[source, type, target], ...] */
-	const char *errors;      /* JSON [{name, message}] (failure) */
+/* What one claimed batch's processing hands to the database, as JSON
+ * arrays of records (json_to_recordset parameters, so every value stays a
+ * parameter):
+ *   ok        {id, ref, hash, processed}  processed entity text
+ *   failed    {id, ref, hash, errors}     errors text
+ *   children  {src, parent, ref, entity, hash, key}  src "config" or parent ref
+ *   relations {id, s, t, d}               originating id, source, type, target */
+struct catalog_db_batch {
+	json_t *ok, *failed, *children, *relations;
 };
 
 /* db_processing.c: claim up to `limit` due rows (entity_id, entity_ref,
  * unprocessed_entity, result_hash) and push them interval_s on; NULL on a
  * database error.  The caller PQclear()s. */
 PGresult *catalog_db_claim(PGconn *conn, int limit, long interval_s);
-/* The configured locations' Location entities, emitted by "config". */
-int catalog_db_seed(PGconn *conn, const struct catalog_children *roots);
-/* A successful result: processed entity, children, edges, relations. */
-int catalog_db_write_result(PGconn *conn, const struct catalog_db_result *r);
-/* A failed result: errors only, the last good state stays. */
-int catalog_db_write_errors(PGconn *conn, const struct catalog_db_result *r);
+/* The configured locations' Location entities (children records with src
+ * "config"), replacing the previous ones. */
+int catalog_db_seed(PGconn *conn, json_t *roots);
+/* Writes a batch in one transaction: processed entities, errors (the last
+ * good state stays), children and parent edges, relations, stitch queue. */
+int catalog_db_write_batch(PGconn *conn, const struct catalog_db_batch *b);
+/* Deletes entities without a parent edge (orphan_strategy = delete) and
+ * queues the entities whose relations they originated; returns how many
+ * were deleted or a negative SH_E* code. */
+int catalog_db_delete_orphans(PGconn *conn);
 
 /* processing.c: the refresh task (sh_task_fn). */
 void catalog_processing_task(struct sh_host *host, void *state);

@@ -1,8 +1,9 @@
 /*
  * Processing's SQL (spec §9.5): claiming due rows with FOR UPDATE SKIP
- * LOCKED, writing a processing result (children, parent edges, relations)
- * or its errors in one transaction, seeding the configured locations, and
- * queueing every entity whose final JSON must be rebuilt.
+ * LOCKED, writing a whole batch of processing results (children, parent
+ * edges, relations, errors) in one transaction of set-based statements,
+ * seeding the configured locations, deleting orphans, and queueing every
+ * entity whose final JSON must be rebuilt.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,10 @@
 #include <libpq-fe.h>
 
 #include "catalog.h"
+
+/* Orphan deletion repeats while a round deletes entities (their children
+ * become orphans in turn), at most this many rounds per call. */
+#define CATALOG_ORPHAN_ROUNDS 16
 
 static int exec_ok(PGconn *conn, const char *sql, int n, const char *const *params)
 {
@@ -30,6 +35,30 @@ static int begin(PGconn *conn)
 
 	if (rc == 0)
 		rc = exec_ok(conn, "SET LOCAL synchronous_commit = off", 0, NULL);
+	return rc;
+}
+
+static int finish(PGconn *conn, int rc)
+{
+	if (rc == 0)
+		rc = exec_ok(conn, "COMMIT", 0, NULL);
+	if (rc != 0)
+		PQclear(PQexec(conn, "ROLLBACK"));
+	return rc;
+}
+
+/* Runs sql with JSON values as text parameters. */
+static int exec_json(PGconn *conn, const char *sql, const json_t *a, const json_t *b)
+{
+	char *ta = json_dumps(a, JSON_COMPACT), *tb = b ? json_dumps(b, JSON_COMPACT) : NULL;
+	const char *params[2] = { ta, tb };
+	int rc;
+
+	if (ta == NULL || (b && tb == NULL))
+		abort();
+	rc = exec_ok(conn, sql, b ? 2 : 1, params);
+	free(ta);
+	free(tb);
 	return rc;
 }
 
@@ -53,71 +82,74 @@ PGresult *catalog_db_claim(PGconn *conn, int limit, long interval_s)
 		2, params);
 }
 
-/* Upserts one emitted entity and its parent edge; a row owned by another
- * location (§9.7) is left alone and gets no edge.  *taken is 1 when the
- * row is ours. */
-static int upsert_child(PGconn *conn, const char *source_key, const char *parent,
-			const struct catalog_child *c, int *taken)
+/* Upserts the emitted entities and makes the parent edges of `parents`
+ * (a JSON array of refs) exactly the taken children: a row owned by
+ * another location (§9.7) is left alone and gets no edge, and its parent
+ * forgets its result hash so that it claims the row in a later round,
+ * once the owner's orphan is gone.  Entities whose
+ * edges appear or disappear are queued (their orphan flag changes);
+ * duplicates of one ref keep one record.  Rows are written in ref order so
+ * concurrent writers lock them in the same order. */
+static const char upsert_sql[] =
+	"WITH c AS (SELECT DISTINCT ON (ref) * FROM json_to_recordset($1::json)"
+	" AS c(src text, parent text, ref text, entity text, hash text, key text) ORDER BY ref),"
+	" up AS (INSERT INTO catalog.refresh_state"
+	" (entity_ref, unprocessed_entity, unprocessed_hash, location_key)"
+	" SELECT ref, entity, hash, key FROM c ORDER BY ref"
+	" ON CONFLICT (entity_ref) DO UPDATE SET"
+	" unprocessed_entity = EXCLUDED.unprocessed_entity,"
+	" unprocessed_hash = EXCLUDED.unprocessed_hash,"
+	" location_key = EXCLUDED.location_key, last_discovery_at = now(),"
+	" next_update_at = CASE WHEN refresh_state.unprocessed_hash ="
+	" EXCLUDED.unprocessed_hash THEN refresh_state.next_update_at ELSE now() END"
+	" WHERE refresh_state.location_key IS NULL"
+	" OR refresh_state.location_key = EXCLUDED.location_key"
+	" RETURNING entity_ref),"
+	" n AS (SELECT c.src, c.parent, c.ref FROM c JOIN up ON up.entity_ref = c.ref),"
+	" del AS (DELETE FROM catalog.refresh_state_references e"
+	" WHERE e.source_entity_ref IN (SELECT json_array_elements_text($2::json))"
+	" AND NOT EXISTS (SELECT 1 FROM n WHERE n.parent = e.source_entity_ref"
+	" AND n.ref = e.target_entity_ref) RETURNING e.target_entity_ref),"
+	" ins AS (INSERT INTO catalog.refresh_state_references"
+	" (source_key, source_entity_ref, target_entity_ref)"
+	" SELECT CASE WHEN n.parent IS NULL THEN n.src END, n.parent, n.ref FROM n"
+	" WHERE NOT EXISTS (SELECT 1 FROM catalog.refresh_state_references e"
+	" WHERE e.target_entity_ref = n.ref AND (e.source_entity_ref = n.parent"
+	" OR (n.parent IS NULL AND e.source_key = n.src))) RETURNING target_entity_ref),"
+	" q AS (INSERT INTO catalog.stitch_queue (entity_ref)"
+	" SELECT target_entity_ref FROM del UNION SELECT target_entity_ref FROM ins"
+	" ON CONFLICT DO NOTHING),"
+	" lost AS (SELECT c.ref, c.key, c.parent FROM c"
+	" WHERE c.ref NOT IN (SELECT entity_ref FROM up)),"
+	" h AS (UPDATE catalog.refresh_state SET result_hash = NULL"
+	" WHERE entity_ref IN (SELECT parent FROM lost))"
+	" SELECT ref, key FROM lost";
+
+static int upsert_children(PGconn *conn, const json_t *children, const json_t *parents)
 {
-	char *text = json_dumps(c->entity, JSON_COMPACT), hash[41];
-	const char *params[6] = { c->ref, text, hash, c->location_key, source_key, parent };
+	char *tc = json_dumps(children, JSON_COMPACT), *tp = json_dumps(parents, JSON_COMPACT);
+	const char *params[2] = { tc, tp };
 	PGresult *res;
 
-	catalog_sha1_hex(text, strlen(text), hash);
-	res = sh_db_exec(conn,
-		"WITH up AS (INSERT INTO catalog.refresh_state"
-		" (entity_ref, unprocessed_entity, unprocessed_hash, location_key)"
-		" VALUES ($1, $2, $3, $4) ON CONFLICT (entity_ref) DO UPDATE SET"
-		" unprocessed_entity = EXCLUDED.unprocessed_entity,"
-		" unprocessed_hash = EXCLUDED.unprocessed_hash,"
-		" location_key = EXCLUDED.location_key, last_discovery_at = now(),"
-		" next_update_at = CASE WHEN refresh_state.unprocessed_hash ="
-		" EXCLUDED.unprocessed_hash THEN refresh_state.next_update_at ELSE now() END"
-		" WHERE refresh_state.location_key IS NULL"
-		" OR refresh_state.location_key = EXCLUDED.location_key"
-		" RETURNING entity_ref),"
-		" edge AS (INSERT INTO catalog.refresh_state_references"
-		" (source_key, source_entity_ref, target_entity_ref)"
-		" SELECT $5, $6, entity_ref FROM up),"
-		" q AS (INSERT INTO catalog.stitch_queue (entity_ref) SELECT entity_ref FROM up"
-		" ON CONFLICT DO NOTHING)"
-		" SELECT count(*) FROM up",
-		6, params);
-	free(text);
+	if (tc == NULL || tp == NULL)
+		abort();
+	res = sh_db_exec(conn, upsert_sql, 2, params);
+	free(tc);
+	free(tp);
 	if (res == NULL)
 		return SH_EDB;
-	*taken = strcmp(PQgetvalue(res, 0, 0), "0") != 0;
+	for (int i = 0; i < PQntuples(res); i++)
+		sh_log(SH_LOG_WARN, "entity %s from %s conflicts with an entity of the same ref"
+		       " from another location; kept the first", PQgetvalue(res, i, 0),
+		       PQgetvalue(res, i, 1));
 	PQclear(res);
 	return 0;
 }
 
-static int upsert_children(PGconn *conn, const char *source_key, const char *parent,
-			   const struct catalog_children *children)
-{
-	int rc = 0, taken = 0;
-
-	for (size_t i = 0; rc == 0 && i < children->n; i++) {
-		rc = upsert_child(conn, source_key, parent, &children->v[i], &taken);
-		if (rc == 0 && !taken)
-			sh_log(SH_LOG_WARN, "entity %s from %s conflicts with an entity of the same"
-			       " ref from another location; kept the first", children->v[i].ref,
-			       children->v[i].location_key);
-	}
-	return rc;
-}
-
-static int finish(PGconn *conn, int rc)
-{
-	if (rc == 0)
-		rc = exec_ok(conn, "COMMIT", 0, NULL);
-	if (rc != 0)
-		PQclear(PQexec(conn, "ROLLBACK"));
-	return rc;
-}
-
-int catalog_db_seed(PGconn *conn, const struct catalog_children *roots)
+int catalog_db_seed(PGconn *conn, json_t *roots)
 {
 	const char *key[1] = { "config" };
+	json_t *none = json_array();
 	int rc = begin(conn);
 
 	if (rc == 0)
@@ -128,71 +160,108 @@ int catalog_db_seed(PGconn *conn, const struct catalog_children *roots)
 			" SELECT DISTINCT target_entity_ref FROM old ON CONFLICT DO NOTHING",
 			1, key);
 	if (rc == 0)
-		rc = upsert_children(conn, "config", NULL, roots);
+		rc = upsert_children(conn, roots, none);
+	json_decref(none);
 	return finish(conn, rc);
 }
 
-/* Replaces this entity's relation rows; the sources of the old and new
- * rows are the entities whose `relations` change (§9.5). */
-static int replace_relations(PGconn *conn, const char *id, const char *rows)
+/* Failed results store their errors only: the last good body, children
+ * and relations stay (§9.7). */
+static int write_failed(PGconn *conn, const json_t *failed)
 {
-	const char *params[2] = { id, rows };
+	return exec_json(conn,
+		"WITH u AS (UPDATE catalog.refresh_state r SET errors = x.errors,"
+		" result_hash = x.hash FROM json_to_recordset($1::json)"
+		" AS x(id uuid, hash text, errors text) WHERE r.entity_id = x.id"
+		" RETURNING r.entity_ref)"
+		" INSERT INTO catalog.stitch_queue (entity_ref) SELECT entity_ref FROM u"
+		" ON CONFLICT DO NOTHING", failed, NULL);
+}
+
+/* Processed entities, and their old relation rows removed: the sources of
+ * the old rows are entities whose `relations` change (§9.5). */
+static int write_ok(PGconn *conn, const json_t *ok)
+{
+	return exec_json(conn,
+		"WITH x AS (SELECT * FROM json_to_recordset($1::json)"
+		" AS x(id uuid, ref text, hash text, processed text)),"
+		" u AS (UPDATE catalog.refresh_state r SET processed_entity = x.processed,"
+		" result_hash = x.hash, errors = NULL FROM x WHERE r.entity_id = x.id"
+		" RETURNING r.entity_ref),"
+		" old AS (DELETE FROM catalog.relations"
+		" WHERE originating_entity_id IN (SELECT id FROM x) RETURNING source_entity_ref)"
+		" INSERT INTO catalog.stitch_queue (entity_ref)"
+		" SELECT entity_ref FROM u UNION SELECT source_entity_ref FROM old"
+		" ON CONFLICT DO NOTHING", ok, NULL);
+}
+
+static int write_relations(PGconn *conn, const json_t *rels)
+{
+	return exec_json(conn,
+		"WITH x AS (SELECT * FROM json_to_recordset($1::json)"
+		" AS x(id uuid, s text, t text, d text)),"
+		" ins AS (INSERT INTO catalog.relations (originating_entity_id,"
+		" source_entity_ref, type, target_entity_ref) SELECT id, s, t, d FROM x)"
+		" INSERT INTO catalog.stitch_queue (entity_ref)"
+		" SELECT DISTINCT s FROM x ON CONFLICT DO NOTHING", rels, NULL);
+}
+
+int catalog_db_write_batch(PGconn *conn, const struct catalog_db_batch *b)
+{
+	json_t *parents = json_array(), *o;
+	size_t i;
 	int rc;
 
-	rc = exec_ok(conn,
-		"WITH old AS (DELETE FROM catalog.relations WHERE originating_entity_id = $1"
-		" RETURNING source_entity_ref)"
-		" INSERT INTO catalog.stitch_queue (entity_ref)"
-		" SELECT DISTINCT source_entity_ref FROM old ON CONFLICT DO NOTHING",
-		1, params);
-	if (rc == 0)
-		rc = exec_ok(conn,
-			"WITH r AS (SELECT e->>0 AS s, e->>1 AS t, e->>2 AS d"
-			" FROM json_array_elements($2::json) e),"
-			" ins AS (INSERT INTO catalog.relations (originating_entity_id,"
-			" source_entity_ref, type, target_entity_ref)"
-			" SELECT $1::uuid, s, t, d FROM r)"
-			" INSERT INTO catalog.stitch_queue (entity_ref)"
-			" SELECT DISTINCT s FROM r ON CONFLICT DO NOTHING",
-			2, params);
-	return rc;
-}
-
-int catalog_db_write_result(PGconn *conn, const struct catalog_db_result *r)
-{
-	const char *upd[3] = { r->id, r->processed, r->hash };
-	const char *self[1] = { r->ref };
-	int rc = begin(conn);
-
-	if (rc == 0)
-		rc = exec_ok(conn, "UPDATE catalog.refresh_state SET processed_entity = $2,"
-			     " result_hash = $3, errors = NULL WHERE entity_id = $1", 3, upd);
-	if (rc == 0)
-		rc = exec_ok(conn,
-			"WITH old AS (DELETE FROM catalog.refresh_state_references"
-			" WHERE source_entity_ref = $1 RETURNING target_entity_ref)"
-			" INSERT INTO catalog.stitch_queue (entity_ref)"
-			" SELECT DISTINCT target_entity_ref FROM old ON CONFLICT DO NOTHING",
-			1, self);
-	if (rc == 0)
-		rc = upsert_children(conn, NULL, r->ref, r->children);
-	if (rc == 0)
-		rc = replace_relations(conn, r->id, r->relations);
-	if (rc == 0)
-		rc = exec_ok(conn, "INSERT INTO catalog.stitch_queue (entity_ref) VALUES ($1)"
-			     " ON CONFLICT DO NOTHING", 1, self);
+	json_array_foreach(b->ok, i, o)
+		json_array_append(parents, json_object_get(o, "ref"));
+	rc = begin(conn);
+	if (rc == 0 && json_array_size(b->failed) > 0)
+		rc = write_failed(conn, b->failed);
+	if (rc == 0 && json_array_size(b->ok) > 0)
+		rc = write_ok(conn, b->ok);
+	if (rc == 0 && json_array_size(b->ok) > 0)
+		rc = upsert_children(conn, b->children, parents);
+	if (rc == 0 && json_array_size(b->relations) > 0)
+		rc = write_relations(conn, b->relations);
+	json_decref(parents);
 	return finish(conn, rc);
 }
 
-int catalog_db_write_errors(PGconn *conn, const struct catalog_db_result *r)
+/* One round: orphans deleted (cascading to their edges, relations and
+ * final entities); the sources of the relation rows they originated and
+ * the children they emitted are queued. */
+static int delete_orphans_once(PGconn *conn)
 {
-	const char *params[4] = { r->id, r->errors, r->hash, r->ref };
+	PGresult *res = sh_db_exec(conn,
+		"WITH o AS (DELETE FROM catalog.refresh_state r WHERE NOT EXISTS"
+		" (SELECT 1 FROM catalog.refresh_state_references e"
+		" WHERE e.target_entity_ref = r.entity_ref) RETURNING r.entity_id, r.entity_ref),"
+		" peers AS (SELECT l.source_entity_ref AS ref FROM catalog.relations l"
+		" JOIN o ON l.originating_entity_id = o.entity_id"
+		" UNION SELECT e.target_entity_ref FROM catalog.refresh_state_references e"
+		" JOIN o ON e.source_entity_ref = o.entity_ref),"
+		" q AS (INSERT INTO catalog.stitch_queue (entity_ref)"
+		" SELECT ref FROM peers WHERE ref NOT IN (SELECT entity_ref FROM o)"
+		" ON CONFLICT DO NOTHING)"
+		" SELECT count(*) FROM o", 0, NULL);
+	long n;
 
-	/* The last good body, children and relations stay (§9.7); only the
-	 * status changes. */
-	return exec_ok(conn,
-		"WITH u AS (UPDATE catalog.refresh_state SET errors = $2, result_hash = $3"
-		" WHERE entity_id = $1)"
-		" INSERT INTO catalog.stitch_queue (entity_ref) VALUES ($4)"
-		" ON CONFLICT DO NOTHING", 4, params);
+	if (res == NULL)
+		return SH_EDB;
+	n = strtol(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	return (int)n;
+}
+
+int catalog_db_delete_orphans(PGconn *conn)
+{
+	int total = 0, n = 0;
+
+	for (int round = 0; round < CATALOG_ORPHAN_ROUNDS; round++) {
+		n = delete_orphans_once(conn);
+		if (n <= 0)
+			break;
+		total += n;
+	}
+	return n < 0 ? n : total;
 }

@@ -4,7 +4,6 @@
  * the Location's own file, parsed as YAML, each entity given the location
  * annotations and checked against the catalog rules.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include <unistd.h>
 
 #include "catalog.h"
+#include "reader.h"
 #include "ref.h"
 #include "validate.h"
 #include "yaml.h"
@@ -80,6 +80,8 @@ json_t *catalog_ingest_config_entity(const char *value)
 	char cwd[4096], *path;
 	json_t *e;
 
+	if (strncmp(value, "url:", 4) == 0)
+		return catalog_ingest_location_entity("url", value + 4);
 	/* Config file targets are resolved to absolute paths (spec §9.1). */
 	if (getcwd(cwd, sizeof(cwd) - 1) == NULL)
 		cwd[0] = '\0';
@@ -88,33 +90,6 @@ json_t *catalog_ingest_config_entity(const char *value)
 	e = catalog_ingest_location_entity("file", path);
 	free(path);
 	return e;
-}
-
-/* Reads a whole file within the YAML input cap.  Returns 0, SH_ENOTFOUND,
- * SH_ETOOBIG or SH_EIO. */
-static int read_file(const char *path, char **buf, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	size_t cap = CATALOG_YAML_MAX_INPUT + 1, n;
-	int rc = 0;
-
-	*buf = NULL;
-	if (fp == NULL)
-		return errno == ENOENT || errno == ENOTDIR ? SH_ENOTFOUND : SH_EIO;
-	*buf = catalog_xmalloc(cap);
-	n = fread(*buf, 1, cap, fp);
-	if (ferror(fp))
-		rc = SH_EIO;
-	else if (n == cap)
-		rc = SH_ETOOBIG;
-	fclose(fp);
-	if (rc != 0) {
-		free(*buf);
-		*buf = NULL;
-		return rc;
-	}
-	*len = n;
-	return 0;
 }
 
 static int kind_allowed(const struct catalog_state *st, const char *kind)
@@ -167,27 +142,18 @@ static void add_child(const struct catalog_state *st, json_t *entity, const char
 	out->n++;
 }
 
-/* Reads one file target and collects its entities. */
-static void read_target(const struct catalog_state *st, const char *path, int optional,
+/* Reads one target ("file:<abs path>" or "url:<URL>", reader.c) and
+ * collects its entities. */
+static void read_target(const struct catalog_state *st, const char *loc, int optional,
 			const char *origin, struct catalog_children *out,
 			struct catalog_errors *errs)
 {
 	struct catalog_yaml_result res = { 0 };
-	size_t len = 0, n = strlen(path) + 6;
-	char *buf = NULL, *loc = catalog_xmalloc(n);
-	int rc;
+	size_t len = 0;
+	char *buf = NULL;
 
-	snprintf(loc, n, "file:%s", path);
-	rc = read_file(path, &buf, &len);
-	if (rc == SH_ENOTFOUND) {
-		if (!optional)
-			catalog_errors_add(errs, "NotFoundError", "file %s does not exist", path);
-		goto out;
-	}
-	if (rc != 0) {
-		catalog_errors_add(errs, "Error", "could not read %s: %s", loc, sh_strerror(rc));
-		goto out;
-	}
+	if (catalog_reader_read(st->reader, loc, optional, &buf, &len, errs) != 0)
+		return;
 	catalog_yaml_parse(buf, len, loc, &res);
 	for (size_t i = 0; i < res.ndocs; i++) {
 		if (res.docs[i].error)
@@ -195,26 +161,31 @@ static void read_target(const struct catalog_state *st, const char *path, int op
 		else
 			add_child(st, res.docs[i].entity, loc, origin, out, errs);
 	}
-out:
 	catalog_yaml_result_free(&res);
 	free(buf);
-	free(loc);
 }
 
 static void read_one(const struct catalog_state *st, const struct catalog_location_ref *own,
 		     const char *type, const char *target, int optional, const char *origin,
 		     struct catalog_children *out, struct catalog_errors *errs)
 {
-	char *path;
+	char *path, *loc = NULL;
 
-	if (strcmp(type, "file") != 0 || strcmp(own->type, "file") != 0) {
+	/* A url: target is resolved against a url: parent; a file read from
+	 * a URL may not name files on this host. */
+	if (strcmp(type, "url") == 0) {
+		loc = catalog_reader_url_loc(own->type, own->target, target, errs);
+	} else if (strcmp(type, "file") == 0 && strcmp(own->type, "file") == 0) {
+		path = resolve_path(own->target, target);
+		loc = catalog_fmt("file:%s", path);
+		free(path);
+	} else {
 		catalog_errors_add(errs, "InputError",
 				   "No processor was able to handle reading of %s:%s", type, target);
-		return;
 	}
-	path = resolve_path(own->target, target);
-	read_target(st, path, optional, origin, out, errs);
-	free(path);
+	if (loc)
+		read_target(st, loc, optional, origin, out, errs);
+	free(loc);
 }
 
 void catalog_ingest_read_location(const struct catalog_state *st, const json_t *location,

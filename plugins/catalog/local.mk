@@ -14,7 +14,9 @@ plugins_catalog_libcatalog_domain_la_SOURCES = \
 	plugins/catalog/validate.c plugins/catalog/validate.h \
 	plugins/catalog/db_filter.c plugins/catalog/db_filter.h \
 	plugins/catalog/db_query.c plugins/catalog/db_query.h \
-	plugins/catalog/body.c plugins/catalog/body.h
+	plugins/catalog/body.c plugins/catalog/body.h \
+	plugins/catalog/url.c plugins/catalog/url.h \
+	plugins/catalog/allow.c plugins/catalog/allow.h
 plugins_catalog_libcatalog_domain_la_CFLAGS = $(AM_CFLAGS) -fPIC -fvisibility=hidden $(JANSSON_CFLAGS) $(YAML_CFLAGS)
 plugins_catalog_libcatalog_domain_la_LIBADD = $(JANSSON_LIBS) $(YAML_LIBS) -lm
 
@@ -26,7 +28,8 @@ plugins_catalog_catalog_la_SOURCES = \
 	plugins/catalog/routes_entities.c plugins/catalog/routes_common.c \
 	plugins/catalog/routes_query.c plugins/catalog/routes_refs.c plugins/catalog/routes_facets.c \
 	plugins/catalog/db_processing.c \
-	plugins/catalog/processing.c plugins/catalog/ingest.c plugins/catalog/stitch.c
+	plugins/catalog/processing.c plugins/catalog/ingest.c plugins/catalog/stitch.c \
+	plugins/catalog/reader.c plugins/catalog/reader.h
 plugins_catalog_catalog_la_CFLAGS = $(PLUGIN_CFLAGS) $(YAML_CFLAGS)
 plugins_catalog_catalog_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_catalog_catalog_la_LIBADD = plugins/catalog/libcatalog_domain.la $(PLUGIN_LIBS) \
@@ -40,7 +43,8 @@ CATALOG_UNITS = tests/unit/check_catalog_ref tests/unit/check_catalog_relations 
 	tests/unit/check_catalog_search tests/unit/check_catalog_filter \
 	tests/unit/check_catalog_fields tests/unit/check_catalog_cursor \
 	tests/unit/check_catalog_yaml tests/unit/check_catalog_validate \
-	tests/unit/check_catalog_sql tests/unit/check_catalog_query
+	tests/unit/check_catalog_sql tests/unit/check_catalog_query \
+	tests/unit/check_catalog_reader
 check_PROGRAMS += $(CATALOG_UNITS)
 TESTS += $(CATALOG_UNITS)
 tests_unit_check_catalog_ref_SOURCES = tests/unit/check_catalog_ref.c
@@ -73,5 +77,8 @@ tests_unit_check_catalog_sql_LDADD = $(CATALOG_UNIT_LIBS)
 tests_unit_check_catalog_query_SOURCES = tests/unit/check_catalog_query.c
 tests_unit_check_catalog_query_CFLAGS = $(CATALOG_UNIT_CFLAGS)
 tests_unit_check_catalog_query_LDADD = $(CATALOG_UNIT_LIBS)
+tests_unit_check_catalog_reader_SOURCES = tests/unit/check_catalog_reader.c
+tests_unit_check_catalog_reader_CFLAGS = $(CATALOG_UNIT_CFLAGS)
+tests_unit_check_catalog_reader_LDADD = $(CATALOG_UNIT_LIBS)
 endif
 EXTRA_DIST += tests/data

@@ -11,6 +11,8 @@
 #include <openssl/evp.h>
 
 #include "catalog.h"
+#include "reader.h"
+#include "url.h"
 
 /* The refresh task looks for due rows this often; each row's own interval
  * is processing_interval (spec §9.5). */
@@ -18,9 +20,15 @@
 
 static const struct sh_conf_key keys[] = {
 	{ .name = "location", .type = SH_CONF_STR, .flags = SH_CONF_MULTI,
-	  .help = "a catalog location, file:/abs/path.yaml (repeat the key for more)" },
+	  .help = "a catalog location, file:/abs/path.yaml or url:https://host/path.yaml (repeat the key for more)" },
+	{ .name = "reading_allow", .type = SH_CONF_STR, .flags = SH_CONF_MULTI,
+	  .help = "URLs url: locations may read: <host>[:<port>[-<port>]] [/<path prefix>...] (repeat the key for more)" },
+	{ .name = "reading_timeout_ms", .type = SH_CONF_INT, .def = "10000", .min = 100, .max = 600000,
+	  .help = "longest a url: location read may take, in ms" },
 	{ .name = "processing_interval", .type = SH_CONF_INT, .def = "100", .min = 1, .max = 86400,
 	  .help = "seconds between two processings of an entity, randomised in [s, 1.5 s]" },
+	{ .name = "orphan_strategy", .type = SH_CONF_ENUM, .def = "delete", .choices = "delete keep",
+	  .help = "entities no location emits any more: delete them, or keep them flagged" },
 	{ .name = "allow", .type = SH_CONF_LIST, .def = "Component API Location",
 	  .help = "kinds that locations may contain (catalog.rules allow list)" },
 	{ NULL }
@@ -51,19 +59,43 @@ void catalog_errors_add(struct catalog_errors *errs, const char *name, const cha
 	json_array_append_new(errs->list, json_pack("{s:s, s:s}", "name", name, "message", msg));
 }
 
-/* Only file: locations are read so far; anything else stops start-up
- * rather than being silently ignored. */
+/* file: and url: locations are read; anything else stops start-up rather
+ * than being silently ignored. */
 static int check_locations(const struct catalog_state *st, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < st->n_locations; i++) {
 		const char *loc = st->locations[i];
+		struct catalog_url_http u = { 0 };
+		int ok = strncmp(loc, "file:", 5) == 0 && loc[5] != '\0';
 
-		if (strncmp(loc, "file:", 5) != 0 || loc[5] == '\0') {
-			snprintf(err, errlen, "location \"%s\": only file:<path> locations are supported",
+		if (!ok && strncmp(loc, "url:", 4) == 0 && catalog_url_http_parse(loc + 4, &u) == 0)
+			ok = 1;
+		catalog_url_http_clear(&u);
+		if (!ok) {
+			snprintf(err, errlen, "location \"%s\": expected file:<path> or url:<http(s) URL>",
 				 loc);
 			return SH_EINVAL;
 		}
 	}
+	return 0;
+}
+
+/* The reader of location targets, behind the reading_allow rules (§9.4). */
+static int make_reader(struct catalog_state *st, const struct sh_conf *conf, char *err,
+		       size_t errlen)
+{
+	const char *const *rules = NULL;
+	size_t n = sh_conf_multi(conf, "catalog", "reading_allow", &rules);
+	struct catalog_allow *allow;
+	char *msg;
+
+	if (catalog_allow_parse(rules, n, &allow, &msg) != 0) {
+		snprintf(err, errlen, "%s", msg);
+		free(msg);
+		return SH_EINVAL;
+	}
+	st->reader = catalog_reader_new(allow, sh_conf_int(conf, "catalog", "reading_timeout_ms",
+							   10000));
 	return 0;
 }
 
@@ -79,7 +111,10 @@ static int init(struct sh_host *host, void **state, char *err, size_t errlen)
 	st->n_locations = sh_conf_multi(conf, "catalog", "location", &st->locations);
 	st->n_allow = sh_conf_multi(conf, "catalog", "allow", &st->allow);
 	st->interval_s = sh_conf_int(conf, "catalog", "processing_interval", 100);
+	st->keep_orphans = strcmp(sh_conf_str(conf, "catalog", "orphan_strategy"), "keep") == 0;
 	rc = check_locations(st, err, errlen);
+	if (rc == 0)
+		rc = make_reader(st, conf, err, errlen);
 	if (rc == 0) {
 		rc = catalog_routes_entities(host, st);
 		if (rc == 0)
@@ -98,6 +133,7 @@ static int init(struct sh_host *host, void **state, char *err, size_t errlen)
 			snprintf(err, errlen, "could not add the refresh task: %s", sh_strerror(rc));
 	}
 	if (rc != 0) {
+		catalog_reader_free(st->reader);
 		free(st);
 		return rc;
 	}
@@ -107,7 +143,11 @@ static int init(struct sh_host *host, void **state, char *err, size_t errlen)
 
 static void fini(void *state)
 {
-	free(state);
+	struct catalog_state *st = state;
+
+	if (st)
+		catalog_reader_free(st->reader);
+	free(st);
 }
 
 static const struct sh_plugin_info info = {

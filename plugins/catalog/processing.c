@@ -1,10 +1,13 @@
 /*
  * The processing pipeline of one entity (spec §9.3) and the refresh task
  * that runs it over due rows: validate, sort ref arrays, read a Location's
- * targets, emit relations, then write the result only when its hash moved.
+ * targets, emit relations; the results whose hash moved are written per
+ * claimed batch, in one transaction, and stitched after the run.
  */
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libpq-fe.h>
 
@@ -13,8 +16,9 @@
 #include "relations.h"
 #include "validate.h"
 
-#define CATALOG_CLAIM_BATCH 100
+#define CATALOG_CLAIM_BATCH 500
 #define CATALOG_DB_WAIT_MS 5000
+#define CATALOG_STITCH_EVERY_S 3.0
 
 /* What processing one row produced. */
 struct outcome {
@@ -84,78 +88,98 @@ static void process_entity(const struct catalog_state *st, json_t *entity, const
 	}
 }
 
-static json_t *relation_rows(const struct catalog_relations *rels)
+/* A JSON value's compact text as a JSON string (a text column of a
+ * json_to_recordset record). */
+static json_t *text_of(const json_t *v)
 {
-	json_t *a = json_array();
+	char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	json_t *s;
 
-	for (size_t i = 0; i < rels->n; i++)
-		json_array_append_new(a, json_pack("[s,s,s]", rels->rows[i].source_ref,
-						   rels->rows[i].type, rels->rows[i].target_ref));
-	return a;
+	if (text == NULL)
+		abort();
+	s = json_string(text);
+	free(text);
+	return s;
 }
 
 /* The result hash covers everything a write would store (§9.5). */
-static void result_hash(json_t *entity, const struct outcome *o, json_t *rows, char hex[41])
+static void result_hash(json_t *entity, const struct outcome *o, char hex[41])
 {
-	json_t *kids = json_array(), *all;
+	json_t *kids = json_array(), *rels = json_array(), *all;
 	char *text;
 
 	for (size_t i = 0; i < o->children.n; i++)
 		json_array_append_new(kids, json_pack("[s,s,O]", o->children.v[i].ref,
 						      o->children.v[i].location_key,
 						      o->children.v[i].entity));
-	all = json_pack("{s:O, s:o, s:O, s:O?}", "entity", entity, "children", kids,
-			"relations", rows, "errors", o->errs.list);
+	for (size_t i = 0; i < o->rels.n; i++)
+		json_array_append_new(rels, json_pack("[s,s,s]", o->rels.rows[i].source_ref,
+						      o->rels.rows[i].type,
+						      o->rels.rows[i].target_ref));
+	all = json_pack("{s:O, s:o, s:o, s:O?}", "entity", entity, "children", kids,
+			"relations", rels, "errors", o->errs.list);
 	text = json_dumps(all, JSON_COMPACT | JSON_SORT_KEYS);
 	catalog_sha1_hex(text, strlen(text), hex);
 	free(text);
 	json_decref(all);
 }
 
-static void write_outcome(PGconn *conn, struct catalog_db_result *r, json_t *entity,
-			  const struct outcome *o, json_t *rows)
+/* Appends children records (see struct catalog_db_batch) for the entities
+ * emitted by `parent` (or, for roots, by the source key `src`). */
+static void add_children(json_t *out, const char *src, const char *parent,
+			 const struct catalog_children *c)
 {
-	char *processed = NULL, *rels = NULL, *errors = NULL;
-	int rc;
+	for (size_t i = 0; i < c->n; i++) {
+		json_t *text = text_of(c->v[i].entity);
+		const char *t = json_string_value(text);
+		char hash[41];
 
-	if (o->errs.list) {
-		r->errors = errors = json_dumps(o->errs.list, JSON_COMPACT);
-		rc = catalog_db_write_errors(conn, r);
-		sh_log(SH_LOG_WARN, "processing %s failed: %s", r->ref,
-		       json_string_value(json_object_get(json_array_get(o->errs.list, 0),
-							 "message")));
-	} else {
-		r->processed = processed = json_dumps(entity, JSON_COMPACT);
-		r->relations = rels = json_dumps(rows, JSON_COMPACT);
-		r->children = &o->children;
-		rc = catalog_db_write_result(conn, r);
+		catalog_sha1_hex(t, strlen(t), hash);
+		json_array_append_new(out, json_pack("{s:s?, s:s?, s:s, s:o, s:s, s:s}",
+			"src", src, "parent", parent, "ref", c->v[i].ref, "entity", text,
+			"hash", hash, "key", c->v[i].location_key));
 	}
-	if (rc != 0)
-		sh_log(SH_LOG_WARN, "could not store the processing result of %s", r->ref);
-	free(processed);
-	free(rels);
-	free(errors);
 }
 
-static void process_row(PGconn *conn, const struct catalog_state *st, const PGresult *res, int i)
+static void add_outcome(struct catalog_db_batch *b, const char *id, const char *ref,
+			const char *hash, json_t *entity, const struct outcome *o)
 {
-	struct catalog_db_result r = { .id = PQgetvalue(res, i, 0), .ref = PQgetvalue(res, i, 1) };
+	if (o->errs.list) {
+		json_array_append_new(b->failed, json_pack("{s:s, s:s, s:s, s:o}", "id", id,
+			"ref", ref, "hash", hash, "errors", text_of(o->errs.list)));
+		sh_log(SH_LOG_WARN, "processing %s failed: %s", ref,
+		       json_string_value(json_object_get(json_array_get(o->errs.list, 0),
+							 "message")));
+		return;
+	}
+	json_array_append_new(b->ok, json_pack("{s:s, s:s, s:s, s:o}", "id", id, "ref", ref,
+		"hash", hash, "processed", text_of(entity)));
+	add_children(b->children, NULL, ref, &o->children);
+	for (size_t i = 0; i < o->rels.n; i++)
+		json_array_append_new(b->relations, json_pack("{s:s, s:s, s:s, s:s}", "id", id,
+			"s", o->rels.rows[i].source_ref, "t", o->rels.rows[i].type,
+			"d", o->rels.rows[i].target_ref));
+}
+
+/* Processes claimed row i into the batch, unless its result hash is
+ * unchanged (then nothing is written for it). */
+static void process_row(const struct catalog_state *st, const PGresult *res, int i,
+			struct catalog_db_batch *b)
+{
+	const char *id = PQgetvalue(res, i, 0), *ref = PQgetvalue(res, i, 1);
 	const char *old_hash = PQgetisnull(res, i, 3) ? NULL : PQgetvalue(res, i, 3);
 	struct outcome o = { { NULL }, { NULL, 0, 0 }, { NULL, 0, 0 } };
-	json_t *entity = json_loads(PQgetvalue(res, i, 2), 0, NULL), *rows;
+	json_t *entity = json_loads(PQgetvalue(res, i, 2), 0, NULL);
 	char hash[41];
 
 	if (entity == NULL) {
-		sh_log(SH_LOG_ERROR, "unprocessed entity %s is not JSON", r.ref);
+		sh_log(SH_LOG_ERROR, "unprocessed entity %s is not JSON", ref);
 		return;
 	}
-	process_entity(st, entity, r.ref, &o);
-	rows = relation_rows(&o.rels);
-	result_hash(entity, &o, rows, hash);
-	r.hash = hash;
+	process_entity(st, entity, ref, &o);
+	result_hash(entity, &o, hash);
 	if (old_hash == NULL || strcmp(old_hash, hash) != 0)
-		write_outcome(conn, &r, entity, &o, rows);
-	json_decref(rows);
+		add_outcome(b, id, ref, hash, entity, &o);
 	json_decref(entity);
 	json_decref(o.errs.list);
 	catalog_children_free(&o.children);
@@ -166,6 +190,7 @@ static void process_row(PGconn *conn, const struct catalog_state *st, const PGre
 static int seed(PGconn *conn, const struct catalog_state *st)
 {
 	struct catalog_children roots = { NULL, 0, 0 };
+	json_t *recs = json_array();
 	int rc;
 
 	roots.v = catalog_xmalloc((st->n_locations + 1) * sizeof(*roots.v));
@@ -179,31 +204,77 @@ static int seed(PGconn *conn, const struct catalog_state *st)
 		c->location_key = catalog_xstrdup(json_string_value(
 			json_object_get(ann, CATALOG_ANN_LOCATION)));
 	}
-	rc = catalog_db_seed(conn, &roots);
+	add_children(recs, "config", NULL, &roots);
+	rc = catalog_db_seed(conn, recs);
+	json_decref(recs);
 	catalog_children_free(&roots);
 	return rc;
+}
+
+/* Claims one batch, processes it and writes every changed result in one
+ * transaction.  Returns how many rows were claimed, or -1. */
+static int process_batch(PGconn *conn, const struct catalog_state *st)
+{
+	struct catalog_db_batch b = { json_array(), json_array(), json_array(), json_array() };
+	PGresult *res = catalog_db_claim(conn, CATALOG_CLAIM_BATCH, st->interval_s);
+	int n = res ? PQntuples(res) : -1;
+
+	for (int i = 0; i < n && !sh_task_stopping(st->host); i++)
+		process_row(st, res, i, &b);
+	if (json_array_size(b.ok) + json_array_size(b.failed) > 0 &&
+	    catalog_db_write_batch(conn, &b) != 0)
+		sh_log(SH_LOG_WARN, "could not store the processing results of %zu entities",
+		       json_array_size(b.ok) + json_array_size(b.failed));
+	PQclear(res);
+	json_decref(b.ok);
+	json_decref(b.failed);
+	json_decref(b.children);
+	json_decref(b.relations);
+	return n;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 void catalog_processing_task(struct sh_host *host, void *state)
 {
 	struct catalog_state *st = state;
 	PGconn *conn = sh_db_get(host, CATALOG_DB_WAIT_MS);
-	PGresult *res;
-	int n;
+	double stitched_at = now_s();
+	int n, claimed = 0;
 
 	if (conn == NULL)
 		return;
 	if (!st->seeded && seed(conn, st) == 0)
 		st->seeded = 1;
 	do {
-		res = catalog_db_claim(conn, CATALOG_CLAIM_BATCH, st->interval_s);
-		n = res ? PQntuples(res) : 0;
-		for (int i = 0; i < n && !sh_task_stopping(host); i++)
-			process_row(conn, st, res, i);
-		PQclear(res);
-		/* Stitch after every batch so entities show up while a large
-		 * catalog is still being read. */
-		catalog_stitch_pending(conn);
-	} while (n == CATALOG_CLAIM_BATCH && !sh_task_stopping(host));
+		n = process_batch(conn, st);
+		claimed += n > 0 ? n : 0;
+		/* Stitching once after processing stitches a hub entity (a
+		 * group, an API) once instead of after every batch that adds
+		 * to its relations; a long run still shows entities as it goes.
+		 * (A stitching thread beside processing was slower: each
+		 * waited on the other's locks on the stitch queue.) */
+		if (n < CATALOG_CLAIM_BATCH || now_s() - stitched_at > CATALOG_STITCH_EVERY_S) {
+			catalog_stitch_pending(conn);
+			stitched_at = now_s();
+		}
+	} while (n > 0 && !sh_task_stopping(host));
+	/* Only a write removes parent edges, so orphans can only appear after
+	 * a round that claimed rows (or at start, after seeding). */
+	if (!st->keep_orphans && st->seeded && (claimed > 0 || !st->orphans_checked)) {
+		st->orphans_checked = 1;
+		if (catalog_db_delete_orphans(conn) > 0)
+			catalog_stitch_pending(conn);
+	}
 	sh_db_put(host, conn);
+	/* A large round's JSON is freed in many small blocks that glibc keeps;
+	 * give them back so the pool's RSS returns to its resting size. */
+	if (claimed > 0)
+		malloc_trim(0);
 }

@@ -2,7 +2,10 @@
  * Stitching (spec §9.6): turns a processed entity, its relation rows, its
  * parent edges and its errors into the final JSON the API sends, with uid,
  * etag and the search index rows, skipping the write when nothing changed.
+ * Queued entities are stitched in batches: one statement claims and loads
+ * a batch, three store it (final entities, search rows deleted, COPY).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -13,7 +16,7 @@
 #include "relations.h"
 #include "search.h"
 
-#define CATALOG_STITCH_BATCH 100
+#define CATALOG_STITCH_BATCH 500
 
 struct stitch {
 	const char *ref;
@@ -22,6 +25,19 @@ struct stitch {
 	const char *old_hash;    /* final_entities.hash or NULL */
 	int has_parent;
 	json_t *entity;          /* the processed entity, made final in place */
+};
+
+/* Rows in COPY's text format. */
+struct copybuf {
+	char *buf;
+	size_t len, cap;
+};
+
+/* What one stitch batch writes, as JSON parameters and COPY data. */
+struct writes {
+	json_t *finals;          /* [[id, ref, final JSON text, hash], ...] */
+	json_t *ids;             /* ids whose search rows are replaced */
+	struct copybuf search;   /* COPY text rows: id, key, value, original */
 };
 
 static int exec_ok(PGconn *conn, const char *sql, int n, const char *const *params)
@@ -45,27 +61,22 @@ static int begin(PGconn *conn)
 	return rc;
 }
 
-static int add_relations(PGconn *conn, struct stitch *s)
+/* rels: the JSON array [[type, target], ...] of the entity's relation rows
+ * (NULL: none). */
+static void add_relations(struct stitch *s, const char *rels)
 {
-	const char *params[1] = { s->ref };
-	PGresult *res = sh_db_exec(conn, "SELECT type, target_entity_ref FROM catalog.relations"
-				   " WHERE source_entity_ref = $1", 1, params);
-	struct catalog_relation *rows;
-	int n;
+	json_t *a = rels ? json_loads(rels, 0, NULL) : NULL, *e;
+	size_t n = json_array_size(a), i;
+	struct catalog_relation *rows = catalog_xmalloc((n + 1) * sizeof(*rows));
 
-	if (res == NULL)
-		return SH_EDB;
-	n = PQntuples(res);
-	rows = catalog_xmalloc(((size_t)n + 1) * sizeof(*rows));
-	for (int i = 0; i < n; i++) {
+	json_array_foreach(a, i, e) {
 		rows[i].source_ref = (char *)s->ref;
-		rows[i].type = PQgetvalue(res, i, 0);
-		rows[i].target_ref = PQgetvalue(res, i, 1);
+		rows[i].type = (char *)json_string_value(json_array_get(e, 0));
+		rows[i].target_ref = (char *)json_string_value(json_array_get(e, 1));
 	}
-	json_object_set_new(s->entity, "relations", catalog_relations_build(rows, (size_t)n, s->ref));
+	json_object_set_new(s->entity, "relations", catalog_relations_build(rows, n, s->ref));
 	free(rows);
-	PQclear(res);
-	return 0;
+	json_decref(a);
 }
 
 static void add_status(struct stitch *s)
@@ -113,62 +124,64 @@ static void fix_annotations(struct stitch *s)
 	}
 }
 
-static json_t *search_rows(const struct catalog_search *idx)
+static void copy_reserve(struct copybuf *c, size_t more)
 {
-	json_t *a = json_array();
-
-	for (size_t i = 0; i < idx->n; i++)
-		json_array_append_new(a, json_pack("[s,s?,s?]", idx->rows[i].key,
-						   idx->rows[i].value, idx->rows[i].original_value));
-	return a;
+	if (c->len + more <= c->cap)
+		return;
+	c->cap = (c->len + more) * 2;
+	c->buf = catalog_xrealloc(c->buf, c->cap);
 }
 
-static int store(PGconn *conn, struct stitch *s, const char *hash, const json_t *rows)
+/* One field in COPY text format (\N for NULL), then sep. */
+static void copy_field(struct copybuf *c, const char *v, char sep)
 {
-	char *text = json_dumps(s->entity, JSON_COMPACT);
-	char *rtext = json_dumps(rows, JSON_COMPACT);
-	const char *fin[4] = { s->id, s->ref, text, hash };
-	const char *idx[2] = { s->id, rtext };
-	int rc = begin(conn);
+	size_t n = v ? strlen(v) : 0;
 
-	if (rc == 0)
-		rc = exec_ok(conn, "INSERT INTO catalog.final_entities"
-			     " (entity_id, entity_ref, final_entity, hash) VALUES ($1, $2, $3, $4)"
-			     " ON CONFLICT (entity_id) DO UPDATE SET entity_ref = EXCLUDED.entity_ref,"
-			     " final_entity = EXCLUDED.final_entity, hash = EXCLUDED.hash,"
-			     " last_updated_at = now()", 4, fin);
-	if (rc == 0)
-		rc = exec_ok(conn, "WITH d AS (DELETE FROM catalog.search WHERE entity_id = $1)"
-			     " INSERT INTO catalog.search (entity_id, key, value, original_value)"
-			     " SELECT $1::uuid, e->>0, e->>1, e->>2 FROM json_array_elements($2::json) e",
-			     2, idx);
-	if (rc == 0)
-		rc = exec_ok(conn, "COMMIT", 0, NULL);
-	if (rc != 0)
-		PQclear(PQexec(conn, "ROLLBACK"));
-	free(text);
-	free(rtext);
-	return rc;
+	copy_reserve(c, 2 * n + 4);
+	if (v == NULL) {
+		memcpy(c->buf + c->len, "\\N", 2);
+		c->len += 2;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char ch = v[i], esc = ch == '\\' ? '\\' : ch == '\t' ? 't' : ch == '\n' ? 'n' :
+				      ch == '\r' ? 'r' : 0;
+
+		if (esc) {
+			c->buf[c->len++] = '\\';
+			ch = esc;
+		}
+		c->buf[c->len++] = ch;
+	}
+	c->buf[c->len++] = sep;
 }
 
-/* Builds the final entity of s and stores it unless its hash is unchanged. */
-static int finalize(PGconn *conn, struct stitch *s)
+/* Appends the search rows of one entity. */
+static void add_search_rows(struct copybuf *c, const char *id, const struct catalog_search *idx)
+{
+	for (size_t i = 0; i < idx->n; i++) {
+		copy_field(c, id, '\t');
+		copy_field(c, idx->rows[i].key, '\t');
+		copy_field(c, idx->rows[i].value, '\t');
+		copy_field(c, idx->rows[i].original_value, '\n');
+	}
+}
+
+/* Builds the final entity of s and adds it to the batch's writes unless
+ * its hash is unchanged. */
+static void finalize(struct stitch *s, const char *rels, struct writes *w)
 {
 	struct catalog_search idx = { NULL, 0, 0 };
-	json_t *meta, *rows;
+	json_t *meta;
 	char hash[41], *text, *err = NULL;
-	int rc;
 
-	rc = add_relations(conn, s);
-	if (rc != 0)
-		return rc;
+	add_relations(s, rels);
 	fix_annotations(s);
 	add_status(s);
 	text = json_dumps(s->entity, JSON_COMPACT | JSON_SORT_KEYS);
 	catalog_sha1_hex(text, strlen(text), hash);
 	free(text);
 	if (s->old_hash && strcmp(s->old_hash, hash) == 0)
-		return 0;
+		return;
 	meta = json_object_get(s->entity, "metadata");
 	json_object_set_new(meta, "uid", json_string(s->id));
 	if (!json_is_string(json_object_get(meta, "etag")))
@@ -176,69 +189,161 @@ static int finalize(PGconn *conn, struct stitch *s)
 	if (catalog_search_build(s->entity, &idx, &err) != 0) {
 		sh_log(SH_LOG_WARN, "could not stitch %s: %s", s->ref, err);
 		free(err);
-		return SH_EINVAL;
+		return;
 	}
-	rows = search_rows(&idx);
-	rc = store(conn, s, hash, rows);
-	json_decref(rows);
+	text = json_dumps(s->entity, JSON_COMPACT);
+	json_array_append_new(w->finals, json_pack("[s,s,s,s]", s->id, s->ref, text, hash));
+	/* A first stitch has no search rows to delete. */
+	if (s->old_hash)
+		json_array_append_new(w->ids, json_string(s->id));
+	add_search_rows(&w->search, s->id, &idx);
+	free(text);
 	catalog_search_free(&idx);
+}
+
+/* Stitches claimed row i of res (see claim_sql). */
+static void stitch_row(const PGresult *res, int i, struct writes *w)
+{
+	struct stitch s = { .ref = PQgetvalue(res, i, 0) };
+
+	/* An entity that never processed successfully is not visible (§7.5). */
+	if (PQgetisnull(res, i, 1) || PQgetisnull(res, i, 2))
+		return;
+	s.id = PQgetvalue(res, i, 1);
+	s.errors = PQgetisnull(res, i, 3) ? NULL : PQgetvalue(res, i, 3);
+	s.old_hash = PQgetisnull(res, i, 4) ? NULL : PQgetvalue(res, i, 4);
+	s.has_parent = strcmp(PQgetvalue(res, i, 5), "t") == 0;
+	s.entity = json_loads(PQgetvalue(res, i, 2), 0, NULL);
+	if (!json_is_object(s.entity))
+		sh_log(SH_LOG_ERROR, "processed entity %s is not a JSON object", s.ref);
+	else
+		finalize(&s, PQgetisnull(res, i, 6) ? NULL : PQgetvalue(res, i, 6), w);
+	json_decref(s.entity);
+}
+
+/* ids as a PostgreSQL array literal ({a,b}): uuids need no quoting. */
+static char *uuid_array(const json_t *ids)
+{
+	size_t n = json_array_size(ids), len = 0;
+	char *out = catalog_xmalloc(n * 37 + 3);
+	const json_t *v;
+	size_t i;
+
+	out[len++] = '{';
+	json_array_foreach(ids, i, v)
+		len += (size_t)snprintf(out + len, 38, "%s%.36s", i ? "," : "",
+					json_string_value(v));
+	out[len++] = '}';
+	out[len] = '\0';
+	return out;
+}
+
+/* COPY ... FROM STDIN of the buffered rows, on the transaction's
+ * connection (the data is never SQL text). */
+static int copy_in(PGconn *conn, const char *sql, const struct copybuf *c)
+{
+	PGresult *res = PQexec(conn, sql);
+	int ok = PQresultStatus(res) == PGRES_COPY_IN;
+
+	PQclear(res);
+	if (ok)
+		ok = PQputCopyData(conn, c->buf, (int)c->len) == 1;
+	if (PQputCopyEnd(conn, ok ? NULL : "could not send the rows") != 1)
+		ok = 0;
+	while ((res = PQgetResult(conn)) != NULL) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			sh_log(SH_LOG_WARN, "copy into the search index failed: %s",
+			       PQresultErrorMessage(res));
+			ok = 0;
+		}
+		PQclear(res);
+	}
+	return ok ? 0 : SH_EDB;
+}
+
+/* Stores the batch's final entities and replaces their search rows. */
+static int store(PGconn *conn, const struct writes *w)
+{
+	char *fin = json_dumps(w->finals, JSON_COMPACT), *ids = uuid_array(w->ids);
+	const char *p1[1] = { fin }, *p2[1] = { ids };
+	int rc;
+
+	if (fin == NULL)
+		abort();
+	rc = exec_ok(conn, "INSERT INTO catalog.final_entities"
+		     " (entity_id, entity_ref, final_entity, hash)"
+		     " SELECT (e->>0)::uuid, e->>1, e->>2, e->>3 FROM json_array_elements($1::json) e"
+		     " ON CONFLICT (entity_id) DO UPDATE SET entity_ref = EXCLUDED.entity_ref,"
+		     " final_entity = EXCLUDED.final_entity, hash = EXCLUDED.hash,"
+		     " last_updated_at = now()", 1, p1);
+	if (rc == 0 && json_array_size(w->ids) > 0)
+		rc = exec_ok(conn, "DELETE FROM catalog.search WHERE entity_id = ANY($1::uuid[])",
+			     1, p2);
+	if (rc == 0 && w->search.len > 0)
+		rc = copy_in(conn, "COPY catalog.search (entity_id, key, value, original_value)"
+			     " FROM STDIN", &w->search);
+	free(fin);
+	free(ids);
 	return rc;
 }
 
-static int stitch_one(PGconn *conn, const char *ref)
-{
-	const char *params[1] = { ref };
-	struct stitch s = { .ref = ref };
-	PGresult *res;
-	int rc = 0;
+/* Claims queued refs and loads, per ref: entity_ref, entity_id,
+ * processed_entity, errors, the stored hash, whether a parent edge exists,
+ * and its relation rows as [[type, target], ...]. */
+static const char claim_sql[] =
+	"WITH q AS (DELETE FROM catalog.stitch_queue WHERE entity_ref IN"
+	" (SELECT entity_ref FROM catalog.stitch_queue ORDER BY queued_at"
+	" LIMIT $1::int FOR UPDATE SKIP LOCKED) RETURNING entity_ref)"
+	" SELECT q.entity_ref, r.entity_id, r.processed_entity, r.errors, f.hash,"
+	" EXISTS (SELECT 1 FROM catalog.refresh_state_references e"
+	" WHERE e.target_entity_ref = q.entity_ref),"
+	" (SELECT json_agg(json_build_array(l.type, l.target_entity_ref))"
+	" FROM catalog.relations l WHERE l.source_entity_ref = q.entity_ref)"
+	" FROM q LEFT JOIN catalog.refresh_state r ON r.entity_ref = q.entity_ref"
+	" LEFT JOIN catalog.final_entities f ON f.entity_id = r.entity_id";
 
-	res = sh_db_exec(conn,
-		"SELECT r.entity_id, r.processed_entity, r.errors, f.hash,"
-		" EXISTS (SELECT 1 FROM catalog.refresh_state_references e"
-		" WHERE e.target_entity_ref = r.entity_ref)"
-		" FROM catalog.refresh_state r"
-		" LEFT JOIN catalog.final_entities f ON f.entity_id = r.entity_id"
-		" WHERE r.entity_ref = $1", 1, params);
-	if (res == NULL)
-		return SH_EDB;
-	/* An entity that never processed successfully is not visible (§7.5). */
-	if (PQntuples(res) != 1 || PQgetisnull(res, 0, 1))
-		goto out;
-	s.id = PQgetvalue(res, 0, 0);
-	s.errors = PQgetisnull(res, 0, 2) ? NULL : PQgetvalue(res, 0, 2);
-	s.old_hash = PQgetisnull(res, 0, 3) ? NULL : PQgetvalue(res, 0, 3);
-	s.has_parent = strcmp(PQgetvalue(res, 0, 4), "t") == 0;
-	s.entity = json_loads(PQgetvalue(res, 0, 1), 0, NULL);
-	if (!json_is_object(s.entity)) {
-		sh_log(SH_LOG_ERROR, "processed entity %s is not a JSON object", ref);
-		rc = SH_EINVAL;
-		goto out;
+/* One batch in one transaction, so a failed write leaves the refs queued.
+ * Returns how many refs were claimed, or a negative SH_E* code. */
+static int stitch_batch(PGconn *conn)
+{
+	char lim[16];
+	const char *params[1] = { lim };
+	struct writes w = { json_array(), json_array(), { NULL, 0, 0 } };
+	PGresult *res = NULL;
+	int rc = begin(conn), n = 0;
+
+	snprintf(lim, sizeof(lim), "%d", CATALOG_STITCH_BATCH);
+	if (rc == 0) {
+		res = sh_db_exec(conn, claim_sql, 1, params);
+		rc = res ? 0 : SH_EDB;
 	}
-	rc = finalize(conn, &s);
-out:
-	json_decref(s.entity);
+	if (rc == 0) {
+		n = PQntuples(res);
+		for (int i = 0; i < n; i++)
+			stitch_row(res, i, &w);
+		if (json_array_size(w.finals) > 0)
+			rc = store(conn, &w);
+	}
+	if (rc == 0)
+		rc = exec_ok(conn, "COMMIT", 0, NULL);
+	if (rc != 0)
+		PQclear(PQexec(conn, "ROLLBACK"));
 	PQclear(res);
-	return rc;
+	json_decref(w.finals);
+	json_decref(w.ids);
+	free(w.search.buf);
+	return rc != 0 ? rc : n;
 }
 
 int catalog_stitch_pending(PGconn *conn)
 {
-	const char *params[1] = { "100" };
-	PGresult *res;
 	int n, total = 0;
 
 	do {
-		res = sh_db_exec(conn,
-			"DELETE FROM catalog.stitch_queue WHERE entity_ref IN"
-			" (SELECT entity_ref FROM catalog.stitch_queue ORDER BY queued_at"
-			" LIMIT $1::int FOR UPDATE SKIP LOCKED) RETURNING entity_ref", 1, params);
-		if (res == NULL)
-			return SH_EDB;
-		n = PQntuples(res);
-		for (int i = 0; i < n; i++)
-			if (stitch_one(conn, PQgetvalue(res, i, 0)) == 0)
-				total++;
-		PQclear(res);
+		n = stitch_batch(conn);
+		if (n < 0)
+			return n;
+		total += n;
 	} while (n == CATALOG_STITCH_BATCH);
 	return total;
 }

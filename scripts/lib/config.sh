@@ -5,7 +5,20 @@
 
 # Plugins the dev pool hosts (space-separated), as they land.  A pool with
 # no plugins still serves the health routes.
-SH_DEV_PLUGINS=${SH_DEV_PLUGINS:-}
+SH_DEV_PLUGINS=${SH_DEV_PLUGINS-catalog}
+# The catalog location the dev pool reads (the demo catalog under
+# examples/); empty: none (the integration suite sets its own).
+SH_DEV_CATALOG=${SH_DEV_CATALOG-file:$SH_ROOT/examples/catalog/all.yaml}
+
+# The [catalog] section: the location only when one is set, since the key
+# accumulates over drop-ins and could not be taken back by one.
+config_catalog() {
+	cat <<INI
+[catalog]
+allow = Component API System Domain Resource Group User Location Template
+INI
+	[ -z "$SH_DEV_CATALOG" ] || printf 'location = %s\n' "$SH_DEV_CATALOG"
+}
 
 config_write() {
 	local tmp
@@ -39,10 +52,13 @@ connect_wait = 10
 [features]
 ; No auth plugin yet: every caller is the guest user.
 auth = false
+catalog = true
 
 [log]
 level = info
+
 INI
+	config_catalog >>"$tmp"
 	mv "$tmp" "$SH_CONF"
 }
 

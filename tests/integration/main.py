@@ -10,6 +10,7 @@ import cases
 import itest
 # Registration order is run order: test_stack's last test stops the stack.
 import test_auth  # noqa: F401  (registers its tests on import)
+import test_catalog  # noqa: F401  (registers its tests on import)
 import test_stack  # noqa: F401  (registers its tests on import)
 
 

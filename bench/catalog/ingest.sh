@@ -1,0 +1,50 @@
+#!/bin/bash
+# Ingestion benchmark on a running dev stack (scripts/dev up with the same
+# SH_* settings): generates N entities with gen.py, points pool main's
+# catalog at them through a conf.d drop-in, empties the catalog tables,
+# restarts the pool and prints the seconds from pool start until the API
+# counts all N (+1 for the generated config Location), then the pool's
+# RSS.  The drop-in is removed at the end; the stack is left up without
+# the demo catalog (a plain `up` brings it back).
+#   SH_VAR=... bench/catalog/ingest.sh [N]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+n=${1:-10000}
+eval "$("$repo/scripts/dev" env)"
+# The demo catalog's location would add to ours: a config without it.
+SH_DEV_CATALOG= "$repo/scripts/dev" up >/dev/null
+data=$SH_VAR/bench-catalog-$n
+python3 "$here/gen.py" "$n" --out "$data" >/dev/null
+dropin=$SH_ETC/conf.d/60-bench-catalog.ini
+trap 'rm -f "$dropin"; "$repo/scripts/dev" pool restart main >/dev/null' EXIT
+cat >"$dropin" <<INI
+[pool.main]
+plugins = catalog
+
+[features]
+catalog = true
+
+[catalog]
+location = file:$data/all.yaml
+allow = Component API System Domain Resource Group User Location
+INI
+q() { psql -X -At -h "$SH_PG_SOCK" -p "$SH_PG_PORT" -U stagehand -d stagehand -c "$1"; }
+"$repo/scripts/dev" pool stop main >/dev/null
+"$SH_DAEMON" --config "$SH_CONF" --migrate >/dev/null 2>&1
+q "TRUNCATE catalog.refresh_state, catalog.refresh_state_references, catalog.relations,
+   catalog.final_entities, catalog.search, catalog.stitch_queue CASCADE" >/dev/null
+want=$((n + 1))
+t0=$(date +%s.%N)
+"$repo/scripts/dev" pool start main >/dev/null
+# Polled through the API (by-query's totalItems): cheaper than a psql per poll.
+count_url="https://127.0.0.1:$SH_HTTPS_PORT/api/catalog/entities/by-query?limit=0"
+while :; do
+	got=$(curl -sk "$count_url" | sed -n 's/.*"totalItems":\([0-9]*\).*/\1/p')
+	[ "${got:-0}" -ge "$want" ] && break
+	sleep 0.1
+done
+t1=$(date +%s.%N)
+pid=$(cat "$SH_RUN/main.pid")
+rss=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
+printf 'entities=%d seconds=%.2f rss_kib=%d\n' "$want" "$(echo "$t1 - $t0" | bc)" "$rss"

@@ -1,0 +1,320 @@
+/*
+ * Reading a location's target: a file from disk, or a URL through the host
+ * HTTP client once the allow-list lets it (spec §9.4), with Backstage's
+ * error texts (UrlReaderProcessor wraps FetchUrlReader's errors in "Unable
+ * to read url, <error>").  Bodies are kept by ETag, within a byte budget,
+ * so an unchanged file costs a 304.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reader.h"
+#include "url.h"
+#include "yaml.h"
+
+/* What the ETag cache may hold in all, and the longest ETag it keeps. */
+#define READER_CACHE_BYTES (4u * 1024 * 1024)
+#define READER_ETAG_MAX 256
+
+struct cached {
+	char *url, *etag, *body;
+	size_t len;
+	struct cached *next;
+};
+
+struct catalog_reader {
+	struct catalog_allow *allow;
+	long timeout_ms;
+	pthread_mutex_t lock;
+	struct cached *cache;   /* most recently used first */
+	size_t cache_bytes;
+};
+
+struct catalog_reader *catalog_reader_new(struct catalog_allow *allow, long timeout_ms)
+{
+	struct catalog_reader *r = catalog_xmalloc(sizeof(*r));
+
+	memset(r, 0, sizeof(*r));
+	r->allow = allow;
+	r->timeout_ms = timeout_ms;
+	pthread_mutex_init(&r->lock, NULL);
+	return r;
+}
+
+static void cached_free(struct cached *c)
+{
+	free(c->url);
+	free(c->etag);
+	free(c->body);
+	free(c);
+}
+
+void catalog_reader_free(struct catalog_reader *r)
+{
+	if (r == NULL)
+		return;
+	while (r->cache) {
+		struct cached *c = r->cache;
+
+		r->cache = c->next;
+		cached_free(c);
+	}
+	pthread_mutex_destroy(&r->lock);
+	catalog_allow_free(r->allow);
+	free(r);
+}
+
+/* Unlinks and returns the entry of url (lock held). */
+static struct cached *cache_unlink(struct catalog_reader *r, const char *url)
+{
+	for (struct cached **pp = &r->cache; *pp; pp = &(*pp)->next) {
+		struct cached *c = *pp;
+
+		if (strcmp(c->url, url) == 0) {
+			*pp = c->next;
+			r->cache_bytes -= c->len;
+			return c;
+		}
+	}
+	return NULL;
+}
+
+/* Puts c first, then drops the least recently used over the budget. */
+static void cache_push(struct catalog_reader *r, struct cached *c)
+{
+	struct cached **pp = &r->cache;
+	size_t total = 0;
+
+	c->next = r->cache;
+	r->cache = c;
+	r->cache_bytes += c->len;
+	while (*pp && total + (*pp)->len <= READER_CACHE_BYTES) {
+		total += (*pp)->len;
+		pp = &(*pp)->next;
+	}
+	while (*pp) {
+		struct cached *old = *pp;
+
+		*pp = old->next;
+		r->cache_bytes -= old->len;
+		cached_free(old);
+	}
+}
+
+/* A copy of the ETag cached for url, or NULL. */
+static char *cache_etag(struct catalog_reader *r, const char *url)
+{
+	char *etag = NULL;
+
+	pthread_mutex_lock(&r->lock);
+	for (struct cached *c = r->cache; c && etag == NULL; c = c->next)
+		if (strcmp(c->url, url) == 0)
+			etag = catalog_xstrdup(c->etag);
+	pthread_mutex_unlock(&r->lock);
+	return etag;
+}
+
+/* The body cached for url under etag (a copy), or NULL. */
+static char *cache_body(struct catalog_reader *r, const char *url, const char *etag, size_t *len)
+{
+	struct cached *c;
+	char *body = NULL;
+
+	pthread_mutex_lock(&r->lock);
+	c = cache_unlink(r, url);
+	if (c && strcmp(c->etag, etag) == 0) {
+		body = catalog_xmalloc(c->len + 1);
+		memcpy(body, c->body, c->len + 1);
+		*len = c->len;
+	}
+	if (c)
+		cache_push(r, c);
+	pthread_mutex_unlock(&r->lock);
+	return body;
+}
+
+static void cache_put(struct catalog_reader *r, const char *url, const char *etag,
+		      const char *body, size_t len)
+{
+	struct cached *c, *old;
+
+	if (etag == NULL || strlen(etag) > READER_ETAG_MAX || len > READER_CACHE_BYTES)
+		return;
+	c = catalog_xmalloc(sizeof(*c));
+	c->url = catalog_xstrdup(url);
+	c->etag = catalog_xstrdup(etag);
+	c->body = catalog_xmalloc(len + 1);
+	memcpy(c->body, body, len + 1);
+	c->len = len;
+	pthread_mutex_lock(&r->lock);
+	old = cache_unlink(r, url);
+	cache_push(r, c);
+	pthread_mutex_unlock(&r->lock);
+	if (old)
+		cached_free(old);
+}
+
+/* The reason phrase fetch's statusText would carry, for the usual codes. */
+static const char *reason(long status)
+{
+	static const struct {
+		long code;
+		const char *text;
+	} t[] = {
+		{ 301, "Moved Permanently" }, { 302, "Found" }, { 303, "See Other" },
+		{ 304, "Not Modified" }, { 307, "Temporary Redirect" },
+		{ 308, "Permanent Redirect" }, { 400, "Bad Request" }, { 401, "Unauthorized" },
+		{ 403, "Forbidden" }, { 404, "Not Found" }, { 405, "Method Not Allowed" },
+		{ 408, "Request Timeout" }, { 410, "Gone" }, { 429, "Too Many Requests" },
+		{ 500, "Internal Server Error" }, { 501, "Not Implemented" },
+		{ 502, "Bad Gateway" }, { 503, "Service Unavailable" }, { 504, "Gateway Timeout" },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++)
+		if (t[i].code == status)
+			return t[i].text;
+	return "";
+}
+
+/* A response other than a usable 2xx or 304: NotFound for 404 (Backstage
+ * then records nothing for an optional target), a generic error else. */
+static int status_error(const char *url, long status, int optional, struct catalog_errors *errs)
+{
+	const char *why = reason(status);
+
+	if (status == 404) {
+		if (!optional)
+			catalog_errors_add(errs, "NotFoundError", "Unable to read url, NotFoundError: "
+					   "could not read %s, 404 Not Found", url);
+		return SH_ENOTFOUND;
+	}
+	catalog_errors_add(errs, "Error", "Unable to read url, Error: could not read %s, %ld%s%s",
+			   url, status, *why ? " " : "", why);
+	return SH_EIO;
+}
+
+/* The GET itself; redirects are not followed, since the allow-list
+ * vouches only for the URL it was shown. */
+static int fetch(struct catalog_reader *r, const char *url, const char *etag,
+		 struct sh_http_response *resp)
+{
+	char *hdr = etag ? catalog_fmt("If-None-Match: %s", etag) : NULL;
+	const char *headers[] = { hdr, NULL };
+	struct sh_http_request rq = {
+		.url = url, .headers = hdr ? headers : NULL, .timeout_ms = r->timeout_ms,
+		.max_bytes = CATALOG_YAML_MAX_INPUT,
+	};
+	int rc = sh_http_do(&rq, resp);
+
+	free(hdr);
+	return rc;
+}
+
+static int read_url(struct catalog_reader *r, const char *url, int optional, char **buf,
+		    size_t *len, struct catalog_errors *errs)
+{
+	struct sh_http_response resp;
+	char *etag, *msg;
+	int rc;
+
+	if (!catalog_allow_match(r->allow, url)) {
+		msg = catalog_allow_denied_message(url);
+		catalog_errors_add(errs, "Error", "Unable to read url, NotAllowedError: %s", msg);
+		free(msg);
+		return SH_EDENIED;
+	}
+	etag = cache_etag(r, url);
+	rc = fetch(r, url, etag, &resp);
+	if (rc != 0) {
+		catalog_errors_add(errs, "Error", "Unable to read url, Error: Unable to read %s, %s",
+				   url, resp.error);
+	} else if (resp.status == 304 && etag &&
+		   (*buf = cache_body(r, url, etag, len)) != NULL) {
+		/* unchanged since the cached read: its body is the answer */
+	} else if (resp.status >= 200 && resp.status < 300) {
+		cache_put(r, url, resp.etag, resp.body, resp.body_len);
+		*buf = resp.body;
+		*len = resp.body_len;
+		resp.body = NULL;
+	} else {
+		rc = status_error(url, resp.status, optional, errs);
+	}
+	sh_http_response_free(&resp);
+	free(etag);
+	return rc;
+}
+
+/* A whole file within the YAML input cap: 0, SH_ENOTFOUND, SH_ETOOBIG or
+ * SH_EIO. */
+static int read_path(const char *path, char **buf, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	size_t cap = CATALOG_YAML_MAX_INPUT + 1, n;
+	int rc = 0;
+
+	*buf = NULL;
+	if (fp == NULL)
+		return errno == ENOENT || errno == ENOTDIR ? SH_ENOTFOUND : SH_EIO;
+	*buf = catalog_xmalloc(cap + 1);
+	n = fread(*buf, 1, cap, fp);
+	if (ferror(fp))
+		rc = SH_EIO;
+	else if (n == cap)
+		rc = SH_ETOOBIG;
+	fclose(fp);
+	if (rc != 0) {
+		free(*buf);
+		*buf = NULL;
+		return rc;
+	}
+	(*buf)[n] = '\0';
+	*len = n;
+	return 0;
+}
+
+static int read_file(const char *path, int optional, char **buf, size_t *len,
+		     struct catalog_errors *errs)
+{
+	int rc = read_path(path, buf, len);
+
+	if (rc == SH_ENOTFOUND && !optional)
+		catalog_errors_add(errs, "NotFoundError", "file %s does not exist", path);
+	else if (rc != 0 && rc != SH_ENOTFOUND)
+		catalog_errors_add(errs, "Error", "could not read file:%s: %s", path,
+				   sh_strerror(rc));
+	return rc;
+}
+
+int catalog_reader_read(struct catalog_reader *r, const char *loc, int optional, char **buf,
+			size_t *len, struct catalog_errors *errs)
+{
+	*buf = NULL;
+	*len = 0;
+	if (strncmp(loc, "file:", 5) == 0)
+		return read_file(loc + 5, optional, buf, len, errs);
+	if (strncmp(loc, "url:", 4) == 0)
+		return read_url(r, loc + 4, optional, buf, len, errs);
+	catalog_errors_add(errs, "InputError", "No processor was able to handle reading of %s",
+			   loc);
+	return SH_EINVAL;
+}
+
+char *catalog_reader_url_loc(const char *own_type, const char *own_target, const char *target,
+			     struct catalog_errors *errs)
+{
+	char *url = catalog_url_resolve(strcmp(own_type, "url") == 0 ? own_target : target,
+					target);
+	char *loc;
+
+	if (url == NULL) {
+		catalog_errors_add(errs, "Error", "Unable to read url, TypeError: Invalid URL: %s",
+				   target);
+		return NULL;
+	}
+	loc = catalog_fmt("url:%s", url);
+	free(url);
+	return loc;
+}

@@ -1,0 +1,272 @@
+"""Integration tests of the catalog plugin through nginx, on the fixture
+catalog that ./run configures (tests/data/catalog: all.yaml and org.yaml,
+processing_interval = 1): exact JSON of by-name, by-uid, the 404 bodies,
+GET /entities with the filters of spec section 4.1, fields and pagination
+with Link; a broken YAML file keeping its entities and showing the error;
+a second stagehandd on the same database leaving one consistent catalog;
+orphans deleted once their file stops naming them."""
+
+import hashlib
+import os
+
+from itest import (ANY, check, check_json, dev_ok, dropin, error_body, get, psql,
+                   restart_main, test, wait_for)
+import itest
+
+TOKEN = "test-user:jane"
+BASE = "/api/catalog"
+DATA = os.path.join(itest.REPO, "tests", "data", "catalog")
+# 25 entities in the files plus the two generated config Locations.
+FIXTURE_COUNT = 27
+
+
+def api(path, **kw):
+    return get(BASE + path, TOKEN, **kw)
+
+
+def entities(query=""):
+    r = api("/entities" + query)
+    check(r.status == 200, "GET /entities%s: %d %r" % (query, r.status, r.body[:300]))
+    return r.json()
+
+
+def count_ok():
+    r = itest.try_get(BASE + "/entities?fields=kind", headers={
+        "Authorization": "Bearer " + TOKEN})
+    return r.status == 200 and len(r.json()) == FIXTURE_COUNT and r
+
+
+def wait_ingested(timeout=60):
+    check(wait_for(count_ok, timeout, 0.3),
+          "the fixture catalog did not show %d entities within %d s" % (FIXTURE_COUNT, timeout))
+
+
+CHECKOUT_SERVICE = {
+    "apiVersion": "backstage.io/v1alpha1",
+    "kind": "Component",
+    "metadata": {
+        "name": "checkout-service", "namespace": "default", "uid": ANY, "etag": ANY,
+        "title": "Checkout Service",
+        "description": "Cart, order and checkout backend",
+        "tags": ["java", "spring"],
+        "labels": {"tier": "backend"},
+        "annotations": {
+            "github.com/project-slug": "oracle-org/checkout-service",
+            "jenkins.io/job-full-name": "oracle/checkout-service",
+            "backstage.io/techdocs-ref": "dir:.",
+            "pagerduty.com/service-id": "PCHK01",
+            "backstage.io/managed-by-origin-location": "file:%s/all.yaml" % DATA,
+            "backstage.io/managed-by-location": "file:%s/components.yaml" % DATA,
+        },
+        "links": [{"url": "https://grafana.example.com/d/checkout-service",
+                   "title": "Grafana", "icon": "dashboard"}],
+    },
+    "spec": {
+        "type": "service", "lifecycle": "production", "owner": "group:default/payments-team",
+        "system": "checkout", "providesApis": ["checkout-api"],
+        "consumesApis": ["payment-gateway-api"],
+        "dependsOn": ["component:money-lib", "resource:checkout-db"],
+    },
+    "relations": [
+        {"type": "consumesApi", "targetRef": "api:default/payment-gateway-api"},
+        {"type": "dependencyOf", "targetRef": "component:default/checkout-web"},
+        {"type": "dependsOn", "targetRef": "component:default/money-lib"},
+        {"type": "dependsOn", "targetRef": "resource:default/checkout-db"},
+        {"type": "ownedBy", "targetRef": "group:default/payments-team"},
+        {"type": "partOf", "targetRef": "system:default/checkout"},
+        {"type": "providesApi", "targetRef": "api:default/checkout-api"},
+    ],
+}
+
+
+@test
+def catalog_fixtures_ingested():
+    wait_ingested()
+    kinds = sorted(e["kind"] for e in entities("?fields=kind"))
+    check(kinds == ["API"] * 3 + ["Component"] * 8 + ["Domain"] + ["Group"] * 3 +
+          ["Location"] * 3 + ["Resource"] * 2 + ["System"] * 2 + ["User"] * 5,
+          "kinds %r" % kinds)
+
+
+@test
+def catalog_by_name_exact():
+    r = api("/entities/by-name/component/default/checkout-service")
+    check(r.status == 200, "status %d" % r.status)
+    check_json(r, CHECKOUT_SERVICE)
+    # Case-insensitive lookup, same entity.
+    r2 = api("/entities/by-name/Component/DEFAULT/Checkout-Service")
+    check(r2.status == 200 and r2.body == r.body, "case-insensitive by-name: %r" % r2.body[:200])
+
+
+@test
+def catalog_by_uid_exact():
+    body = api("/entities/by-name/component/default/checkout-service").json()
+    uid = body["metadata"]["uid"]
+    r = api("/entities/by-uid/" + uid)
+    check(r.status == 200, "status %d" % r.status)
+    check_json(r, CHECKOUT_SERVICE)
+    check(r.json() == body, "by-uid and by-name differ")
+    check(len(body["metadata"]["etag"]) == 40, "etag %r" % body["metadata"]["etag"])
+
+
+@test
+def catalog_not_found_bodies():
+    r = api("/entities/by-name/component/default/nope")
+    check(r.status == 404, "status %d" % r.status)
+    check_json(r, error_body(404, "NotFoundError",
+                             "No entity named 'nope' found, with kind 'component' in namespace "
+                             "'default'", url="/entities/by-name/component/default/nope"))
+    uid = "00000000-0000-4000-8000-000000000000"
+    r = api("/entities/by-uid/" + uid)
+    check(r.status == 404, "status %d" % r.status)
+    check_json(r, error_body(404, "NotFoundError", "No entity with uid " + uid,
+                             url="/entities/by-uid/" + uid))
+
+
+@test
+def catalog_entities_filters():
+    """The examples of spec section 4.1 on the fixture catalog."""
+    def names(query):
+        return sorted(e["metadata"]["name"] for e in entities(query))
+
+    check(names("?filter=kind=component,spec.type=service&fields=metadata.name") ==
+          ["checkout-service", "fraud-detector", "invoice-service", "payment-gateway"],
+          "kind=component,spec.type=service")
+    check(names("?filter=metadata.tags.java&fields=metadata.name") ==
+          ["checkout-service", "money-lib"], "metadata.tags.java")
+    check(names("?filter=metadata.tags=java&fields=metadata.name") ==
+          ["checkout-service", "money-lib"], "metadata.tags=java")
+    check(names("?filter=kind=user,relations.memberof=group:default/payments-team") ==
+          ["alice", "bob"], "users of payments-team")
+    # Repeated params OR, the client's percent-encoding.
+    check(names("?filter=kind%3Dapi&filter=kind%3Dsystem&fields=metadata.name") ==
+          ["billing", "checkout", "checkout-api", "invoice-api", "payment-gateway-api"],
+          "kind=api OR kind=system")
+    check(names("?filter=kind=User,kind=Group&fields=metadata.name") ==
+          ["alice", "bob", "carol", "dave", "engineering", "erin", "payments-team",
+           "platform-team"], "same key ORed")
+    check(entities("?filter=metadata.annotations.backstage.io/orphan=true") == [],
+          "orphans in a fresh catalog")
+
+
+@test
+def catalog_entities_fields_and_pages():
+    query = "?filter=kind=component&fields=metadata.name,spec.type&limit=3"
+    pages, path = [], "/entities" + query
+    while path and len(pages) < 10:
+        r = api(path)
+        check(r.status == 200, "status %d for %s" % (r.status, path))
+        pages.append(r.json())
+        link = r.header("Link")
+        path = None
+        if link:
+            check(link.startswith("</entities?") and link.endswith('>; rel="next"'),
+                  "Link %r" % link)
+            path = link[1:link.index(">")]
+            check("offset=" not in path and "after=" in path, "next link %r" % path)
+    check([len(p) for p in pages] == [3, 3, 2], "page sizes %r" % [len(p) for p in pages])
+    check(pages[0] == [
+        {"metadata": {"name": "billing-portal"}, "spec": {"type": "website"}},
+        {"metadata": {"name": "checkout-service"}, "spec": {"type": "service"}},
+        {"metadata": {"name": "checkout-web"}, "spec": {"type": "website"}},
+    ], "first page %r" % pages[0])
+    # Ordered by entity ref: fraud-detector is in namespace risk.
+    names = [e["metadata"]["name"] for p in pages for e in p]
+    check(names == ["billing-portal", "checkout-service", "checkout-web", "invoice-service",
+                    "money-lib", "payment-gateway", "ui-kit", "fraud-detector"],
+          "pages %r" % names)
+
+
+TEMP_OK = """apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: temp-widget
+spec:
+  type: service
+  lifecycle: experimental
+  owner: payments-team
+"""
+
+
+def temp_location_entity(path):
+    """The generated Location of file:path, as by-name sees it."""
+    name = "generated-" + hashlib.sha1(("file:" + path).encode()).hexdigest()
+    return "/entities/by-name/location/default/" + name
+
+
+@test
+def catalog_broken_yaml_keeps_entities():
+    tmp = os.path.join(itest.VAR, "catalog-temp")
+    os.makedirs(tmp, exist_ok=True)
+    path = os.path.join(tmp, "temp.yaml")
+    with open(path, "w") as f:
+        f.write(TEMP_OK)
+    ini = "[catalog]\nlocation = file:%s\n" % path
+    try:
+        with dropin("60-itest-catalog-temp.ini", ini):
+            restart_main()
+            got = wait_for(lambda: api("/entities/by-name/component/default/temp-widget")
+                           .status == 200, 30)
+            check(got, "temp-widget was not ingested")
+            before = api("/entities/by-name/component/default/temp-widget").json()
+            with open(path, "w") as f:
+                f.write(TEMP_OK.replace("spec:", "spec: [unclosed"))
+
+            def errored():
+                r = api(temp_location_entity(path))
+                return r.status == 200 and r.json().get("status") and r
+            r = wait_for(errored, 30)
+            check(r, "the broken file's error did not show in its Location's status")
+            items = r.json()["status"]["items"]
+            check(len(items) == 1 and items[0]["type"] == "backstage.io/catalog-processing"
+                  and items[0]["level"] == "error" and "YAML" in items[0]["message"],
+                  "status.items %r" % items)
+            after = api("/entities/by-name/component/default/temp-widget").json()
+            check(after == before, "the broken file changed its entity: %r" % after)
+    finally:
+        os.unlink(path)
+    # Without the location its entities are orphans, deleted (orphan_strategy
+    # default) on the next round.
+    restart_main()
+    check(wait_for(lambda: api("/entities/by-name/component/default/temp-widget")
+                   .status == 404, 30), "temp-widget was not deleted as an orphan")
+    wait_ingested()
+
+
+def catalog_consistent():
+    rows = psql("SELECT (SELECT count(*) FROM catalog.final_entities),"
+                " (SELECT count(DISTINCT entity_id) FROM catalog.final_entities),"
+                " (SELECT count(*) FROM catalog.refresh_state WHERE processed_entity IS NOT NULL),"
+                " (SELECT count(*) FROM catalog.final_entities f JOIN catalog.refresh_state r"
+                "  USING (entity_id) WHERE f.entity_ref = r.entity_ref),"
+                " (SELECT count(*) FROM catalog.stitch_queue)").strip()
+    return rows
+
+
+@test
+def catalog_two_processes_one_catalog():
+    sock = os.path.join(itest.RUN, "main2.sock")
+    ini = ("[pool.main2]\nsocket = %s\nthreads = 1\nplugins = catalog\n" % sock)
+    uids_before = sorted(e["metadata"]["uid"] for e in entities("?fields=metadata.uid"))
+    with dropin("60-itest-catalog-main2.ini", ini):
+        dev_ok("pool", "start", "main2")
+        try:
+            # Everything due at once, twice, while both processes poll.
+            for _ in range(2):
+                psql("UPDATE catalog.refresh_state SET next_update_at = now(), result_hash = NULL")
+                psql("INSERT INTO catalog.stitch_queue (entity_ref)"
+                     " SELECT entity_ref FROM catalog.refresh_state ON CONFLICT DO NOTHING")
+                settled = wait_for(lambda: catalog_consistent().endswith("|0") and
+                                   psql("SELECT count(*) FROM catalog.refresh_state"
+                                        " WHERE result_hash IS NULL").strip() == "0", 30)
+                check(settled, "processing did not settle: %s" % catalog_consistent())
+        finally:
+            dev_ok("pool", "stop", "main2")
+    n = str(FIXTURE_COUNT)
+    check(catalog_consistent() == "|".join([n, n, n, n, "0"]),
+          "final entities / distinct uids / processed rows / matching refs / queue: %s"
+          % catalog_consistent())
+    uids = sorted(e["metadata"]["uid"] for e in entities("?fields=metadata.uid"))
+    check(uids == uids_before, "uids changed or duplicated: %d before, %d after"
+          % (len(uids_before), len(uids)))
+    check_json(api("/entities/by-name/component/default/checkout-service"), CHECKOUT_SERVICE)
