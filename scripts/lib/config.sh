@@ -5,7 +5,7 @@
 
 # Plugins the dev pool hosts (space-separated), as they land.  A pool with
 # no plugins still serves the health routes.
-SH_DEV_PLUGINS=${SH_DEV_PLUGINS-catalog}
+SH_DEV_PLUGINS=${SH_DEV_PLUGINS-catalog auth}
 # The catalog location the dev pool reads (the demo catalog under
 # examples/); empty: none (the integration suite sets its own).
 SH_DEV_CATALOG=${SH_DEV_CATALOG-file:$SH_ROOT/examples/catalog/all.yaml}
@@ -50,9 +50,15 @@ pool_size = 4
 connect_wait = 10
 
 [features]
-; No auth plugin yet: every caller is the guest user.
-auth = false
+; Auth is enforced as in production; sign in as the guest with
+;   curl -k -X POST https://127.0.0.1:$SH_HTTPS_PORT/api/auth/guest/refresh
+; and send its backstageIdentity.token as "Authorization: Bearer <token>".
+auth = true
 catalog = true
+
+[auth]
+; Development only: lets the guest provider sign in while auth is on.
+dangerously_allow_guest = true
 
 [log]
 level = info
