@@ -80,6 +80,10 @@ struct catalog_db_batch {
 	json_t *ok, *failed, *children, *relations;
 };
 
+/* db_processing.c: run one statement, discarding its result (0 or SH_EDB);
+ * BEGIN a processing transaction that does not wait for the WAL flush. */
+int catalog_db_exec_ok(PGconn *conn, const char *sql, int n, const char *const *params);
+int catalog_db_begin(PGconn *conn);
 /* db_processing.c: claim up to `limit` due rows (entity_id, entity_ref,
  * unprocessed_entity, result_hash) and push them interval_s on; NULL on a
  * database error.  The caller PQclear()s. */

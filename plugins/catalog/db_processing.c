@@ -17,7 +17,7 @@
  * become orphans in turn), at most this many rounds per call. */
 #define CATALOG_ORPHAN_ROUNDS 16
 
-static int exec_ok(PGconn *conn, const char *sql, int n, const char *const *params)
+int catalog_db_exec_ok(PGconn *conn, const char *sql, int n, const char *const *params)
 {
 	PGresult *res = sh_db_exec(conn, sql, n, params);
 
@@ -29,19 +29,19 @@ static int exec_ok(PGconn *conn, const char *sql, int n, const char *const *para
 
 /* Everything processing writes is derived from the sources and rebuilt by
  * the next round, so a crash may lose the last commits: no WAL flush wait. */
-static int begin(PGconn *conn)
+int catalog_db_begin(PGconn *conn)
 {
-	int rc = exec_ok(conn, "BEGIN", 0, NULL);
+	int rc = catalog_db_exec_ok(conn, "BEGIN", 0, NULL);
 
 	if (rc == 0)
-		rc = exec_ok(conn, "SET LOCAL synchronous_commit = off", 0, NULL);
+		rc = catalog_db_exec_ok(conn, "SET LOCAL synchronous_commit = off", 0, NULL);
 	return rc;
 }
 
 static int finish(PGconn *conn, int rc)
 {
 	if (rc == 0)
-		rc = exec_ok(conn, "COMMIT", 0, NULL);
+		rc = catalog_db_exec_ok(conn, "COMMIT", 0, NULL);
 	if (rc != 0)
 		PQclear(PQexec(conn, "ROLLBACK"));
 	return rc;
@@ -56,7 +56,7 @@ static int exec_json(PGconn *conn, const char *sql, const json_t *a, const json_
 
 	if (ta == NULL || (b && tb == NULL))
 		abort();
-	rc = exec_ok(conn, sql, b ? 2 : 1, params);
+	rc = catalog_db_exec_ok(conn, sql, b ? 2 : 1, params);
 	free(ta);
 	free(tb);
 	return rc;
@@ -150,10 +150,10 @@ int catalog_db_seed(PGconn *conn, json_t *roots)
 {
 	const char *key[1] = { "config" };
 	json_t *none = json_array();
-	int rc = begin(conn);
+	int rc = catalog_db_begin(conn);
 
 	if (rc == 0)
-		rc = exec_ok(conn,
+		rc = catalog_db_exec_ok(conn,
 			"WITH old AS (DELETE FROM catalog.refresh_state_references"
 			" WHERE source_key = $1 RETURNING target_entity_ref)"
 			" INSERT INTO catalog.stitch_queue (entity_ref)"
@@ -214,7 +214,7 @@ int catalog_db_write_batch(PGconn *conn, const struct catalog_db_batch *b)
 
 	json_array_foreach(b->ok, i, o)
 		json_array_append(parents, json_object_get(o, "ref"));
-	rc = begin(conn);
+	rc = catalog_db_begin(conn);
 	if (rc == 0 && json_array_size(b->failed) > 0)
 		rc = write_failed(conn, b->failed);
 	if (rc == 0 && json_array_size(b->ok) > 0)

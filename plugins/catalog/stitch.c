@@ -40,26 +40,6 @@ struct writes {
 	struct copybuf search;   /* COPY text rows: id, key, value, original */
 };
 
-static int exec_ok(PGconn *conn, const char *sql, int n, const char *const *params)
-{
-	PGresult *res = sh_db_exec(conn, sql, n, params);
-
-	if (res == NULL)
-		return SH_EDB;
-	PQclear(res);
-	return 0;
-}
-
-/* Everything processing writes is derived from the sources and rebuilt by
- * the next round, so a crash may lose the last commits: no WAL flush wait. */
-static int begin(PGconn *conn)
-{
-	int rc = exec_ok(conn, "BEGIN", 0, NULL);
-
-	if (rc == 0)
-		rc = exec_ok(conn, "SET LOCAL synchronous_commit = off", 0, NULL);
-	return rc;
-}
 
 /* rels: the JSON array [[type, target], ...] of the entity's relation rows
  * (NULL: none). */
@@ -270,14 +250,14 @@ static int store(PGconn *conn, const struct writes *w)
 
 	if (fin == NULL)
 		abort();
-	rc = exec_ok(conn, "INSERT INTO catalog.final_entities"
+	rc = catalog_db_exec_ok(conn, "INSERT INTO catalog.final_entities"
 		     " (entity_id, entity_ref, final_entity, hash)"
 		     " SELECT (e->>0)::uuid, e->>1, e->>2, e->>3 FROM json_array_elements($1::json) e"
 		     " ON CONFLICT (entity_id) DO UPDATE SET entity_ref = EXCLUDED.entity_ref,"
 		     " final_entity = EXCLUDED.final_entity, hash = EXCLUDED.hash,"
 		     " last_updated_at = now()", 1, p1);
 	if (rc == 0 && json_array_size(w->ids) > 0)
-		rc = exec_ok(conn, "DELETE FROM catalog.search WHERE entity_id = ANY($1::uuid[])",
+		rc = catalog_db_exec_ok(conn, "DELETE FROM catalog.search WHERE entity_id = ANY($1::uuid[])",
 			     1, p2);
 	if (rc == 0 && w->search.len > 0)
 		rc = copy_in(conn, "COPY catalog.search (entity_id, key, value, original_value)"
@@ -310,7 +290,7 @@ static int stitch_batch(PGconn *conn)
 	const char *params[1] = { lim };
 	struct writes w = { json_array(), json_array(), { NULL, 0, 0 } };
 	PGresult *res = NULL;
-	int rc = begin(conn), n = 0;
+	int rc = catalog_db_begin(conn), n = 0;
 
 	snprintf(lim, sizeof(lim), "%d", CATALOG_STITCH_BATCH);
 	if (rc == 0) {
@@ -325,7 +305,7 @@ static int stitch_batch(PGconn *conn)
 			rc = store(conn, &w);
 	}
 	if (rc == 0)
-		rc = exec_ok(conn, "COMMIT", 0, NULL);
+		rc = catalog_db_exec_ok(conn, "COMMIT", 0, NULL);
 	if (rc != 0)
 		PQclear(PQexec(conn, "ROLLBACK"));
 	PQclear(res);
