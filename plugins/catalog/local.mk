@@ -12,6 +12,7 @@ plugins_catalog_libcatalog_domain_la_SOURCES = \
 	plugins/catalog/cursor.c plugins/catalog/cursor.h \
 	plugins/catalog/yaml.c plugins/catalog/yaml.h \
 	plugins/catalog/validate.c plugins/catalog/validate.h \
+	plugins/catalog/validate_rules.c plugins/catalog/validate_rules.h \
 	plugins/catalog/db_filter.c plugins/catalog/db_filter.h \
 	plugins/catalog/db_query.c plugins/catalog/db_query.h \
 	plugins/catalog/body.c plugins/catalog/body.h \

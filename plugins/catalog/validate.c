@@ -3,7 +3,7 @@
  * The JSON schemas of catalog-model are hand-coded here in the order ajv
  * evaluates them (required before properties, properties in schema order),
  * because Backstage reports only the first error and callers compare text.
- * Name, label, tag and URL rules are hand-written matchers (no regex.h).
+ * The name, label, tag and URL matchers are in validate_rules.c.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,6 +12,7 @@
 
 #include <stagehand/errors.h>
 #include "validate.h"
+#include "validate_rules.h"
 #include "util.h"
 
 /* A schema error as ajv reports it: instance path, message, params text. */
@@ -43,236 +44,6 @@ void catalog_validate_errors_free(struct catalog_validate_errors *errs)
 	free(errs->msgs);
 	errs->msgs = NULL;
 	errs->n = 0;
-}
-
-/* ---- the field format rules (KubernetesValidatorFunctions & co) ---- */
-
-#define EXPECT_PREFIX "a valid prefix and/or suffix"
-#define EXPECT_OBJECT_NAME "a string that is sequences of [a-zA-Z0-9] separated by " \
-	"any of [-_.], at most 63 characters in total"
-#define EXPECT_DNS_LABEL "a string that is sequences of [a-z0-9] separated by [-], " \
-	"at most 63 characters in total"
-#define EXPECT_KIND "a string that is a sequence of [a-zA-Z][a-z0-9A-Z], at most 63 " \
-	"characters in total"
-#define EXPECT_TAG "a string that is sequences of [a-z0-9+#] separated by [-], at most " \
-	"63 characters in total"
-
-static int is_alnum(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-static int is_lower_alnum(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
-
-/* ^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$, 1-63 */
-static int rule_object_name_n(const char *s, size_t n)
-{
-	size_t i;
-
-	if (n < 1 || n > 63 || !is_alnum(s[0]) || !is_alnum(s[n - 1]))
-		return 0;
-	for (i = 1; i + 1 < n; i++)
-		if (!is_alnum(s[i]) && s[i] != '-' && s[i] != '_' && s[i] != '.')
-			return 0;
-	return 1;
-}
-
-static int rule_object_name(const char *s)
-{
-	return s != NULL && rule_object_name_n(s, strlen(s));
-}
-
-/* ^[a-z0-9]+(?:-+[a-z0-9]+)*$, 1-63 */
-static int rule_dns_label_n(const char *s, size_t n)
-{
-	size_t i;
-
-	if (n < 1 || n > 63 || s[0] == '-' || s[n - 1] == '-')
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!is_lower_alnum(s[i]) && s[i] != '-')
-			return 0;
-	return 1;
-}
-
-static int rule_dns_label(const char *s)
-{
-	return s != NULL && rule_dns_label_n(s, strlen(s));
-}
-
-/* Dot-separated DNS labels, 1-253 in all. */
-static int rule_dns_subdomain_n(const char *s, size_t n)
-{
-	const char *end = s + n, *dot;
-
-	if (n < 1 || n > 253)
-		return 0;
-	for (;;) {
-		dot = memchr(s, '.', (size_t)(end - s));
-		if (!rule_dns_label_n(s, (size_t)((dot ? dot : end) - s)))
-			return 0;
-		if (dot == NULL)
-			return 1;
-		s = dot + 1;
-	}
-}
-
-/* "<suffix>" or "<dns-subdomain>/<suffix>"; more than one '/' fails. */
-static int prefix_suffix(const char *s, int (*suffix)(const char *, size_t))
-{
-	const char *slash;
-
-	if (s == NULL)
-		return 0;
-	slash = strchr(s, '/');
-	if (slash == NULL)
-		return suffix(s, strlen(s));
-	if (strchr(slash + 1, '/') != NULL)
-		return 0;
-	return rule_dns_subdomain_n(s, (size_t)(slash - s)) &&
-	       suffix(slash + 1, strlen(slash + 1));
-}
-
-static int version_n(const char *s, size_t n)
-{
-	size_t i;
-
-	if (n < 1 || n > 63)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!is_alnum(s[i]))
-			return 0;
-	return 1;
-}
-
-static int rule_api_version(const char *s)
-{
-	return prefix_suffix(s, version_n);
-}
-
-static int rule_label_key(const char *s)
-{
-	return prefix_suffix(s, rule_object_name_n);
-}
-
-static int rule_label_value(const char *s)
-{
-	return s != NULL && (*s == '\0' || rule_object_name(s));
-}
-
-/* ^[a-zA-Z][a-z0-9A-Z]*$, 1-63 */
-static int rule_kind(const char *s)
-{
-	size_t n = s ? strlen(s) : 0;
-
-	return n >= 1 && n <= 63 && !(s[0] >= '0' && s[0] <= '9') && version_n(s, n);
-}
-
-/* ^[a-z0-9:+#]+(-[a-z0-9:+#]+)*$, 1-63 */
-static int rule_tag(const char *s)
-{
-	size_t n = s ? strlen(s) : 0, i;
-
-	if (n < 1 || n > 63 || s[0] == '-' || s[n - 1] == '-')
-		return 0;
-	for (i = 0; i < n; i++) {
-		if (s[i] == '-' ? s[i + 1] == '-'
-				: !(is_lower_alnum(s[i]) || strchr(":+#", s[i]) != NULL))
-			return 0;
-	}
-	return 1;
-}
-
-/* Length of a JavaScript String.prototype.trim() whitespace at `s`, or 0. */
-static size_t js_space(const unsigned char *s)
-{
-	if (*s == ' ' || (*s >= '\t' && *s <= '\r'))
-		return 1;
-	if (s[0] == 0xc2 && s[1] == 0xa0)
-		return 2;                               /* U+00A0 */
-	if ((s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf) ||          /* U+FEFF */
-	    (s[0] == 0xe1 && s[1] == 0x9a && s[2] == 0x80) ||          /* U+1680 */
-	    (s[0] == 0xe2 && s[1] == 0x80 && (s[2] <= 0x8a || s[2] == 0xa8 ||
-					      s[2] == 0xa9 || s[2] == 0xaf)) ||
-	    (s[0] == 0xe2 && s[1] == 0x81 && s[2] == 0x9f) ||          /* U+205F */
-	    (s[0] == 0xe3 && s[1] == 0x80 && s[2] == 0x80))            /* U+3000 */
-		return 3;
-	return 0;
-}
-
-/* isNonEmptyString: a string with something left after trim(). */
-static int rule_non_blank(const char *s)
-{
-	size_t k;
-
-	if (s == NULL)
-		return 0;
-	while (*s != '\0') {
-		if ((k = js_space((const unsigned char *)s)) == 0)
-			return 1;
-		s += k;
-	}
-	return 0;
-}
-
-static int is_special_scheme(const char *s, size_t n)
-{
-	static const char *const special[] = { "http", "https", "ws", "wss", "ftp", NULL };
-	size_t i, j;
-
-	for (i = 0; special[i] != NULL; i++) {
-		if (strlen(special[i]) != n)
-			continue;
-		for (j = 0; j < n && (s[j] | 0x20) == special[i][j]; j++)
-			;
-		if (j == n)
-			return 1;
-	}
-	return 0;
-}
-
-/*
- * `new URL(s)` succeeds: a scheme, and for the special schemes other than
- * file: a non-empty host with a numeric port, if any, up to 65535.  An
- * approximation of the WHATWG parser that agrees on the cases catalogs have.
- */
-static int rule_url(const char *s)
-{
-	size_t n, i, hs, he, at;
-
-	if (s == NULL)
-		return 0;
-	while (*s != '\0' && (unsigned char)*s <= ' ')
-		s++;
-	for (n = 0; is_alnum(s[n]) || (n > 0 && s[n] != '\0' && strchr("+-.", s[n])); n++)
-		;
-	if (n == 0 || s[n] != ':' || (s[0] >= '0' && s[0] <= '9'))
-		return 0;
-	if (!is_special_scheme(s, n))
-		return 1;
-	for (hs = n + 1; s[hs] == '/' || s[hs] == '\\'; hs++)
-		;
-	he = hs + strcspn(s + hs, "/\\?#");
-	for (at = hs, i = hs; i < he; i++)
-		if (s[i] == '@')
-			at = i + 1;
-	for (i = at; i < he && s[i] != ':'; i++)
-		if ((unsigned char)s[i] <= ' ' || strchr("<>^|%[]", s[i]))
-			return 0;
-	if (i == at)
-		return 0;
-	if (i < he) {
-		long port = 0;
-
-		for (i++; i < he; i++) {
-			if (s[i] < '0' || s[i] > '9' || (port = port * 10 + s[i] - '0') > 65535)
-				return 0;
-		}
-	}
-	return 1;
 }
 
 /* ---- JSON pointers and schema errors ---- */
@@ -581,6 +352,17 @@ static char *foreign_root_field(const json_t *en)
 	return NULL;
 }
 
+/* FieldFormatEntityPolicy's words for the rules of validate_rules.h. */
+#define EXPECT_PREFIX "a valid prefix and/or suffix"
+#define EXPECT_OBJECT_NAME "a string that is sequences of [a-zA-Z0-9] separated by " \
+	"any of [-_.], at most 63 characters in total"
+#define EXPECT_DNS_LABEL "a string that is sequences of [a-z0-9] separated by [-], " \
+	"at most 63 characters in total"
+#define EXPECT_KIND "a string that is a sequence of [a-zA-Z][a-z0-9A-Z], at most 63 " \
+	"characters in total"
+#define EXPECT_TAG "a string that is sequences of [a-z0-9+#] separated by [-], at most " \
+	"63 characters in total"
+
 #define ADR_LINK "To learn more about catalog file format, visit: " \
 	"https://github.com/backstage/backstage/blob/master/docs/architecture-decisions/" \
 	"adr002-default-catalog-file-format.md"
@@ -613,10 +395,10 @@ static char *check_map_formats(const json_t *map, const char *what, int labels)
 		json_t *key = json_string(k);
 
 		field = catalog_fmt("%s.%s", what, k);
-		msg = format_error(field, key, rule_label_key(k), EXPECT_PREFIX);
+		msg = format_error(field, key, catalog_rule_label_key(k), EXPECT_PREFIX);
 		if (msg == NULL && labels)
 			msg = format_error(field, v, json_is_string(v) &&
-					   rule_label_value(json_string_value(v)),
+					   catalog_rule_label_value(json_string_value(v)),
 					   EXPECT_OBJECT_NAME);
 		else if (msg == NULL)
 			msg = format_error(field, v, json_is_string(v), "a string");
@@ -638,18 +420,18 @@ static char *check_links(const json_t *arr)
 
 		field = catalog_fmt("links.%zu.url", i);
 		v = json_object_get(l, "url");
-		msg = format_error(field, v, rule_url(json_string_value(v)),
+		msg = format_error(field, v, catalog_rule_url(json_string_value(v)),
 				   "a string that is a valid url");
 		free(field);
 		if (msg == NULL && (v = json_object_get(l, "title")) != NULL) {
 			field = catalog_fmt("links.%zu.title", i);
-			msg = format_error(field, v, rule_non_blank(json_string_value(v)),
+			msg = format_error(field, v, catalog_rule_non_blank(json_string_value(v)),
 					   "a non empty string");
 			free(field);
 		}
 		if (msg == NULL && (v = json_object_get(l, "icon")) != NULL) {
 			field = catalog_fmt("links.%zu.icon", i);
-			msg = format_error(field, v, rule_non_blank(json_string_value(v)),
+			msg = format_error(field, v, catalog_rule_non_blank(json_string_value(v)),
 					   "a non empty string");
 			free(field);
 		}
@@ -666,7 +448,7 @@ static char *check_tags(const json_t *arr)
 		const json_t *t = json_array_get(arr, i);
 
 		field = catalog_fmt("tags.%zu", i);
-		msg = format_error(field, t, rule_tag(json_string_value(t)),
+		msg = format_error(field, t, catalog_rule_tag(json_string_value(t)),
 				   EXPECT_TAG);
 		free(field);
 	}
@@ -680,16 +462,16 @@ static char *field_formats(const json_t *en)
 	const json_t *name = json_object_get(m, "name"), *ns = json_object_get(m, "namespace");
 	char *msg;
 
-	if ((msg = format_error("apiVersion", av, rule_api_version(json_string_value(av)),
+	if ((msg = format_error("apiVersion", av, catalog_rule_api_version(json_string_value(av)),
 				EXPECT_PREFIX)) ||
-	    (msg = format_error("kind", kind, rule_kind(json_string_value(kind)),
+	    (msg = format_error("kind", kind, catalog_rule_kind(json_string_value(kind)),
 				EXPECT_KIND)) ||
 	    (msg = format_error("metadata.name", name,
-				rule_object_name(json_string_value(name)),
+				catalog_rule_object_name(json_string_value(name)),
 				EXPECT_OBJECT_NAME)))
 		return msg;
 	if (ns != NULL && (msg = format_error("metadata.namespace", ns,
-					      rule_dns_label(json_string_value(ns)),
+					      catalog_rule_dns_label(json_string_value(ns)),
 					      EXPECT_DNS_LABEL)))
 		return msg;
 	if ((msg = check_map_formats(json_object_get(m, "labels"), "labels", 1)) ||

@@ -1,4 +1,4 @@
-/* fuzz-sources: plugins/catalog/yaml.c plugins/catalog/validate.c plugins/catalog/util.c */
+/* fuzz-sources: plugins/catalog/yaml.c plugins/catalog/validate.c plugins/catalog/validate_rules.c plugins/catalog/util.c */
 /* fuzz-libs: yaml-0.1 jansson */
 /*
  * libFuzzer target: any bytes through catalog_yaml_parse, and every
@@ -6,6 +6,7 @@
  * Build and run (from the repository root):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude \
  *     tests/fuzz/fuzz_yaml.c plugins/catalog/yaml.c plugins/catalog/validate.c \
+ *     plugins/catalog/validate_rules.c plugins/catalog/util.c \
  *     $(pkg-config --cflags --libs yaml-0.1 jansson) -lm -o /tmp/fuzz_yaml
  *   /tmp/fuzz_yaml -max_total_time=60 -max_len=65536 /tmp/yaml-corpus tests/fuzz/corpus/yaml
  */
