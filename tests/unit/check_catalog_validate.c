@@ -11,6 +11,7 @@
 
 #include "../../plugins/catalog/validate.h"
 #include "../../plugins/catalog/yaml.h"
+#include "testdata.h"
 
 #define ADR " To learn more about catalog file format, visit: https://github.com/" \
 	"backstage/backstage/blob/master/docs/architecture-decisions/" \
@@ -330,21 +331,6 @@ START_TEST(test_steps_separately)
 }
 END_TEST
 
-static char *read_data(const char *rel, size_t *len)
-{
-	const char *top = getenv("top_srcdir");
-	char path[1024];
-	FILE *f;
-	char *buf = malloc(1 << 20);
-
-	snprintf(path, sizeof(path), "%s/tests/data/catalog/%s", top ? top : ".", rel);
-	f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "cannot open %s (set top_srcdir)", path);
-	*len = fread(buf, 1, (1 << 20) - 1, f);
-	fclose(f);
-	return buf;
-}
-
 static const char *const fixtures[] = {
 	"all.yaml", "apis.yaml", "components.yaml", "org.yaml", "system.yaml",
 	"registered/catalog-info.yaml",
@@ -354,7 +340,7 @@ START_TEST(test_fixtures_validate)
 {
 	struct catalog_yaml_result res;
 	size_t len, i;
-	char *buf = read_data(fixtures[_i], &len);
+	char *buf = testdata_read(fixtures[_i], &len);
 
 	ck_assert_int_eq(catalog_yaml_parse(buf, len, "file:/fixtures", &res), 0);
 	ck_assert_uint_gt(res.ndocs, 0);

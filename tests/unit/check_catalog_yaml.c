@@ -11,6 +11,7 @@
 
 #include <stagehand/errors.h>
 #include "../../plugins/catalog/yaml.h"
+#include "testdata.h"
 
 #define LOC "file:/srv/catalog-info.yaml"
 
@@ -278,21 +279,6 @@ START_TEST(test_document_cap)
 }
 END_TEST
 
-static char *read_data(const char *rel, size_t *len)
-{
-	const char *top = getenv("top_srcdir");
-	char path[1024];
-	FILE *f;
-	char *buf = malloc(1 << 20);
-
-	snprintf(path, sizeof(path), "%s/tests/data/catalog/%s", top ? top : ".", rel);
-	f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "cannot open %s (set top_srcdir)", path);
-	*len = fread(buf, 1, (1 << 20) - 1, f);
-	fclose(f);
-	return buf;
-}
-
 static const struct { const char *file; size_t docs; const char *first; } fixtures[] = {
 	{ "all.yaml", 1, "oracle-fixtures" },
 	{ "apis.yaml", 3, "checkout-api" },
@@ -305,7 +291,7 @@ static const struct { const char *file; size_t docs; const char *first; } fixtur
 START_TEST(test_fixtures)
 {
 	size_t len;
-	char *buf = read_data(fixtures[_i].file, &len);
+	char *buf = testdata_read(fixtures[_i].file, &len);
 	json_t *md;
 
 	ck_assert_int_eq(catalog_yaml_parse(buf, len, LOC, &res), 0);
@@ -319,7 +305,7 @@ END_TEST
 START_TEST(test_fixture_block_scalar)
 {
 	size_t len;
-	char *buf = read_data("apis.yaml", &len);
+	char *buf = testdata_read("apis.yaml", &len);
 	const char *def;
 
 	ck_assert_int_eq(catalog_yaml_parse(buf, len, LOC, &res), 0);
