@@ -12,6 +12,7 @@
 
 #include <stagehand/stagehand.h>
 
+#include "relations.h"
 #include "util.h"
 
 #define CATALOG_ANN_LOCATION "backstage.io/managed-by-location"
@@ -51,6 +52,21 @@ struct catalog_children {
 	struct catalog_child *v;
 	size_t n, cap;
 };
+
+/* What the pipeline of one entity produced. */
+struct catalog_outcome {
+	struct catalog_errors errs;
+	struct catalog_children children;
+	struct catalog_relations rels;
+};
+
+/* pipeline.c: runs the processing pipeline of §9.3 on `entity` (modified in
+ * place: ref arrays sorted), whose canonical ref is `ref`; errors, children
+ * (Location entities) and relations go to o, which starts zeroed and is
+ * released with catalog_outcome_clear(). */
+void catalog_process_entity(const struct catalog_state *st, json_t *entity, const char *ref,
+			    struct catalog_outcome *o);
+void catalog_outcome_clear(struct catalog_outcome *o);
 
 /* plugin.c: SHA-1 hex of a buffer into hex[41]. */
 void catalog_sha1_hex(const void *buf, size_t len, char hex[41]);

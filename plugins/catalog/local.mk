@@ -29,7 +29,7 @@ plugins_catalog_catalog_la_SOURCES = \
 	plugins/catalog/routes_entities.c plugins/catalog/routes_common.c \
 	plugins/catalog/routes_query.c plugins/catalog/routes_refs.c plugins/catalog/routes_facets.c \
 	plugins/catalog/db_processing.c \
-	plugins/catalog/processing.c plugins/catalog/ingest.c plugins/catalog/stitch.c \
+	plugins/catalog/pipeline.c plugins/catalog/processing.c plugins/catalog/ingest.c plugins/catalog/stitch.c \
 	plugins/catalog/reader.c plugins/catalog/reader.h
 plugins_catalog_catalog_la_CFLAGS = $(PLUGIN_CFLAGS) $(YAML_CFLAGS)
 plugins_catalog_catalog_la_LDFLAGS = $(PLUGIN_LDFLAGS)

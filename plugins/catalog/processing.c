@@ -1,8 +1,7 @@
 /*
- * The processing pipeline of one entity (spec §9.3) and the refresh task
- * that runs it over due rows: validate, sort ref arrays, read a Location's
- * targets, emit relations; the results whose hash moved are written per
- * claimed batch, in one transaction, and stitched after the run.
+ * The refresh task: runs the pipeline of one entity (pipeline.c) over due
+ * rows; the results whose hash moved are written per claimed batch, in one
+ * transaction, and stitched after the run.
  */
 #include <malloc.h>
 #include <stdlib.h>
@@ -14,79 +13,10 @@
 #include "catalog.h"
 #include "ref.h"
 #include "relations.h"
-#include "validate.h"
 
 #define CATALOG_CLAIM_BATCH 500
 #define CATALOG_DB_WAIT_MS 5000
 #define CATALOG_STITCH_EVERY_S 3.0
-
-/* What processing one row produced. */
-struct outcome {
-	struct catalog_errors errs;
-	struct catalog_children children;
-	struct catalog_relations rels;
-};
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(json_string_value(*(json_t *const *)a),
-		      json_string_value(*(json_t *const *)b));
-}
-
-/* Backstage's BuiltinKindsEntityProcessor sorts these ref arrays (§7.4). */
-static void sort_ref_arrays(json_t *entity)
-{
-	static const char *const fields[] = { "providesApis", "consumesApis", "dependsOn",
-					      "dependencyOf", "memberOf", "children", "members" };
-	json_t *spec = json_object_get(entity, "spec");
-
-	for (size_t f = 0; f < sizeof(fields) / sizeof(*fields); f++) {
-		json_t *a = json_object_get(spec, fields[f]), *sorted, **v;
-		size_t n = json_array_size(a), i;
-
-		for (i = 0; i < n && json_is_string(json_array_get(a, i)); i++)
-			;
-		if (n < 2 || i < n)
-			continue;
-		v = catalog_xmalloc(n * sizeof(*v));
-		for (i = 0; i < n; i++)
-			v[i] = json_array_get(a, i);
-		qsort(v, n, sizeof(*v), cmp_str);
-		sorted = json_array();
-		for (i = 0; i < n; i++)
-			json_array_append(sorted, v[i]);
-		free(v);
-		json_object_set_new(spec, fields[f], sorted);
-	}
-}
-
-static void process_entity(const struct catalog_state *st, json_t *entity, const char *ref,
-			   struct outcome *o)
-{
-	struct catalog_validate_errors verr = { 0 };
-	char *now_ref, *err = NULL;
-
-	if (catalog_validate_entity(entity, &verr) != 0) {
-		catalog_errors_add(&o->errs, "InputError", "%s", verr.msgs[0]);
-		catalog_validate_errors_free(&verr);
-		return;
-	}
-	now_ref = catalog_ref_of_entity(entity);
-	if (now_ref == NULL || strcmp(now_ref, ref) != 0)
-		catalog_errors_add(&o->errs, "InputError",
-				   "Entity %s changed its ref to %s during processing", ref,
-				   now_ref ? now_ref : "nothing");
-	free(now_ref);
-	if (o->errs.list)
-		return;
-	sort_ref_arrays(entity);
-	if (strcmp(json_string_value(json_object_get(entity, "kind")), "Location") == 0)
-		catalog_ingest_read_location(st, entity, &o->children, &o->errs);
-	if (catalog_relations_emit(entity, &o->rels, &err) != 0) {
-		catalog_errors_add(&o->errs, "InputError", "%s", err);
-		free(err);
-	}
-}
 
 /* A JSON value's compact text as a JSON string (a text column of a
  * json_to_recordset record). */
@@ -103,7 +33,7 @@ static json_t *text_of(const json_t *v)
 }
 
 /* The result hash covers everything a write would store (§9.5). */
-static void result_hash(json_t *entity, const struct outcome *o, char hex[41])
+static void result_hash(json_t *entity, const struct catalog_outcome *o, char hex[41])
 {
 	json_t *kids = json_array(), *rels = json_array(), *all;
 	char *text;
@@ -142,7 +72,7 @@ static void add_children(json_t *out, const char *src, const char *parent,
 }
 
 static void add_outcome(struct catalog_db_batch *b, const char *id, const char *ref,
-			const char *hash, json_t *entity, const struct outcome *o)
+			const char *hash, json_t *entity, const struct catalog_outcome *o)
 {
 	if (o->errs.list) {
 		json_array_append_new(b->failed, json_pack("{s:s, s:s, s:s, s:o}", "id", id,
@@ -168,7 +98,7 @@ static void process_row(const struct catalog_state *st, const PGresult *res, int
 {
 	const char *id = PQgetvalue(res, i, 0), *ref = PQgetvalue(res, i, 1);
 	const char *old_hash = PQgetisnull(res, i, 3) ? NULL : PQgetvalue(res, i, 3);
-	struct outcome o = { { NULL }, { NULL, 0, 0 }, { NULL, 0, 0 } };
+	struct catalog_outcome o = { { NULL }, { NULL, 0, 0 }, { NULL, 0, 0 } };
 	json_t *entity = json_loads(PQgetvalue(res, i, 2), 0, NULL);
 	char hash[41];
 
@@ -176,14 +106,12 @@ static void process_row(const struct catalog_state *st, const PGresult *res, int
 		sh_log(SH_LOG_ERROR, "unprocessed entity %s is not JSON", ref);
 		return;
 	}
-	process_entity(st, entity, ref, &o);
+	catalog_process_entity(st, entity, ref, &o);
 	result_hash(entity, &o, hash);
 	if (old_hash == NULL || strcmp(old_hash, hash) != 0)
 		add_outcome(b, id, ref, hash, entity, &o);
 	json_decref(entity);
-	json_decref(o.errs.list);
-	catalog_children_free(&o.children);
-	catalog_relations_free(&o.rels);
+	catalog_outcome_clear(&o);
 }
 
 /* The configured locations become root Location entities (§9.1). */
