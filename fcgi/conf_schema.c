@@ -103,13 +103,32 @@ static const struct sh_conf_key http_keys[] = {
 	{ NULL, 0, NULL, 0, 0, NULL, NULL, 0, NULL }
 };
 
+/* The identity provider: service tokens it signs are accepted (JWKS), and
+ * sh_service_token fetches client_credentials tokens from it. */
+static const struct sh_conf_key identity_keys[] = {
+	{ "metadata_url", SH_CONF_URL, NULL, 0, 0, NULL, "OPENCHOREO_AUTH_METADATA_URL", 0, "IdP discovery document (jwks_uri, issuer, token_endpoint)" },
+	{ "jwks_url", SH_CONF_URL, NULL, 0, 0, NULL, NULL, 0, "IdP JWKS; overrides discovery" },
+	{ "issuer", SH_CONF_STR, NULL, 0, 0, NULL, NULL, 0, "required iss of IdP tokens; default: discovered" },
+	{ "audience", SH_CONF_LIST, "", 0, 0, NULL, NULL, 0, "accepted aud values of IdP tokens (any of); empty: not checked" },
+	{ "clock_skew", SH_CONF_INT, "60", 0, 600, NULL, NULL, 0, "seconds of leeway on exp, nbf, iat" },
+	{ "jwks_ttl", SH_CONF_INT, "3600", 10, 86400, NULL, NULL, 0, "seconds a fetched JWKS is used" },
+	{ "jwks_min_refresh", SH_CONF_INT, "10", 1, 3600, NULL, NULL, 0, "minimum seconds between JWKS fetches on unknown kids" },
+	{ "token_url", SH_CONF_URL, NULL, 0, 0, NULL, "OPENCHOREO_AUTH_TOKEN_URL", 0, "IdP token endpoint; overrides discovery" },
+	{ "scope", SH_CONF_STR, NULL, 0, 0, NULL, "OPENCHOREO_AUTH_SCOPE", 0, "scope of service tokens" },
+	{ "service_client_id", SH_CONF_STR, NULL, 0, 0, NULL, "OPENCHOREO_SERVICE_CLIENT_ID", 0, "client of service tokens" },
+	{ "service_client_secret", SH_CONF_STR, NULL, 0, 0, NULL, "OPENCHOREO_SERVICE_CLIENT_SECRET", SH_CONF_SECRET, "its secret" },
+	{ "client_id", SH_CONF_STR, NULL, 0, 0, NULL, "OPENCHOREO_AUTH_CLIENT_ID", 0, "sign-in client, used when service_client_id is unset" },
+	{ "client_secret", SH_CONF_STR, NULL, 0, 0, NULL, "OPENCHOREO_AUTH_CLIENT_SECRET", SH_CONF_SECRET, "its secret" },
+	{ NULL, 0, NULL, 0, 0, NULL, NULL, 0, NULL }
+};
+
 /* The host's fixed sections, in the order --check-config prints them. */
 static const struct {
 	const char *name;
 	const struct sh_conf_key *keys;
 } host_sections[] = {
 	{ "server", server_keys }, { "database", database_keys }, { "features", features_keys },
-	{ "log", log_keys }, { "http", http_keys },
+	{ "log", log_keys }, { "http", http_keys }, { "identity", identity_keys },
 };
 #define N_HOST_SECTIONS (sizeof(host_sections) / sizeof(host_sections[0]))
 

@@ -183,11 +183,15 @@ void host_http_fini(void);
 int host_health_register(struct sh_host *h);
 /* Verifies the caller and enforces `need`; returns 0, or the 401/403 status already replied. */
 int host_identity_check(struct sh_req *req, enum sh_auth need);
-/* Verifies a Backstage user token against auth.public_keys_v1() (identity_keys.c).
+/* Verifies a Backstage user token (or, when allow_limited, a limited user
+ * token) against auth.public_keys_v1() (identity_keys.c).
  * Returns 1 when the token is not one (the plugin verifier may try it), 0
  * with *out filled from req's arena, or SH_EINVAL with a reason in why. */
-int host_identity_backstage(struct sh_req *req, const char *token, struct sh_identity *out,
-			    char *why, size_t whylen);
+int host_identity_backstage(struct sh_req *req, const char *token, bool allow_limited,
+			    struct sh_identity *out, char *why, size_t whylen);
+/* Registers GET/DELETE /api/<plugin>/.backstage/auth/v1/cookie for every
+ * started plugin (identity_cookie.c); call after host_plugins_init. */
+int host_identity_cookie_register(struct sh_host *h);
 
 /* ------------------------------------------------------------------ log (log.c) */
 

@@ -1,14 +1,18 @@
 /*
- * Identity: turns the Authorization header into a verified caller and
- * enforces each route's sh_auth level before dispatch.  Backstage user tokens
- * are verified by the host itself (identity_keys.c); any other token goes to
- * the plugin-installed verifier, and without one it is refused, so a route
- * that needs a caller is never open by accident.
+ * Identity: turns the Authorization header (or, on user-cookie routes, the
+ * backstage-auth cookie) into a verified caller and enforces each route's
+ * sh_auth level before dispatch.  Backstage user tokens are verified by the
+ * host (identity_keys.c), other JWTs against the configured IdP's JWKS
+ * (identity_jwks.c); anything else goes to the plugin-installed verifier,
+ * and without one it is refused, so a route is never open by accident.
  */
 #include <string.h>
 #include <strings.h>
 
+#include "idp.h"
 #include "req.h"
+
+#define AUTH_COOKIE "backstage-auth"
 
 int sh_identity_set_verifier(struct sh_host *host, sh_verifier_fn fn, void *state)
 {
@@ -42,49 +46,72 @@ static const char *principal_name(enum sh_principal k)
 static int allowed(enum sh_auth need, enum sh_principal have)
 {
 	switch (need) {
-	case SH_AUTH_NONE:    return 1;
-	case SH_AUTH_USER:    return have == SH_PRINCIPAL_USER;
-	case SH_AUTH_SERVICE: return have == SH_PRINCIPAL_SERVICE;
-	case SH_AUTH_ANY:     return have != SH_PRINCIPAL_NONE;
+	case SH_AUTH_NONE:        return 1;
+	case SH_AUTH_USER:        return have == SH_PRINCIPAL_USER;
+	case SH_AUTH_SERVICE:     return have == SH_PRINCIPAL_SERVICE;
+	case SH_AUTH_ANY:
+	case SH_AUTH_USER_COOKIE: return have != SH_PRINCIPAL_NONE;
 	}
 	return 0;
 }
 
-int host_identity_check(struct sh_req *req, enum sh_auth need)
+/*
+ * Verifies one token: Backstage tokens first, then (for any other JWS) the
+ * IdP, then the plugin verifier.  0 with *id filled, or SH_EINVAL.
+ */
+static int verify_token(struct sh_req *req, const char *token, bool allow_limited,
+			struct sh_identity *id, char *why, size_t whylen)
 {
 	struct sh_host *h = req->host;
+	struct host_jws j;
+	int rc = host_identity_backstage(req, token, allow_limited, id, why, whylen);
+
+	if (rc == 1 && host_jws_parse(token, &j, why, whylen) == 0) {
+		rc = host_identity_idp(req, &j, id, why, whylen);
+		host_jws_clear(&j);
+	}
+	if (rc != 1)
+		return rc;
+	if (!h->verifier) {
+		snprintf(why, whylen, "not a token this host knows");
+		return SH_EINVAL;
+	}
+	why[0] = '\0';
+	rc = h->verifier(req, token, id, why, whylen, h->verifier_state);
+	return rc == 0 && id->kind != SH_PRINCIPAL_NONE ? 0 : SH_EINVAL;
+}
+
+static void set_guest(struct sh_req *req)
+{
+	/* The guest owns itself, as the guest provider's tokens say. */
+	static const char *const guest_ownership[] = { SH_GUEST_USER };
+
+	req->ident.kind = SH_PRINCIPAL_USER;
+	req->ident.subject = SH_GUEST_USER;
+	req->ident.ownership = guest_ownership;
+	req->ident.n_ownership = 1;
+}
+
+int host_identity_check(struct sh_req *req, enum sh_auth need)
+{
 	struct sh_identity id = { 0 };
+	bool limited_ok = need == SH_AUTH_USER_COOKIE;
 	const char *token;
 	char why[160] = "";
-	int rc;
 
 	memset(&req->ident, 0, sizeof req->ident);
-	if (!h->auth_enabled) {
-		/* The guest owns itself, as the guest provider's tokens say. */
-		static const char *const guest_ownership[] = { SH_GUEST_USER };
-
-		req->ident.kind = SH_PRINCIPAL_USER;
-		req->ident.subject = SH_GUEST_USER;
-		req->ident.ownership = guest_ownership;
-		req->ident.n_ownership = 1;
+	if (!req->host->auth_enabled) {
+		set_guest(req);
 		return 0;
 	}
 	if (need == SH_AUTH_NONE)
 		return 0;
 	token = bearer_token(req);
-	if (!token)
+	if (!token && limited_ok)
+		token = sh_req_cookie(req, AUTH_COOKIE);
+	if (!token || !*token)
 		return sh_fail(req, 401, "AuthenticationError", "Missing credentials");
-	/* Backstage user tokens first; anything else is the plugin verifier's. */
-	rc = host_identity_backstage(req, token, &id, why, sizeof why);
-	if (rc == 1 && !h->verifier) {
-		sh_log(SH_LOG_DEBUG, "token refused: no verifier installed");
-		return sh_fail(req, 401, "AuthenticationError", "Invalid token");
-	}
-	if (rc == 1) {
-		why[0] = '\0';
-		rc = h->verifier(req, token, &id, why, sizeof why, h->verifier_state);
-	}
-	if (rc != 0 || id.kind == SH_PRINCIPAL_NONE) {
+	if (verify_token(req, token, limited_ok, &id, why, sizeof why) != 0) {
 		sh_log(SH_LOG_DEBUG, "token refused: %s", why[0] ? why : "rejected");
 		return sh_fail(req, 401, "AuthenticationError", "Invalid token");
 	}

@@ -1,6 +1,7 @@
 /*
  * Built-in verification of Backstage user tokens (typ vnd.backstage.user,
- * ES256): the public keys come from the database through the auth plugin's
+ * ES256) and limited user tokens (vnd.backstage.limited-user, where a route
+ * allows them): the public keys come from the database through the auth plugin's
  * versioned function auth.public_keys_v1(), cached per process for a few
  * seconds and reloaded (rate-limited) on an unknown kid, so every pool on
  * every host verifies every token without HTTP.  Every claim is checked here.
@@ -233,10 +234,34 @@ int host_user_token_check(const struct host_jws *j, EVP_PKEY *key, const char *i
 	return 0;
 }
 
-/* Subject and ownership (ent, or just the subject) from the request arena. */
-static void fill_identity(struct sh_req *req, const json_t *payload, struct sh_identity *out)
+int host_limited_token_check(const struct host_jws *j, EVP_PKEY *key, long long now,
+			     char *why, size_t whylen)
 {
-	const json_t *ent = json_object_get(payload, "ent");
+	const json_t *p = j->payload;
+	const char *typ = json_string_value(json_object_get(j->header, "typ"));
+	const char *sub = json_string_value(json_object_get(p, "sub"));
+	json_t *iat = json_object_get(p, "iat"), *exp = json_object_get(p, "exp");
+
+	if (!typ || strcmp(typ, "vnd.backstage.limited-user") != 0)
+		FAIL("not a limited user token");
+	if (host_jws_verify(j, HOST_JWS_ES256, key, why, whylen) != 0)
+		return SH_EINVAL;
+	if (!sub || !user_ref_ok(sub))
+		FAIL("subject is not a user entity ref");
+	if (!json_is_integer(iat) || !json_is_integer(exp))
+		FAIL("iat or exp missing");
+	if (json_integer_value(exp) <= now)
+		FAIL("token expired");
+	if (json_integer_value(iat) > now + CLOCK_SKEW)
+		FAIL("token not valid yet");
+	return 0;
+}
+
+/* Subject and ownership (ent, or just the subject) from the request arena. */
+static void fill_identity(struct sh_req *req, const json_t *payload, bool with_ent,
+			  struct sh_identity *out)
+{
+	const json_t *ent = with_ent ? json_object_get(payload, "ent") : NULL;
 	size_t n = ent ? json_array_size(ent) : 1;
 	const char **own = sh_alloc(req, (n ? n : 1) * sizeof *own);
 
@@ -262,33 +287,41 @@ static char *issuer_of(struct sh_req *req)
 	return sh_printf(req, "%.*s/api/auth", (int)len, base ? base : "");
 }
 
-int host_identity_backstage(struct sh_req *req, const char *token, struct sh_identity *out,
-			    char *why, size_t whylen)
+int host_identity_backstage(struct sh_req *req, const char *token, bool allow_limited,
+			    struct sh_identity *out, char *why, size_t whylen)
 {
 	struct host_jws j;
 	const char *typ, *kid;
 	EVP_PKEY *key = NULL;
+	bool limited;
+	long long now = (long long)time(NULL);
 	int rc = SH_EINVAL;
 
 	if (host_jws_parse(token, &j, why, whylen) != 0)
 		return 1;
 	typ = json_string_value(json_object_get(j.header, "typ"));
 	kid = json_string_value(json_object_get(j.header, "kid"));
-	if (typ && strcmp(typ, "vnd.backstage.limited-user") == 0) {
+	limited = typ && strcmp(typ, "vnd.backstage.limited-user") == 0;
+	if (limited && !allow_limited) {
 		snprintf(why, whylen, "illegal limited user token");
 		goto out;
 	}
-	if (!typ || strcmp(typ, "vnd.backstage.user") != 0) {
+	if (!limited && (!typ || strcmp(typ, "vnd.backstage.user") != 0)) {
 		rc = 1;
 		goto out;
 	}
-	if (!kid || !(key = key_for(req, kid))) {
+	if (!kid || strlen(kid) >= KID_MAX || !(key = key_for(req, kid))) {
 		snprintf(why, whylen, "unknown kid");
 		goto out;
 	}
-	rc = host_user_token_check(&j, key, issuer_of(req), (long long)time(NULL), why, whylen);
-	if (rc == 0)
-		fill_identity(req, j.payload, out);
+	if (limited)
+		rc = host_limited_token_check(&j, key, now, why, whylen);
+	else
+		rc = host_user_token_check(&j, key, issuer_of(req), now, why, whylen);
+	if (rc != 0)
+		goto out;
+	/* A limited token carries no ent: the user owns only itself. */
+	fill_identity(req, j.payload, !limited, out);
 out:
 	EVP_PKEY_free(key);
 	host_jws_clear(&j);

@@ -481,3 +481,18 @@ EVP_PKEY *host_jwk_to_key(const json_t *jwk, enum host_jws_alg alg)
 	}
 	return key;
 }
+
+enum host_jws_alg host_jwk_alg(const json_t *jwk)
+{
+	const char *alg = json_string_value(json_object_get(jwk, "alg"));
+	const char *kty = json_string_value(json_object_get(jwk, "kty"));
+
+	if (json_object_get(jwk, "alg"))
+		return !alg ? 0 : strcmp(alg, "RS256") == 0 ? HOST_JWS_RS256 :
+		       strcmp(alg, "ES256") == 0 ? HOST_JWS_ES256 : 0;
+	if (kty && strcmp(kty, "RSA") == 0)
+		return HOST_JWS_RS256;
+	if (kty && strcmp(kty, "EC") == 0)
+		return HOST_JWS_ES256;
+	return 0;
+}

@@ -62,10 +62,20 @@ json_t *host_jwk_from_ec(EVP_PKEY *key, const char *kid);
  * A JWK "alg", when present, must equal the pinned one.  NULL if unusable. */
 EVP_PKEY *host_jwk_to_key(const json_t *jwk, enum host_jws_alg alg);
 
+/* The algorithm a JWK pins: its "alg" (RS256 or ES256), else RS256 for
+ * kty RSA and ES256 for kty EC.  0 when the key is of no usable kind. */
+enum host_jws_alg host_jwk_alg(const json_t *jwk);
+
 /* Checks a parsed Backstage user token at unix time `now` (identity_keys.c):
  * typ, ES256 signature with `key`, iss, aud, sub, iat/nbf (60 s skew), exp,
  * ent.  0 or SH_EINVAL with a reason in why. */
 int host_user_token_check(const struct host_jws *j, EVP_PKEY *key, const char *issuer,
 			  long long now, char *why, size_t whylen);
+
+/* Checks a parsed limited user token (typ vnd.backstage.limited-user, as the
+ * backstage-auth cookie carries): ES256 signature with `key`, sub, iat
+ * (60 s skew), exp.  0 or SH_EINVAL with a reason in why. */
+int host_limited_token_check(const struct host_jws *j, EVP_PKEY *key, long long now,
+			     char *why, size_t whylen);
 
 #endif

@@ -168,6 +168,10 @@ static int start(struct sh_host *h, struct server **srv, char *err)
 	}
 	if (host_plugins_init(h, err, ERRLEN) != 0)
 		return SH_EINVAL;
+	if (host_identity_cookie_register(h) != 0) {
+		snprintf(err, ERRLEN, "cookie routes: registration failed");
+		return SH_EINVAL;
+	}
 	h->registering = false;
 	snprintf(section, sizeof section, "pool.%s", h->pool);
 	mode = sh_conf_str(h->conf, section, "socket_mode");

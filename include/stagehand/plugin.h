@@ -18,7 +18,7 @@ extern "C" {
 #define SH_ABI_MAJOR 1
 /* Bumped when something is appended; a plugin built against a newer minor
  * than the host's is refused. */
-#define SH_ABI_MINOR 0
+#define SH_ABI_MINOR 1
 
 struct sh_host;
 struct sh_req;
@@ -35,7 +35,11 @@ enum sh_auth {
 	SH_AUTH_NONE = 0,   /* anyone, no credential needed */
 	SH_AUTH_USER,       /* a signed-in user */
 	SH_AUTH_SERVICE,    /* a service (machine) token */
-	SH_AUTH_ANY         /* a user or a service */
+	SH_AUTH_ANY,        /* a user or a service */
+	/* Like SH_AUTH_ANY, and also a limited user token: in Authorization or
+	 * in the backstage-auth cookie that GET .backstage/auth/v1/cookie sets
+	 * (Backstage's "user-cookie" policy: static files such as TechDocs). */
+	SH_AUTH_USER_COOKIE
 };
 
 /*

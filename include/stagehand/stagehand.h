@@ -12,6 +12,7 @@
 #include <stagehand/identity.h>
 #include <stagehand/db.h>
 #include <stagehand/http.h>
+#include <stagehand/svctoken.h>
 #include <stagehand/task.h>
 #include <stagehand/log.h>
 

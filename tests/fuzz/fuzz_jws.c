@@ -4,7 +4,8 @@
  * libFuzzer target for the compact-JWS parser and the JWK decoder: any input,
  * taken as a token, must parse or be refused, and a parsed one must fail
  * verification under both pinned algorithms (nobody can forge our key); the
- * same input taken as a JWK must decode to a key or NULL.  Never a crash or
+ * same input taken as a JWK (or a JWKS, RSA and EC keys at the algorithm
+ * each pins) must decode to a key or NULL.  Never a crash or
  * a leak.  Run with tests/fuzz/run.sh jws.
  */
 #include <stdint.h>
@@ -36,8 +37,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	jwk = json_loadb(text, size, 0, NULL);
 	if (jwk) {
+		json_t *keys = json_object_get(jwk, "keys"), *k;
+		size_t i;
+
 		EVP_PKEY_free(host_jwk_to_key(jwk, HOST_JWS_ES256));
 		EVP_PKEY_free(host_jwk_to_key(jwk, HOST_JWS_RS256));
+		/* A JWKS as the IdP serves it: each key at the algorithm it pins. */
+		json_array_foreach(keys, i, k)
+			if (host_jwk_alg(k))
+				EVP_PKEY_free(host_jwk_to_key(k, host_jwk_alg(k)));
 		json_decref(jwk);
 	}
 	free(text);

@@ -21,6 +21,7 @@
 
 struct shtest {
 	const char *greeting;
+	struct sh_host *host;   /* for sh_service_token */
 };
 
 static struct shtest shtest;
@@ -224,6 +225,24 @@ static int h_config(struct sh_req *req, void *state)
 	return sh_reply_json(req, 200, json_pack("{s:s?}", "greeting", t->greeting));
 }
 
+/* The host's client_credentials token (test_identity.py counts IdP requests). */
+static int h_svctoken(struct sh_req *req, void *state)
+{
+	const struct shtest *t = state;
+	char *token;
+	int rc = sh_service_token(t->host, &token);
+	json_t *body;
+
+	if (rc == SH_ENOTFOUND)
+		return sh_fail(req, 404, "NotFoundError", "no service client configured");
+	if (rc != 0)
+		return sh_fail(req, 503, "ServiceUnavailableError", "no service token: %s",
+			       sh_strerror(rc));
+	body = json_pack("{s:s}", "token", token);
+	free(token);
+	return sh_reply_json(req, 200, body);
+}
+
 /* True for a non-empty [a-z0-9._-]+ name. */
 static bool name_ok(const char *s)
 {
@@ -281,6 +300,8 @@ static const struct {
 	{ "GET", "/user", SH_AUTH_USER, h_whoami },
 	{ "GET", "/service", SH_AUTH_SERVICE, h_whoami },
 	{ "GET", "/any", SH_AUTH_ANY, h_whoami },
+	{ "GET", "/cookie", SH_AUTH_USER_COOKIE, h_whoami },
+	{ "GET", "/svctoken", SH_AUTH_NONE, h_svctoken },
 	{ "GET", "/stream", SH_AUTH_NONE, h_stream },
 	{ "GET", "/accel", SH_AUTH_NONE, h_accel },
 	{ "GET", "/db", SH_AUTH_NONE, h_db },
@@ -300,6 +321,7 @@ static int shtest_init(struct sh_host *host, void **state, char *err, size_t err
 		return SH_EINVAL;
 	}
 	shtest.greeting = sh_conf_str(conf, "shtest", "greeting");
+	shtest.host = host;
 	rc = sh_identity_set_verifier(host, verify, NULL);
 	if (rc < 0) {
 		snprintf(err, errlen, "could not install the test verifier: %s", sh_strerror(rc));
