@@ -40,5 +40,7 @@ void auth_keys_fini(struct auth *a);
 
 /* guest.c: the guest provider's routes. */
 int auth_guest_routes(struct sh_host *host, struct auth *a);
+/* guest.c: records the claims /v1/userinfo answers for `sub`; 0 or SH_EDB. */
+int auth_store_user_info(struct sh_req *req, const char *sub, json_t *ent);
 
 #endif

@@ -10,8 +10,8 @@
 
 #include "auth.h"
 
-/* Records the claims /v1/userinfo answers for this user. */
-static int store_user_info(struct sh_req *req, const char *sub, json_t *ent)
+/* Records the claims /v1/userinfo answers for this user (also oauth.c). */
+int auth_store_user_info(struct sh_req *req, const char *sub, json_t *ent)
 {
 	json_t *info = json_pack("{s:{s:s, s:O}}", "claims", "sub", sub, "ent", ent);
 	char *text = json_dumps(info, JSON_COMPACT);
@@ -39,7 +39,7 @@ static int h_refresh(struct sh_req *req, void *state)
 		return sh_fail(req, 403, "NotAllowedError",
 			       "The guest provider cannot be used outside of a development environment");
 	}
-	if (store_user_info(req, SH_GUEST_USER, ent) != 0) {
+	if (auth_store_user_info(req, SH_GUEST_USER, ent) != 0) {
 		json_decref(ent);
 		return sh_db_fail(req);
 	}

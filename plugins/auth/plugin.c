@@ -11,6 +11,7 @@
 #include <libpq-fe.h>
 
 #include "auth.h"
+#include "oauth.h"
 
 #define KEYS_TASK_MS 60000u
 
@@ -131,6 +132,8 @@ static int auth_init(struct sh_host *host, void **state, char *err, size_t errle
 		if ((rc = sh_route(host, routes[i].method, routes[i].pattern, routes[i].auth,
 				   routes[i].fn, &auth)) < 0)
 			goto fail;
+	if ((rc = auth_oauth_init(host, &auth, err, errlen)) != 0)
+		return rc;
 	if ((rc = auth_guest_routes(host, &auth)) < 0 ||
 	    (rc = sh_task_add(host, "auth-keys", KEYS_TASK_MS, 0.2, 0, auth_keys_task, &auth)) < 0)
 		goto fail;
@@ -144,6 +147,7 @@ static void auth_fini(void *state)
 {
 	struct auth *a = state;
 
+	auth_oauth_fini();
 	auth_keys_fini(a);
 	free(a->issuer);
 	a->issuer = NULL;
@@ -155,6 +159,42 @@ static const struct sh_conf_key auth_keys[] = {
 	{ .name = "dangerously_allow_guest", .type = SH_CONF_BOOL, .def = "false",
 	  .env = "BACKSTAGE_GUEST_DANGEROUSLY_ALLOW_OUTSIDE_DEVELOPMENT",
 	  .help = "let the guest provider sign people in while [features] auth is on" },
+	{ .name = "environment", .type = SH_CONF_STR, .def = "development",
+	  .help = "the one auth environment of the OAuth providers (the env query)" },
+	{ .name = "extra_allowed_origins", .type = SH_CONF_LIST,
+	  .help = "origin globs besides [server] base_url's that may start a sign-in" },
+	{ .name = "session_duration", .type = SH_CONF_INT, .def = "86400000", .min = 60,
+	  .max = 86400L * 3650, .help = "Max-Age of the refresh-token cookie, seconds" },
+	{ .name = "openchoreo_client_id", .type = SH_CONF_STR, .env = "OPENCHOREO_AUTH_CLIENT_ID",
+	  .help = "openchoreo-auth: OAuth client id (the provider is off without it)" },
+	{ .name = "openchoreo_client_secret", .type = SH_CONF_STR, .flags = SH_CONF_SECRET,
+	  .env = "OPENCHOREO_AUTH_CLIENT_SECRET", .help = "openchoreo-auth: client secret" },
+	{ .name = "openchoreo_metadata_url", .type = SH_CONF_URL,
+	  .env = "OPENCHOREO_AUTH_METADATA_URL",
+	  .help = "openchoreo-auth: OpenID discovery URL (default: token URL origin's)" },
+	{ .name = "openchoreo_authorization_url", .type = SH_CONF_URL,
+	  .env = "OPENCHOREO_AUTH_AUTHORIZATION_URL",
+	  .help = "openchoreo-auth: authorize endpoint (wins over discovery)" },
+	{ .name = "openchoreo_token_url", .type = SH_CONF_URL, .env = "OPENCHOREO_AUTH_TOKEN_URL",
+	  .help = "openchoreo-auth: token endpoint (wins over discovery)" },
+	{ .name = "openchoreo_scope", .type = SH_CONF_STR, .def = "openid profile email",
+	  .env = "OPENCHOREO_AUTH_OIDC_SCOPE", .help = "openchoreo-auth: scope requested" },
+	{ .name = "oidc_client_id", .type = SH_CONF_STR,
+	  .help = "oidc: OAuth client id (the provider is off without it)" },
+	{ .name = "oidc_client_secret", .type = SH_CONF_STR, .flags = SH_CONF_SECRET,
+	  .help = "oidc: client secret (sent as client_secret_basic)" },
+	{ .name = "oidc_metadata_url", .type = SH_CONF_URL,
+	  .help = "oidc: OpenID discovery URL (required with oidc_client_id)" },
+	{ .name = "oidc_scope", .type = SH_CONF_STR,
+	  .help = "oidc: scopes added to openid profile email" },
+	{ .name = "oidc_prompt", .type = SH_CONF_STR, .def = "auto",
+	  .help = "oidc: prompt parameter for the IdP; auto sends no prompt" },
+	{ .name = "oidc_resolver", .type = SH_CONF_ENUM, .def = "emailMatchingUserEntityProfileEmail",
+	  .choices = "emailMatchingUserEntityProfileEmail emailLocalPartMatchingUserEntityName "
+		     "openchoreo",
+	  .help = "oidc: sign-in resolver" },
+	{ .name = "oidc_allow_without_catalog_user", .type = SH_CONF_BOOL, .def = "false",
+	  .help = "oidc: sign in as user:default/<email> when the catalog has no match" },
 	{ .name = NULL },
 };
 

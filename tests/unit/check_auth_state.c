@@ -1,0 +1,203 @@
+/*
+ * The OAuth state parameter and URL helpers of the auth plugin
+ * (plugins/auth/state.c): Backstage's hex-of-form-urlencoded state, its
+ * decoding errors, encodeURIComponent, form values, percent-decoding,
+ * origins and origin globs.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <stagehand/errors.h>
+
+#include "../../plugins/auth/oauth.h"
+
+static char *hex_of(const char *s)
+{
+	size_t n = strlen(s);
+	char *out = malloc(2 * n + 1);
+
+	for (size_t i = 0; i < n; i++)
+		snprintf(out + 2 * i, 3, "%02x", (unsigned char)s[i]);
+	out[2 * n] = '\0';
+	return out;
+}
+
+START_TEST(test_encode_exact)
+{
+	struct auth_state st = { .nonce = "ab+/=", .env = "development",
+				 .origin = "https://x.example", .flow = "popup" };
+	char *got = auth_state_encode(&st);
+	char *want = hex_of("nonce=ab%2B%2F%3D&env=development&origin=https%3A%2F%2Fx.example"
+			    "&flow=popup");
+
+	ck_assert_str_eq(got, want);
+	free(got);
+	free(want);
+}
+END_TEST
+
+START_TEST(test_round_trip)
+{
+	struct auth_state st = { .nonce = "n0==", .env = "development",
+				 .origin = "https://portal.example:8443",
+				 .redirect_url = "https://portal.example/a b?x=1&y=\xc3\xa9",
+				 .flow = "redirect", .scope = "openid email" };
+	struct auth_state out;
+	char why[128], *hex = auth_state_encode(&st);
+
+	ck_assert_int_eq(auth_state_decode(hex, &out, why, sizeof why), 0);
+	ck_assert_str_eq(out.nonce, st.nonce);
+	ck_assert_str_eq(out.env, st.env);
+	ck_assert_str_eq(out.origin, st.origin);
+	ck_assert_str_eq(out.redirect_url, st.redirect_url);
+	ck_assert_str_eq(out.flow, st.flow);
+	ck_assert_str_eq(out.scope, st.scope);
+	ck_assert_ptr_nonnull(strstr(hex, hex_of("scope=openid+email")));
+	auth_state_clear(&out);
+	ck_assert_ptr_null(out.nonce);
+	free(hex);
+}
+END_TEST
+
+/* What Node's URLSearchParams would have made, keys in another order and unknown keys. */
+START_TEST(test_decode_foreign)
+{
+	struct auth_state out;
+	char why[128], *hex = hex_of("env=development&other=1&nonce=a%20b+c&origin=");
+
+	ck_assert_int_eq(auth_state_decode(hex, &out, why, sizeof why), 0);
+	ck_assert_str_eq(out.nonce, "a b c");
+	ck_assert_str_eq(out.env, "development");
+	ck_assert_str_eq(out.origin, "");
+	ck_assert_ptr_null(out.flow);
+	auth_state_clear(&out);
+	free(hex);
+}
+END_TEST
+
+static void bad(const char *hex, const char *msg)
+{
+	struct auth_state out;
+	char why[128] = "";
+
+	ck_assert_int_eq(auth_state_decode(hex, &out, why, sizeof why), SH_EINVAL);
+	ck_assert_str_eq(why, msg);
+	auth_state_clear(&out);
+}
+
+START_TEST(test_decode_errors)
+{
+	char *h;
+
+	bad(NULL, "OAuth state is invalid");
+	bad("abc", "OAuth state is invalid");
+	bad("zz", "OAuth state is invalid");
+	bad("6e00", "OAuth state is invalid");          /* a NUL byte */
+	bad((h = hex_of("env=development")), "OAuth state is invalid, missing nonce");
+	free(h);
+	bad((h = hex_of("nonce=x")), "OAuth state is invalid, missing env");
+	free(h);
+	bad((h = hex_of("nonce=&env=development")), "OAuth state is invalid, missing nonce");
+	free(h);
+	bad((h = hex_of("nonce=%zz&env=development")), "OAuth state is invalid");
+	free(h);
+	bad((h = hex_of("nonce=%00&env=development")), "OAuth state is invalid");
+	free(h);
+	bad("", "OAuth state is invalid, missing env");
+}
+END_TEST
+
+START_TEST(test_uri_component)
+{
+	char *a = auth_uri_component("a b'()*!~-_.\xc3\xa9\"<>&=+/", true);
+	char *b = auth_uri_component("it's", false);
+	char *c = auth_form_value("a b*~-._'");
+
+	ck_assert_str_eq(a, "a%20b%27()*!~-_.%C3%A9%22%3C%3E%26%3D%2B%2F");
+	ck_assert_str_eq(b, "it's");
+	ck_assert_str_eq(c, "a+b*%7E-._%27");
+	free(a);
+	free(b);
+	free(c);
+}
+END_TEST
+
+START_TEST(test_percent_decode)
+{
+	char *a = auth_percent_decode("%2b+%41", 7, true);
+	char *b = auth_percent_decode("%2b+%41", 7, false);
+
+	ck_assert_str_eq(a, "+ A");
+	ck_assert_str_eq(b, "++A");
+	ck_assert_ptr_null(auth_percent_decode("%zz", 3, false));
+	ck_assert_ptr_null(auth_percent_decode("%2", 2, false));
+	ck_assert_ptr_null(auth_percent_decode("a%", 2, false));
+	ck_assert_ptr_null(auth_percent_decode("%00", 3, false));
+	free(a);
+	free(b);
+}
+END_TEST
+
+START_TEST(test_origin)
+{
+	const struct {
+		const char *url, *want;
+	} cases[] = {
+		{ "HTTPS://Portal.Example.COM:443/path?x#y", "https://portal.example.com" },
+		{ "http://a.example:80", "http://a.example" },
+		{ "http://a.example:8080/", "http://a.example:8080" },
+		{ "https://127.0.0.1:8443", "https://127.0.0.1:8443" },
+		{ "ftp://x", NULL },
+		{ "https://", NULL },
+		{ "https://user@host/", NULL },
+		{ "javascript:alert(1)", NULL },
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *got = auth_url_origin(cases[i].url);
+
+		if (cases[i].want)
+			ck_assert_str_eq(got, cases[i].want);
+		else
+			ck_assert_ptr_null(got);
+		free(got);
+	}
+}
+END_TEST
+
+START_TEST(test_origin_glob)
+{
+	ck_assert(auth_origin_glob("https://*.example.com", "https://a.example.com"));
+	ck_assert(auth_origin_glob("https://*.Example.com", "HTTPS://b-c.example.COM"));
+	ck_assert(!auth_origin_glob("https://*.example.com", "https://example.com"));
+	ck_assert(!auth_origin_glob("https://*.example.com", "https://a.example.com.evil"));
+	ck_assert(!auth_origin_glob("https://*.example.com", "https://x/y.example.com"));
+	ck_assert(auth_origin_glob("http://localhost:*", "http://localhost:3000"));
+	ck_assert(auth_origin_glob("https://portal.example", "https://portal.example"));
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("auth_state");
+	TCase *tc = tcase_create("state");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, test_encode_exact);
+	tcase_add_test(tc, test_round_trip);
+	tcase_add_test(tc, test_decode_foreign);
+	tcase_add_test(tc, test_decode_errors);
+	tcase_add_test(tc, test_uri_component);
+	tcase_add_test(tc, test_percent_decode);
+	tcase_add_test(tc, test_origin);
+	tcase_add_test(tc, test_origin_glob);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
