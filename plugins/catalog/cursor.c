@@ -4,6 +4,7 @@
  * Node's Buffer.from(s, 'base64') accepts in practice (padding optional,
  * URL-safe letters) and the JSON is validated field by field.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,14 +186,16 @@ char *catalog_cursor_query_encode(const struct catalog_query_cursor *c)
 	for (i = 0; i < c->n_order; i++)
 		json_array_append_new(order, json_pack("{s:s,s:s}", "field", c->order[i].field,
 						       "order", c->order[i].desc ? "desc" : "asc"));
+	/* Key order of Backstage's cursors: its defaults, then the request's
+	 * parts, then the position of the page. */
 	json_object_set_new(j, "orderFields", order);
-	json_object_set_new(j, "orderFieldValues",
-			    c->order_values ? json_incref(c->order_values) : json_array());
 	json_object_set_new(j, "isPrevious", json_boolean(c->is_previous));
 	if (c->query)
 		json_object_set(j, "query", c->query);
 	if (c->full_text)
 		json_object_set(j, "fullTextFilter", c->full_text);
+	json_object_set_new(j, "orderFieldValues",
+			    c->order_values ? json_incref(c->order_values) : json_array());
 	if (c->first_values)
 		json_object_set(j, "firstSortFieldValues", c->first_values);
 	if (c->has_total_items)
@@ -278,9 +281,21 @@ static const char *take_optional(const json_t *j, struct catalog_query_cursor *o
 	return NULL;
 }
 
+/* A uid as the database prints it: 8-4-4-4-12 hex digits. */
+static int is_uuid(const char *s)
+{
+	for (int i = 0; i < 36; i++) {
+		int dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+			return 0;
+	}
+	return s[36] == '\0';
+}
+
 static const char *take_cursor(const json_t *j, struct catalog_query_cursor *out)
 {
-	const json_t *v;
+	const json_t *v, *last;
 	const char *why;
 
 	if ((why = take_order(json_object_get(j, "orderFields"), out)))
@@ -288,6 +303,10 @@ static const char *take_cursor(const json_t *j, struct catalog_query_cursor *out
 	v = json_object_get(j, "orderFieldValues");
 	if (!string_array(v))
 		return "orderFieldValues must be an array of strings";
+	/* its last value is the row's uid (compared as a uuid), or null */
+	last = json_array_get(v, json_array_size(v) - 1);
+	if (json_is_string(last) && !is_uuid(json_string_value(last)))
+		return "orderFieldValues must end with an entity uid";
 	out->order_values = json_incref((json_t *)v);
 	v = json_object_get(j, "isPrevious");
 	if (!json_is_boolean(v))

@@ -66,11 +66,13 @@ int catalog_sql_entities(struct catalog_sql *q, const struct catalog_filter *f,
 	return rc;
 }
 
-/* The full-text condition (spec §3.2): on the joined sort row when the
- * only field searched is the sort field, else over the named keys. */
-static int full_text(struct catalog_sql *q, const struct catalog_query_plan *p)
+/* The full-text condition (spec §3.2): on the joined sort row `s` when it
+ * is in scope and the only field searched is the sort key (compared
+ * verbatim, as Backstage does), else over the named keys, lower-cased. */
+static int full_text(struct catalog_sql *q, const struct catalog_query_plan *p,
+		     const char *sort_key, int in_scope)
 {
-	const char *only = p->sort_field ? p->sort_field : "metadata.uid";
+	const char *only = sort_key ? sort_key : "metadata.uid";
 	char *like = catalog_fmt("%%%s%%", p->term);
 	size_t n = p->term_fields ? json_array_size(p->term_fields) : 1;
 	int rc = 0;
@@ -82,7 +84,7 @@ static int full_text(struct catalog_sql *q, const struct catalog_query_plan *p)
 	}
 	if (p->term_fields && n == 1)
 		only = json_string_value(json_array_get(p->term_fields, 0));
-	if (n == 1 && p->sort_field && strcmp(only, p->sort_field) == 0) {
+	if (in_scope && n == 1 && sort_key && strcmp(only, sort_key) == 0) {
 		catalog_sql_append(q, " AND s.value LIKE ");
 		rc = catalog_sql_param(q, like);
 	} else {
@@ -106,31 +108,22 @@ static int full_text(struct catalog_sql *q, const struct catalog_query_plan *p)
 	return rc;
 }
 
-static int filtered(struct catalog_sql *q, const struct catalog_query_plan *p)
+/* The filter and the full-text term, after a WHERE. */
+static int conditions(struct catalog_sql *q, const struct catalog_query_plan *p,
+		      const char *sort_key, int in_scope)
 {
-	int rc = 0;
+	int rc = catalog_sql_filter(q, p->filter, "f.entity_id");
 
-	catalog_sql_append(q, "WITH filtered AS (SELECT f.entity_id, f.final_entity, ");
-	if (p->sort_field) {
-		/* DISTINCT (entity, value) as knex's distinct() over the join */
-		catalog_sql_append(q, "s.value FROM catalog.final_entities f JOIN (SELECT DISTINCT"
-				   " entity_id, value FROM catalog.search WHERE key = ");
-		rc = catalog_sql_param(q, p->sort_field);
-		catalog_sql_append(q, ") s ON s.entity_id = f.entity_id WHERE ");
-	} else {
-		catalog_sql_append(q, "NULL::text AS value FROM catalog.final_entities f WHERE ");
-	}
-	if (rc == 0)
-		rc = catalog_sql_filter(q, p->filter, "f.entity_id");
 	if (rc == 0 && p->term && *p->term)
-		rc = full_text(q, p);
-	catalog_sql_append(q, ")");
+		rc = full_text(q, p, sort_key, in_scope);
 	return rc;
 }
 
-/* Rows after (or, going back, before) the cursor's last row; a null in
- * the cursor compares as SQL NULL does in Backstage's query: no row. */
-static int keyset(struct catalog_sql *q, const struct catalog_query_plan *p)
+/* Rows after (or, going back, before) the cursor's last row, after an
+ * AND; a null in the cursor compares as SQL NULL does in Backstage's
+ * query: no row.  Uids compare as uuids (their text order), so the
+ * primary key walks unordered pages. */
+static int keyset(struct catalog_sql *q, const struct catalog_query_plan *p, int sorted)
 {
 	const char *op = p->is_previous != p->desc ? " < " : " > ";
 	size_t n = json_array_size(p->after);
@@ -140,52 +133,118 @@ static int keyset(struct catalog_sql *q, const struct catalog_query_plan *p)
 
 	if (n != 1 && n != 2)
 		return 0;
-	catalog_sql_append(q, " WHERE ");
 	if (n == 1)
 		op = p->is_previous ? " < " : " > ";
-	if (id == NULL || (n == 2 && v == NULL)) {
-		catalog_sql_append(q, "FALSE");
+	if (id == NULL || (n == 2 && (v == NULL || !sorted))) {
+		catalog_sql_append(q, " AND FALSE");
 		return 0;
 	}
+	catalog_sql_append(q, " AND ");
 	if (n == 2) {
-		catalog_sql_append(q, "(value");
+		catalog_sql_append(q, "(s.value");
 		catalog_sql_append(q, op);
 		rc = catalog_sql_param(q, v);
-		catalog_sql_append(q, " OR value = ");
+		catalog_sql_append(q, " OR s.value = ");
 		if (rc == 0)
 			rc = catalog_sql_param(q, v);
 		catalog_sql_append(q, " AND ");
 	}
-	catalog_sql_append(q, "entity_id::text COLLATE \"C\"");
+	catalog_sql_append(q, "f.entity_id");
 	catalog_sql_append(q, op);
 	if (rc == 0)
 		rc = catalog_sql_param(q, id);
-	catalog_sql_append(q, n == 2 ? ")" : "");
+	catalog_sql_append(q, n == 2 ? "::uuid)" : "::uuid");
+	return rc;
+}
+
+/* " ORDER BY [<v>value <dir>, ]<t>entity_id <dir>" */
+static void order_by(struct catalog_sql *q, const struct catalog_query_plan *p, int sorted,
+		     const char *v, const char *t)
+{
+	/* unordered pages go by uid, inverted only when going back */
+	const char *dir = (sorted && p->desc) != p->is_previous ? " DESC" : " ASC";
+
+	catalog_sql_append(q, " ORDER BY ");
+	if (sorted) {
+		catalog_sql_append(q, v);
+		catalog_sql_append(q, "value");
+		catalog_sql_append(q, dir);
+		catalog_sql_append(q, ", ");
+	}
+	catalog_sql_append(q, t);
+	catalog_sql_append(q, "entity_id");
+	catalog_sql_append(q, dir);
+}
+
+/* The page: the sort key's search rows joined (entities without a value
+ * for it left out), the conditions, the keyset, the order; the uids first
+ * (index-only), the wide final_entity fetched for the page's rows only. */
+static int page(struct catalog_sql *q, const struct catalog_query_plan *p, const char *sort_key)
+{
+	int rc = 0;
+
+	catalog_sql_append(q, "(SELECT k.entity_id, k.value, e.final_entity FROM (SELECT"
+			   " f.entity_id, ");
+	if (sort_key) {
+		catalog_sql_append(q, "s.value FROM catalog.final_entities f JOIN catalog.search s"
+				   " ON s.entity_id = f.entity_id AND s.key = ");
+		rc = catalog_sql_param(q, sort_key);
+		catalog_sql_append(q, " AND s.value IS NOT NULL WHERE ");
+	} else {
+		catalog_sql_append(q, "NULL::text AS value FROM catalog.final_entities f WHERE ");
+	}
+	if (rc == 0)
+		rc = conditions(q, p, sort_key, 1);
+	if (rc == 0 && p->after)
+		rc = keyset(q, p, sort_key != NULL);
+	order_by(q, p, sort_key != NULL, "s.", "f.");
+	if (rc == 0)
+		rc = limit_offset(q, p->limit, p->offset);
+	catalog_sql_append(q, ") k JOIN catalog.final_entities e ON e.entity_id = k.entity_id) p");
+	return rc;
+}
+
+/* The count of the entities the conditions (and the sort key) admit, as
+ * Backstage's count query: over entities, not over the page's rows. */
+static int count(struct catalog_sql *q, const struct catalog_query_plan *p, const char *sort_key)
+{
+	int rc = 0;
+
+	catalog_sql_append(q, "(SELECT count(*) AS n FROM catalog.final_entities f WHERE ");
+	if (sort_key) {
+		catalog_sql_append(q, "EXISTS (SELECT 1 FROM catalog.search s WHERE s.entity_id ="
+				   " f.entity_id AND s.key = ");
+		rc = catalog_sql_param(q, sort_key);
+		catalog_sql_append(q, " AND s.value IS NOT NULL) AND ");
+	}
+	if (rc == 0)
+		rc = conditions(q, p, sort_key, 0);
+	catalog_sql_append(q, ") c");
 	return rc;
 }
 
 int catalog_sql_query_page(struct catalog_sql *q, const struct catalog_query_plan *p)
 {
-	const char *dir = p->desc != p->is_previous ? "DESC" : "ASC";
-	int rc = filtered(q, p);
+	char *sort_key = p->sort_field ? catalog_xstrdup(p->sort_field) : NULL;
+	int rc = 0;
 
-	catalog_sql_append(q, " SELECT (SELECT count(*) FROM filtered), entity_id, value,"
-			   " final_entity FROM filtered");
-	if (rc == 0 && p->after)
-		rc = keyset(q, p);
-	catalog_sql_append(q, " ORDER BY ");
-	if (p->sort_field) {
-		catalog_sql_append(q, "value ");
-		catalog_sql_append(q, dir);
-		catalog_sql_append(q, " NULLS LAST, ");
+	if (sort_key)
+		catalog_search_lower(sort_key);
+	if (p->count) {
+		/* a separate count, so it holds past the last page too; one row
+		 * when the page is empty */
+		catalog_sql_append(q, "SELECT c.n, p.* FROM ");
+		rc = count(q, p, sort_key);
+		catalog_sql_append(q, " LEFT JOIN ");
+		if (rc == 0)
+			rc = page(q, p, sort_key);
+		catalog_sql_append(q, " ON TRUE");
 	} else {
-		/* unordered pages go by uid, inverted only when going back */
-		dir = p->is_previous ? "DESC" : "ASC";
+		catalog_sql_append(q, "SELECT NULL::bigint AS n, p.* FROM ");
+		rc = page(q, p, sort_key);
 	}
-	catalog_sql_append(q, "entity_id::text COLLATE \"C\" ");
-	catalog_sql_append(q, dir);
-	if (rc == 0)
-		rc = limit_offset(q, p->limit, p->offset);
+	order_by(q, p, sort_key != NULL, "p.", "p.");
+	free(sort_key);
 	return rc;
 }
 
@@ -205,15 +264,45 @@ static int param_list(struct catalog_sql *q, const char *const *v, size_t n, int
 	return rc;
 }
 
+/* A text[] literal of v (malloc'd): every element double-quoted, `"` and
+ * `\` escaped, so no input can end an element or the array. */
+static char *text_array(const char *const *v, size_t n)
+{
+	size_t cap = 3;
+	char *out, *o;
+
+	for (size_t i = 0; i < n; i++)
+		cap += 2 * strlen(v[i]) + 3;
+	o = out = catalog_xmalloc(cap);
+	*o++ = '{';
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			*o++ = ',';
+		*o++ = '"';
+		for (const char *c = v[i]; *c; c++) {
+			if (*c == '"' || *c == '\\')
+				*o++ = '\\';
+			*o++ = *c;
+		}
+		*o++ = '"';
+	}
+	*o++ = '}';
+	*o = '\0';
+	return out;
+}
+
 int catalog_sql_by_refs(struct catalog_sql *q, const char *const *refs, size_t n,
 			const struct catalog_filter *f)
 {
+	/* one array parameter: one plan whatever the number of refs */
+	char *arr = text_array(refs, n);
 	int rc;
 
 	catalog_sql_append(q, "SELECT f.entity_ref, f.final_entity FROM catalog.final_entities f"
-			   " WHERE f.entity_ref IN (");
-	rc = param_list(q, refs, n, 0);
-	catalog_sql_append(q, ") AND ");
+			   " WHERE f.entity_ref = ANY(");
+	rc = catalog_sql_param(q, arr);
+	free(arr);
+	catalog_sql_append(q, "::text[]) AND ");
 	if (rc == 0)
 		rc = catalog_sql_filter(q, f, "f.entity_id");
 	return rc;

@@ -39,13 +39,16 @@ struct catalog_query_plan {
 	int is_previous;
 	long long offset;
 	long long limit;                /* rows to fetch; < 0: no limit */
+	int count;                      /* compute the count column (else NULL) */
 };
 
 /*
- * Columns: count (of the whole filtered set), entity_id, value (sort
- * value, NULL when unordered), final_entity.  Entities without the sort
- * field are left out; ties are broken by uid; previous pages are fetched
- * in reverse order.
+ * Columns: count (of the entities in the whole filtered set, NULL unless
+ * p->count), entity_id, value (sort value, NULL when unordered),
+ * final_entity.  With p->count there is always a row: an empty page is one
+ * row whose entity_id is NULL.  The sort key is lower-cased; entities
+ * without a value for it are left out; ties are broken by uid; previous
+ * pages are fetched in reverse order.
  */
 int catalog_sql_query_page(struct catalog_sql *q, const struct catalog_query_plan *p);
 

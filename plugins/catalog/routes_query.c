@@ -90,7 +90,7 @@ static void get_full_text(struct sh_req *req, struct query *q)
 	json_t *arr;
 
 	q->c.full_text = json_pack("{s:s}", "term", term ? term : "");
-	if (fields == NULL)
+	if (fields == NULL || *fields == '\0') /* '' is falsy to Backstage */
 		return;
 	arr = json_array();
 	for (const char *comma; (comma = strchr(fields, ',')); fields = comma + 1)
@@ -241,7 +241,8 @@ static int run(struct sh_req *req, const struct query *q)
 		.desc = q->c.n_order ? q->c.order[0].desc : 0, .filter = q->filter,
 		.term_fields = json_object_get(q->c.full_text, "fields"),
 		.after = q->c.order_values, .is_previous = q->c.is_previous,
-		.offset = q->offset, .limit = q->c.is_previous ? q->limit : q->limit + 1,
+		.offset = q->offset, .count = count,
+		.limit = q->limit == 0 || q->c.is_previous ? q->limit : q->limit + 1,
 	};
 	struct page pg = { .back = q->c.is_previous };
 	struct catalog_sql *sql = catalog_req_sql(req);
@@ -261,10 +262,21 @@ static int run(struct sh_req *req, const struct query *q)
 	rows = res ? PQntuples(res) : 0;
 	pg.res = res;
 	pg.total = q->c.has_total_items ? q->c.total_items :
-		q->skip_total || rows == 0 ? 0 : strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		count && rows > 0 ? strtoll(PQgetvalue(res, 0, 0), NULL, 10) : 0;
+	if (count && rows == 1 && PQgetisnull(res, 0, 1))
+		rows = 0; /* the count's row of an empty page */
 	pg.more = q->limit > 0 && (q->c.is_previous || rows > q->limit);
 	pg.n = rows > q->limit ? (int)q->limit : rows;
 	return reply_page(req, q, &pg);
+}
+
+/* The OpenAPI enum of totalItems (the validator's 400 either way). */
+static int check_total_mode(struct sh_req *req, const char *where, const char *mode)
+{
+	if (mode == NULL || strcmp(mode, "include") == 0 || strcmp(mode, "exclude") == 0)
+		return 0;
+	return sh_fail(req, 400, "InputError", "request/%s/totalItems must be equal to one of the"
+		       " allowed values: include, exclude", where);
 }
 
 static const char *const get_params[] = {
@@ -282,7 +294,8 @@ static int get_query(struct sh_req *req, void *state)
 	int has, rc;
 
 	if ((rc = catalog_query_allowed(req, get_params)) != 0 ||
-	    (rc = catalog_int_param(req, "limit", 0, &q->limit, &has)) != 0)
+	    (rc = catalog_int_param(req, "limit", 0, &q->limit, &has)) != 0 ||
+	    (rc = check_total_mode(req, "query", sh_req_query(req, "totalItems"))) != 0)
 		return rc;
 	if (catalog_fields_parse(vals, n, 1, &q->fields, &err) != 0)
 		return catalog_fail_free(req, err);
@@ -392,7 +405,7 @@ static int post_query(struct sh_req *req, void *state)
 {
 	struct query *q = query_new(req);
 	json_t *body;
-	const json_t *cursor;
+	const json_t *cursor, *total;
 	int rc;
 
 	if ((rc = catalog_query_allowed(req, (const char *const[]){ NULL })) != 0)
@@ -402,7 +415,11 @@ static int post_query(struct sh_req *req, void *state)
 	if (!json_is_object(body))
 		return sh_fail(req, 400, "InputError", "request/body must be object");
 	cursor = json_object_get(body, "cursor");
-	if ((rc = body_int(req, body, "limit", &q->limit)) != 0 ||
+	total = json_object_get(body, "totalItems");
+	if (total && !json_is_string(total))
+		return sh_fail(req, 400, "InputError", "request/body/totalItems must be string");
+	if ((rc = check_total_mode(req, "body", json_string_value(total))) != 0 ||
+	    (rc = body_int(req, body, "limit", &q->limit)) != 0 ||
 	    (rc = post_fields(req, q, json_object_get(body, "fields"))) != 0)
 		return rc;
 	if (cursor && !json_is_string(cursor))

@@ -103,15 +103,18 @@ START_TEST(test_query_round_trip)
 
 	c.order = &order;
 	c.n_order = 1;
-	c.order_values = json_pack("[s,s]", "pet", "uid-1");
+	c.order_values = json_pack("[s,s]", "pet", "0a1b2c3d-0000-4000-8000-00000000abcd");
 	c.query = json_pack("{s:[{s:s}]}", "$all", "kind", "component");
 	c.has_total_items = 1;
 	c.total_items = 42;
 	s = catalog_cursor_query_encode(&c);
 	raw = catalog_cursor_base64_decode(s, &n);
+	/* Backstage's key order: orderFields, isPrevious, query, fullTextFilter,
+	 * orderFieldValues, firstSortFieldValues, totalItems. */
 	ck_assert_str_eq((char *)raw, "{\"orderFields\":[{\"field\":\"metadata.name\",\"order\":\"desc\"}],"
-				      "\"orderFieldValues\":[\"pet\",\"uid-1\"],\"isPrevious\":false,"
-				      "\"query\":{\"$all\":[{\"kind\":\"component\"}]},\"totalItems\":42}");
+				      "\"isPrevious\":false,\"query\":{\"$all\":[{\"kind\":\"component\"}]},"
+				      "\"orderFieldValues\":[\"pet\",\"0a1b2c3d-0000-4000-8000-00000000abcd\"],"
+				      "\"totalItems\":42}");
 	free(raw);
 	ck_assert_int_eq(strlen(s) % 4, 0);
 	ck_assert_int_eq(catalog_cursor_query_decode(s, &d, &err), 0);
@@ -128,7 +131,7 @@ START_TEST(test_query_round_trip)
 	json_decref(c.query);
 	/* unordered, with the optional parts */
 	j = json_pack("{s:[],s:[s],s:b,s:{s:s,s:[s]},s:[s,n]}", "orderFields", "orderFieldValues",
-		      "u", "isPrevious", 1, "fullTextFilter", "term", "x", "fields", "a",
+		      "0A1B2C3D-0000-4000-8000-00000000ABCD", "isPrevious", 1, "fullTextFilter", "term", "x", "fields", "a",
 		      "firstSortFieldValues", "v");
 	s = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
@@ -155,6 +158,10 @@ START_TEST(test_query_errors)
 		  "Malformed cursor: orderFields items must be {field, order: asc|desc}");
 	query_err("{\"orderFields\":[],\"orderFieldValues\":[1]}",
 		  "Malformed cursor: orderFieldValues must be an array of strings");
+	query_err("{\"orderFields\":[],\"orderFieldValues\":[\"a\",\"x; DROP\"]}",
+		  "Malformed cursor: orderFieldValues must end with an entity uid");
+	query_err("{\"orderFields\":[],\"orderFieldValues\":[\"0a1b2c3d-0000-4000-8000-00000000abcd0\"]}",
+		  "Malformed cursor: orderFieldValues must end with an entity uid");
 	query_err("{\"orderFields\":[],\"orderFieldValues\":[],\"isPrevious\":0}",
 		  "Malformed cursor: isPrevious must be a boolean");
 	query_err("{\"orderFields\":[],\"orderFieldValues\":[],\"isPrevious\":true,\"query\":\"x\"}",

@@ -1,0 +1,166 @@
+#!/bin/bash
+# Read benchmark of the catalog: wrk through nginx (HTTPS, keep-alive, a
+# guest token) at 16 and 64 connections against a private stack loaded with
+# the generated catalog (gen.py, 10 000 entities by default), next to the
+# host's pooled SELECT 1 route as the floor.  Prints req/s, p50 and p99 per
+# scenario, the pool's RSS and `uptime`, appends them to
+# bench/results/<date>-catalog.txt and always tears the stack down.
+#   SH_VAR=... BENCH_DURATION=10s bench/catalog/read.sh [N]
+set -u -o pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+n=${1:-10000}
+# Its own state and build under <SH_VAR>/bench-catalog (see bench/run).
+parent=${SH_VAR:-$repo/var}
+mkdir -p "$parent" && parent=$(cd "$parent" && pwd) || exit 1
+export SH_VAR="$parent/bench-catalog"
+export SH_BUILD="$SH_VAR/build"
+unset SH_PREFIX SH_BUILD_ASAN
+export SH_HTTPS_PORT=${BENCH_HTTPS_PORT:-38443} SH_HTTP_PORT=${BENCH_HTTP_PORT:-38080} \
+	SH_PG_PORT=${BENCH_PG_PORT:-55482}
+# No demo catalog: the drop-in names the generated one.
+export SH_DEV_CATALOG=
+. "$repo/tests/integration/stack.sh"
+duration=${BENCH_DURATION:-10s}
+
+devlog=$SH_VAR/log/bench-dev.log
+dev() {
+	echo "\$ scripts/dev $*" >>"$devlog"
+	"$repo/scripts/dev" "$@" >>"$devlog" 2>&1
+}
+die() {
+	echo "bench: $* (see $devlog)" >&2
+	tail -n 30 "$devlog" >&2
+	stack_tail_logs
+	exit 1
+}
+
+command -v wrk >/dev/null || die "wrk is not installed (apt-get install wrk)"
+mkdir -p "$SH_VAR/log" "$repo/bench/results"
+: >"$devlog"
+stack_env || die "scripts/dev env failed"
+dropins=$(stack_dropins)
+mkdir -p "$dropins"
+rm -f "$dropins"/*-bench*.ini
+tmp=$(mktemp -d)
+trap 'dev down; rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+
+echo "bench: building and starting the stack in $SH_VAR"
+dev up || die "scripts/dev up failed"
+data=$SH_VAR/catalog-$n
+python3 "$here/gen.py" "$n" --out "$data" >/dev/null || die "gen.py failed"
+# As bench/run: 8 threads, db pool 8, logging at warn.  Processing every
+# hour, so the refresh task stays out of the measurement once ingested.
+(
+	stack_plugin_dirs "$SH_VAR/bench-plugins" || exit 1
+	cat <<INI
+
+[pool.main]
+plugins = shtest auth catalog
+threads = 8
+
+[database]
+pool_size = 8
+
+[features]
+shtest = true
+auth = true
+catalog = true
+
+[auth]
+dangerously_allow_guest = true
+
+[catalog]
+location = file:$data/all.yaml
+allow = Component API System Domain Resource Group User Location
+processing_interval = 3600
+
+[log]
+level = warn
+INI
+) >"$dropins/50-bench.ini" || die "could not write the drop-in"
+dev down || die "scripts/dev down failed"
+dev up || die "scripts/dev up with the catalog failed"
+
+base=https://127.0.0.1:$SH_HTTPS_PORT
+api=$base/api/catalog
+token=$(curl -sk -X POST "$base/api/auth/guest/refresh" |
+	python3 -c 'import json,sys; print(json.load(sys.stdin)["backstageIdentity"]["token"])') ||
+	die "no guest token"
+auth="Authorization: Bearer $token"
+# Wait for the whole catalog (N entities + the generated config Location).
+want=$((n + 1)) t0=$(date +%s)
+while :; do
+	got=$(curl -sk -H "$auth" "$api/entities/by-query?limit=0" |
+		sed -n 's/.*"totalItems":\([0-9]*\).*/\1/p')
+	[ "${got:-0}" -ge "$want" ] && break
+	[ $(($(date +%s) - t0)) -lt 300 ] || die "only ${got:-0} of $want entities after 300 s"
+	sleep 0.5
+done
+
+# Fresh planner statistics, as autovacuum would have them a minute later
+# (right after the bulk load its row estimates are those of an empty table).
+psql -X -q -h "$SH_PG_SOCK" -p "$SH_PG_PORT" -U stagehand -d stagehand \
+	-c "ANALYZE catalog.final_entities, catalog.search, catalog.relations" ||
+	die "ANALYZE failed"
+
+# 20 component refs for by-refs, the first one for by-name.
+refs=$(curl -sk -H "$auth" \
+	"$api/entities/by-query?limit=20&filter=kind=component&fields=kind,metadata.name,metadata.namespace" |
+	python3 -c 'import json,sys
+print(json.dumps(["%s:%s/%s" % (e["kind"].lower(), e["metadata"]["namespace"], e["metadata"]["name"])
+                  for e in json.load(sys.stdin)["items"]]))') || die "could not list refs"
+first=$(python3 -c 'import json,sys; k,r = json.loads(sys.argv[1])[0].split(":"); print(k + "/" + r)' "$refs")
+cat >"$tmp/by-refs.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"entityRefs":$refs}'
+LUA
+# name|path|lua script (empty: GET)
+scenarios="by-name|/api/catalog/entities/by-name/$first|
+entities-filter|/api/catalog/entities?filter=kind=component,spec.type=service&limit=20|
+by-query|/api/catalog/entities/by-query?limit=20&filter=kind=component|
+by-refs-20|/api/catalog/entities/by-refs|$tmp/by-refs.lua
+facets|/api/catalog/entity-facets?facet=spec.type|
+shtest-db|/api/shtest/db|"
+
+# Each scenario answers 200 (by-refs with all 20 entities) before it is timed.
+while IFS='|' read -r name path script; do
+	if [ -n "$script" ]; then
+		body=$(curl -sk -H "$auth" -H 'Content-Type: application/json' \
+			-d "{\"entityRefs\":$refs}" "$base$path")
+		nulls=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["items"].count(None))' \
+			<<<"$body") || die "$name: $body"
+		[ "$nulls" = 0 ] || die "$name: $nulls of 20 refs missing"
+	else
+		code=$(curl -sk -o /dev/null -w '%{http_code}' -H "$auth" "$base$path")
+		[ "$code" = 200 ] || die "$name ($path) answers $code"
+	fi
+done <<<"$scenarios"
+
+rss() { awk '/^VmRSS/ {print $2 " KiB"}' "/proc/$(cat "$SH_RUN/main.pid")/status"; }
+out=$repo/bench/results/$(date +%F)-catalog.txt
+{
+	echo "== $(date '+%F %T')  $(uname -sr)  nproc=$(nproc)  entities=$want"
+	echo "uptime before: $(uptime)"
+	echo "wrk -t2 -d$duration --latency over HTTPS keep-alive via nginx, guest token;" \
+		"pool main: 8 threads, db pool 8"
+	echo "pool main RSS before: $(rss)"
+	printf '%-16s %4s %12s %10s %10s\n' scenario conns req/s p50 p99
+	while IFS='|' read -r name path script; do
+		for c in 16 64; do
+			res=$(wrk -t2 -c"$c" -d"$duration" --latency -H "$auth" \
+				${script:+-s "$script"} "$base$path") || die "wrk failed"
+			rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$res")
+			p50=$(awk '$1 == "50%" { print $2 }' <<<"$res")
+			p99=$(awk '$1 == "99%" { print $2 }' <<<"$res")
+			errs=$(awk '/Non-2xx|Socket errors/' <<<"$res" | tr '\n' ' ')
+			printf '%-16s %4s %12s %10s %10s %s\n' "$name" "$c" "$rps" "$p50" "$p99" "$errs"
+		done
+	done <<<"$scenarios"
+	echo "pool main RSS after: $(rss)"
+	echo "uptime after: $(uptime)"
+	echo
+} | tee -a "$out" || exit 1
+echo "bench: appended to $out"
