@@ -4,7 +4,8 @@
 # catalog at them through a conf.d drop-in, empties the catalog tables,
 # restarts the pool and prints the seconds from pool start until the API
 # counts all N (+1 for the generated config Location), then the pool's
-# RSS.  The drop-in is removed at the end; the stack is left up without
+# RSS, the CPU seconds the pool and PostgreSQL used and the load average.
+# The drop-in is removed at the end; the stack is left up without
 # the demo catalog (a plain `up` brings it back).
 #   SH_VAR=... bench/catalog/ingest.sh [N]
 set -euo pipefail
@@ -24,17 +25,31 @@ plugins = catalog
 
 [features]
 catalog = true
+; The poll below sends no token.
+auth = false
 
 [catalog]
 location = file:$data/all.yaml
 allow = Component API System Domain Resource Group User Location
 INI
+# CPU seconds of PostgreSQL (the postmaster, the children it reaped, the
+# live backends): under load, less noisy than the wall clock.
+tck=$(getconf CLK_TCK)
+pg_cpu() {
+	local pm
+	pm=$(head -n 1 "$SH_PG_DIR/data/postmaster.pid")
+	{ awk '{print $14 + $15 + $16 + $17}' "/proc/$pm/stat"
+	  for c in $(cat "/proc/$pm/task/$pm/children"); do
+		awk '{print $14 + $15}' "/proc/$c/stat" 2>/dev/null
+	  done; } | awk -v t="$tck" '{s += $1} END {printf "%.2f", s / t}'
+}
 q() { psql -X -At -h "$SH_PG_SOCK" -p "$SH_PG_PORT" -U stagehand -d stagehand -c "$1"; }
 "$repo/scripts/dev" pool stop main >/dev/null
 "$SH_DAEMON" --config "$SH_CONF" --migrate >/dev/null 2>&1
 q "TRUNCATE catalog.refresh_state, catalog.refresh_state_references, catalog.relations,
    catalog.final_entities, catalog.search, catalog.stitch_queue CASCADE" >/dev/null
 want=$((n + 1))
+pg0=$(pg_cpu)
 t0=$(date +%s.%N)
 "$repo/scripts/dev" pool start main >/dev/null
 # Polled through the API (by-query's totalItems): cheaper than a psql per poll.
@@ -47,4 +62,7 @@ done
 t1=$(date +%s.%N)
 pid=$(cat "$SH_RUN/main.pid")
 rss=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
-printf 'entities=%d seconds=%.2f rss_kib=%d\n' "$want" "$(echo "$t1 - $t0" | bc)" "$rss"
+pool_cpu=$(awk -v t="$tck" '{printf "%.2f", ($14 + $15) / t}' "/proc/$pid/stat")
+pg_used=$(echo "$(pg_cpu) - $pg0" | bc)
+printf 'entities=%d seconds=%.2f rss_kib=%d cpu_pool_s=%s cpu_pg_s=%s load=%s\n' "$want" \
+	"$(echo "$t1 - $t0" | bc)" "$rss" "$pool_cpu" "$pg_used" "$(cut -d' ' -f1 /proc/loadavg)"

@@ -83,16 +83,24 @@ PGresult *catalog_db_claim(PGconn *conn, int limit, long interval_s)
 }
 
 /* Upserts the emitted entities and makes the parent edges of `parents`
- * (a JSON array of refs) exactly the taken children: a row owned by
- * another location (§9.7) is left alone and gets no edge, and its parent
- * forgets its result hash so that it claims the row in a later round,
- * once the owner's orphan is gone.  Entities whose
- * edges appear or disappear are queued (their orphan flag changes);
- * duplicates of one ref keep one record.  Rows are written in ref order so
- * concurrent writers lock them in the same order. */
+ * (a JSON array of refs) exactly the taken children.  A ref owned by
+ * another location (§9.7) is not taken over: its row is left alone, the
+ * newcomer gets no edge and is returned (ref, key, owner, parent) to be
+ * logged, and its parent forgets its result hash so that it claims the row
+ * in a later round, once the owner's orphan is gone.  When several records
+ * of the batch name one ref, the one the row's owner emitted wins, else
+ * the first (records are in processing order); every parent that emitted
+ * the winner's location key gets an edge.  Entities whose edges appear or
+ * disappear are queued (their orphan flag changes).  Rows are written in
+ * ref order so concurrent writers lock them in the same order. */
 static const char upsert_sql[] =
-	"WITH c AS (SELECT DISTINCT ON (ref) * FROM json_to_recordset($1::json)"
-	" AS c(src text, parent text, ref text, entity text, hash text, key text) ORDER BY ref),"
+	"WITH c0 AS (SELECT row_number() OVER () AS i, * FROM json_to_recordset($1::json)"
+	" AS c(src text, parent text, ref text, entity text, hash text, key text)),"
+	" cur AS (SELECT entity_ref, location_key FROM catalog.refresh_state"
+	" WHERE entity_ref IN (SELECT ref FROM c0)),"
+	" c AS (SELECT DISTINCT ON (c0.ref) c0.* FROM c0"
+	" LEFT JOIN cur ON cur.entity_ref = c0.ref"
+	" ORDER BY c0.ref, cur.location_key IS NOT DISTINCT FROM c0.key DESC, c0.i),"
 	" up AS (INSERT INTO catalog.refresh_state"
 	" (entity_ref, unprocessed_entity, unprocessed_hash, location_key)"
 	" SELECT ref, entity, hash, key FROM c ORDER BY ref"
@@ -104,8 +112,9 @@ static const char upsert_sql[] =
 	" EXCLUDED.unprocessed_hash THEN refresh_state.next_update_at ELSE now() END"
 	" WHERE refresh_state.location_key IS NULL"
 	" OR refresh_state.location_key = EXCLUDED.location_key"
-	" RETURNING entity_ref),"
-	" n AS (SELECT c.src, c.parent, c.ref FROM c JOIN up ON up.entity_ref = c.ref),"
+	" RETURNING entity_ref, location_key),"
+	" n AS (SELECT DISTINCT c0.src, c0.parent, c0.ref FROM c0"
+	" JOIN up ON up.entity_ref = c0.ref WHERE c0.key IS NOT DISTINCT FROM up.location_key),"
 	" del AS (DELETE FROM catalog.refresh_state_references e"
 	" WHERE e.source_entity_ref IN (SELECT json_array_elements_text($2::json))"
 	" AND NOT EXISTS (SELECT 1 FROM n WHERE n.parent = e.source_entity_ref"
@@ -118,18 +127,41 @@ static const char upsert_sql[] =
 	" OR (n.parent IS NULL AND e.source_key = n.src))) RETURNING target_entity_ref),"
 	" q AS (INSERT INTO catalog.stitch_queue (entity_ref)"
 	" SELECT target_entity_ref FROM del UNION SELECT target_entity_ref FROM ins"
-	" ON CONFLICT DO NOTHING),"
-	" lost AS (SELECT c.ref, c.key, c.parent FROM c"
-	" WHERE c.ref NOT IN (SELECT entity_ref FROM up)),"
-	" h AS (UPDATE catalog.refresh_state SET result_hash = NULL"
-	" WHERE entity_ref IN (SELECT parent FROM lost))"
-	" SELECT ref, key FROM lost";
+	" ON CONFLICT DO NOTHING)"
+	" SELECT c0.ref, c0.key, coalesce(up.location_key, cur.location_key), c0.parent"
+	" FROM c0 LEFT JOIN up ON up.entity_ref = c0.ref LEFT JOIN cur ON cur.entity_ref = c0.ref"
+	" WHERE c0.key IS DISTINCT FROM coalesce(up.location_key, cur.location_key)"
+	" ORDER BY c0.i";
+
+/* Logs the refused newcomers of an upsert (ref, key, owner, parent) and
+ * makes their parents claim them again in a later round. */
+static int refuse_conflicts(PGconn *conn, const PGresult *lost)
+{
+	json_t *parents = json_array();
+	int rc = 0;
+
+	for (int i = 0; i < PQntuples(lost); i++) {
+		sh_log(SH_LOG_WARN, "conflicting entity %s: owned by %s, ignored from %s",
+		       PQgetvalue(lost, i, 0),
+		       PQgetisnull(lost, i, 2) ? "another location" : PQgetvalue(lost, i, 2),
+		       PQgetisnull(lost, i, 1) ? "a location without key" : PQgetvalue(lost, i, 1));
+		if (!PQgetisnull(lost, i, 3))
+			json_array_append_new(parents, json_string(PQgetvalue(lost, i, 3)));
+	}
+	if (json_array_size(parents) > 0)
+		rc = exec_json(conn, "UPDATE catalog.refresh_state SET result_hash = NULL"
+			       " WHERE entity_ref IN (SELECT json_array_elements_text($1::json))",
+			       parents, NULL);
+	json_decref(parents);
+	return rc;
+}
 
 static int upsert_children(PGconn *conn, const json_t *children, const json_t *parents)
 {
 	char *tc = json_dumps(children, JSON_COMPACT), *tp = json_dumps(parents, JSON_COMPACT);
 	const char *params[2] = { tc, tp };
 	PGresult *res;
+	int rc;
 
 	if (tc == NULL || tp == NULL)
 		abort();
@@ -138,12 +170,9 @@ static int upsert_children(PGconn *conn, const json_t *children, const json_t *p
 	free(tp);
 	if (res == NULL)
 		return SH_EDB;
-	for (int i = 0; i < PQntuples(res); i++)
-		sh_log(SH_LOG_WARN, "entity %s from %s conflicts with an entity of the same ref"
-		       " from another location; kept the first", PQgetvalue(res, i, 0),
-		       PQgetvalue(res, i, 1));
+	rc = refuse_conflicts(conn, res);
 	PQclear(res);
-	return 0;
+	return rc;
 }
 
 int catalog_db_seed(PGconn *conn, json_t *roots)

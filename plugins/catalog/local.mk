@@ -36,6 +36,8 @@ plugins_catalog_catalog_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_catalog_catalog_la_LIBADD = plugins/catalog/libcatalog_domain.la $(PLUGIN_LIBS) \
 	$(YAML_LIBS) $(JANSSON_LIBS) $(SSL_LIBS)
 nobase_dist_pkgdata_DATA += sql/catalog/001_init.sql
+nobase_dist_pkgdata_DATA += sql/catalog/002_index_rows_without_fk.sql
+nobase_dist_pkgdata_DATA += sql/catalog/005_user_by_email.sql
 
 if HAVE_CHECK
 CATALOG_UNIT_LIBS = plugins/catalog/libcatalog_domain.la $(JANSSON_LIBS) $(YAML_LIBS) $(CHECK_LIBS)
