@@ -21,19 +21,23 @@
 #define CATALOG_ANN_ORPHAN "backstage.io/orphan"
 
 struct catalog_reader;
+struct catalog_rules;
 
 /* The plugin state: read-only after init, shared by every thread. */
 struct catalog_state {
 	struct sh_host *host;
 	const char *const *locations;   /* [catalog] location values ("file:/abs", "url:...") */
 	size_t n_locations;
-	const char *const *allow;       /* kinds the rules allow (compared case-insensitively) */
-	size_t n_allow;
 	long interval_s;                /* processing interval; rows wait [s, 1.5 s] */
 	int seeded;                     /* config locations written (task thread only) */
 	int keep_orphans;               /* orphan_strategy = keep (default delete, §9.7) */
 	int orphans_checked;            /* first orphan cleanup done (task thread only) */
 	struct catalog_reader *reader;  /* reads location targets (reader.c; thread-safe) */
+	struct catalog_rules *rules;    /* allow, rule and location rules (rules.c, §9.3) */
+	char **own_locations;           /* what `locations` points to (ingest.c) */
+	int readonly;                   /* [catalog] readonly: location writes are 403 (§3.10) */
+	const char *const *location_types; /* types POST /locations accepts (default "url") */
+	size_t n_location_types;
 };
 
 /* A processing error as it is stored and shown in status.items. */
@@ -79,6 +83,13 @@ void catalog_errors_add(struct catalog_errors *errs, const char *name, const cha
  * a [catalog] location value "file:<path>" (path made absolute). */
 json_t *catalog_ingest_location_entity(const char *type, const char *target);
 json_t *catalog_ingest_config_entity(const char *value);
+/* ingest.c: [catalog] location values (target, then per-location rules),
+ * allow and rule into st->locations and st->rules; a bad value is an error
+ * naming its key in err.  Undone by catalog_ingest_unconfigure (also after a
+ * failure). */
+int catalog_ingest_configure(struct catalog_state *st, const struct sh_conf *conf, char *err,
+			     size_t errlen);
+void catalog_ingest_unconfigure(struct catalog_state *st);
 /* ingest.c: read the targets of a processed Location entity into children;
  * failures go to errs (then the caller commits no child). */
 void catalog_ingest_read_location(const struct catalog_state *st, const json_t *location,
@@ -144,10 +155,48 @@ int catalog_fail_free(struct sh_req *req, char *msg);
 void catalog_append_entity(struct catalog_sql *b, const char *text,
 			   const struct catalog_fields *fields);
 
+/* db_locations.c: registered locations (spec §3.10-§3.11) and refresh
+ * (§3.9) on the request's connection.  A location is the JSON object
+ * {id, type, target, entityRef} (*out, new reference).  Return 0, one of
+ * the CATALOG_DB_* outcomes below, or SH_EDB. */
+#define CATALOG_DB_NOT_FOUND 1
+#define CATALOG_DB_CONFLICT 2
+/* Registers type:target and emits its Location entity as a root; an
+ * existing one is CONFLICT unless refresh (then *existed = 1, it is
+ * re-emitted and scheduled now). */
+int catalog_db_location_create(PGconn *conn, const char *type, const char *target, int refresh,
+			       json_t **out, int *existed);
+int catalog_db_location_update(PGconn *conn, const char *id, const char *type,
+			       const char *target, json_t **out);
+/* Removes the location, its Location entity and every descendant left
+ * without another parent, in one transaction. */
+int catalog_db_location_delete(PGconn *conn, const char *id);
+/* Schedules ref and its location ancestors now; NOT_FOUND without a row
+ * or, like Backstage's listAncestors, without a parent edge (an orphan). */
+int catalog_db_refresh(PGconn *conn, const char *ref);
+
+/* dryrun.c: the processing chain of a new location, in memory: the
+ * processed entities (new array) in Backstage's order, or NULL with the
+ * 400 message in *err (malloc'd). */
+json_t *catalog_dryrun_location(const struct catalog_state *st, const char *type,
+				const char *target, char **err);
+
 /* routes_*.c: route registration */
 int catalog_routes_entities(struct sh_host *host, struct catalog_state *st);
 int catalog_routes_query(struct sh_host *host, struct catalog_state *st);
 int catalog_routes_refs(struct sh_host *host, struct catalog_state *st);
 int catalog_routes_facets(struct sh_host *host, struct catalog_state *st);
+int catalog_routes_entity_ops(struct sh_host *host, struct catalog_state *st);
+int catalog_routes_validate(struct sh_host *host, struct catalog_state *st);
+
+/* db_entity_ops.c (request connection): delete the entity of a uid as
+ * DELETE by-uid does (0 or SH_EDB); a final entity's (entity_ref,
+ * final_entity) by ref, and those of the parents of a ref in the
+ * processing graph (NULL on a database error, replied by sh_db_fail). */
+int catalog_db_delete_entity(struct sh_req *req, const char *uid);
+PGresult *catalog_db_final_by_ref(struct sh_req *req, const char *ref);
+PGresult *catalog_db_parents(struct sh_req *req, const char *ref);
+int catalog_routes_locations(struct sh_host *host, struct catalog_state *st);
+int catalog_routes_refresh(struct sh_host *host, struct catalog_state *st);
 
 #endif

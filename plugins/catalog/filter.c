@@ -366,23 +366,15 @@ static int in_values(const char *key, const json_t *v, const json_t *in,
 	return 0;
 }
 
-/* One { key: value } condition; key already lower-cased. */
-static int field_condition(const char *key, const json_t *v, struct catalog_filter **out,
-			   char **err)
+/* The operator forms of a field value, in the order of the predicate
+ * schema's union: the first whose operand has the right type wins and
+ * other members are ignored (the schema's objects are not strict). */
+static int value_operator(const char *key, const json_t *v, struct catalog_filter **out,
+			  char **err)
 {
 	const json_t *op;
 
-	*out = NULL;
-	if (is_primitive(v)) {
-		*out = node_new(CATALOG_FILTER_IN, key);
-		add_primitive(*out, v);
-		return 0;
-	}
-	if (!json_is_object(v))
-		return bad_value(key, v, err);
-	if ((op = json_object_get(v, "$exists"))) {
-		if (!json_is_boolean(op))
-			return bad_value(key, v, err);
+	if (json_is_boolean(op = json_object_get(v, "$exists"))) {
 		*out = node_new(CATALOG_FILTER_EXISTS, key);
 		if (json_is_false(op)) {
 			struct catalog_filter *not = node_new(CATALOG_FILTER_NOT, NULL);
@@ -392,18 +384,43 @@ static int field_condition(const char *key, const json_t *v, struct catalog_filt
 		}
 		return 0;
 	}
-	if ((op = json_object_get(v, "$in")))
-		return in_values(key, v, op, out, err);
-	if ((op = json_object_get(v, "$hasPrefix"))) {
-		if (!json_is_string(op))
-			return bad_value(key, v, err);
+	if (json_is_array(op = json_object_get(v, "$in"))) {
+		const json_t *item;
+		size_t i;
+
+		json_array_foreach(op, i, item)
+			if (!is_primitive(item))
+				break;
+		if (i == json_array_size(op))
+			return in_values(key, v, op, out, err);
+	}
+	op = json_object_get(v, "$contains");
+	if (is_primitive(op) || json_is_object(op))
+		return contains(key, op, out, err);
+	if (json_is_string(json_object_get(v, "$hasPrefix"))) {
 		*out = node_new(CATALOG_FILTER_PREFIX, key);
+		op = json_object_get(v, "$hasPrefix");
 		add_value(*out, json_string_value(op), json_string_length(op));
 		return 0;
 	}
 	if ((op = json_object_get(v, "$contains")))
 		return contains(key, op, out, err);
 	return bad_value(key, v, err);
+}
+
+/* One { key: value } condition; key already lower-cased. */
+static int field_condition(const char *key, const json_t *v, struct catalog_filter **out,
+			   char **err)
+{
+	*out = NULL;
+	if (is_primitive(v)) {
+		*out = node_new(CATALOG_FILTER_IN, key);
+		add_primitive(*out, v);
+		return 0;
+	}
+	if (!json_is_object(v))
+		return bad_value(key, v, err);
+	return value_operator(key, v, out, err);
 }
 
 static int parse_list(const char *op_name, const json_t *list, enum catalog_filter_op op, int depth,
@@ -476,6 +493,14 @@ static int parse_pred(const json_t *p, int depth, struct catalog_filter **out, c
 		*err = catalog_fmt("Invalid filter predicate: top-level primitive values are not "
 				 "supported. Wrap the value in a field expression, e.g. "
 				 "{ \"kind\": %s }", t);
+		free(t);
+		return SH_EINVAL;
+	}
+	if ((json_object_get(p, "$not") || json_object_get(p, "$all") || json_object_get(p, "$any")) &&
+	    json_object_size(p) != 1) {
+		t = json_text(p);
+		*err = catalog_fmt("Invalid filter predicate: $all, $any and $not must be the only "
+				   "key of their object, but got %s", t);
 		free(t);
 		return SH_EINVAL;
 	}

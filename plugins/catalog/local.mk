@@ -17,7 +17,9 @@ plugins_catalog_libcatalog_domain_la_SOURCES = \
 	plugins/catalog/db_query.c plugins/catalog/db_query.h \
 	plugins/catalog/body.c plugins/catalog/body.h \
 	plugins/catalog/url.c plugins/catalog/url.h \
-	plugins/catalog/allow.c plugins/catalog/allow.h
+	plugins/catalog/allow.c plugins/catalog/allow.h \
+	plugins/catalog/rules.c plugins/catalog/rules.h \
+	plugins/catalog/placeholders.c plugins/catalog/placeholders.h
 plugins_catalog_libcatalog_domain_la_CFLAGS = $(AM_CFLAGS) -fPIC -fvisibility=hidden $(JANSSON_CFLAGS) $(YAML_CFLAGS)
 plugins_catalog_libcatalog_domain_la_LIBADD = $(JANSSON_LIBS) $(YAML_LIBS) -lm
 
@@ -28,7 +30,9 @@ plugins_catalog_catalog_la_SOURCES = \
 	plugins/catalog/catalog.h plugins/catalog/plugin.c \
 	plugins/catalog/routes_entities.c plugins/catalog/routes_common.c \
 	plugins/catalog/routes_query.c plugins/catalog/routes_refs.c plugins/catalog/routes_facets.c \
-	plugins/catalog/db_processing.c \
+	plugins/catalog/routes_entity_ops.c plugins/catalog/routes_validate.c plugins/catalog/db_entity_ops.c \
+	plugins/catalog/db_processing.c plugins/catalog/db_locations.c \
+	plugins/catalog/routes_locations.c plugins/catalog/routes_refresh.c plugins/catalog/dryrun.c \
 	plugins/catalog/pipeline.c plugins/catalog/processing.c plugins/catalog/ingest.c plugins/catalog/stitch.c \
 	plugins/catalog/reader.c plugins/catalog/reader.h
 plugins_catalog_catalog_la_CFLAGS = $(PLUGIN_CFLAGS) $(YAML_CFLAGS)
@@ -37,7 +41,7 @@ plugins_catalog_catalog_la_LIBADD = plugins/catalog/libcatalog_domain.la $(PLUGI
 	$(YAML_LIBS) $(JANSSON_LIBS) $(SSL_LIBS)
 nobase_dist_pkgdata_DATA += sql/catalog/001_init.sql
 nobase_dist_pkgdata_DATA += sql/catalog/002_index_rows_without_fk.sql
-nobase_dist_pkgdata_DATA += sql/catalog/005_user_by_email.sql
+nobase_dist_pkgdata_DATA += sql/catalog/003_user_by_email.sql
 
 if HAVE_CHECK
 CATALOG_UNIT_LIBS = plugins/catalog/libcatalog_domain.la $(JANSSON_LIBS) $(YAML_LIBS) $(CHECK_LIBS)
@@ -47,7 +51,8 @@ CATALOG_UNITS = tests/unit/check_catalog_ref tests/unit/check_catalog_relations 
 	tests/unit/check_catalog_fields tests/unit/check_catalog_cursor \
 	tests/unit/check_catalog_yaml tests/unit/check_catalog_validate \
 	tests/unit/check_catalog_sql tests/unit/check_catalog_query \
-	tests/unit/check_catalog_reader
+	tests/unit/check_catalog_reader tests/unit/check_catalog_rules \
+	tests/unit/check_catalog_placeholders
 check_PROGRAMS += $(CATALOG_UNITS)
 TESTS += $(CATALOG_UNITS)
 tests_unit_check_catalog_ref_SOURCES = tests/unit/check_catalog_ref.c
@@ -83,5 +88,11 @@ tests_unit_check_catalog_query_LDADD = $(CATALOG_UNIT_LIBS)
 tests_unit_check_catalog_reader_SOURCES = tests/unit/check_catalog_reader.c
 tests_unit_check_catalog_reader_CFLAGS = $(CATALOG_UNIT_CFLAGS)
 tests_unit_check_catalog_reader_LDADD = $(CATALOG_UNIT_LIBS)
+tests_unit_check_catalog_rules_SOURCES = tests/unit/check_catalog_rules.c
+tests_unit_check_catalog_rules_CFLAGS = $(CATALOG_UNIT_CFLAGS)
+tests_unit_check_catalog_rules_LDADD = $(CATALOG_UNIT_LIBS)
+tests_unit_check_catalog_placeholders_SOURCES = tests/unit/check_catalog_placeholders.c
+tests_unit_check_catalog_placeholders_CFLAGS = $(CATALOG_UNIT_CFLAGS)
+tests_unit_check_catalog_placeholders_LDADD = $(CATALOG_UNIT_LIBS)
 endif
 EXTRA_DIST += tests/data

@@ -20,7 +20,7 @@
 
 static const struct sh_conf_key keys[] = {
 	{ .name = "location", .type = SH_CONF_STR, .flags = SH_CONF_MULTI,
-	  .help = "a catalog location, file:/abs/path.yaml or url:https://host/path.yaml (repeat the key for more)" },
+	  .help = "a catalog location, file:/abs/path.yaml or url:https://host/path.yaml, then optionally allow=<kind>[,...] rules of its own (repeat the key for more)" },
 	{ .name = "reading_allow", .type = SH_CONF_STR, .flags = SH_CONF_MULTI,
 	  .help = "URLs url: locations may read: <host>[:<port>[-<port>]] [/<path prefix>...] (repeat the key for more)" },
 	{ .name = "reading_timeout_ms", .type = SH_CONF_INT, .def = "10000", .min = 100, .max = 600000,
@@ -31,6 +31,12 @@ static const struct sh_conf_key keys[] = {
 	  .help = "entities no location emits any more: delete them, or keep them flagged" },
 	{ .name = "allow", .type = SH_CONF_LIST, .def = "Component API Location",
 	  .help = "kinds that locations may contain (catalog.rules allow list)" },
+	{ .name = "rule", .type = SH_CONF_STR, .flags = SH_CONF_MULTI,
+	  .help = "a catalog rule: allow=<kind>[:<spec.type>][,...] [exact=<type>:<target>] [pattern=<type>:<glob>] (repeat the key for more)" },
+	{ .name = "readonly", .type = SH_CONF_BOOL, .def = "false",
+	  .help = "refuse registering, moving and removing locations (403), as catalog.readonly" },
+	{ .name = "location_types", .type = SH_CONF_LIST, .def = "url",
+	  .help = "location types POST /locations accepts" },
 	{ NULL }
 };
 
@@ -108,11 +114,14 @@ static int init(struct sh_host *host, void **state, char *err, size_t errlen)
 	if (st == NULL)
 		abort();
 	st->host = host;
-	st->n_locations = sh_conf_multi(conf, "catalog", "location", &st->locations);
-	st->n_allow = sh_conf_multi(conf, "catalog", "allow", &st->allow);
 	st->interval_s = sh_conf_int(conf, "catalog", "processing_interval", 100);
 	st->keep_orphans = strcmp(sh_conf_str(conf, "catalog", "orphan_strategy"), "keep") == 0;
-	rc = check_locations(st, err, errlen);
+	st->readonly = sh_conf_bool(conf, "catalog", "readonly", false);
+	st->n_location_types = sh_conf_multi(conf, "catalog", "location_types",
+					     &st->location_types);
+	rc = catalog_ingest_configure(st, conf, err, errlen);
+	if (rc == 0)
+		rc = check_locations(st, err, errlen);
 	if (rc == 0)
 		rc = make_reader(st, conf, err, errlen);
 	if (rc == 0) {
@@ -123,6 +132,14 @@ static int init(struct sh_host *host, void **state, char *err, size_t errlen)
 			rc = catalog_routes_refs(host, st);
 		if (rc == 0)
 			rc = catalog_routes_facets(host, st);
+		if (rc == 0)
+			rc = catalog_routes_locations(host, st);
+		if (rc == 0)
+			rc = catalog_routes_refresh(host, st);
+		if (rc == 0)
+			rc = catalog_routes_entity_ops(host, st);
+		if (rc == 0)
+			rc = catalog_routes_validate(host, st);
 		if (rc != 0)
 			snprintf(err, errlen, "could not register routes: %s", sh_strerror(rc));
 	}
@@ -134,6 +151,7 @@ static int init(struct sh_host *host, void **state, char *err, size_t errlen)
 	}
 	if (rc != 0) {
 		catalog_reader_free(st->reader);
+		catalog_ingest_unconfigure(st);
 		free(st);
 		return rc;
 	}
@@ -145,8 +163,10 @@ static void fini(void *state)
 {
 	struct catalog_state *st = state;
 
-	if (st)
+	if (st) {
 		catalog_reader_free(st->reader);
+		catalog_ingest_unconfigure(st);
+	}
 	free(st);
 }
 

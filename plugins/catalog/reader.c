@@ -179,21 +179,30 @@ static const char *reason(long status)
 	return "";
 }
 
-/* A response other than a usable 2xx or 304: NotFound for 404 (Backstage
- * then records nothing for an optional target), a generic error else. */
-static int status_error(const char *url, long status, int optional, struct catalog_errors *errs)
+/* Why a read failed: Backstage's error name and message (malloc'd). */
+struct failure {
+	const char *name;
+	char *msg;
+};
+
+static int fail(struct failure *f, int rc, const char *name, char *msg)
+{
+	f->name = name;
+	f->msg = msg;
+	return rc;
+}
+
+/* A response other than a usable 2xx or 304: NotFoundError for 404,
+ * a generic error else (FetchUrlReader's texts). */
+static int status_error(const char *url, long status, struct failure *f)
 {
 	const char *why = reason(status);
 
-	if (status == 404) {
-		if (!optional)
-			catalog_errors_add(errs, "NotFoundError", "Unable to read url, NotFoundError: "
-					   "could not read %s, 404 Not Found", url);
-		return SH_ENOTFOUND;
-	}
-	catalog_errors_add(errs, "Error", "Unable to read url, Error: could not read %s, %ld%s%s",
-			   url, status, *why ? " " : "", why);
-	return SH_EIO;
+	if (status == 404)
+		return fail(f, SH_ENOTFOUND, "NotFoundError",
+			    catalog_fmt("could not read %s, 404 Not Found", url));
+	return fail(f, SH_EIO, "Error", catalog_fmt("could not read %s, %ld%s%s", url, status,
+						   *why ? " " : "", why));
 }
 
 /* The GET itself; redirects are not followed, since the allow-list
@@ -213,24 +222,19 @@ static int fetch(struct catalog_reader *r, const char *url, const char *etag,
 	return rc;
 }
 
-static int read_url(struct catalog_reader *r, const char *url, int optional, char **buf,
-		    size_t *len, struct catalog_errors *errs)
+static int read_url(struct catalog_reader *r, const char *url, char **buf, size_t *len,
+		    struct failure *f)
 {
 	struct sh_http_response resp;
-	char *etag, *msg;
+	char *etag;
 	int rc;
 
-	if (!catalog_allow_match(r->allow, url)) {
-		msg = catalog_allow_denied_message(url);
-		catalog_errors_add(errs, "Error", "Unable to read url, NotAllowedError: %s", msg);
-		free(msg);
-		return SH_EDENIED;
-	}
+	if (!catalog_allow_match(r->allow, url))
+		return fail(f, SH_EDENIED, "NotAllowedError", catalog_allow_denied_message(url));
 	etag = cache_etag(r, url);
 	rc = fetch(r, url, etag, &resp);
 	if (rc != 0) {
-		catalog_errors_add(errs, "Error", "Unable to read url, Error: Unable to read %s, %s",
-				   url, resp.error);
+		rc = fail(f, rc, "Error", catalog_fmt("Unable to read %s, %s", url, resp.error));
 	} else if (resp.status == 304 && etag &&
 		   (*buf = cache_body(r, url, etag, len)) != NULL) {
 		/* unchanged since the cached read: its body is the answer */
@@ -240,7 +244,7 @@ static int read_url(struct catalog_reader *r, const char *url, int optional, cha
 		*len = resp.body_len;
 		resp.body = NULL;
 	} else {
-		rc = status_error(url, resp.status, optional, errs);
+		rc = status_error(url, resp.status, f);
 	}
 	sh_http_response_free(&resp);
 	free(etag);
@@ -275,31 +279,58 @@ static int read_path(const char *path, char **buf, size_t *len)
 	return 0;
 }
 
-static int read_file(const char *path, int optional, char **buf, size_t *len,
-		     struct catalog_errors *errs)
+static int read_file(const char *path, char **buf, size_t *len, struct failure *f)
 {
 	int rc = read_path(path, buf, len);
 
-	if (rc == SH_ENOTFOUND && !optional)
-		catalog_errors_add(errs, "NotFoundError", "file %s does not exist", path);
-	else if (rc != 0 && rc != SH_ENOTFOUND)
-		catalog_errors_add(errs, "Error", "could not read file:%s: %s", path,
-				   sh_strerror(rc));
-	return rc;
+	if (rc == SH_ENOTFOUND)
+		return fail(f, rc, "NotFoundError", catalog_fmt("file %s does not exist", path));
+	if (rc != 0)
+		return fail(f, rc, "Error", catalog_fmt("could not read file:%s: %s", path,
+							sh_strerror(rc)));
+	return 0;
+}
+
+static int read_loc(struct catalog_reader *r, const char *loc, char **buf, size_t *len,
+		    struct failure *f)
+{
+	*buf = NULL;
+	*len = 0;
+	if (strncmp(loc, "file:", 5) == 0)
+		return read_file(loc + 5, buf, len, f);
+	if (strncmp(loc, "url:", 4) == 0)
+		return read_url(r, loc + 4, buf, len, f);
+	return fail(f, SH_EINVAL, "InputError",
+		    catalog_fmt("No processor was able to handle reading of %s", loc));
 }
 
 int catalog_reader_read(struct catalog_reader *r, const char *loc, int optional, char **buf,
 			size_t *len, struct catalog_errors *errs)
 {
-	*buf = NULL;
-	*len = 0;
-	if (strncmp(loc, "file:", 5) == 0)
-		return read_file(loc + 5, optional, buf, len, errs);
-	if (strncmp(loc, "url:", 4) == 0)
-		return read_url(r, loc + 4, optional, buf, len, errs);
-	catalog_errors_add(errs, "InputError", "No processor was able to handle reading of %s",
-			   loc);
-	return SH_EINVAL;
+	struct failure f = { NULL, NULL };
+	int rc = read_loc(r, loc, buf, len, &f);
+
+	if (rc == 0 || (rc == SH_ENOTFOUND && optional)) {
+		/* UrlReaderProcessor records nothing for an optional target */
+	} else if (strncmp(loc, "url:", 4) == 0) {
+		catalog_errors_add(errs, rc == SH_ENOTFOUND ? "NotFoundError" : "Error",
+				   "Unable to read url, %s: %s", f.name, f.msg);
+	} else {
+		catalog_errors_add(errs, f.name, "%s", f.msg);
+	}
+	free(f.msg);
+	return rc;
+}
+
+int catalog_reader_fetch(struct catalog_reader *r, const char *loc, char **buf, size_t *len,
+			 char **why)
+{
+	struct failure f = { NULL, NULL };
+	int rc = read_loc(r, loc, buf, len, &f);
+
+	*why = rc == 0 ? NULL : catalog_fmt("%s: %s", f.name, f.msg);
+	free(f.msg);
+	return rc;
 }
 
 char *catalog_reader_url_loc(const char *own_type, const char *own_target, const char *target,

@@ -34,6 +34,16 @@ int catalog_reader_read(struct catalog_reader *r, const char *loc, int optional,
 			size_t *len, struct catalog_errors *errs);
 
 /*
+ * The same read without the location's wrapping, for placeholders: 0 with
+ * *buf as above, or a negative SH_E* code with the reader's own error in
+ * *why (malloc'd), as JavaScript prints it: "NotFoundError: could not read
+ * <url>, 404 Not Found", "NotAllowedError: Reading from ...", "NotFoundError:
+ * file <path> does not exist".  Thread-safe.
+ */
+int catalog_reader_fetch(struct catalog_reader *r, const char *loc, char **buf, size_t *len,
+			 char **why);
+
+/*
  * The "url:<absolute URL>" location that the url target `target` of a
  * Location entity names, the entity having been read from `own_type`:
  * `own_target`.  Targets are resolved against a url: parent (RFC 3986);

@@ -1,7 +1,8 @@
 /*
- * GET /entity-facets (spec §3.8): for each requested facet, the distinct
- * original-case values of its search key over the filtered entities with
- * their counts, sorted by value; keys echo the request.
+ * GET and POST /entity-facets (spec §3.8): for each requested facet, the
+ * distinct original-case values of its search key over the filtered
+ * entities with their counts, sorted by value; keys echo the request.  GET
+ * filters with `filter` params, POST with a `query` predicate.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -52,18 +53,32 @@ static int reply_facets(struct sh_req *req, const char *const *facets, size_t n,
 	return sh_reply_json(req, 200, body);
 }
 
-static int facets(struct sh_req *req, void *state)
+/* The facets of keys[0..n) over the entities f (NULL: all) matches. */
+static int run_facets(struct sh_req *req, const char *const *keys, size_t n,
+		      const struct catalog_filter *f)
 {
 	struct catalog_sql *q = catalog_req_sql(req);
+	PGresult *res;
+
+	if (catalog_sql_facets(q, keys, n, f) != 0)
+		return sh_fail(req, 400, "InputError", "Invalid filter, too many values");
+	res = sh_db_query(req, q->text, (int)q->n_params, (const char *const *)q->params);
+	if (res == NULL)
+		return sh_db_fail(req);
+	return reply_facets(req, keys, n, res);
+}
+
+static int facets(struct sh_req *req, void *state)
+{
 	const char *const *vals, **keys;
 	size_t n = sh_req_query_all(req, "facet", &vals), k = 0;
 	struct catalog_filter *f;
 	const char *const *fvals;
 	size_t nf = sh_req_query_all(req, "filter", &fvals);
 	char *err = NULL;
-	PGresult *res;
 	int rc;
 
+	(void)state;
 	if ((rc = catalog_query_allowed(req, facet_params)) != 0)
 		return rc;
 	keys = sh_alloc(req, (n + 1) * sizeof(*keys));
@@ -75,15 +90,66 @@ static int facets(struct sh_req *req, void *state)
 	if (catalog_filter_parse_params(fvals, nf, &f, &err) != 0)
 		return catalog_fail_free(req, err);
 	catalog_defer_filter(req, f);
-	if (catalog_sql_facets(q, keys, k, f) != 0)
-		return sh_fail(req, 400, "InputError", "Invalid filter, too many values");
-	res = sh_db_query(req, q->text, (int)q->n_params, (const char *const *)q->params);
-	if (res == NULL)
-		return sh_db_fail(req);
-	return reply_facets(req, keys, k, res);
+	return run_facets(req, keys, k, f);
+}
+
+/* The request validator's first complaint about a POST body, or NULL. */
+static const char *post_body_error(struct sh_req *req, const json_t *body)
+{
+	const json_t *list = json_object_get(body, "facets"), *q = json_object_get(body, "query");
+	size_t i;
+
+	if (!json_is_object(body))
+		return "request/body must be object";
+	if (list == NULL)
+		return "request/body must have required property 'facets'";
+	if (!json_is_array(list))
+		return "request/body/facets must be array";
+	for (i = 0; i < json_array_size(list); i++)
+		if (!json_is_string(json_array_get(list, i)))
+			return sh_printf(req, "request/body/facets/%zu must be string", i);
+	if (q != NULL && !json_is_object(q))
+		return "request/body/query must be object";
+	return NULL;
+}
+
+/* {facets: [...], query?: predicate} (parseEntityFacetsQuery). */
+static int post_facets(struct sh_req *req, void *state)
+{
+	struct catalog_filter *f = NULL;
+	const json_t *list, *q;
+	const char **keys, *msg;
+	size_t k = 0;
+	json_t *body;
+	char *err = NULL;
+	int rc;
+
+	(void)state;
+	if ((rc = catalog_query_allowed(req, (const char *const[]){ NULL })) != 0)
+		return rc;
+	if ((body = sh_req_json(req)) == NULL)
+		return sh_req_status(req);
+	if ((msg = post_body_error(req, body)) != NULL)
+		return sh_fail(req, 400, "InputError", "%s", msg);
+	list = json_object_get(body, "facets");
+	keys = sh_alloc(req, (json_array_size(list) + 1) * sizeof(*keys));
+	for (size_t i = 0; i < json_array_size(list); i++)
+		if (json_string_length(json_array_get(list, i)) > 0)
+			keys[k++] = json_string_value(json_array_get(list, i));
+	if (k == 0)
+		return sh_fail(req, 400, "InputError", "Missing or empty facets parameter");
+	if ((q = json_object_get(body, "query")) != NULL &&
+	    catalog_filter_parse_predicate(q, &f, &err) != 0)
+		return catalog_fail_free(req, err);
+	catalog_defer_filter(req, f);
+	return run_facets(req, keys, k, f);
 }
 
 int catalog_routes_facets(struct sh_host *host, struct catalog_state *st)
 {
-	return sh_route(host, "GET", "/entity-facets", SH_AUTH_ANY, facets, st);
+	int rc = sh_route(host, "GET", "/entity-facets", SH_AUTH_ANY, facets, st);
+
+	if (rc == 0)
+		rc = sh_route(host, "POST", "/entity-facets", SH_AUTH_ANY, post_facets, st);
+	return rc;
 }

@@ -53,6 +53,7 @@ struct builder {
 	struct anchor *anchors;
 	size_t nanchors, cap_anchors;
 	json_t *anchor_index;   /* name -> index into anchors */
+	int any_root;           /* catalog_yaml_parse_values: every document a result */
 };
 
 static void push_doc(struct builder *b, json_t *entity, char *error)
@@ -525,7 +526,9 @@ static void on_doc_end(struct builder *b)
 	size_t n;
 
 	b->root = NULL;
-	if (root == NULL || json_is_null(root)) {
+	if (b->any_root) {
+		push_doc(b, root ? root : json_null(), NULL);
+	} else if (root == NULL || json_is_null(root)) {
 		json_decref(root);
 	} else if (json_is_object(root)) {
 		push_doc(b, root, NULL);
@@ -594,10 +597,10 @@ static void syntax_error(struct builder *b, const yaml_parser_t *p)
 	doc_error(b, mark, "%s", p->problem ? p->problem : "unknown error");
 }
 
-int catalog_yaml_parse(const char *buf, size_t len, const char *loc,
-		       struct catalog_yaml_result *out)
+static int parse(const char *buf, size_t len, const char *loc, struct catalog_yaml_result *out,
+		 int any_root)
 {
-	struct builder b = { .loc = loc, .res = out };
+	struct builder b = { .loc = loc, .res = out, .any_root = any_root };
 	yaml_parser_t parser;
 	yaml_event_t ev;
 	int rc = 0;
@@ -628,6 +631,18 @@ out:
 	json_decref(b.anchor_index);
 	yaml_parser_delete(&parser);
 	return out->nerrors ? SH_EINVAL : 0;
+}
+
+int catalog_yaml_parse(const char *buf, size_t len, const char *loc,
+		       struct catalog_yaml_result *out)
+{
+	return parse(buf, len, loc, out, 0);
+}
+
+int catalog_yaml_parse_values(const char *buf, size_t len, const char *loc,
+			      struct catalog_yaml_result *out)
+{
+	return parse(buf, len, loc, out, 1);
 }
 
 void catalog_yaml_result_free(struct catalog_yaml_result *res)

@@ -55,6 +55,12 @@ struct catalog_yaml_result {
 int catalog_yaml_parse(const char *buf, size_t len, const char *loc,
 		       struct catalog_yaml_result *out);
 
+/* Like catalog_yaml_parse, but every document is a result whatever its
+ * root (the $yaml placeholder): `entity` may be any JSON value, an empty
+ * document JSON null. */
+int catalog_yaml_parse_values(const char *buf, size_t len, const char *loc,
+			      struct catalog_yaml_result *out);
+
 void catalog_yaml_result_free(struct catalog_yaml_result *res);
 
 #endif

@@ -10,7 +10,14 @@ import cases
 import itest
 # Registration order is run order: test_stack's last test stops the stack.
 import test_auth  # noqa: F401  (registers its tests on import)
+import test_auth_flows  # noqa: F401  (registers its tests on import)
 import test_catalog  # noqa: F401  (registers its tests on import)
+import test_identity  # noqa: F401  (registers its tests on import)
+import test_catalog_locations  # noqa: F401  (registers its tests on import)
+import test_catalog_read  # noqa: F401  (registers its tests on import)
+import test_catalog_routes  # noqa: F401  (registers its tests on import)
+import test_catalog_ingest  # noqa: F401  (registers its tests on import)
+import test_catalog_conflicts  # noqa: F401  (registers its tests on import)
 import test_stack  # noqa: F401  (registers its tests on import)
 
 

@@ -210,6 +210,50 @@ START_TEST(test_predicate_errors)
 }
 END_TEST
 
+/* The predicate schema's union: the first operator whose operand has the
+ * right type wins, other members of the object are ignored. */
+START_TEST(test_predicate_operator_order)
+{
+	ck_assert(pred_match("{\"spec.type\":{\"$exists\":true,\"$in\":[\"x\"]}}"));
+	ck_assert(pred_match("{\"spec.type\":{\"$exists\":\"yes\",\"$in\":[\"service\"]}}"));
+	ck_assert(!pred_match("{\"spec.type\":{\"$exists\":\"yes\",\"$in\":[\"x\"]}}"));
+	ck_assert(pred_match("{\"spec.type\":{\"$in\":[null],\"$hasPrefix\":\"serv\"}}"));
+	ck_assert(!pred_match("{\"metadata.tags\":{\"$hasPrefix\":\"ja\",\"$contains\":\"rust\"}}"));
+	ck_assert(pred_match("{\"metadata.tags\":{\"$contains\":[1],\"$hasPrefix\":\"ja\"}}"));
+	ck_assert(pred_match("{\"spec.type\":{\"$in\":[\"service\"],\"other\":1}}"));
+	ck_assert(!pred_match("{\"spec.type\":{\"$exists\":false}}"));
+	ck_assert(pred_match("{\"spec.port\":{\"$in\":[8080,true]}}"));
+	ck_assert(pred_match("{\"metadata.annotations.backstage.io/orphan\":true}"));
+	ck_assert(pred_match("{\"\":{\"$exists\":false}}"));
+}
+END_TEST
+
+START_TEST(test_predicate_shape_errors)
+{
+	pred_err("{\"$all\":[],\"kind\":\"a\"}", "Invalid filter predicate: $all, $any and $not "
+		 "must be the only key of their object, but got {\"$all\":[],\"kind\":\"a\"}");
+	pred_err("{\"$not\":{},\"$any\":[]}", "Invalid filter predicate: $all, $any and $not "
+		 "must be the only key of their object, but got {\"$not\":{},\"$any\":[]}");
+	pred_err("{\"kind\":\"a\",\"$in\":[]}", "Invalid filter predicate: unknown operator \"$in\"");
+	pred_err("{\"$any\":[{\"a\":1},null]}", "Invalid filter predicate: top-level primitive "
+		 "values are not supported. Wrap the value in a field expression, e.g. { \"kind\": null }");
+	pred_err("{\"$not\":[]}", "Invalid filter predicate: top-level primitive values are not "
+		 "supported. Wrap the value in a field expression, e.g. { \"kind\": [] }");
+	pred_err("{\"a\":{\"$exists\":1}}", "Invalid filter predicate value for field \"a\": "
+		 "expected a primitive value, $exists, $in, $hasPrefix, or $contains operator, "
+		 "but got {\"$exists\":1}");
+	pred_err("{\"a\":{\"$in\":[{}]}}", "Invalid filter predicate value for field \"a\": "
+		 "expected a primitive value, $exists, $in, $hasPrefix, or $contains operator, "
+		 "but got {\"$in\":[{}]}");
+	pred_err("{\"a\":{\"$hasPrefix\":1}}", "Invalid filter predicate value for field \"a\": "
+		 "expected a primitive value, $exists, $in, $hasPrefix, or $contains operator, "
+		 "but got {\"$hasPrefix\":1}");
+	pred_err("{\"a\":{}}", "Invalid filter predicate value for field \"a\": "
+		 "expected a primitive value, $exists, $in, $hasPrefix, or $contains operator, "
+		 "but got {}");
+}
+END_TEST
+
 START_TEST(test_depth_and_and)
 {
 	char buf[4096] = "";
@@ -271,6 +315,8 @@ int main(void)
 	tcase_add_test(tc, test_grammar_errors);
 	tcase_add_test(tc, test_predicates);
 	tcase_add_test(tc, test_predicate_errors);
+	tcase_add_test(tc, test_predicate_operator_order);
+	tcase_add_test(tc, test_predicate_shape_errors);
 	tcase_add_test(tc, test_depth_and_and);
 	tcase_add_test(tc, test_invalid_utf8);
 	suite_add_tcase(s, tc);
