@@ -4,7 +4,6 @@
  * Node's Buffer.from(s, 'base64') accepts in practice (padding optional,
  * URL-safe letters) and the JSON is validated field by field.
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -281,18 +280,6 @@ static const char *take_optional(const json_t *j, struct catalog_query_cursor *o
 	return NULL;
 }
 
-/* A uid as the database prints it: 8-4-4-4-12 hex digits. */
-static int is_uuid(const char *s)
-{
-	for (int i = 0; i < 36; i++) {
-		int dash = i == 8 || i == 13 || i == 18 || i == 23;
-
-		if (dash ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
-			return 0;
-	}
-	return s[36] == '\0';
-}
-
 static const char *take_cursor(const json_t *j, struct catalog_query_cursor *out)
 {
 	const json_t *v, *last;
@@ -305,7 +292,7 @@ static const char *take_cursor(const json_t *j, struct catalog_query_cursor *out
 		return "orderFieldValues must be an array of strings";
 	/* its last value is the row's uid (compared as a uuid), or null */
 	last = json_array_get(v, json_array_size(v) - 1);
-	if (json_is_string(last) && !is_uuid(json_string_value(last)))
+	if (json_is_string(last) && !catalog_is_uuid(json_string_value(last)))
 		return "orderFieldValues must end with an entity uid";
 	out->order_values = json_incref((json_t *)v);
 	v = json_object_get(j, "isPrevious");

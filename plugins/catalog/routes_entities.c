@@ -58,18 +58,6 @@ static int by_name(struct sh_req *req, void *state)
 	return reply_text(req, PQgetvalue(res, 0, 0));
 }
 
-/* uids are stored lower-case canonical; anything else names no entity. */
-static int is_uuid(const char *s)
-{
-	for (int i = 0; i < 36; i++) {
-		int dash = i == 8 || i == 13 || i == 18 || i == 23;
-
-		if (dash ? s[i] != '-' : !(isdigit((unsigned char)s[i]) || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	}
-	return s[36] == '\0';
-}
-
 static int by_uid(struct sh_req *req, void *state)
 {
 	const char *uid = sh_req_param(req, "uid");
@@ -79,7 +67,7 @@ static int by_uid(struct sh_req *req, void *state)
 
 	if ((rc = catalog_query_allowed(req, no_params)) != 0)
 		return rc;
-	if (is_uuid(uid)) {
+	if (catalog_is_uuid(uid)) {
 		res = sh_db_query(req, "SELECT final_entity FROM catalog.final_entities"
 				  " WHERE entity_id = $1", 1, params);
 		if (res == NULL)

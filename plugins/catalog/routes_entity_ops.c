@@ -3,7 +3,6 @@
  * the ancestry of an entity, walked up the processing graph (which entity
  * emitted which) the way Backstage's entityAncestry does.
  */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,18 +19,6 @@
 
 static const char *const no_params[] = { NULL };
 
-/* Stored uids are lower-case canonical UUIDs; anything else names none. */
-static int is_uuid(const char *s)
-{
-	for (int i = 0; i < 36; i++) {
-		int dash = i == 8 || i == 13 || i == 18 || i == 23;
-
-		if (dash ? s[i] != '-' : !(isdigit((unsigned char)s[i]) || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	}
-	return s[36] == '\0';
-}
-
 /* 204 whether or not the uid named an entity, as Backstage answers. */
 static int delete_by_uid(struct sh_req *req, void *state)
 {
@@ -41,7 +28,7 @@ static int delete_by_uid(struct sh_req *req, void *state)
 	(void)state;
 	if ((rc = catalog_query_allowed(req, no_params)) != 0)
 		return rc;
-	if (is_uuid(uid) && catalog_db_delete_entity(req, uid) != 0)
+	if (catalog_is_uuid(uid) && catalog_db_delete_entity(req, uid) != 0)
 		return sh_db_fail(req);
 	return sh_reply_empty(req, 204);
 }

@@ -3,6 +3,7 @@
  * copy for the domain library and the plugin; the host's are not exported
  * to plugins).
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,4 +66,15 @@ char *catalog_fmt(const char *fmt, ...)
 	s = catalog_vfmt(fmt, ap);
 	va_end(ap);
 	return s;
+}
+
+int catalog_is_uuid(const char *s)
+{
+	for (int i = 0; i < 36; i++) {
+		int dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash ? s[i] != '-' : !(isdigit((unsigned char)s[i]) || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	}
+	return s[36] == '\0';
 }

@@ -15,6 +15,10 @@ char *catalog_xstrdup(const char *s);
 /* The first n bytes of s, NUL-terminated. */
 char *catalog_xstrndup(const char *s, size_t n);
 /* A malloc'd printf. */
+/* A uid as the database prints it: lower-case 8-4-4-4-12 hex digits.
+ * Stored uids are never anything else, so other spellings name nothing. */
+int catalog_is_uuid(const char *s);
+
 char *catalog_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *catalog_vfmt(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 

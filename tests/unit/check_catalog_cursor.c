@@ -131,7 +131,7 @@ START_TEST(test_query_round_trip)
 	json_decref(c.query);
 	/* unordered, with the optional parts */
 	j = json_pack("{s:[],s:[s],s:b,s:{s:s,s:[s]},s:[s,n]}", "orderFields", "orderFieldValues",
-		      "0A1B2C3D-0000-4000-8000-00000000ABCD", "isPrevious", 1, "fullTextFilter", "term", "x", "fields", "a",
+		      "0a1b2c3d-0000-4000-8000-00000000abcd", "isPrevious", 1, "fullTextFilter", "term", "x", "fields", "a",
 		      "firstSortFieldValues", "v");
 	s = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
