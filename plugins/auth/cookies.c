@@ -49,9 +49,9 @@ int auth_cookie_build(const char *name, const char *value, const struct auth_coo
 	for (size_t off = 0; off < len; off += AUTH_COOKIE_CHUNK, n++) {
 		size_t part = len - off < AUTH_COOKIE_CHUNK ? len - off : AUTH_COOKIE_CHUNK;
 		size_t nlen = strlen(name) + 16;
-		char *cname = malloc(nlen);
+		char *cname;
 
-		if (n >= max || !cname)
+		if (n >= max || !(cname = malloc(nlen)))
 			goto fail;
 		snprintf(cname, nlen, "%s-%d", name, n);
 		out[n] = one(cname, value + off, part, a, now);

@@ -45,7 +45,7 @@ START_TEST(test_round_trip)
 				 .redirect_url = "https://portal.example/a b?x=1&y=\xc3\xa9",
 				 .flow = "redirect", .scope = "openid email" };
 	struct auth_state out;
-	char why[128], *hex = auth_state_encode(&st);
+	char why[128], *scope_hex, *hex = auth_state_encode(&st);
 
 	ck_assert_int_eq(auth_state_decode(hex, &out, why, sizeof why), 0);
 	ck_assert_str_eq(out.nonce, st.nonce);
@@ -54,7 +54,9 @@ START_TEST(test_round_trip)
 	ck_assert_str_eq(out.redirect_url, st.redirect_url);
 	ck_assert_str_eq(out.flow, st.flow);
 	ck_assert_str_eq(out.scope, st.scope);
-	ck_assert_ptr_nonnull(strstr(hex, hex_of("scope=openid+email")));
+	scope_hex = hex_of("scope=openid+email");
+	ck_assert_ptr_nonnull(strstr(hex, scope_hex));
+	free(scope_hex);
 	auth_state_clear(&out);
 	ck_assert_ptr_null(out.nonce);
 	free(hex);

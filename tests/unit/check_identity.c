@@ -242,7 +242,8 @@ static char *hs256(const char *header, const char *payload, const void *secret, 
 START_TEST(test_idp_alg_confusion)
 {
 	BIO *bio = BIO_new(BIO_s_mem());
-	char *pem, *t, *p = json_dumps(svc(), JSON_COMPACT);
+	json_t *claims = svc();
+	char *pem, *t, *p = json_dumps(claims, JSON_COMPACT);
 	long pemlen;
 	EVP_PKEY *ec = host_es256_generate();
 
@@ -274,6 +275,7 @@ START_TEST(test_idp_alg_confusion)
 	EVP_PKEY_free(ec);
 	BIO_free(bio);
 	free(p);
+	json_decref(claims);
 }
 END_TEST
 
