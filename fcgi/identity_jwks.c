@@ -12,9 +12,9 @@
 #include <time.h>
 
 #include "idp.h"
+#include "keyset.h"
 #include "req.h"
 
-#define KID_MAX 128
 #define KEYS_MAX 64                 /* keys kept from one JWKS */
 #define DOC_MAX (256 * 1024)        /* bytes of a JWKS or discovery document */
 #define DISCOVERY_RETRY 10          /* seconds between failed discovery fetches */
@@ -123,39 +123,13 @@ int host_idp_endpoints(const struct sh_conf *c, struct host_idp_endpoints *ep)
 
 /* ------------------------------------------------------------------ key set */
 
-struct idp_key {
-	char kid[KID_MAX];
-	enum host_jws_alg alg;
-	EVP_PKEY *key;
-};
+static struct host_keyset keyset = HOST_KEYSET_INIT;
 
-static pthread_mutex_t keys_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t keys_loaded = PTHREAD_COND_INITIALIZER;
-static struct idp_key *keys;
-static size_t n_keys;
-static struct timespec loaded_at;   /* monotonic; zero: never */
-static struct timespec tried_at;
-static bool loading;
-
-static double since(const struct timespec *t)
+/* Reads the JWKS at url (arg) into a fresh set; keys without a kid or of an
+ * unusable kind are skipped.  A host_keyset_load_fn: 0 or SH_EUNAVAIL. */
+static int load_keys(void *arg, struct host_keyset_key **out, size_t *n)
 {
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
-}
-
-static void free_keys(struct idp_key *k, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		EVP_PKEY_free(k[i].key);
-	free(k);
-}
-
-/* Reads the JWKS at url into a fresh set; keys without a kid or of an
- * unusable kind are skipped.  0 or SH_EUNAVAIL. */
-static int load_keys(const char *url, struct idp_key **out, size_t *n)
-{
+	const char *url = arg;
 	json_t *doc = fetch_json(url, "identity provider JWKS"), *list, *jwk;
 	size_t i;
 
@@ -167,95 +141,39 @@ static int load_keys(const char *url, struct idp_key **out, size_t *n)
 	*out = host_xcalloc(KEYS_MAX, sizeof **out);
 	json_array_foreach(list, i, jwk) {
 		const char *kid = json_string_value(json_object_get(jwk, "kid"));
-		struct idp_key *k = &(*out)[*n];
+		struct host_keyset_key *k = &(*out)[*n];
 
 		if (*n == KEYS_MAX)
 			break;
-		if (!kid || strlen(kid) >= KID_MAX || !(k->alg = host_jwk_alg(jwk)) ||
+		if (!kid || strlen(kid) >= HOST_KEYSET_KID_MAX || !(k->alg = host_jwk_alg(jwk)) ||
 		    !(k->key = host_jwk_to_key(jwk, k->alg))) {
 			sh_log(SH_LOG_DEBUG, "identity provider JWKS: unusable key skipped");
 			continue;
 		}
 		snprintf(k->kid, sizeof k->kid, "%s", kid);
+		k->expires = HOST_KEYSET_NO_EXPIRY;
 		(*n)++;
 	}
 	json_decref(doc);
 	return 0;
 }
 
-/* The key named kid with a reference the caller frees; keys_lock held. */
-static EVP_PKEY *find_key(const char *kid, enum host_jws_alg *alg)
-{
-	for (size_t i = 0; i < n_keys; i++)
-		if (strcmp(keys[i].kid, kid) == 0 && EVP_PKEY_up_ref(keys[i].key) == 1) {
-			*alg = keys[i].alg;
-			return keys[i].key;
-		}
-	return NULL;
-}
-
-static void reload(const char *url)
-{
-	struct idp_key *fresh, *old = NULL;
-	size_t n, n_old = 0;
-	int rc = load_keys(url, &fresh, &n);
-
-	pthread_mutex_lock(&keys_lock);
-	if (rc == 0) {
-		old = keys;
-		n_old = n_keys;
-		keys = fresh;
-		n_keys = n;
-		clock_gettime(CLOCK_MONOTONIC, &loaded_at);
-	}
-	loading = false;
-	pthread_cond_broadcast(&keys_loaded);
-	pthread_mutex_unlock(&keys_lock);
-	free_keys(old, n_old);
-}
-
 /*
- * The key for kid.  The set is refetched when older than ttl or when kid is
- * unknown, never twice within min_refresh seconds; a thread missing the key
- * waits for a fetch in progress rather than refusing what it would accept.
+ * The key for kid.  The set is refetched when older than jwks_ttl or when kid
+ * is unknown, never twice within jwks_min_refresh seconds.
  */
 static EVP_PKEY *key_for(const struct sh_conf *c, const char *url, const char *kid,
 			 enum host_jws_alg *alg)
 {
 	double ttl = (double)sh_conf_int(c, "identity", "jwks_ttl", 3600);
 	double min = (double)sh_conf_int(c, "identity", "jwks_min_refresh", 10);
-	EVP_PKEY *key;
-	bool load;
 
-	pthread_mutex_lock(&keys_lock);
-	while (!(key = find_key(kid, alg)) && loading)
-		pthread_cond_wait(&keys_loaded, &keys_lock);
-	load = !loading && (tried_at.tv_sec == 0 || since(&tried_at) >= min) &&
-	       (!key || since(&loaded_at) >= ttl);
-	if (load) {
-		loading = true;
-		clock_gettime(CLOCK_MONOTONIC, &tried_at);
-	}
-	pthread_mutex_unlock(&keys_lock);
-	if (!load)
-		return key;
-	reload(url);
-	EVP_PKEY_free(key);
-	pthread_mutex_lock(&keys_lock);
-	key = find_key(kid, alg);
-	pthread_mutex_unlock(&keys_lock);
-	return key;
+	return host_keyset_get(&keyset, kid, ttl, min, load_keys, (void *)url, alg);
 }
 
 void host_idp_reset(void)
 {
-	pthread_mutex_lock(&keys_lock);
-	free_keys(keys, n_keys);
-	keys = NULL;
-	n_keys = 0;
-	memset(&loaded_at, 0, sizeof loaded_at);
-	memset(&tried_at, 0, sizeof tried_at);
-	pthread_mutex_unlock(&keys_lock);
+	host_keyset_reset(&keyset);
 	pthread_mutex_lock(&ep_lock);
 	free(disc_jwks);
 	free(disc_issuer);
@@ -268,7 +186,7 @@ void host_idp_reset(void)
 
 /* ------------------------------------------------------------------ claims */
 
-static bool aud_match(const json_t *aud, const char *const *want, size_t n)
+bool host_jws_aud_has(const json_t *aud, const char *const *want, size_t n)
 {
 	size_t i;
 	json_t *v;
@@ -309,7 +227,7 @@ int host_idp_token_check(const struct host_jws *j, EVP_PKEY *key, enum host_jws_
 		return SH_EINVAL;
 	if (issuer && (!iss || strcmp(iss, issuer) != 0))
 		FAIL("wrong issuer");
-	if (n_aud && !aud_match(json_object_get(p, "aud"), audiences, n_aud))
+	if (n_aud && !host_jws_aud_has(json_object_get(p, "aud"), audiences, n_aud))
 		FAIL("wrong audience");
 	if (!json_is_integer(exp))
 		FAIL("exp missing");
@@ -342,7 +260,7 @@ int host_identity_idp(struct sh_req *req, const struct host_jws *j, struct sh_id
 		snprintf(why, whylen, "identity provider JWKS unavailable");
 		return SH_EINVAL;
 	}
-	if (!kid || strlen(kid) >= KID_MAX || !(key = key_for(c, ep.jwks_url, kid, &alg))) {
+	if (!kid || strlen(kid) >= HOST_KEYSET_KID_MAX || !(key = key_for(c, ep.jwks_url, kid, &alg))) {
 		snprintf(why, whylen, "unknown kid");
 		return SH_EINVAL;
 	}

@@ -6,7 +6,6 @@
  * seconds and reloaded (rate-limited) on an unknown kid, so every pool on
  * every host verifies every token without HTTP.  Every claim is checked here.
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,58 +15,21 @@
 #include <libpq-fe.h>
 
 #include "jws.h"
+#include "keyset.h"
 #include "req.h"
 
 #define KEYS_TTL 10          /* seconds a loaded key set is used as is */
 #define KEYS_FORCE_MIN 1     /* seconds between reloads forced by an unknown kid */
 #define CLOCK_SKEW 60        /* seconds iat/nbf may lie in the future */
-#define KID_MAX 128
 #define REF_MAX 512
 
-struct cached_key {
-	char kid[KID_MAX];
-	EVP_PKEY *key;
-	long long expires;   /* unix seconds */
-};
+static struct host_keyset keyset = HOST_KEYSET_INIT;
 
-static pthread_mutex_t keys_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t keys_loaded = PTHREAD_COND_INITIALIZER;
-static struct cached_key *keys;
-static size_t n_keys;
-static struct timespec loaded_at;   /* monotonic; zero: never */
-static struct timespec tried_at;
-static bool loading;
-
-static double since(const struct timespec *t)
+/* Reads auth.public_keys_v1() into a fresh set; no function means no keys.
+ * A host_keyset_load_fn; arg is the request. */
+static int load_keys(void *arg, struct host_keyset_key **out, size_t *n)
 {
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
-}
-
-static void free_keys(struct cached_key *k, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		EVP_PKEY_free(k[i].key);
-	free(k);
-}
-
-/* The live key named kid with a reference the caller frees; keys_lock held. */
-static EVP_PKEY *find_key(const char *kid)
-{
-	long long now = (long long)time(NULL);
-
-	for (size_t i = 0; i < n_keys; i++)
-		if (strcmp(keys[i].kid, kid) == 0 && keys[i].expires > now &&
-		    EVP_PKEY_up_ref(keys[i].key) == 1)
-			return keys[i].key;
-	return NULL;
-}
-
-/* Reads auth.public_keys_v1() into a fresh set; no function means no keys. */
-static int load_keys(struct sh_req *req, struct cached_key **out, size_t *n)
-{
+	struct sh_req *req = arg;
 	PGresult *r = sh_db_query(req, "SELECT to_regprocedure('auth.public_keys_v1()') IS NOT NULL",
 				  0, NULL);
 
@@ -84,11 +46,12 @@ static int load_keys(struct sh_req *req, struct cached_key **out, size_t *n)
 	*out = host_xcalloc((size_t)PQntuples(r) + 1, sizeof **out);
 	for (int i = 0; i < PQntuples(r); i++) {
 		json_t *jwk = json_loads(PQgetvalue(r, i, 1), JSON_REJECT_DUPLICATES, NULL);
-		struct cached_key *k = &(*out)[*n];
+		struct host_keyset_key *k = &(*out)[*n];
 
+		k->alg = HOST_JWS_ES256;
 		k->key = jwk ? host_jwk_to_key(jwk, HOST_JWS_ES256) : NULL;
 		json_decref(jwk);
-		if (!k->key || strlen(PQgetvalue(r, i, 0)) >= KID_MAX) {
+		if (!k->key || strlen(PQgetvalue(r, i, 0)) >= HOST_KEYSET_KID_MAX) {
 			EVP_PKEY_free(k->key);
 			k->key = NULL;
 			sh_log(SH_LOG_WARN, "auth.public_keys_v1: unusable key skipped");
@@ -99,58 +62,6 @@ static int load_keys(struct sh_req *req, struct cached_key **out, size_t *n)
 		(*n)++;
 	}
 	return 0;
-}
-
-/* Reloads the set unless another thread does; keeps the old one on failure. */
-static void reload(struct sh_req *req)
-{
-	struct cached_key *fresh, *old = NULL;
-	size_t n, n_old = 0;
-	int rc = load_keys(req, &fresh, &n);
-
-	pthread_mutex_lock(&keys_lock);
-	if (rc == 0) {
-		old = keys;
-		n_old = n_keys;
-		keys = fresh;
-		n_keys = n;
-		clock_gettime(CLOCK_MONOTONIC, &loaded_at);
-	}
-	loading = false;
-	pthread_cond_broadcast(&keys_loaded);
-	pthread_mutex_unlock(&keys_lock);
-	free_keys(old, n_old);
-}
-
-/*
- * The public key for kid.  The set is reloaded when stale or when kid is
- * unknown, at most once a second (a database outage or made-up kids cannot
- * turn every request into a query); a thread missing the key waits for a
- * load in progress rather than refusing a token that load would accept.
- */
-static EVP_PKEY *key_for(struct sh_req *req, const char *kid)
-{
-	EVP_PKEY *key;
-	bool load;
-
-	pthread_mutex_lock(&keys_lock);
-	while (!(key = find_key(kid)) && loading)
-		pthread_cond_wait(&keys_loaded, &keys_lock);
-	load = !loading && (tried_at.tv_sec == 0 || since(&tried_at) >= KEYS_FORCE_MIN) &&
-	       (!key || since(&loaded_at) >= KEYS_TTL);
-	if (load) {
-		loading = true;
-		clock_gettime(CLOCK_MONOTONIC, &tried_at);
-	}
-	pthread_mutex_unlock(&keys_lock);
-	if (!load)
-		return key;
-	reload(req);
-	EVP_PKEY_free(key);
-	pthread_mutex_lock(&keys_lock);
-	key = find_key(kid);
-	pthread_mutex_unlock(&keys_lock);
-	return key;
 }
 
 /* "user:name" or "user:namespace/name", printable ASCII without spaces. */
@@ -171,18 +82,7 @@ static bool user_ref_ok(const char *s)
 	return *name != '\0';
 }
 
-static bool aud_ok(const json_t *aud)
-{
-	size_t i;
-	json_t *v;
-
-	if (json_is_string(aud))
-		return strcmp(json_string_value(aud), "backstage") == 0;
-	json_array_foreach(aud, i, v)
-		if (json_is_string(v) && strcmp(json_string_value(v), "backstage") == 0)
-			return true;
-	return false;
-}
+static const char *const backstage_aud[] = { "backstage" };
 
 static bool ent_ok(const json_t *ent)
 {
@@ -202,14 +102,30 @@ static bool ent_ok(const json_t *ent)
 
 #define FAIL(...) do { snprintf(why, whylen, __VA_ARGS__); return SH_EINVAL; } while (0)
 
+/* What both kinds of Backstage token carry: sub a user entity ref, iat and
+ * exp integers, exp later than now, iat not later than now + CLOCK_SKEW. */
+static int subject_times_check(const json_t *p, long long now, char *why, size_t whylen)
+{
+	const char *sub = json_string_value(json_object_get(p, "sub"));
+	json_t *iat = json_object_get(p, "iat"), *exp = json_object_get(p, "exp");
+
+	if (!sub || !user_ref_ok(sub))
+		FAIL("subject is not a user entity ref");
+	if (!json_is_integer(iat) || !json_is_integer(exp))
+		FAIL("iat or exp missing");
+	if (json_integer_value(exp) <= now)
+		FAIL("token expired");
+	if (json_integer_value(iat) > now + CLOCK_SKEW)
+		FAIL("token not valid yet");
+	return 0;
+}
+
 int host_user_token_check(const struct host_jws *j, EVP_PKEY *key, const char *issuer,
 			  long long now, char *why, size_t whylen)
 {
 	const json_t *p = j->payload;
 	const char *typ = json_string_value(json_object_get(j->header, "typ"));
 	const char *iss = json_string_value(json_object_get(p, "iss"));
-	const char *sub = json_string_value(json_object_get(p, "sub"));
-	json_t *iat = json_object_get(p, "iat"), *exp = json_object_get(p, "exp");
 	json_t *nbf = json_object_get(p, "nbf");
 
 	if (!typ || strcmp(typ, "vnd.backstage.user") != 0)
@@ -218,16 +134,11 @@ int host_user_token_check(const struct host_jws *j, EVP_PKEY *key, const char *i
 		return SH_EINVAL;
 	if (!iss || strcmp(iss, issuer) != 0)
 		FAIL("wrong issuer");
-	if (!aud_ok(json_object_get(p, "aud")))
+	if (!host_jws_aud_has(json_object_get(p, "aud"), backstage_aud, 1))
 		FAIL("wrong audience");
-	if (!sub || !user_ref_ok(sub))
-		FAIL("subject is not a user entity ref");
-	if (!json_is_integer(iat) || !json_is_integer(exp))
-		FAIL("iat or exp missing");
-	if (json_integer_value(exp) <= now)
-		FAIL("token expired");
-	if (json_integer_value(iat) > now + CLOCK_SKEW ||
-	    (nbf && (!json_is_integer(nbf) || json_integer_value(nbf) > now + CLOCK_SKEW)))
+	if (subject_times_check(p, now, why, whylen) != 0)
+		return SH_EINVAL;
+	if (nbf && (!json_is_integer(nbf) || json_integer_value(nbf) > now + CLOCK_SKEW))
 		FAIL("token not valid yet");
 	if (!ent_ok(json_object_get(p, "ent")))
 		FAIL("ent is not an array of entity refs");
@@ -239,22 +150,12 @@ int host_limited_token_check(const struct host_jws *j, EVP_PKEY *key, long long 
 {
 	const json_t *p = j->payload;
 	const char *typ = json_string_value(json_object_get(j->header, "typ"));
-	const char *sub = json_string_value(json_object_get(p, "sub"));
-	json_t *iat = json_object_get(p, "iat"), *exp = json_object_get(p, "exp");
 
 	if (!typ || strcmp(typ, "vnd.backstage.limited-user") != 0)
 		FAIL("not a limited user token");
 	if (host_jws_verify(j, HOST_JWS_ES256, key, why, whylen) != 0)
 		return SH_EINVAL;
-	if (!sub || !user_ref_ok(sub))
-		FAIL("subject is not a user entity ref");
-	if (!json_is_integer(iat) || !json_is_integer(exp))
-		FAIL("iat or exp missing");
-	if (json_integer_value(exp) <= now)
-		FAIL("token expired");
-	if (json_integer_value(iat) > now + CLOCK_SKEW)
-		FAIL("token not valid yet");
-	return 0;
+	return subject_times_check(p, now, why, whylen);
 }
 
 /* Subject and ownership (ent, or just the subject) from the request arena. */
@@ -310,7 +211,10 @@ int host_identity_backstage(struct sh_req *req, const char *token, bool allow_li
 		rc = 1;
 		goto out;
 	}
-	if (!kid || strlen(kid) >= KID_MAX || !(key = key_for(req, kid))) {
+	/* Reloaded when stale or on an unknown kid, at most once a second: a
+	 * database outage or made-up kids cannot turn every request into a query. */
+	if (!kid || strlen(kid) >= HOST_KEYSET_KID_MAX ||
+	    !(key = host_keyset_get(&keyset, kid, KEYS_TTL, KEYS_FORCE_MIN, load_keys, req, NULL))) {
 		snprintf(why, whylen, "unknown kid");
 		goto out;
 	}

@@ -9,6 +9,7 @@
 #ifndef STAGEHAND_JWS_H
 #define STAGEHAND_JWS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <jansson.h>
@@ -65,6 +66,10 @@ EVP_PKEY *host_jwk_to_key(const json_t *jwk, enum host_jws_alg alg);
 /* The algorithm a JWK pins: its "alg" (RS256 or ES256), else RS256 for
  * kty RSA and ES256 for kty EC.  0 when the key is of no usable kind. */
 enum host_jws_alg host_jwk_alg(const json_t *jwk);
+
+/* Whether a JWT "aud" claim (a string or an array of strings) holds one of
+ * want[0..n) (identity_jwks.c). */
+bool host_jws_aud_has(const json_t *aud, const char *const *want, size_t n);
 
 /* Checks a parsed Backstage user token at unix time `now` (identity_keys.c):
  * typ, ES256 signature with `key`, iss, aud, sub, iat/nbf (60 s skew), exp,
