@@ -230,6 +230,33 @@ static void on_notice(void *arg, const char *message)
 	sh_log(SH_LOG_DEBUG, "database notice: %s", msg);
 }
 
+PGconn *host_db_connect(struct sh_host *h, const char *role)
+{
+	struct host_db *db = h->db;
+	const char *vals[DB_MAX_PARAMS + 1];
+	char app[160];
+	PGconn *conn;
+
+	if (db == NULL)
+		return NULL;
+	for (size_t i = 0; i <= db->n_params; i++) {
+		vals[i] = db->vals[i];
+		if (db->keys[i] && strcmp(db->keys[i], "application_name") == 0) {
+			snprintf(app, sizeof(app), "%s-%s", db->vals[i], role);
+			vals[i] = app;
+		}
+	}
+	conn = PQconnectdbParams(db->keys, vals, 0);
+	if (conn == NULL || PQstatus(conn) != CONNECTION_OK) {
+		note_down(conn);
+		if (conn)
+			PQfinish(conn);
+		return NULL;
+	}
+	PQsetNoticeProcessor(conn, on_notice, NULL);
+	return conn;
+}
+
 PGconn *sh_db_get(struct sh_host *host, int timeout_ms)
 {
 	struct host_db *db = host->db;

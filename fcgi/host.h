@@ -17,6 +17,8 @@ struct host_router;
 struct host_db;
 struct host_tasks;
 struct host_arena;
+struct host_caches;
+struct sh_cache;
 
 /* ------------------------------------------------------------------ plugins */
 
@@ -25,6 +27,7 @@ struct host_plugin {
 	void *dl;                 /* dlopen handle, NULL for built-in/test */
 	void *state;              /* from init */
 	bool started;             /* init succeeded */
+	struct sh_cache *caches;  /* its response caches (cache.c) */
 	char path[4096];
 };
 
@@ -43,6 +46,7 @@ struct sh_host {
 	bool registering;                 /* sh_route etc. allowed */
 	struct host_db *db;
 	struct host_tasks *tasks;
+	struct host_caches *caches;       /* response caches and their listener */
 	sh_verifier_fn verifier;
 	void *verifier_state;
 	bool auth_enabled;                /* [features] auth */
@@ -167,6 +171,23 @@ long host_db_leased(const struct sh_host *h);
  * under an advisory lock, one transaction each; records them in
  * stagehand.migrations.  Waits up to [database] connect_wait for the server. */
 int host_migrate(struct sh_host *h, char *err, size_t errlen);
+
+/* A new connection with the pool's parameters, its application_name
+ * suffixed with "-<role>" (the caches' listener), outside the pool; NULL
+ * when the server cannot be reached.  The caller PQfinish()es it. */
+PGconn *host_db_connect(struct sh_host *h, const char *role);
+
+/* ------------------------------------------------------------------ response caches (cache.c) */
+
+/* Starts the listener thread when a plugin made a cache; stop joins it. */
+int host_caches_start(struct sh_host *h);
+void host_caches_stop(struct sh_host *h);
+void host_caches_free(struct sh_host *h);
+/* From the reply writer: a 200 reply of a cached route, head and body. */
+void host_cache_store(struct sh_req *req, const char *head, size_t hlen, const void *body,
+		      size_t blen);
+/* After a handler: a write (not GET/HEAD) empties its plugin's caches. */
+void host_cache_after(struct sh_req *req);
 
 /* ------------------------------------------------------------------ tasks (task.c), http (http.c) */
 

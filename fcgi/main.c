@@ -178,9 +178,10 @@ static int start(struct sh_host *h, struct server **srv, char *err)
 	*srv = server_open(h, sh_conf_str(h->conf, section, "socket"),
 			   (unsigned)strtoul(mode ? mode : "0666", NULL, 8),
 			   (int)sh_conf_int(h->conf, section, "threads", 4), err, ERRLEN);
-	if (!*srv || host_tasks_start(h) != 0 || server_start(*srv, err, ERRLEN) != 0) {
+	if (!*srv || host_tasks_start(h) != 0 || host_caches_start(h) != 0 ||
+	    server_start(*srv, err, ERRLEN) != 0) {
 		if (!err[0])
-			snprintf(err, ERRLEN, "task threads: could not start");
+			snprintf(err, ERRLEN, "task or cache threads: could not start");
 		return SH_EIO;
 	}
 	atomic_store(&h->phase, HOST_READY);
@@ -216,6 +217,7 @@ static int stop(struct sh_host *h, struct server *srv)
 		rc = 1;
 	}
 	host_tasks_stop(h);
+	host_caches_stop(h);
 	if (rc == 0)
 		host_plugins_fini(h);
 	server_close(srv);
@@ -227,6 +229,7 @@ static int stop(struct sh_host *h, struct server *srv)
 static void cleanup(struct sh_host *h)
 {
 	host_tasks_free(h);
+	host_caches_free(h);
 	host_db_fini(h);
 	host_http_fini();
 	host_router_free(h->router);
@@ -252,6 +255,7 @@ static int run_pool(struct sh_host *h)
 		fprintf(stderr, "stagehandd: %s\n", err);
 		atomic_store(&h->stopping, true);
 		host_tasks_stop(h);
+		host_caches_stop(h);
 		host_plugins_fini(h);
 		server_close(srv);
 		cleanup(h);

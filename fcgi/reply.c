@@ -211,7 +211,7 @@ static int refuse(struct sh_req *req, int status)
 
 /* Claims the reply and writes the head, then the body.  Returns the status. */
 static int send_reply(struct sh_req *req, int status, const struct host_header *own,
-		      size_t n_own, const void *body, size_t len)
+		      size_t n_own, const void *body, size_t len, bool cacheable)
 {
 	const char *line;
 	char *head;
@@ -226,6 +226,8 @@ static int send_reply(struct sh_req *req, int status, const struct host_header *
 	n = head_fill(req, NULL, line, own, n_own);
 	head = sh_alloc(req, n);
 	head_fill(req, head, line, own, n_own);
+	if (cacheable && status == 200 && req->fill)
+		host_cache_store(req, head, n, body, len);
 	if (io_write(req, head, n) == 0)
 		io_write(req, body, len);
 	return status;
@@ -242,7 +244,7 @@ int sh_reply_raw(struct sh_req *req, int status, const char *content_type,
 		return refuse(req, status);
 	if (content_type && !header_value_ok(content_type))
 		return sh_fail(req, 500, "Error", "invalid content type");
-	return send_reply(req, status, &ct, 1, buf, len);
+	return send_reply(req, status, &ct, 1, buf, len, true);
 }
 
 int sh_reply_empty(struct sh_req *req, int status)
@@ -306,7 +308,7 @@ int sh_reply_stream_begin(struct sh_req *req, int status, const char *content_ty
 		return refuse(req, status);
 	if (content_type && !header_value_ok(content_type))
 		return sh_fail(req, 500, "Error", "invalid content type");
-	status = send_reply(req, status, own, sizeof(own) / sizeof(own[0]), NULL, 0);
+	status = send_reply(req, status, own, sizeof(own) / sizeof(own[0]), NULL, 0, false);
 	req->streaming = true;
 	sh_reply_flush(req);
 	return status;
@@ -344,5 +346,5 @@ int sh_reply_accel(struct sh_req *req, const char *internal_uri, const char *con
 	if (!internal_uri || internal_uri[0] != '/' || !header_value_ok(internal_uri) ||
 	    (content_type && !header_value_ok(content_type)))
 		return sh_fail(req, 500, "Error", "invalid internal redirect");
-	return send_reply(req, 200, own, sizeof(own) / sizeof(own[0]), NULL, 0);
+	return send_reply(req, 200, own, sizeof(own) / sizeof(own[0]), NULL, 0, false);
 }

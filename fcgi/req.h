@@ -55,6 +55,9 @@ struct sh_req {
 	size_t n_headers, cap_headers;
 
 	PGconn *db;                         /* leased connection or NULL */
+
+	struct host_cache_fill *fill;       /* a cached route's miss: store the reply */
+	bool cached_route;
 };
 
 /*

@@ -102,6 +102,7 @@ static void dispatch(struct sh_req *req)
 		sh_log(SH_LOG_ERROR, "handler returned %d without replying", status);
 		sh_fail(req, 500, "Error", "internal error");
 	}
+	host_cache_after(req);
 }
 
 void server_handle(struct sh_host *h, const struct host_io *io)

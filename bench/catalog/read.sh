@@ -6,6 +6,9 @@
 # scenario, the pool's RSS and `uptime`, appends them to
 # bench/results/<date>-catalog.txt and always tears the stack down.
 #   SH_VAR=... BENCH_DURATION=10s bench/catalog/read.sh [N]
+# BENCH_KEEP=1 leaves the loaded stack up afterwards (for EXPLAIN and
+# profiling; `SH_VAR=<SH_VAR>/bench-catalog scripts/dev down` stops it),
+# BENCH_ONLY=<name> times one scenario (and the floor).
 set -u -o pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -43,7 +46,11 @@ dropins=$(stack_dropins)
 mkdir -p "$dropins"
 rm -f "$dropins"/*-bench*.ini
 tmp=$(mktemp -d)
-trap 'dev down; rm -rf "$tmp"' EXIT
+if [ -n "${BENCH_KEEP:-}" ]; then
+	trap 'rm -rf "$tmp"' EXIT
+else
+	trap 'dev down; rm -rf "$tmp"' EXIT
+fi
 trap 'exit 130' INT TERM
 
 echo "bench: building and starting the stack in $SH_VAR"
@@ -149,6 +156,7 @@ out=$repo/bench/results/$(date +%F)-catalog.txt
 	echo "pool main RSS before: $(rss)"
 	printf '%-16s %4s %12s %10s %10s\n' scenario conns req/s p50 p99
 	while IFS='|' read -r name path script; do
+		case ${BENCH_ONLY:-$name} in "$name" | *"$name"*) ;; *) [ "$name" = shtest-db ] || continue ;; esac
 		for c in 16 64; do
 			res=$(wrk -t2 -c"$c" -d"$duration" --latency -H "$auth" \
 				${script:+-s "$script"} "$base$path") || die "wrk failed"

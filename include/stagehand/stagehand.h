@@ -11,6 +11,7 @@
 #include <stagehand/reply.h>
 #include <stagehand/identity.h>
 #include <stagehand/db.h>
+#include <stagehand/cache.h>
 #include <stagehand/http.h>
 #include <stagehand/svctoken.h>
 #include <stagehand/task.h>

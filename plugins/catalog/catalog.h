@@ -38,6 +38,7 @@ struct catalog_state {
 	int readonly;                   /* [catalog] readonly: location writes are 403 (§3.10) */
 	const char *const *location_types; /* types POST /locations accepts (default "url") */
 	size_t n_location_types;
+	struct sh_cache *cache;         /* read replies (NULL: read_cache_mb = 0) */
 };
 
 /* A processing error as it is stored and shown in status.items. */
@@ -138,6 +139,12 @@ int catalog_stitch_pending(PGconn *conn);
 struct catalog_filter;
 struct catalog_fields;
 struct catalog_sql;
+/* The NOTIFY channel sql/catalog/004_notify.sql signals on every change of
+ * catalog.final_entities (and so of what every read route answers). */
+#define CATALOG_CHANGED_CHANNEL "catalog_changed"
+/* Registers a read route (SH_AUTH_ANY) through st->cache when there is one. */
+int catalog_route_read(struct sh_host *host, struct catalog_state *st, const char *method,
+		       const char *pattern, sh_handler_fn fn);
 /* 400 "Unknown query parameter '<k>'" for a key not in the NULL-ended list. */
 int catalog_query_allowed(struct sh_req *req, const char *const *allowed);
 int catalog_int_param(struct sh_req *req, const char *key, long long min, long long *out,

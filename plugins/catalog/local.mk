@@ -42,6 +42,7 @@ plugins_catalog_catalog_la_LIBADD = plugins/catalog/libcatalog_domain.la $(PLUGI
 nobase_dist_pkgdata_DATA += sql/catalog/001_init.sql
 nobase_dist_pkgdata_DATA += sql/catalog/002_index_rows_without_fk.sql
 nobase_dist_pkgdata_DATA += sql/catalog/003_user_by_email.sql
+nobase_dist_pkgdata_DATA += sql/catalog/004_notify.sql
 
 if HAVE_CHECK
 CATALOG_UNIT_LIBS = plugins/catalog/libcatalog_domain.la $(JANSSON_LIBS) $(YAML_LIBS) $(CHECK_LIBS)

@@ -37,6 +37,8 @@ static const struct sh_conf_key keys[] = {
 	  .help = "refuse registering, moving and removing locations (403), as catalog.readonly" },
 	{ .name = "location_types", .type = SH_CONF_LIST, .def = "url",
 	  .help = "location types POST /locations accepts" },
+	{ .name = "read_cache_mb", .type = SH_CONF_INT, .def = "8", .min = 0, .max = 4096,
+	  .help = "MiB of read replies each pool keeps, dropped on every catalog change (0: none)" },
 	{ NULL }
 };
 
@@ -124,6 +126,14 @@ static int init(struct sh_host *host, void **state, char *err, size_t errlen)
 		rc = check_locations(st, err, errlen);
 	if (rc == 0)
 		rc = make_reader(st, conf, err, errlen);
+	if (rc == 0 && sh_conf_int(conf, "catalog", "read_cache_mb", 8) > 0) {
+		st->cache = sh_cache_new(host, CATALOG_CHANGED_CHANNEL,
+					 (size_t)sh_conf_int(conf, "catalog", "read_cache_mb", 8) << 20);
+		if (st->cache == NULL) {
+			snprintf(err, errlen, "read_cache_mb: could not make the cache");
+			rc = SH_EINVAL;
+		}
+	}
 	if (rc == 0) {
 		rc = catalog_routes_entities(host, st);
 		if (rc == 0)

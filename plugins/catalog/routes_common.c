@@ -13,6 +13,14 @@
 #include "fields.h"
 #include "filter.h"
 
+int catalog_route_read(struct sh_host *host, struct catalog_state *st, const char *method,
+		       const char *pattern, sh_handler_fn fn)
+{
+	if (st->cache)
+		return sh_route_cached(host, method, pattern, SH_AUTH_ANY, fn, st, st->cache);
+	return sh_route(host, method, pattern, SH_AUTH_ANY, fn, st);
+}
+
 int catalog_query_allowed(struct sh_req *req, const char *const *allowed)
 {
 	const char *k, *v;

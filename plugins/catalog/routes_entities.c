@@ -242,12 +242,12 @@ static int list(struct sh_req *req, void *state)
 
 int catalog_routes_entities(struct sh_host *host, struct catalog_state *st)
 {
-	int rc = sh_route(host, "GET", "/entities", SH_AUTH_ANY, list, st);
+	int rc = catalog_route_read(host, st, "GET", "/entities", list);
 
 	if (rc == 0)
-		rc = sh_route(host, "GET", "/entities/by-uid/:uid", SH_AUTH_ANY, by_uid, st);
+		rc = catalog_route_read(host, st, "GET", "/entities/by-uid/:uid", by_uid);
 	if (rc == 0)
-		rc = sh_route(host, "GET", "/entities/by-name/:kind/:namespace/:name", SH_AUTH_ANY,
-			      by_name, st);
+		rc = catalog_route_read(host, st, "GET", "/entities/by-name/:kind/:namespace/:name",
+					by_name);
 	return rc;
 }

@@ -147,9 +147,9 @@ static int post_facets(struct sh_req *req, void *state)
 
 int catalog_routes_facets(struct sh_host *host, struct catalog_state *st)
 {
-	int rc = sh_route(host, "GET", "/entity-facets", SH_AUTH_ANY, facets, st);
+	int rc = catalog_route_read(host, st, "GET", "/entity-facets", facets);
 
 	if (rc == 0)
-		rc = sh_route(host, "POST", "/entity-facets", SH_AUTH_ANY, post_facets, st);
+		rc = catalog_route_read(host, st, "POST", "/entity-facets", post_facets);
 	return rc;
 }

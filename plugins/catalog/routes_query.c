@@ -432,9 +432,9 @@ static int post_query(struct sh_req *req, void *state)
 
 int catalog_routes_query(struct sh_host *host, struct catalog_state *st)
 {
-	int rc = sh_route(host, "GET", "/entities/by-query", SH_AUTH_ANY, get_query, st);
+	int rc = catalog_route_read(host, st, "GET", "/entities/by-query", get_query);
 
 	if (rc == 0)
-		rc = sh_route(host, "POST", "/entities/by-query", SH_AUTH_ANY, post_query, st);
+		rc = catalog_route_read(host, st, "POST", "/entities/by-query", post_query);
 	return rc;
 }

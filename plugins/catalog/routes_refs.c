@@ -132,5 +132,5 @@ static int by_refs(struct sh_req *req, void *state)
 
 int catalog_routes_refs(struct sh_host *host, struct catalog_state *st)
 {
-	return sh_route(host, "POST", "/entities/by-refs", SH_AUTH_ANY, by_refs, st);
+	return catalog_route_read(host, st, "POST", "/entities/by-refs", by_refs);
 }

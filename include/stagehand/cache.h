@@ -1,0 +1,52 @@
+/*
+ * Response caches for read routes.  A cache keeps the complete 200 replies
+ * (head and body) of the routes registered with sh_route_cached, in this
+ * process, bounded in bytes, least recently used first out.  It is tied to
+ * a PostgreSQL NOTIFY channel: the host keeps one listening connection per
+ * process, and every notification on the channel (from any process on any
+ * host) drops every entry.  While that connection is down the cache is
+ * bypassed, so a reply is never older than the last change the database
+ * announced.  The tables behind a cached route must notify the channel on
+ * every change, in the changing transaction (a trigger calling pg_notify:
+ * NOTIFY is delivered on commit).
+ */
+#ifndef STAGEHAND_CACHE_H
+#define STAGEHAND_CACHE_H
+
+#include <stddef.h>
+
+#include <stagehand/plugin.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct sh_cache;
+
+/*
+ * Makes a cache of at most max_bytes (> 0) for the plugin being
+ * initialised.  `channel` is a NOTIFY channel, [a-z_][a-z0-9_]* and at most
+ * 63 characters.  Only during init; NULL on bad arguments.  The host frees
+ * it at exit.
+ */
+struct sh_cache *sh_cache_new(struct sh_host *host, const char *channel, size_t max_bytes);
+
+/*
+ * Like sh_route, with the route's 200 replies sent through sh_reply_raw or
+ * sh_reply_json kept in `cache`, keyed by method, the raw request URI,
+ * Content-Type and body.  The caller's identity is not part of the key:
+ * only for routes whose reply does not depend on who asks (the route's
+ * auth level is still enforced before every lookup).  Any other request to
+ * the plugin's routes whose method is not GET or HEAD empties the plugin's
+ * caches after its handler has run, so this process reads its own writes.
+ */
+int sh_route_cached(struct sh_host *host, const char *method, const char *pattern,
+		    enum sh_auth auth, sh_handler_fn fn, void *state, struct sh_cache *cache);
+
+/* Drops every entry (a change was committed outside a request). */
+void sh_cache_clear(struct sh_cache *cache);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
