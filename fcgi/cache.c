@@ -312,6 +312,7 @@ static int cached_handler(struct sh_req *req, void *state)
 		return 200;
 	}
 	req->fill = f;
+	req->cache_store = host_cache_store;
 	rc = r->fn(req, r->state);
 	req->fill = NULL;
 	return rc;

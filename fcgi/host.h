@@ -183,7 +183,7 @@ PGconn *host_db_connect(struct sh_host *h, const char *role);
 int host_caches_start(struct sh_host *h);
 void host_caches_stop(struct sh_host *h);
 void host_caches_free(struct sh_host *h);
-/* From the reply writer: a 200 reply of a cached route, head and body. */
+/* For the reply writer (req->cache_store): a 200 reply of a cached route. */
 void host_cache_store(struct sh_req *req, const char *head, size_t hlen, const void *body,
 		      size_t blen);
 /* After a handler: a write (not GET/HEAD) empties its plugin's caches. */

@@ -56,7 +56,12 @@ struct sh_req {
 
 	PGconn *db;                         /* leased connection or NULL */
 
-	struct host_cache_fill *fill;       /* a cached route's miss: store the reply */
+	/* A cached route's miss: the reply writer hands its 200 reply to
+	 * cache_store (set with fill by cache.c; a pointer, so the reply
+	 * module links without the cache). */
+	struct host_cache_fill *fill;
+	void (*cache_store)(struct sh_req *req, const char *head, size_t hlen, const void *body,
+			    size_t blen);
 	bool cached_route;
 };
 
