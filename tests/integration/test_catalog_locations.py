@@ -388,6 +388,20 @@ def catalog_locations_by_query():
         r = call("POST", "/locations/by-query", {"query": {"entityRef": {
             "$in": [made[0]["entityRef"], "location:default/nope"]}}})
         check(r.json()["items"] == made[:1], "$in entityRef: %r" % r)
+        # Locations have no array fields: $contains matches nothing, even
+        # where equality would match, and so its negation matches all.
+        r = call("POST", "/locations/by-query", {"query": {"type": {"$contains": "url"}}})
+        check(r.status == 200 and r.json() == {"items": [], "totalItems": 0, "pageInfo": {}},
+              "$contains: %r" % r)
+        r = call("POST", "/locations/by-query", {"query": {"$any": [
+            {"type": "url", "target": {"$contains": url("q1.yaml")}},
+            {"target": url("q3.yaml")}]}})
+        check(r.json()["items"] == [m for m in made if m["target"] == url("q3.yaml")],
+              "$contains in an $any: %r" % r)
+        r = call("POST", "/locations/by-query", {"query": {"$not": {"id": {"$contains": "x"}}}})
+        check(r.json()["items"] == made, "$not $contains: %r" % r)
+        r = call("POST", "/locations/by-query", {"query": {"type": {"$contains": {"a": 1}}}})
+        check(r.status == 400, "$contains with an object: %r" % r)
         r = call("POST", "/locations/by-query", {"limit": 0})
         check(r.status == 400, "limit 0: %r" % r)
         r = call("POST", "/locations/by-query", {"cursor": ""})
