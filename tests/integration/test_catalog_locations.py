@@ -46,6 +46,7 @@ FILES = {
     "team.yaml": component("reg-alpha") + "---\n" + location("reg-nested", "./nested.yaml"),
     "nested.yaml": component("reg-beta"),
     "other.yaml": component("reg-gamma"),
+    "team2.yaml": location("reg-nested2", "./nested.yaml"),
     "dup.yaml": component("reg-dup") + "---\n" + component("reg-dup"),
     "bad.yaml": component("reg-bad").replace("  owner: reg-team\n", ""),
     "q1.yaml": component("reg-q1"),
@@ -355,6 +356,45 @@ def catalog_locations_update():
     finally:
         remove_all()
     wait_entities(["component:default/reg-q1", "component:default/reg-q2"], present=False)
+
+
+@test
+def catalog_locations_delete_keeps_shared_child():
+    """Eager pruning stops at a descendant another location still emits;
+    that entity keeps its uid (its file, the location key, is the same)."""
+    setup()
+    one = call("POST", "/locations", {"type": "url", "target": url("team.yaml")}).json()
+    two = call("POST", "/locations", {"type": "url", "target": url("team2.yaml")}).json()
+    try:
+        beta = "component:default/reg-beta"
+        wait_entities([beta, "component:default/reg-alpha", "location:default/reg-nested",
+                       "location:default/reg-nested2"])
+        check(wait_for(lambda: psql("SELECT count(*) FROM catalog.refresh_state_references"
+                                    " WHERE target_entity_ref = '%s'" % beta).strip() == "2",
+                       10), "reg-beta has not got both parents")
+        uid = entity(beta).json()["metadata"]["uid"]
+        r = call("DELETE", "/locations/" + one["location"]["id"])
+        check(r.status == 204, "delete: %r" % r)
+        for ref in [one["location"]["entityRef"], "component:default/reg-alpha",
+                    "location:default/reg-nested"]:
+            check(entity(ref).status == 404, "%s survived its location's removal" % ref)
+        r = entity(beta)
+        check(r.status == 200, "reg-beta went with one of its two parents: %r" % r)
+        check(r.json()["metadata"]["uid"] == uid, "reg-beta's uid changed")
+        r = call("GET", "/entities/by-name/component/default/reg-beta/ancestry")
+        check(r.status == 200 and [i["parentEntityRefs"] for i in r.json()["items"]][:2] ==
+              [["location:default/reg-nested2"], [two["location"]["entityRef"]]],
+              "ancestry after the prune: %r" % r.body[:600])
+        # Later rounds do not bring the pruned entities back, nor lose reg-beta.
+        time.sleep(2.5)
+        check(entity("component:default/reg-alpha").status == 404, "reg-alpha came back")
+        r = entity(beta)
+        check(r.status == 200 and r.json()["metadata"]["uid"] == uid and
+              "backstage.io/orphan" not in r.json()["metadata"]["annotations"],
+              "reg-beta after more rounds: %r" % r.body[:400])
+    finally:
+        remove_all()
+    wait_entities(["component:default/reg-beta"], present=False)
 
 
 @test
