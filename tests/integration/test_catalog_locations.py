@@ -47,6 +47,8 @@ FILES = {
     "nested.yaml": component("reg-beta"),
     "other.yaml": component("reg-gamma"),
     "team2.yaml": location("reg-nested2", "./nested.yaml"),
+    "ph.yaml": component("reg-ph", "{$text: ./q1.yaml}"),
+    "ph-deny.yaml": component("reg-ph-deny", "{$text: 'http://127.0.0.1:1/x.txt'}"),
     "dup.yaml": component("reg-dup") + "---\n" + component("reg-dup"),
     "bad.yaml": component("reg-bad").replace("  owner: reg-team\n", ""),
     "q1.yaml": component("reg-q1"),
@@ -171,6 +173,14 @@ def catalog_locations_dry_run():
           "owner" in r.json()["error"]["message"], "bad entity: %r" % r)
     r = call("POST", "/locations?dryRun=true", {"type": "url", "target": url("missing.yaml")})
     check(r.status == 400 and r.json()["error"]["name"] == "InputError", "missing file: %r" % r)
+    # Placeholders read relative to the file, under the same reading rules.
+    r = call("POST", "/locations?dryRun=true", {"type": "url", "target": url("ph.yaml")})
+    check(r.status == 201 and r.json()["entities"][1]["metadata"]["description"] ==
+          FILES["q1.yaml"], "relative $text: %r" % r.body[:600])
+    r = call("POST", "/locations?dryRun=true", {"type": "url", "target": url("ph-deny.yaml")})
+    check(r.status == 400 and "Placeholder $text could not read location "
+          "http://127.0.0.1:1/x.txt, NotAllowedError: Reading from 'http://127.0.0.1:1/x.txt'"
+          " is not allowed" in r.json()["error"]["message"], "denied $text: %r" % r.body[:600])
     r = call("POST", "/locations?dryRun=true",
              {"type": "url", "target": "http://127.0.0.1:1/nope.yaml"})
     check(r.status == 400 and "Reading from 'http://127.0.0.1:1/nope.yaml' is not allowed"
