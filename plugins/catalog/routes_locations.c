@@ -362,6 +362,55 @@ static int location_matches(const struct catalog_filter *f, const PGresult *res,
 	return ok;
 }
 
+/*
+ * Locations have no array fields, so Backstage's location filter makes
+ * every {"<key>": {"$contains": ...}} a condition no row meets (spec
+ * §3.11) where the entity filter would compare for equality.  Returns a
+ * new predicate with each field map holding one replaced by {"$any": []}.
+ */
+static json_t *without_contains(const json_t *p, int depth)
+{
+	const json_t *v;
+	const char *k;
+	json_t *out;
+
+	if (!json_is_object(p) || depth > 64)
+		return json_deep_copy(p);
+	if (json_object_size(p) == 1 && (v = json_object_get(p, "$not")))
+		return json_pack("{s:o}", "$not", without_contains(v, depth + 1));
+	if (json_object_size(p) == 1 &&
+	    (json_is_array(v = json_object_get(p, k = "$all")) ||
+	     json_is_array(v = json_object_get(p, k = "$any")))) {
+		out = json_array();
+		for (size_t i = 0; i < json_array_size(v); i++)
+			json_array_append_new(out, without_contains(json_array_get(v, i), depth + 1));
+		return json_pack("{s:o}", k, out);
+	}
+	json_object_foreach((json_t *)p, k, v)
+		if (k[0] != '$' && json_is_object(v) && json_object_get(v, "$contains"))
+			return json_pack("{s:[]}", "$any");
+	return json_deep_copy(p);
+}
+
+/* The predicate of a location query, checked as the entity predicate is
+ * (same 400s), then made to match as Backstage's location filter does. */
+static int parse_location_predicate(const json_t *query, struct catalog_filter **f, char **err)
+{
+	json_t *q;
+	int rc;
+
+	*f = NULL;
+	if (query == NULL)
+		return 0;
+	if ((rc = catalog_filter_parse_predicate(query, f, err)) != 0)
+		return rc;
+	catalog_filter_free(*f);
+	q = without_contains(query, 0);
+	rc = catalog_filter_parse_predicate(q, f, err);
+	json_decref(q);
+	return rc;
+}
+
 struct loc_query {
 	long long limit;
 	const char *after_id;
@@ -447,7 +496,7 @@ static int query(struct sh_req *req, void *state)
 	if ((rc = catalog_query_allowed(req, no_params)) != 0 ||
 	    (rc = read_query_body(req, &q)) != 0)
 		return rc;
-	if (q.query && catalog_filter_parse_predicate(q.query, &f, &err) != 0)
+	if (parse_location_predicate(q.query, &f, &err) != 0)
 		return catalog_fail_free(req, err);
 	catalog_defer_filter(req, f);
 	res = sh_db_query(req, "SELECT " LOCATION_COLUMNS " FROM catalog.locations"

@@ -46,6 +46,9 @@ FILES = {
     "team.yaml": component("reg-alpha") + "---\n" + location("reg-nested", "./nested.yaml"),
     "nested.yaml": component("reg-beta"),
     "other.yaml": component("reg-gamma"),
+    "team2.yaml": location("reg-nested2", "./nested.yaml"),
+    "ph.yaml": component("reg-ph", "{$text: ./q1.yaml}"),
+    "ph-deny.yaml": component("reg-ph-deny", "{$text: 'http://127.0.0.1:1/x.txt'}"),
     "dup.yaml": component("reg-dup") + "---\n" + component("reg-dup"),
     "bad.yaml": component("reg-bad").replace("  owner: reg-team\n", ""),
     "q1.yaml": component("reg-q1"),
@@ -170,6 +173,14 @@ def catalog_locations_dry_run():
           "owner" in r.json()["error"]["message"], "bad entity: %r" % r)
     r = call("POST", "/locations?dryRun=true", {"type": "url", "target": url("missing.yaml")})
     check(r.status == 400 and r.json()["error"]["name"] == "InputError", "missing file: %r" % r)
+    # Placeholders read relative to the file, under the same reading rules.
+    r = call("POST", "/locations?dryRun=true", {"type": "url", "target": url("ph.yaml")})
+    check(r.status == 201 and r.json()["entities"][1]["metadata"]["description"] ==
+          FILES["q1.yaml"], "relative $text: %r" % r.body[:600])
+    r = call("POST", "/locations?dryRun=true", {"type": "url", "target": url("ph-deny.yaml")})
+    check(r.status == 400 and "Placeholder $text could not read location "
+          "http://127.0.0.1:1/x.txt, NotAllowedError: Reading from 'http://127.0.0.1:1/x.txt'"
+          " is not allowed" in r.json()["error"]["message"], "denied $text: %r" % r.body[:600])
     r = call("POST", "/locations?dryRun=true",
              {"type": "url", "target": "http://127.0.0.1:1/nope.yaml"})
     check(r.status == 400 and "Reading from 'http://127.0.0.1:1/nope.yaml' is not allowed"
@@ -358,6 +369,45 @@ def catalog_locations_update():
 
 
 @test
+def catalog_locations_delete_keeps_shared_child():
+    """Eager pruning stops at a descendant another location still emits;
+    that entity keeps its uid (its file, the location key, is the same)."""
+    setup()
+    one = call("POST", "/locations", {"type": "url", "target": url("team.yaml")}).json()
+    two = call("POST", "/locations", {"type": "url", "target": url("team2.yaml")}).json()
+    try:
+        beta = "component:default/reg-beta"
+        wait_entities([beta, "component:default/reg-alpha", "location:default/reg-nested",
+                       "location:default/reg-nested2"])
+        check(wait_for(lambda: psql("SELECT count(*) FROM catalog.refresh_state_references"
+                                    " WHERE target_entity_ref = '%s'" % beta).strip() == "2",
+                       10), "reg-beta has not got both parents")
+        uid = entity(beta).json()["metadata"]["uid"]
+        r = call("DELETE", "/locations/" + one["location"]["id"])
+        check(r.status == 204, "delete: %r" % r)
+        for ref in [one["location"]["entityRef"], "component:default/reg-alpha",
+                    "location:default/reg-nested"]:
+            check(entity(ref).status == 404, "%s survived its location's removal" % ref)
+        r = entity(beta)
+        check(r.status == 200, "reg-beta went with one of its two parents: %r" % r)
+        check(r.json()["metadata"]["uid"] == uid, "reg-beta's uid changed")
+        r = call("GET", "/entities/by-name/component/default/reg-beta/ancestry")
+        check(r.status == 200 and [i["parentEntityRefs"] for i in r.json()["items"]][:2] ==
+              [["location:default/reg-nested2"], [two["location"]["entityRef"]]],
+              "ancestry after the prune: %r" % r.body[:600])
+        # Later rounds do not bring the pruned entities back, nor lose reg-beta.
+        time.sleep(2.5)
+        check(entity("component:default/reg-alpha").status == 404, "reg-alpha came back")
+        r = entity(beta)
+        check(r.status == 200 and r.json()["metadata"]["uid"] == uid and
+              "backstage.io/orphan" not in r.json()["metadata"]["annotations"],
+              "reg-beta after more rounds: %r" % r.body[:400])
+    finally:
+        remove_all()
+    wait_entities(["component:default/reg-beta"], present=False)
+
+
+@test
 def catalog_locations_by_query():
     setup()
     made = []
@@ -388,6 +438,20 @@ def catalog_locations_by_query():
         r = call("POST", "/locations/by-query", {"query": {"entityRef": {
             "$in": [made[0]["entityRef"], "location:default/nope"]}}})
         check(r.json()["items"] == made[:1], "$in entityRef: %r" % r)
+        # Locations have no array fields: $contains matches nothing, even
+        # where equality would match, and so its negation matches all.
+        r = call("POST", "/locations/by-query", {"query": {"type": {"$contains": "url"}}})
+        check(r.status == 200 and r.json() == {"items": [], "totalItems": 0, "pageInfo": {}},
+              "$contains: %r" % r)
+        r = call("POST", "/locations/by-query", {"query": {"$any": [
+            {"type": "url", "target": {"$contains": url("q1.yaml")}},
+            {"target": url("q3.yaml")}]}})
+        check(r.json()["items"] == [m for m in made if m["target"] == url("q3.yaml")],
+              "$contains in an $any: %r" % r)
+        r = call("POST", "/locations/by-query", {"query": {"$not": {"id": {"$contains": "x"}}}})
+        check(r.json()["items"] == made, "$not $contains: %r" % r)
+        r = call("POST", "/locations/by-query", {"query": {"type": {"$contains": {"a": 1}}}})
+        check(r.status == 400, "$contains with an object: %r" % r)
         r = call("POST", "/locations/by-query", {"limit": 0})
         check(r.status == 400, "limit 0: %r" % r)
         r = call("POST", "/locations/by-query", {"cursor": ""})
