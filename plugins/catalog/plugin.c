@@ -17,6 +17,8 @@
 /* The refresh task looks for due rows this often; each row's own interval
  * is processing_interval (spec §9.5). */
 #define CATALOG_POLL_MS 1000u
+/* The stitching task looks at its queue this often. */
+#define CATALOG_STITCH_POLL_MS 250u
 
 static const struct sh_conf_key keys[] = {
 	{ .name = "location", .type = SH_CONF_STR, .flags = SH_CONF_MULTI,
@@ -156,8 +158,11 @@ static int init(struct sh_host *host, void **state, char *err, size_t errlen)
 	if (rc == 0) {
 		rc = sh_task_add(host, "catalog.processing", CATALOG_POLL_MS, 0.5, SH_TASK_SINGLETON,
 				 catalog_processing_task, st);
+		if (rc == 0)
+			rc = sh_task_add(host, "catalog.stitching", CATALOG_STITCH_POLL_MS, 0.5, 0,
+					 catalog_stitch_task, st);
 		if (rc != 0)
-			snprintf(err, errlen, "could not add the refresh task: %s", sh_strerror(rc));
+			snprintf(err, errlen, "could not add the refresh tasks: %s", sh_strerror(rc));
 	}
 	if (rc != 0) {
 		catalog_reader_free(st->reader);

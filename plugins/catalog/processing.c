@@ -1,7 +1,7 @@
 /*
  * The refresh task: runs the pipeline of one entity (pipeline.c) over due
  * rows; the results whose hash moved are written per claimed batch, in one
- * transaction, and stitched after the run.
+ * transaction; the stitching task (stitch.c) picks up what they queued.
  */
 #include <malloc.h>
 #include <stdlib.h>
@@ -16,7 +16,6 @@
 
 #define CATALOG_CLAIM_BATCH 500
 #define CATALOG_DB_WAIT_MS 5000
-#define CATALOG_STITCH_EVERY_S 3.0
 
 /* A JSON value's compact text as a JSON string (a text column of a
  * json_to_recordset record). */
@@ -161,19 +160,10 @@ static int process_batch(PGconn *conn, const struct catalog_state *st)
 	return n;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 void catalog_processing_task(struct sh_host *host, void *state)
 {
 	struct catalog_state *st = state;
 	PGconn *conn = sh_db_get(host, CATALOG_DB_WAIT_MS);
-	double stitched_at = now_s();
 	int n, claimed = 0;
 
 	if (conn == NULL)
@@ -181,24 +171,15 @@ void catalog_processing_task(struct sh_host *host, void *state)
 	if (!st->seeded && seed(conn, st) == 0)
 		st->seeded = 1;
 	do {
+		/* Stitching runs beside this, in its own task (stitch.c). */
 		n = process_batch(conn, st);
 		claimed += n > 0 ? n : 0;
-		/* Stitching once after processing stitches a hub entity (a
-		 * group, an API) once instead of after every batch that adds
-		 * to its relations; a long run still shows entities as it goes.
-		 * (A stitching thread beside processing was slower: each
-		 * waited on the other's locks on the stitch queue.) */
-		if (n < CATALOG_CLAIM_BATCH || now_s() - stitched_at > CATALOG_STITCH_EVERY_S) {
-			catalog_stitch_pending(conn);
-			stitched_at = now_s();
-		}
 	} while (n > 0 && !sh_task_stopping(host));
 	/* Only a write removes parent edges, so orphans can only appear after
 	 * a round that claimed rows (or at start, after seeding). */
 	if (!st->keep_orphans && st->seeded && (claimed > 0 || !st->orphans_checked)) {
 		st->orphans_checked = 1;
-		if (catalog_db_delete_orphans(conn) > 0)
-			catalog_stitch_pending(conn);
+		catalog_db_delete_orphans(conn);
 	}
 	sh_db_put(host, conn);
 	/* A large round's JSON is freed in many small blocks that glibc keeps;

@@ -2,8 +2,10 @@
  * Stitching (spec §9.6): turns a processed entity, its relation rows, its
  * parent edges and its errors into the final JSON the API sends, with uid,
  * etag and the search index rows, skipping the write when nothing changed.
- * Queued entities are stitched in batches: one statement claims and loads
- * a batch, three store it (final entities, search rows deleted, COPY).
+ * Queued entities are stitched in batches by a task of their own, beside
+ * processing: one statement claims a batch (and commits), one loads it,
+ * three store it (final entities, search rows deleted, COPY), one removes
+ * its queue rows.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,7 @@
 #include "search.h"
 
 #define CATALOG_STITCH_BATCH 500
+#define CATALOG_STITCH_WAIT_MS 5000
 
 struct stitch {
 	const char *ref;
@@ -267,63 +270,153 @@ static int store(PGconn *conn, const struct writes *w)
 	return rc;
 }
 
-/* Claims queued refs and loads, per ref: entity_ref, entity_id,
+/* Claims up to $1 queued refs (every queue row of each) for 60 s, in a
+ * statement of its own: the claim commits at once, so processing can go on
+ * queueing refs (new rows, never waiting for this stitch) while the batch
+ * is stitched.  A ref queued again meanwhile has an unclaimed row and is
+ * stitched again; rows of a stitcher that died are claimed again once
+ * their claim has run out.  Returns ref, {queue row ids}. */
+static const char claim_sql[] =
+	"WITH pick AS (SELECT DISTINCT entity_ref FROM (SELECT entity_ref"
+	" FROM catalog.stitch_queue WHERE claimed_until IS NULL OR claimed_until < now()"
+	" ORDER BY id LIMIT $1::int) s),"
+	" c AS (UPDATE catalog.stitch_queue q SET claimed_until = now() + interval '60 seconds'"
+	" WHERE q.entity_ref IN (SELECT entity_ref FROM pick)"
+	" AND (q.claimed_until IS NULL OR q.claimed_until < now()) RETURNING q.id, q.entity_ref)"
+	" SELECT entity_ref, array_agg(id)::text FROM c GROUP BY entity_ref";
+
+/* Loads, per claimed ref ($1, a JSON array): entity_ref, entity_id,
  * processed_entity, errors, the stored hash, whether a parent edge exists,
  * and its relation rows as [[type, target], ...]. */
-static const char claim_sql[] =
-	"WITH q AS (DELETE FROM catalog.stitch_queue WHERE entity_ref IN"
-	" (SELECT entity_ref FROM catalog.stitch_queue ORDER BY queued_at"
-	" LIMIT $1::int FOR UPDATE SKIP LOCKED) RETURNING entity_ref)"
-	" SELECT q.entity_ref, r.entity_id, r.processed_entity, r.errors, f.hash,"
+static const char load_sql[] =
+	"SELECT q.entity_ref, r.entity_id, r.processed_entity, r.errors, f.hash,"
 	" EXISTS (SELECT 1 FROM catalog.refresh_state_references e"
 	" WHERE e.target_entity_ref = q.entity_ref),"
 	" (SELECT json_agg(json_build_array(l.type, l.target_entity_ref))"
 	" FROM catalog.relations l WHERE l.source_entity_ref = q.entity_ref)"
-	" FROM q LEFT JOIN catalog.refresh_state r ON r.entity_ref = q.entity_ref"
+	" FROM json_array_elements_text($1::json) AS q(entity_ref)"
+	" LEFT JOIN catalog.refresh_state r ON r.entity_ref = q.entity_ref"
 	" LEFT JOIN catalog.final_entities f ON f.entity_id = r.entity_id";
 
-/* One batch in one transaction, so a failed write leaves the refs queued.
- * Returns how many refs were claimed, or a negative SH_E* code. */
-static int stitch_batch(PGconn *conn)
+/* The claimed refs as a JSON array and their queue row ids as one
+ * bigint[] literal ("{1,2,3}"), both malloc'd. */
+static void claimed(const PGresult *res, char **refs, char **ids)
 {
-	char lim[16];
-	const char *params[1] = { lim };
+	json_t *r = json_array();
+	size_t cap = 3, len = 0;
+	char *out;
+
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_array_append_new(r, json_string(PQgetvalue(res, i, 0)));
+		cap += strlen(PQgetvalue(res, i, 1)) + 1;
+	}
+	out = catalog_xmalloc(cap);
+	out[len++] = '{';
+	for (int i = 0; i < PQntuples(res); i++) {
+		const char *v = PQgetvalue(res, i, 1);
+		size_t n = strlen(v);
+
+		/* each value is "{a,b}": its inside, comma-joined */
+		if (n >= 2) {
+			if (len > 1)
+				out[len++] = ',';
+			memcpy(out + len, v + 1, n - 2);
+			len += n - 2;
+		}
+	}
+	out[len++] = '}';
+	out[len] = '\0';
+	*refs = json_dumps(r, JSON_COMPACT);
+	*ids = out;
+	json_decref(r);
+	if (*refs == NULL)
+		abort();
+}
+
+/* Stitches the claimed refs in one transaction that also removes their
+ * queue rows; on failure the claim is given back. */
+static int stitch_claimed(PGconn *conn, const char *refs, const char *ids)
+{
+	const char *p_refs[1] = { refs }, *p_ids[1] = { ids };
 	struct writes w = { json_array(), json_array(), { NULL, 0, 0 } };
 	PGresult *res = NULL;
-	int rc = catalog_db_begin(conn), n = 0;
+	int rc = catalog_db_begin(conn);
 
-	snprintf(lim, sizeof(lim), "%d", CATALOG_STITCH_BATCH);
 	if (rc == 0) {
-		res = sh_db_exec(conn, claim_sql, 1, params);
+		res = sh_db_exec(conn, load_sql, 1, p_refs);
 		rc = res ? 0 : SH_EDB;
 	}
 	if (rc == 0) {
-		n = PQntuples(res);
-		for (int i = 0; i < n; i++)
+		for (int i = 0; i < PQntuples(res); i++)
 			stitch_row(res, i, &w);
 		if (json_array_size(w.finals) > 0)
 			rc = store(conn, &w);
 	}
 	if (rc == 0)
+		rc = catalog_db_exec_ok(conn, "DELETE FROM catalog.stitch_queue"
+					" WHERE id = ANY($1::bigint[])", 1, p_ids);
+	if (rc == 0)
 		rc = catalog_db_exec_ok(conn, "COMMIT", 0, NULL);
-	if (rc != 0)
+	if (rc != 0) {
 		PQclear(PQexec(conn, "ROLLBACK"));
+		PQclear(sh_db_exec(conn, "UPDATE catalog.stitch_queue SET claimed_until = NULL"
+				   " WHERE id = ANY($1::bigint[])", 1, p_ids));
+	}
 	PQclear(res);
 	json_decref(w.finals);
 	json_decref(w.ids);
 	free(w.search.buf);
+	return rc;
+}
+
+/* Claims and stitches one batch.  Returns how many refs were claimed, or a
+ * negative SH_E* code. */
+static int stitch_batch(PGconn *conn)
+{
+	char lim[16], *refs = NULL, *ids = NULL;
+	const char *params[1] = { lim };
+	PGresult *res;
+	int rc, n;
+
+	snprintf(lim, sizeof(lim), "%d", CATALOG_STITCH_BATCH);
+	res = sh_db_exec(conn, claim_sql, 1, params);
+	if (res == NULL)
+		return SH_EDB;
+	n = PQntuples(res);
+	if (n == 0) {
+		PQclear(res);
+		return 0;
+	}
+	claimed(res, &refs, &ids);
+	PQclear(res);
+	rc = stitch_claimed(conn, refs, ids);
+	free(refs);
+	free(ids);
 	return rc != 0 ? rc : n;
 }
 
-int catalog_stitch_pending(PGconn *conn)
+int catalog_stitch_pending(PGconn *conn, struct sh_host *host)
 {
 	int n, total = 0;
 
 	do {
+		if (host && sh_task_stopping(host))
+			break;
 		n = stitch_batch(conn);
 		if (n < 0)
 			return n;
 		total += n;
-	} while (n == CATALOG_STITCH_BATCH);
+	} while (n > 0);
 	return total;
+}
+
+void catalog_stitch_task(struct sh_host *host, void *state)
+{
+	PGconn *conn = sh_db_get(host, CATALOG_STITCH_WAIT_MS);
+
+	(void)state;
+	if (conn == NULL)
+		return;
+	catalog_stitch_pending(conn, host);
+	sh_db_put(host, conn);
 }
