@@ -59,14 +59,21 @@ static int h_openid(struct sh_req *req, void *state)
 		"code_challenge_methods_supported", "S256", "plain"));
 }
 
-/* GET /v1/userinfo: the claims stored when the caller's token was issued. */
+/* GET /v1/userinfo: the claims stored when the caller's token was issued.
+ * Users only, limited tokens included (Backstage: allow user,
+ * allowLimitedAccess), so the route is user-cookie and services are 403. */
 static int h_userinfo(struct sh_req *req, void *state)
 {
-	const char *sub = sh_req_identity(req)->subject;
-	PGresult *r = sh_db_query(req, "SELECT user_info FROM auth.user_info "
-				  "WHERE user_entity_ref = $1", 1, &sub);
+	const struct sh_identity *id = sh_req_identity(req);
+	const char *sub = id->subject;
+	PGresult *r;
 	json_t *info;
 
+	if (id->kind != SH_PRINCIPAL_USER)
+		return sh_fail(req, 403, "NotAllowedError",
+			       "This endpoint does not allow 'service' credentials");
+	r = sh_db_query(req, "SELECT user_info FROM auth.user_info WHERE user_entity_ref = $1", 1,
+			&sub);
 	if (!r)
 		return sh_db_fail(req);
 	if (PQntuples(r) == 0 || !(info = json_loads(PQgetvalue(r, 0, 0), 0, NULL)))
@@ -87,7 +94,7 @@ static const struct {
 } routes[] = {
 	{ "GET", "/.well-known/jwks.json", SH_AUTH_NONE, h_jwks },
 	{ "GET", "/.well-known/openid-configuration", SH_AUTH_NONE, h_openid },
-	{ "GET", "/v1/userinfo", SH_AUTH_USER, h_userinfo },
+	{ "GET", "/v1/userinfo", SH_AUTH_USER_COOKIE, h_userinfo },
 	{ "GET", "/:provider/start", SH_AUTH_NONE, h_unknown },
 	{ "GET", "/:provider/handler/frame", SH_AUTH_NONE, h_unknown },
 	{ "POST", "/:provider/handler/frame", SH_AUTH_NONE, h_unknown },
