@@ -117,9 +117,9 @@ def forged_tokens(token):
         ("kid unknown", "%s.%s.%s" % (part(dict(header, kid="no-such-kid")), p, sig)),
         ("alg none", "%s.%s." % (part(dict(header, alg="none")), part(admin))),
         ("alg none signed", "%s.%s.%s" % (part(dict(header, alg="none")), p, sig)),
-        ("limited token", "%s.%s.%s" % (
+        ("limited token, forged", "%s.%s.%s" % (
             part({"typ": "vnd.backstage.limited-user", "alg": "ES256", "kid": header["kid"]}),
-            part({"sub": claims["sub"], "iat": claims["iat"], "exp": claims["exp"]}),
+            part({"sub": "user:default/admin", "iat": claims["iat"], "exp": claims["exp"]}),
             claims["uip"])),
         ("too many dots", token + ".x"),
         ("not base64url", "%s.%s.%s" % (h, p, sig + "!")),
@@ -133,6 +133,14 @@ def forged_tokens(token):
     return out
 
 
+def limited_token(token):
+    """The limited user token a Backstage token carries (header, payload, uip)."""
+    header, claims, _ = parts(token)
+    return "%s.%s.%s" % (
+        part({"typ": "vnd.backstage.limited-user", "alg": "ES256", "kid": header["kid"]}),
+        part({"sub": claims["sub"], "iat": claims["iat"], "exp": claims["exp"]}), claims["uip"])
+
+
 @test
 def auth_forged_tokens_refused():
     token = guest_token()
@@ -142,6 +150,31 @@ def auth_forged_tokens_refused():
         check(r.status == 401, "%s: status %d %r" % (name, r.status, r.body[:200]))
         check_json(r, error_body(401, "AuthenticationError", "Invalid token",
                                  url="/user"))
+    # A genuine limited token where limited access is not allowed: Backstage's
+    # own message (spec §1.7).
+    for path in ("/api/shtest/user", "/api/shtest/any"):
+        r = get(path, limited_token(token))
+        check(r.status == 401, "limited token on %s: %r" % (path, r))
+        check_json(r, error_body(401, "AuthenticationError", "Illegal limited user token",
+                                 url=path[len("/api/shtest"):]))
+
+
+@test
+def auth_userinfo_takes_limited_tokens_not_services():
+    token = guest_token()
+    want = {"claims": {"sub": GUEST, "ent": [GUEST]}}
+    limited = limited_token(token)
+    r = get("/api/auth/v1/userinfo", limited)
+    check(r.status == 200, "userinfo with the limited token: %r" % r)
+    check_json(r, want)
+    r = request("GET", "/api/auth/v1/userinfo", headers={"Cookie": "backstage-auth=" + limited})
+    check(r.status == 200, "userinfo with the backstage-auth cookie: %r" % r)
+    check_json(r, want)
+    r = get("/api/auth/v1/userinfo", "test-service:robot")
+    check(r.status == 403, "userinfo for a service: %r" % r)
+    check_json(r, error_body(403, "NotAllowedError",
+                             "This endpoint does not allow 'service' credentials",
+                             url="/v1/userinfo"))
 
 
 @test
