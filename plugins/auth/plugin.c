@@ -103,6 +103,14 @@ static const struct {
 	{ "POST", "/:provider/logout", SH_AUTH_NONE, h_unknown },
 };
 
+/* Every minute, or twice per key lifetime when that is shorter. */
+static unsigned keys_task_ms(long key_lifetime)
+{
+	unsigned half = (unsigned)(key_lifetime * 500);
+
+	return half < KEYS_TASK_MS ? (half < 1000 ? 1000 : half) : KEYS_TASK_MS;
+}
+
 static char *make_issuer(const struct sh_conf *conf)
 {
 	const char *base = sh_conf_str(conf, "server", "base_url");
@@ -125,6 +133,9 @@ static int auth_init(struct sh_host *host, void **state, char *err, size_t errle
 
 	auth.host = host;
 	auth.ttl = sh_conf_int(conf, "auth", "token_ttl", 3600);
+	auth.key_lifetime = sh_conf_int(conf, "auth", "key_lifetime", 0);
+	if (auth.key_lifetime <= 0 || auth.key_lifetime > auth.ttl)
+		auth.key_lifetime = auth.ttl;
 	auth.guest = !sh_conf_feature(conf, "auth") ||
 		     sh_conf_bool(conf, "auth", "dangerously_allow_guest", false);
 	auth.issuer = make_issuer(conf);
@@ -142,7 +153,8 @@ static int auth_init(struct sh_host *host, void **state, char *err, size_t errle
 	if ((rc = auth_oauth_init(host, &auth, err, errlen)) != 0)
 		return rc;
 	if ((rc = auth_guest_routes(host, &auth)) < 0 ||
-	    (rc = sh_task_add(host, "auth-keys", KEYS_TASK_MS, 0.2, 0, auth_keys_task, &auth)) < 0)
+	    (rc = sh_task_add(host, "auth-keys", keys_task_ms(auth.key_lifetime), 0.2, 0,
+			      auth_keys_task, &auth)) < 0)
 		goto fail;
 	return 0;
 fail:
@@ -163,6 +175,8 @@ static void auth_fini(void *state)
 static const struct sh_conf_key auth_keys[] = {
 	{ .name = "token_ttl", .type = SH_CONF_INT, .def = "3600", .min = 600, .max = 86400,
 	  .help = "lifetime of Backstage identity tokens, seconds" },
+	{ .name = "key_lifetime", .type = SH_CONF_INT, .def = "0", .min = 0, .max = 86400,
+	  .help = "seconds a signing key signs before it is replaced; 0: token_ttl" },
 	{ .name = "dangerously_allow_guest", .type = SH_CONF_BOOL, .def = "false",
 	  .env = "BACKSTAGE_GUEST_DANGEROUSLY_ALLOW_OUTSIDE_DEVELOPMENT",
 	  .help = "let the guest provider sign people in while [features] auth is on" },

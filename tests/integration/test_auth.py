@@ -10,8 +10,8 @@ import hashlib
 import hmac
 import json
 
-from itest import (check, check_json, dropin, error_body, get, request, restart_main,
-                   test)
+from itest import (check, check_json, dropin, error_body, get, psql, request, restart_main,
+                   test, wait_for)
 import itest
 
 GUEST = "user:development/guest"
@@ -204,6 +204,47 @@ def auth_keys_of_an_earlier_process_still_verify():
     for t in (old, new):
         r = get("/api/shtest/user", t)
         check(r.status == 200, "token of kid %s: %r" % (parts(t)[0]["kid"], r))
+
+
+def key_rows(where):
+    return int(psql("SELECT count(*) FROM auth.signing_keys WHERE " + where).strip())
+
+
+@test
+def auth_keys_rotate_and_expired_ones_are_pruned():
+    """Spec §1.6: a key is replaced once it is old (here [auth] key_lifetime
+    = 2 s instead of token_ttl), tokens of the replaced key still verify,
+    every row expires 3 x token_ttl after it was made, and rows past that
+    leave the JWKS at once and the table at the next keys task or start-up."""
+    try:
+        with dropin("60-itest-keys.ini", "[auth]\nkey_lifetime = 2\n"):
+            restart_main()
+            first = guest_token()
+            kid1 = parts(first)[0]["kid"]
+            second = wait_for(lambda: (lambda t: t if parts(t)[0]["kid"] != kid1 else None)(
+                guest_token()), 10, interval=0.5)
+            check(second, "the signing key was not rotated after its lifetime")
+            kid2 = parts(second)[0]["kid"]
+            for t in (first, second):
+                check(user_status(t) == 200, "token of kid %s refused" % parts(t)[0]["kid"])
+            kids = [k["kid"] for k in jwks()]
+            check(kid1 in kids and kid2 in kids, "JWKS after rotation: %r" % kids)
+            check(psql("SELECT expires_at - created_at FROM auth.signing_keys WHERE kid = '%s'"
+                       % kid2).strip() == "03:00:00", "key row does not expire after 3 x ttl")
+            psql("INSERT INTO auth.signing_keys (kid, key, expires_at) VALUES "
+                 "('itest-prune', '%s', now() + interval '1 second')"
+                 % json.dumps(dict(jwks()[0], kid="itest-prune")))
+            check(wait_for(lambda: "itest-prune" not in [k["kid"] for k in jwks()], 5),
+                  "an expired key is still published")
+            check(wait_for(lambda: key_rows("kid = 'itest-prune'") == 0, 6),
+                  "the keys task did not prune an expired row")
+    finally:
+        psql("INSERT INTO auth.signing_keys (kid, key, created_at, expires_at) VALUES "
+             "('itest-prune-start', '%s', now() - interval '4 hours', now() - interval '1 hour')"
+             % json.dumps(dict(jwks()[0], kid="itest-prune-start")))
+        restart_main()
+    check(key_rows("kid = 'itest-prune-start'") == 0, "start-up did not prune an expired row")
+    check(key_rows("expires_at <= now()") == 0, "expired rows left after start-up")
 
 
 @test
