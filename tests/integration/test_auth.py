@@ -9,6 +9,8 @@ import base64
 import hashlib
 import hmac
 import json
+import os
+import subprocess
 
 from itest import (check, check_json, dropin, error_body, get, psql, request, restart_main,
                    test, wait_for)
@@ -245,6 +247,60 @@ def auth_keys_rotate_and_expired_ones_are_pruned():
         restart_main()
     check(key_rows("kid = 'itest-prune-start'") == 0, "start-up did not prune an expired row")
     check(key_rows("expires_at <= now()") == 0, "expired rows left after start-up")
+
+
+def effective_config(env):
+    """stagehandd --check-config under extra environment: {section: {key: value}}."""
+    p = subprocess.run([itest.STAGEHANDD, "--config", itest.CONF, "--check-config"],
+                       env=dict(os.environ, **env), stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=60)
+    out = p.stdout.decode()
+    check(p.returncode == 0, "--check-config: %s" % p.stderr.decode()[-500:])
+    for secret in (v for k, v in env.items() if k.endswith("SECRET")):
+        check(secret not in out + p.stderr.decode(), "a client secret is printed")
+    conf, section = {}, None
+    for line in out.splitlines():
+        if line.startswith("[") and line.endswith("]"):
+            section = conf.setdefault(line[1:-1], {})
+        elif section is not None and " = " in line and not line.startswith(";"):
+            k, _, v = line.partition(" = ")
+            section[k] = v
+    return conf
+
+
+@test
+def auth_env_overrides_sign_in_and_service_clients():
+    """OpenChoreo's Helm environment (spec §6.3) configures the openchoreo-auth
+    provider ([auth]) and the service-token client ([identity]); without
+    OPENCHOREO_SERVICE_CLIENT_* the sign-in client is what sh_service_token
+    uses (test_identity covers that fallback against the IdP)."""
+    signin = {
+        "OPENCHOREO_AUTH_CLIENT_ID": "env-signin",
+        "OPENCHOREO_AUTH_CLIENT_SECRET": "env-signin-s3cret",
+        "OPENCHOREO_AUTH_METADATA_URL": "https://idp.example/.well-known/openid-configuration",
+        "OPENCHOREO_AUTH_AUTHORIZATION_URL": "https://idp.example/authorize",
+        "OPENCHOREO_AUTH_TOKEN_URL": "https://idp.example/token",
+        "OPENCHOREO_AUTH_OIDC_SCOPE": "openid email groups",
+        "OPENCHOREO_AUTH_SCOPE": "openchoreo-api",
+    }
+    c = effective_config(signin)
+    check(c["auth"].get("openchoreo_client_id") == "env-signin" and
+          c["auth"].get("openchoreo_client_secret") == "<redacted>" and
+          c["auth"].get("openchoreo_metadata_url") == signin["OPENCHOREO_AUTH_METADATA_URL"] and
+          c["auth"].get("openchoreo_authorization_url") == "https://idp.example/authorize" and
+          c["auth"].get("openchoreo_token_url") == "https://idp.example/token" and
+          c["auth"].get("openchoreo_scope") == "openid email groups", "[auth] %r" % c["auth"])
+    check(c["identity"].get("client_id") == "env-signin" and
+          c["identity"].get("client_secret") == "<redacted>" and
+          "service_client_id" not in c["identity"] and
+          c["identity"].get("token_url") == "https://idp.example/token" and
+          c["identity"].get("metadata_url") == signin["OPENCHOREO_AUTH_METADATA_URL"] and
+          c["identity"].get("scope") == "openchoreo-api", "[identity] %r" % c["identity"])
+    c = effective_config(dict(signin, OPENCHOREO_SERVICE_CLIENT_ID="env-service",
+                              OPENCHOREO_SERVICE_CLIENT_SECRET="env-service-s3cret"))
+    check(c["identity"].get("service_client_id") == "env-service" and
+          c["identity"].get("service_client_secret") == "<redacted>" and
+          c["identity"].get("client_id") == "env-signin", "[identity] %r" % c["identity"])
 
 
 @test
