@@ -301,6 +301,23 @@ def auth_flow_openchoreo_pseudo_refresh():
           0 < info["expiresInSeconds"] <= 300, "pseudo providerInfo %r" % info)
     check(idp_status()["token_requests"].get("refresh_token", 0) == 0,
           "pseudo refresh asked the IdP")
+    # the stored access token is verified against the IdP's JWKS: a cookie
+    # whose token was altered (claims or signature) is refused
+    h, p, sig = at.split(".")
+    claims = dict(jwt_claims(at), email="mallory@example.com")
+    forged_p = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    for name, forged in (("claims altered", "%s.%s.%s" % (h, forged_p, sig)),
+                         ("signature altered", "%s.%s.%s" % (h, p, sig[:-6] + (
+                             "AAAAAA" if not sig.endswith("AAAAAA") else "BBBBBB"))),
+                         ("not a JWT", "opaque-access-token")):
+        b2 = Browser()
+        b2.jar["openchoreo-auth-refresh-token"] = (
+            urllib.parse.quote("openchoreo-pseudo-refresh:" + forged, safe=""),
+            "/api/auth/openchoreo-auth")
+        r = b2.xhr("GET", "/api/auth/openchoreo-auth/refresh?optional&env=development")
+        check(r.status == 401 and r.json()["error"]["name"] == "AuthenticationError" and
+              r.json()["error"]["message"].startswith("Refresh failed"),
+              "pseudo refresh with %s: %r" % (name, r))
     # an access token with less than 60 s left is not refreshed
     idp_config(token_lifetime=30)
     b = Browser()
@@ -387,7 +404,8 @@ def auth_flow_bad_id_tokens():
     setup()
     idp_config(users={"alice": dict(idp_alice(), email_verified=True)})
     for switch, why in (("bad_signature", "signature"), ("wrong_issuer", "iss"),
-                        ("expired", "expired")):
+                        ("expired", "expired"), ("wrong_audience", "aud"),
+                        ("wrong_nonce", "nonce")):
         idp_config(**{switch: True})
         msg, _ = popup(sign_in(Browser(), "oidc")[-1])
         idp_config(**{switch: False})
