@@ -275,7 +275,12 @@ def auth_flow_openchoreo_popup():
           "no refresh_token grant")
     check(catalog_status(s2["backstageIdentity"]["token"]) == 200, "refreshed token refused")
 
-    # logout clears the cookie; refresh then fails
+    # logout has the same X-Requested-With rule and then clears the cookie;
+    # refresh then fails
+    r = b.go(BASE + "/api/auth/openchoreo-auth/logout?env=development", "POST")
+    check(r.status == 401 and r.json()["error"]["message"] ==
+          "Invalid X-Requested-With header" and
+          not set_cookie_of(r, "openchoreo-auth-refresh-token"), "logout without XHR: %r" % r)
     r = b.xhr("POST", "/api/auth/openchoreo-auth/logout?env=development")
     check(r.status == 200, "logout: %r" % r)
     gone = set_cookie_of(r, "openchoreo-auth-refresh-token")
@@ -352,6 +357,13 @@ def auth_flow_redirect():
     r = itest.get("/api/auth/openchoreo-auth/start?" + urllib.parse.urlencode(
         {"env": "development", "flow": "redirect", "redirectUrl": "https://evil.example.com/x"}))
     check(r.status == 403, "foreign redirectUrl: %r" % r)
+    # the redirect flow without a redirectUrl ends in 400 at the callback
+    b3 = Browser()
+    rs = b3.follow(start_url("openchoreo-auth", origin=BASE, flow="redirect"))
+    last = rs[-1]
+    check(last.status == 400 and last.json()["error"] == {
+        "name": "InputError", "message": "No redirectUrl provided in request query parameters"},
+        "redirect flow without redirectUrl: %r" % last)
 
 
 @test
@@ -385,6 +397,12 @@ def auth_flow_oidc_popup():
     r = b.xhr("POST", "/api/auth/oidc/refresh?env=development")
     check(r.status == 200 and r.json()["backstageIdentity"]["identity"]["userEntityRef"] ==
           "user:default/alice", "oidc refresh %r" % r)
+    # emailMatchingUserEntityProfileEmail retries without a +tag
+    idp_config(users={"alice": dict(idp_alice(), email="Alice+work@example.com",
+                                    email_verified=True)})
+    msg, _ = popup(sign_in(Browser(), "oidc")[-1])
+    check(msg.get("response", {}).get("backstageIdentity", {}).get("identity", {}).get(
+        "userEntityRef") == "user:default/alice", "+tag email: %r" % msg)
     # a user the catalog does not know
     idp_config(users={"zed": {"sub": "z1", "email": "zed@nowhere.test",
                               "email_verified": True, "name": "Zed"}}, default_user="zed")
