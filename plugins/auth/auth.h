@@ -16,6 +16,9 @@
 #include <stagehand/stagehand.h>
 
 #define AUTH_KID_LEN 37   /* a UUID and its NUL */
+/* Bytes of an identity token: "Authorization: Bearer <token>" must fit
+ * nginx's default 8 KiB header buffer (large_client_header_buffers). */
+#define AUTH_TOKEN_MAX 7680
 
 struct auth {
 	struct sh_host *host;

@@ -177,6 +177,23 @@ char *auth_issue_token(struct auth *a, const char *sub, json_t *ent, long long *
 		      "exp", (json_int_t)*exp, "uip", uip);
 	if (h && p)
 		tok = host_jws_sign_es256(key, h, p);
+	/* Too many ownership claims: Backstage's default token (no ent), so
+	 * the token still fits a proxy's header buffer; the session response
+	 * and /v1/userinfo keep the full list. */
+	if (tok && strlen(tok) > AUTH_TOKEN_MAX) {
+		free(tok);
+		tok = NULL;
+		json_object_del(p, "ent");
+		sh_log(SH_LOG_NOTICE, "auth: %zu ownership claims leave the token of %s without ent",
+		       json_array_size(ent), sub);
+		tok = host_jws_sign_es256(key, h, p);
+		if (tok && strlen(tok) > AUTH_TOKEN_MAX) {
+			sh_log(SH_LOG_ERROR, "auth: the token of %s is too large even without ent",
+			       sub);
+			free(tok);
+			tok = NULL;
+		}
+	}
 out:
 	EVP_PKEY_free(key);
 	json_decref(h);

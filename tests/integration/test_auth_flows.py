@@ -291,6 +291,33 @@ def auth_flow_openchoreo_popup():
 
 
 @test
+def auth_flow_many_groups_token_without_ent():
+    """A user in hundreds of groups: with every ownership ref in it the token
+    would not fit nginx's 8 KiB header buffer, so it goes without ent (as
+    Backstage's default tokens do); the session and /v1/userinfo keep them."""
+    setup()
+    groups = ["team-%03d-with-a-longish-name" % i for i in range(300)]
+    idp_config(users={"alice": dict(idp_alice(), groups=groups)})
+    msg, _ = popup(sign_in(Browser(), "openchoreo-auth")[-1])
+    s = msg.get("response")
+    check(s, "sign-in failed: %r" % msg)
+    own = s["backstageIdentity"]["identity"]["ownershipEntityRefs"]
+    check(len(own) == 301 and own[-1] == "group:default/team-299-with-a-longish-name",
+          "ownership %d refs" % len(own))
+    token = s["backstageIdentity"]["token"]
+    check(len(token) <= 7680 and "ent" not in jwt_claims(token),
+          "token of %d bytes, ent %s" % (len(token), "ent" in jwt_claims(token)))
+    check(catalog_status(token) == 200, "catalog refused the ent-less token")
+    r = itest.get("/api/auth/v1/userinfo", token)
+    check(r.status == 200 and len(r.json()["claims"]["ent"]) == 301, "userinfo %r" % r)
+    # a few groups still travel in the token
+    idp_config(users={"alice": idp_alice()})
+    msg, _ = popup(sign_in(Browser(), "openchoreo-auth")[-1])
+    claims = jwt_claims(msg["response"]["backstageIdentity"]["token"])
+    check(len(claims.get("ent", [])) == 3, "ent of a small token %r" % claims.get("ent"))
+
+
+@test
 def auth_flow_openchoreo_pseudo_refresh():
     setup()
     idp_config(clients={"stagehand": {"secret": "stagehand-secret", "no_refresh": True}})
