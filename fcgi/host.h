@@ -207,7 +207,8 @@ int host_identity_check(struct sh_req *req, enum sh_auth need);
 /* Verifies a Backstage user token (or, when allow_limited, a limited user
  * token) against auth.public_keys_v1() (identity_keys.c).
  * Returns 1 when the token is not one (the plugin verifier may try it), 0
- * with *out filled from req's arena, or SH_EINVAL with a reason in why. */
+ * with *out filled from req's arena, SH_EDENIED for a valid limited token
+ * where !allow_limited, or SH_EINVAL with a reason in why. */
 int host_identity_backstage(struct sh_req *req, const char *token, bool allow_limited,
 			    struct sh_identity *out, char *why, size_t whylen);
 /* Registers GET/DELETE /api/<plugin>/.backstage/auth/v1/cookie for every

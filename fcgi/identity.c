@@ -57,7 +57,9 @@ static int allowed(enum sh_auth need, enum sh_principal have)
 
 /*
  * Verifies one token: Backstage tokens first, then (for any other JWS) the
- * IdP, then the plugin verifier.  0 with *id filled, or SH_EINVAL.
+ * IdP, then the plugin verifier.  0 with *id filled, SH_EDENIED for a
+ * genuine limited user token where limited access is not allowed, or
+ * SH_EINVAL.
  */
 static int verify_token(struct sh_req *req, const char *token, bool allow_limited,
 			struct sh_identity *id, char *why, size_t whylen)
@@ -98,6 +100,7 @@ int host_identity_check(struct sh_req *req, enum sh_auth need)
 	bool limited_ok = need == SH_AUTH_USER_COOKIE;
 	const char *token;
 	char why[160] = "";
+	int rc;
 
 	memset(&req->ident, 0, sizeof req->ident);
 	if (!req->host->auth_enabled) {
@@ -111,9 +114,11 @@ int host_identity_check(struct sh_req *req, enum sh_auth need)
 		token = sh_req_cookie(req, AUTH_COOKIE);
 	if (!token || !*token)
 		return sh_fail(req, 401, "AuthenticationError", "Missing credentials");
-	if (verify_token(req, token, limited_ok, &id, why, sizeof why) != 0) {
+	if ((rc = verify_token(req, token, limited_ok, &id, why, sizeof why)) != 0) {
 		sh_log(SH_LOG_DEBUG, "token refused: %s", why[0] ? why : "rejected");
-		return sh_fail(req, 401, "AuthenticationError", "Invalid token");
+		/* Backstage's DefaultAuthService words this one case apart. */
+		return sh_fail(req, 401, "AuthenticationError",
+			       rc == SH_EDENIED ? "Illegal limited user token" : "Invalid token");
 	}
 	id.token = token;
 	req->ident = id;

@@ -89,20 +89,27 @@ static long long existing_cookie_exp(struct sh_req *req)
 	return exp;
 }
 
-/* The limited form of a Backstage user token (§1.6), or NULL. */
+/* The limited form of a Backstage user token (§1.6), or NULL.  A limited
+ * token (the caller came with the cookie) is its own limited form, as in
+ * Backstage's getLimitedUserToken. */
 static char *limited_of(struct sh_req *req, const char *token, long long *exp)
 {
 	struct host_jws j;
 	json_t *h = NULL, *p = NULL;
 	char why[128], *hs = NULL, *ps = NULL, *out = NULL;
-	const char *uip, *kid, *sub;
+	const char *uip, *kid, *sub, *typ;
 
 	if (host_jws_parse(token, &j, why, sizeof why) != 0)
 		return NULL;
 	uip = json_string_value(json_object_get(j.payload, "uip"));
 	kid = json_string_value(json_object_get(j.header, "kid"));
 	sub = json_string_value(json_object_get(j.payload, "sub"));
+	typ = json_string_value(json_object_get(j.header, "typ"));
 	*exp = (long long)json_integer_value(json_object_get(j.payload, "exp"));
+	if (typ && strcmp(typ, "vnd.backstage.limited-user") == 0 && *exp) {
+		out = sh_strdup(req, token);
+		goto out;
+	}
 	if (!uip || !kid || !sub || !*exp)
 		goto out;
 	h = json_pack("{s:s, s:s, s:s}", "typ", "vnd.backstage.limited-user", "alg", "ES256",
@@ -136,6 +143,9 @@ static int get_cookie(struct sh_req *req, void *state)
 	char why[128], *limited;
 
 	(void)state;
+	if (req->host->auth_enabled && sh_req_identity(req)->kind != SH_PRINCIPAL_USER)
+		return sh_fail(req, 403, "NotAllowedError",
+			       "This endpoint does not allow 'service' credentials");
 	if (!token && !req->host->auth_enabled) {
 		/* Auth off makes every caller the guest without looking at the
 		 * token; a cookie still needs one. */
@@ -180,10 +190,13 @@ int host_identity_cookie_register(struct sh_host *h)
 		if (!p->started)
 			continue;
 		snprintf(path, sizeof path, "/api/%s%s", p->info->name, COOKIE_PATH);
-		rc = host_router_add(h->router, "GET", path, SH_AUTH_USER, get_cookie, NULL, p);
+		/* user-cookie, as Backstage's credentials barrier registers this
+		 * path: the cookie itself may renew or clear the cookie. */
+		rc = host_router_add(h->router, "GET", path, SH_AUTH_USER_COOKIE, get_cookie, NULL,
+				     p);
 		if (rc == 0)
-			rc = host_router_add(h->router, "DELETE", path, SH_AUTH_ANY, delete_cookie,
-					     NULL, p);
+			rc = host_router_add(h->router, "DELETE", path, SH_AUTH_USER_COOKIE,
+					     delete_cookie, NULL, p);
 	}
 	return rc;
 }

@@ -203,10 +203,6 @@ int host_identity_backstage(struct sh_req *req, const char *token, bool allow_li
 	typ = json_string_value(json_object_get(j.header, "typ"));
 	kid = json_string_value(json_object_get(j.header, "kid"));
 	limited = typ && strcmp(typ, "vnd.backstage.limited-user") == 0;
-	if (limited && !allow_limited) {
-		snprintf(why, whylen, "illegal limited user token");
-		goto out;
-	}
 	if (!limited && (!typ || strcmp(typ, "vnd.backstage.user") != 0)) {
 		rc = 1;
 		goto out;
@@ -224,6 +220,13 @@ int host_identity_backstage(struct sh_req *req, const char *token, bool allow_li
 		rc = host_user_token_check(&j, key, issuer_of(req), now, why, whylen);
 	if (rc != 0)
 		goto out;
+	/* Backstage verifies a limited token before refusing it where limited
+	 * access is not allowed, so only a genuine one gets its own message. */
+	if (limited && !allow_limited) {
+		snprintf(why, whylen, "illegal limited user token");
+		rc = SH_EDENIED;
+		goto out;
+	}
 	/* A limited token carries no ent: the user owns only itself. */
 	fill_identity(req, j.payload, !limited, out);
 out:

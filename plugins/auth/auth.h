@@ -16,11 +16,15 @@
 #include <stagehand/stagehand.h>
 
 #define AUTH_KID_LEN 37   /* a UUID and its NUL */
+/* Bytes of an identity token: "Authorization: Bearer <token>" must fit
+ * nginx's default 8 KiB header buffer (large_client_header_buffers). */
+#define AUTH_TOKEN_MAX 7680
 
 struct auth {
 	struct sh_host *host;
 	char *issuer;              /* [server] base_url + "/api/auth" */
 	long ttl;                  /* token lifetime, seconds */
+	long key_lifetime;         /* seconds a key signs before it is replaced (<= ttl) */
 	bool guest;                /* the guest provider may sign people in */
 	pthread_mutex_t lock;      /* guards key, kid, key_born */
 	EVP_PKEY *key;             /* newest key of this process */
@@ -30,7 +34,8 @@ struct auth {
 
 /* keys.c: creates and publishes the first key (init). */
 int auth_keys_init(struct auth *a, char *err, size_t errlen);
-/* keys.c: the periodic task: rotates a key older than ttl, prunes expired rows. */
+/* keys.c: the periodic task: rotates a key older than key_lifetime, prunes
+ * expired rows. */
 void auth_keys_task(struct sh_host *host, void *state);
 /* keys.c: signs a token for `sub` owning `ent` (borrowed); returns the
  * malloc'd token and its iat/exp, or NULL. */

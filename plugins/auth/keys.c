@@ -2,8 +2,8 @@
  * Signing keys and Backstage user tokens (spec platform-apis §1.6): one EC
  * P-256 key pair per process, its public JWK published in auth.signing_keys
  * before any token is signed with it, replaced once older than the token
- * lifetime, rows pruned after 3 x lifetime.  The private key never leaves
- * the process.
+ * lifetime (or [auth] key_lifetime), rows pruned after 3 x token lifetime, at
+ * start-up and by the keys task.  The private key never leaves the process.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,6 +82,13 @@ static int rotate(struct auth *a, PGconn *conn)
 	return 0;
 }
 
+/* Deletes the public keys no token can still need (expires_at passed). */
+static void prune(PGconn *conn)
+{
+	PQclear(sh_db_exec(conn, "DELETE FROM auth.signing_keys WHERE expires_at <= now()", 0,
+			   NULL));
+}
+
 int auth_keys_init(struct auth *a, char *err, size_t errlen)
 {
 	PGconn *conn = sh_db_get(a->host, DB_WAIT_MS);
@@ -91,6 +98,7 @@ int auth_keys_init(struct auth *a, char *err, size_t errlen)
 		snprintf(err, errlen, "auth: database unavailable for the signing key");
 		return SH_EUNAVAIL;
 	}
+	prune(conn);
 	rc = rotate(a, conn);
 	sh_db_put(a->host, conn);
 	if (rc != 0)
@@ -103,7 +111,6 @@ void auth_keys_task(struct sh_host *host, void *state)
 {
 	struct auth *a = state;
 	PGconn *conn = sh_db_get(host, DB_WAIT_MS);
-	PGresult *r;
 	time_t born;
 
 	if (!conn)
@@ -111,10 +118,9 @@ void auth_keys_task(struct sh_host *host, void *state)
 	pthread_mutex_lock(&a->lock);
 	born = a->key_born;
 	pthread_mutex_unlock(&a->lock);
-	if (time(NULL) - born >= a->ttl && rotate(a, conn) != 0)
+	if (time(NULL) - born >= a->key_lifetime && rotate(a, conn) != 0)
 		sh_log(SH_LOG_WARN, "auth: signing key rotation failed; keeping the current key");
-	r = sh_db_exec(conn, "DELETE FROM auth.signing_keys WHERE expires_at <= now()", 0, NULL);
-	PQclear(r);
+	prune(conn);
 	sh_db_put(host, conn);
 }
 
@@ -147,14 +153,22 @@ char *auth_issue_token(struct auth *a, const char *sub, json_t *ent, long long *
 	char kid[AUTH_KID_LEN], uip[128], *tok = NULL;
 	json_t *h = NULL, *p = NULL;
 	EVP_PKEY *key;
+	time_t born;
 
 	pthread_mutex_lock(&a->lock);
 	key = a->key;
 	EVP_PKEY_up_ref(key);
 	memcpy(kid, a->kid, sizeof kid);
+	born = a->key_born;
 	pthread_mutex_unlock(&a->lock);
 	*iat = (long long)time(NULL);
 	*exp = *iat + a->ttl;
+	/* Its row expires 3 x ttl after the key was made: a token must not
+	 * outlive it, even if rotation has been failing. */
+	if (*exp > (long long)born + 3 * a->ttl) {
+		sh_log(SH_LOG_ERROR, "auth: signing key too old and not rotated; refusing to sign");
+		goto out;
+	}
 	if (limited_signature(key, kid, sub, *iat, *exp, uip, sizeof uip) != 0)
 		goto out;
 	h = json_pack("{s:s, s:s, s:s}", "typ", "vnd.backstage.user", "alg", "ES256", "kid", kid);
@@ -163,6 +177,23 @@ char *auth_issue_token(struct auth *a, const char *sub, json_t *ent, long long *
 		      "exp", (json_int_t)*exp, "uip", uip);
 	if (h && p)
 		tok = host_jws_sign_es256(key, h, p);
+	/* Too many ownership claims: Backstage's default token (no ent), so
+	 * the token still fits a proxy's header buffer; the session response
+	 * and /v1/userinfo keep the full list. */
+	if (tok && strlen(tok) > AUTH_TOKEN_MAX) {
+		free(tok);
+		tok = NULL;
+		json_object_del(p, "ent");
+		sh_log(SH_LOG_NOTICE, "auth: %zu ownership claims leave the token of %s without ent",
+		       json_array_size(ent), sub);
+		tok = host_jws_sign_es256(key, h, p);
+		if (tok && strlen(tok) > AUTH_TOKEN_MAX) {
+			sh_log(SH_LOG_ERROR, "auth: the token of %s is too large even without ent",
+			       sub);
+			free(tok);
+			tok = NULL;
+		}
+	}
 out:
 	EVP_PKEY_free(key);
 	json_decref(h);

@@ -59,14 +59,21 @@ static int h_openid(struct sh_req *req, void *state)
 		"code_challenge_methods_supported", "S256", "plain"));
 }
 
-/* GET /v1/userinfo: the claims stored when the caller's token was issued. */
+/* GET /v1/userinfo: the claims stored when the caller's token was issued.
+ * Users only, limited tokens included (Backstage: allow user,
+ * allowLimitedAccess), so the route is user-cookie and services are 403. */
 static int h_userinfo(struct sh_req *req, void *state)
 {
-	const char *sub = sh_req_identity(req)->subject;
-	PGresult *r = sh_db_query(req, "SELECT user_info FROM auth.user_info "
-				  "WHERE user_entity_ref = $1", 1, &sub);
+	const struct sh_identity *id = sh_req_identity(req);
+	const char *sub = id->subject;
+	PGresult *r;
 	json_t *info;
 
+	if (id->kind != SH_PRINCIPAL_USER)
+		return sh_fail(req, 403, "NotAllowedError",
+			       "This endpoint does not allow 'service' credentials");
+	r = sh_db_query(req, "SELECT user_info FROM auth.user_info WHERE user_entity_ref = $1", 1,
+			&sub);
 	if (!r)
 		return sh_db_fail(req);
 	if (PQntuples(r) == 0 || !(info = json_loads(PQgetvalue(r, 0, 0), 0, NULL)))
@@ -87,7 +94,7 @@ static const struct {
 } routes[] = {
 	{ "GET", "/.well-known/jwks.json", SH_AUTH_NONE, h_jwks },
 	{ "GET", "/.well-known/openid-configuration", SH_AUTH_NONE, h_openid },
-	{ "GET", "/v1/userinfo", SH_AUTH_USER, h_userinfo },
+	{ "GET", "/v1/userinfo", SH_AUTH_USER_COOKIE, h_userinfo },
 	{ "GET", "/:provider/start", SH_AUTH_NONE, h_unknown },
 	{ "GET", "/:provider/handler/frame", SH_AUTH_NONE, h_unknown },
 	{ "POST", "/:provider/handler/frame", SH_AUTH_NONE, h_unknown },
@@ -95,6 +102,14 @@ static const struct {
 	{ "POST", "/:provider/refresh", SH_AUTH_NONE, h_unknown },
 	{ "POST", "/:provider/logout", SH_AUTH_NONE, h_unknown },
 };
+
+/* Every minute, or twice per key lifetime when that is shorter. */
+static unsigned keys_task_ms(long key_lifetime)
+{
+	unsigned half = (unsigned)(key_lifetime * 500);
+
+	return half < KEYS_TASK_MS ? (half < 1000 ? 1000 : half) : KEYS_TASK_MS;
+}
 
 static char *make_issuer(const struct sh_conf *conf)
 {
@@ -118,6 +133,9 @@ static int auth_init(struct sh_host *host, void **state, char *err, size_t errle
 
 	auth.host = host;
 	auth.ttl = sh_conf_int(conf, "auth", "token_ttl", 3600);
+	auth.key_lifetime = sh_conf_int(conf, "auth", "key_lifetime", 0);
+	if (auth.key_lifetime <= 0 || auth.key_lifetime > auth.ttl)
+		auth.key_lifetime = auth.ttl;
 	auth.guest = !sh_conf_feature(conf, "auth") ||
 		     sh_conf_bool(conf, "auth", "dangerously_allow_guest", false);
 	auth.issuer = make_issuer(conf);
@@ -135,7 +153,8 @@ static int auth_init(struct sh_host *host, void **state, char *err, size_t errle
 	if ((rc = auth_oauth_init(host, &auth, err, errlen)) != 0)
 		return rc;
 	if ((rc = auth_guest_routes(host, &auth)) < 0 ||
-	    (rc = sh_task_add(host, "auth-keys", KEYS_TASK_MS, 0.2, 0, auth_keys_task, &auth)) < 0)
+	    (rc = sh_task_add(host, "auth-keys", keys_task_ms(auth.key_lifetime), 0.2, 0,
+			      auth_keys_task, &auth)) < 0)
 		goto fail;
 	return 0;
 fail:
@@ -156,6 +175,8 @@ static void auth_fini(void *state)
 static const struct sh_conf_key auth_keys[] = {
 	{ .name = "token_ttl", .type = SH_CONF_INT, .def = "3600", .min = 600, .max = 86400,
 	  .help = "lifetime of Backstage identity tokens, seconds" },
+	{ .name = "key_lifetime", .type = SH_CONF_INT, .def = "0", .min = 0, .max = 86400,
+	  .help = "seconds a signing key signs before it is replaced; 0: token_ttl" },
 	{ .name = "dangerously_allow_guest", .type = SH_CONF_BOOL, .def = "false",
 	  .env = "BACKSTAGE_GUEST_DANGEROUSLY_ALLOW_OUTSIDE_DEVELOPMENT",
 	  .help = "let the guest provider sign people in while [features] auth is on" },

@@ -275,7 +275,12 @@ def auth_flow_openchoreo_popup():
           "no refresh_token grant")
     check(catalog_status(s2["backstageIdentity"]["token"]) == 200, "refreshed token refused")
 
-    # logout clears the cookie; refresh then fails
+    # logout has the same X-Requested-With rule and then clears the cookie;
+    # refresh then fails
+    r = b.go(BASE + "/api/auth/openchoreo-auth/logout?env=development", "POST")
+    check(r.status == 401 and r.json()["error"]["message"] ==
+          "Invalid X-Requested-With header" and
+          not set_cookie_of(r, "openchoreo-auth-refresh-token"), "logout without XHR: %r" % r)
     r = b.xhr("POST", "/api/auth/openchoreo-auth/logout?env=development")
     check(r.status == 200, "logout: %r" % r)
     gone = set_cookie_of(r, "openchoreo-auth-refresh-token")
@@ -283,6 +288,33 @@ def auth_flow_openchoreo_popup():
     r = b.xhr("GET", "/api/auth/openchoreo-auth/refresh?optional&env=development")
     check(r.status == 401 and r.json()["error"]["name"] == "AuthenticationError",
           "refresh after logout: %r" % r)
+
+
+@test
+def auth_flow_many_groups_token_without_ent():
+    """A user in hundreds of groups: with every ownership ref in it the token
+    would not fit nginx's 8 KiB header buffer, so it goes without ent (as
+    Backstage's default tokens do); the session and /v1/userinfo keep them."""
+    setup()
+    groups = ["team-%03d-with-a-longish-name" % i for i in range(300)]
+    idp_config(users={"alice": dict(idp_alice(), groups=groups)})
+    msg, _ = popup(sign_in(Browser(), "openchoreo-auth")[-1])
+    s = msg.get("response")
+    check(s, "sign-in failed: %r" % msg)
+    own = s["backstageIdentity"]["identity"]["ownershipEntityRefs"]
+    check(len(own) == 301 and own[-1] == "group:default/team-299-with-a-longish-name",
+          "ownership %d refs" % len(own))
+    token = s["backstageIdentity"]["token"]
+    check(len(token) <= 7680 and "ent" not in jwt_claims(token),
+          "token of %d bytes, ent %s" % (len(token), "ent" in jwt_claims(token)))
+    check(catalog_status(token) == 200, "catalog refused the ent-less token")
+    r = itest.get("/api/auth/v1/userinfo", token)
+    check(r.status == 200 and len(r.json()["claims"]["ent"]) == 301, "userinfo %r" % r)
+    # a few groups still travel in the token
+    idp_config(users={"alice": idp_alice()})
+    msg, _ = popup(sign_in(Browser(), "openchoreo-auth")[-1])
+    claims = jwt_claims(msg["response"]["backstageIdentity"]["token"])
+    check(len(claims.get("ent", [])) == 3, "ent of a small token %r" % claims.get("ent"))
 
 
 @test
@@ -301,6 +333,23 @@ def auth_flow_openchoreo_pseudo_refresh():
           0 < info["expiresInSeconds"] <= 300, "pseudo providerInfo %r" % info)
     check(idp_status()["token_requests"].get("refresh_token", 0) == 0,
           "pseudo refresh asked the IdP")
+    # the stored access token is verified against the IdP's JWKS: a cookie
+    # whose token was altered (claims or signature) is refused
+    h, p, sig = at.split(".")
+    claims = dict(jwt_claims(at), email="mallory@example.com")
+    forged_p = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    for name, forged in (("claims altered", "%s.%s.%s" % (h, forged_p, sig)),
+                         ("signature altered", "%s.%s.%s" % (h, p, sig[:-6] + (
+                             "AAAAAA" if not sig.endswith("AAAAAA") else "BBBBBB"))),
+                         ("not a JWT", "opaque-access-token")):
+        b2 = Browser()
+        b2.jar["openchoreo-auth-refresh-token"] = (
+            urllib.parse.quote("openchoreo-pseudo-refresh:" + forged, safe=""),
+            "/api/auth/openchoreo-auth")
+        r = b2.xhr("GET", "/api/auth/openchoreo-auth/refresh?optional&env=development")
+        check(r.status == 401 and r.json()["error"]["name"] == "AuthenticationError" and
+              r.json()["error"]["message"].startswith("Refresh failed"),
+              "pseudo refresh with %s: %r" % (name, r))
     # an access token with less than 60 s left is not refreshed
     idp_config(token_lifetime=30)
     b = Browser()
@@ -335,6 +384,13 @@ def auth_flow_redirect():
     r = itest.get("/api/auth/openchoreo-auth/start?" + urllib.parse.urlencode(
         {"env": "development", "flow": "redirect", "redirectUrl": "https://evil.example.com/x"}))
     check(r.status == 403, "foreign redirectUrl: %r" % r)
+    # the redirect flow without a redirectUrl ends in 400 at the callback
+    b3 = Browser()
+    rs = b3.follow(start_url("openchoreo-auth", origin=BASE, flow="redirect"))
+    last = rs[-1]
+    check(last.status == 400 and last.json()["error"] == {
+        "name": "InputError", "message": "No redirectUrl provided in request query parameters"},
+        "redirect flow without redirectUrl: %r" % last)
 
 
 @test
@@ -368,6 +424,12 @@ def auth_flow_oidc_popup():
     r = b.xhr("POST", "/api/auth/oidc/refresh?env=development")
     check(r.status == 200 and r.json()["backstageIdentity"]["identity"]["userEntityRef"] ==
           "user:default/alice", "oidc refresh %r" % r)
+    # emailMatchingUserEntityProfileEmail retries without a +tag
+    idp_config(users={"alice": dict(idp_alice(), email="Alice+work@example.com",
+                                    email_verified=True)})
+    msg, _ = popup(sign_in(Browser(), "oidc")[-1])
+    check(msg.get("response", {}).get("backstageIdentity", {}).get("identity", {}).get(
+        "userEntityRef") == "user:default/alice", "+tag email: %r" % msg)
     # a user the catalog does not know
     idp_config(users={"zed": {"sub": "z1", "email": "zed@nowhere.test",
                               "email_verified": True, "name": "Zed"}}, default_user="zed")
@@ -387,7 +449,8 @@ def auth_flow_bad_id_tokens():
     setup()
     idp_config(users={"alice": dict(idp_alice(), email_verified=True)})
     for switch, why in (("bad_signature", "signature"), ("wrong_issuer", "iss"),
-                        ("expired", "expired")):
+                        ("expired", "expired"), ("wrong_audience", "aud"),
+                        ("wrong_nonce", "nonce")):
         idp_config(**{switch: True})
         msg, _ = popup(sign_in(Browser(), "oidc")[-1])
         idp_config(**{switch: False})

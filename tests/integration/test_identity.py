@@ -386,6 +386,8 @@ def identity_backstage_auth_cookie():
     check_json(r, error_body(401, "AuthenticationError", "Missing credentials", url="/any"))
     r = get("/api/shtest/user", limited)
     check(r.status == 401, "user route with a limited token: %r" % r)
+    check_json(r, error_body(401, "AuthenticationError", "Illegal limited user token",
+                             url="/user"))
     r = request("GET", "/api/shtest/cookie")
     check(r.status == 401, "user-cookie route with nothing: %r" % r)
     forged = limited[:-6] + ("AAAAAA" if not limited.endswith("AAAAAA") else "BBBBBB")
@@ -395,6 +397,17 @@ def identity_backstage_auth_cookie():
     r = request("GET", path, headers=dict(jar, Authorization="Bearer " + token))
     check(r.status == 200 and not set_cookie(r), "cookie re-issued: %r %r" % (r, set_cookie(r)))
     check_json(r, {"expiresAt": want_exp})
+    # The cookie alone renews itself (user-cookie, as in Backstage): far from
+    # expiry it is kept; as a bearer the limited token is its own limited form.
+    r = request("GET", path, headers=jar)
+    check(r.status == 200 and not set_cookie(r), "GET with only the cookie: %r" % r)
+    check_json(r, {"expiresAt": want_exp})
+    r = get(path, limited)
+    check(r.status == 200 and set_cookie(r) == [want],
+          "GET with the limited token as bearer: %r %r" % (r, set_cookie(r)))
+    check_json(r, {"expiresAt": want_exp})
+    r = request("GET", path, headers={"Cookie": "backstage-auth=" + forged})
+    check(r.status == 401, "GET with a forged cookie: %r" % r)
     # Services get no cookie; DELETE clears it for anyone with credentials.
     r = get(path, "test-service:robot")
     check(r.status == 403, "cookie for a service: %r" % r)
@@ -402,8 +415,12 @@ def identity_backstage_auth_cookie():
     check(r.status == 401, "DELETE without credentials: %r" % r)
     r = request("DELETE", path, headers={"Authorization": "Bearer " + token})
     check(r.status == 204 and r.body == b"", "DELETE: %r" % r)
-    check(set_cookie(r) == ["backstage-auth=; Domain=127.0.0.1; Path=/; "
-                            "Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Secure; "
-                            "Priority=High; SameSite=None"], "clearing %r" % set_cookie(r))
+    cleared = ["backstage-auth=; Domain=127.0.0.1; Path=/; "
+               "Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Secure; "
+               "Priority=High; SameSite=None"]
+    check(set_cookie(r) == cleared, "clearing %r" % set_cookie(r))
+    r = request("DELETE", path, headers=jar)
+    check(r.status == 204 and set_cookie(r) == cleared,
+          "DELETE with only the cookie: %r %r" % (r, set_cookie(r)))
     r = get("/api/auth/.backstage/auth/v1/cookie", token)
     check(r.status == 200 and set_cookie(r), "the auth plugin's cookie route: %r" % r)

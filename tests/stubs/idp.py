@@ -22,7 +22,8 @@ Control:
     POST /_config     JSON, merged: {"clients": {id: {"secret", "redirect_uris"
                       (list, absent = any), "no_refresh", "audience"}},
                       "users": {id: {claims}}, "default_user", "token_lifetime",
-                      "bad_signature", "wrong_issuer", "expired", "rotate_refresh"}
+                      "bad_signature", "wrong_issuer", "expired", "rotate_refresh",
+                      "wrong_audience" (id_token aud), "wrong_nonce" (id_token nonce)}
                       ({"reset": true} first restores the defaults)
     GET  /_status     {"token_requests": {grant_type: n}, "authorize": n,
                       "userinfo": n, "last_token_request": {form, auth}}
@@ -65,6 +66,8 @@ DEFAULTS = {
     "wrong_issuer": False,
     "expired": False,
     "rotate_refresh": False,
+    "wrong_audience": False,
+    "wrong_nonce": False,
 }
 
 LOCK = threading.Lock()
@@ -170,9 +173,10 @@ def issue(client_id, uid, scope, nonce=None, grant="authorization_code"):
     claims = user_claims(uid)
     at = dict(base, aud=client.get("audience", client_id), scope=scope or "openid", **claims)
     access = jwt(at, "at+jwt")
-    idt = dict(claims, iss=issuer(), aud=client_id, iat=iat, exp=exp, auth_time=iat)
+    idt = dict(claims, iss=issuer(), aud="another-client" if CONF["wrong_audience"] else client_id,
+               iat=iat, exp=exp, auth_time=iat)
     if nonce:
-        idt["nonce"] = nonce
+        idt["nonce"] = nonce + "x" if CONF["wrong_nonce"] else nonce
     out = {"access_token": access, "token_type": "Bearer", "expires_in": exp - iat,
            "scope": scope or "openid"}
     if "openid" in (scope or "openid").split():
