@@ -8,7 +8,8 @@
 #   SH_VAR=... BENCH_DURATION=10s bench/catalog/read.sh [N]
 # BENCH_KEEP=1 leaves the loaded stack up afterwards (for EXPLAIN and
 # profiling; `SH_VAR=<SH_VAR>/bench-catalog scripts/dev down` stops it),
-# BENCH_ONLY=<name> times one scenario (and the floor).
+# BENCH_ONLY=<name> times one scenario (and the floor); BENCH_CACHE_MB=0
+# turns the read cache off (the database path).
 set -u -o pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -82,6 +83,7 @@ dangerously_allow_guest = true
 location = file:$data/all.yaml
 allow = Component API System Domain Resource Group User Location
 processing_interval = 3600
+read_cache_mb = ${BENCH_CACHE_MB:-8}
 
 [log]
 level = warn
@@ -152,7 +154,7 @@ out=$repo/bench/results/$(date +%F)-catalog.txt
 	echo "== $(date '+%F %T')  $(uname -sr)  nproc=$(nproc)  entities=$want"
 	echo "uptime before: $(uptime)"
 	echo "wrk -t2 -d$duration --latency over HTTPS keep-alive via nginx, guest token;" \
-		"pool main: 8 threads, db pool 8"
+		"pool main: 8 threads, db pool 8, read_cache_mb ${BENCH_CACHE_MB:-8}"
 	echo "pool main RSS before: $(rss)"
 	printf '%-16s %4s %12s %10s %10s\n' scenario conns req/s p50 p99
 	while IFS='|' read -r name path script; do
