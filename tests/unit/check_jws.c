@@ -494,6 +494,33 @@ START_TEST(test_claims_wrong_key)
 }
 END_TEST
 
+/* The remembered signatures: a token that verified once still fails with
+ * another key, with one signature byte changed, or once it has expired. */
+START_TEST(test_claims_remembered_signature)
+{
+	EVP_PKEY *other = host_es256_generate();
+	char *t = mint(key, "vnd.backstage.user", good()), why[128];
+	struct host_jws j;
+
+	ck_assert_int_eq(host_jws_parse(t, &j, why, sizeof why), 0);
+	ck_assert_int_eq(host_user_token_check(&j, key, ISS, NOW, why, sizeof why), 0);
+	ck_assert_int_eq(host_user_token_check(&j, key, ISS, NOW, why, sizeof why), 0);
+	ck_assert_int_eq(host_user_token_check(&j, other, ISS, NOW, why, sizeof why), SH_EINVAL);
+	ck_assert_str_eq(why, "bad signature");
+	ck_assert_int_eq(host_user_token_check(&j, key, ISS, NOW + 3600, why, sizeof why),
+			 SH_EINVAL);
+	ck_assert_str_eq(why, "token expired");
+	j.sig[5] ^= 1;
+	ck_assert_int_eq(host_user_token_check(&j, key, ISS, NOW, why, sizeof why), SH_EINVAL);
+	ck_assert_str_eq(why, "bad signature");
+	j.sig[5] ^= 1;
+	ck_assert_int_eq(host_user_token_check(&j, key, ISS, NOW, why, sizeof why), 0);
+	host_jws_clear(&j);
+	free(t);
+	EVP_PKEY_free(other);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("jws");
@@ -514,6 +541,7 @@ int main(void)
 	tcase_add_test(tc, test_malformed);
 	tcase_add_test(tc, test_claims);
 	tcase_add_test(tc, test_claims_wrong_key);
+	tcase_add_test(tc, test_claims_remembered_signature);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
