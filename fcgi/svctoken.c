@@ -32,6 +32,13 @@ static const char *conf_nonempty(const struct sh_conf *c, const char *key)
 	return v && *v ? v : NULL;
 }
 
+static const char *auth_nonempty(const struct sh_conf *c, const char *key)
+{
+	const char *v = sh_conf_str(c, "auth", key);
+
+	return v && *v ? v : NULL;
+}
+
 /* Appends "&name=<urlencoded value>" (no '&' first) to buf; false when full. */
 static bool form_add(char *buf, size_t len, const char *name, const char *value)
 {
@@ -75,7 +82,10 @@ static long long jwt_exp(const char *token)
 	return exp;
 }
 
-/* The client: the service client, else the sign-in client. */
+/* The client: the service client, else the sign-in client, named under
+ * [identity] or, as OpenChoreo's chart has only the one, as the auth
+ * plugin's openchoreo-auth client (the section is read, not the plugin:
+ * this pool need not load it). */
 static bool client_of(const struct sh_conf *c, const char **id, const char **secret)
 {
 	*id = conf_nonempty(c, "service_client_id");
@@ -83,6 +93,10 @@ static bool client_of(const struct sh_conf *c, const char **id, const char **sec
 	if (!*id) {
 		*id = conf_nonempty(c, "client_id");
 		*secret = conf_nonempty(c, "client_secret");
+	}
+	if (!*id) {
+		*id = auth_nonempty(c, "openchoreo_client_id");
+		*secret = auth_nonempty(c, "openchoreo_client_secret");
 	}
 	return *id != NULL;
 }
