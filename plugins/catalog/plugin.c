@@ -17,6 +17,8 @@
 /* The refresh task looks for due rows this often; each row's own interval
  * is processing_interval (spec §9.5). */
 #define CATALOG_POLL_MS 1000u
+/* Connections the catalog's two tasks may hold at once. */
+#define CATALOG_MIN_CONNECTIONS 3
 /* The stitching task looks at its queue this often. */
 #define CATALOG_STITCH_POLL_MS 250u
 
@@ -124,6 +126,13 @@ static int init(struct sh_host *host, void **state, char *err, size_t errlen)
 	st->n_location_types = sh_conf_multi(conf, "catalog", "location_types",
 					     &st->location_types);
 	rc = catalog_ingest_configure(st, conf, err, errlen);
+	if (rc == 0 && sh_conf_int(conf, "database", "pool_size", 8) < CATALOG_MIN_CONNECTIONS) {
+		/* the refresh task and its lock, the stitching task */
+		snprintf(err, errlen, "[database] pool_size: the catalog needs at least %d "
+			 "connections (its refresh task, that task's lock, stitching)",
+			 CATALOG_MIN_CONNECTIONS);
+		rc = SH_EINVAL;
+	}
 	if (rc == 0)
 		rc = check_locations(st, err, errlen);
 	if (rc == 0)

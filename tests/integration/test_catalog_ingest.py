@@ -307,3 +307,17 @@ def catalog_ingest_bad_rule_stops_startup():
     check(rc != 0, "stagehandd started with a bad rule (rc %d)" % rc)
     check('[catalog] rule "allow=Component locations=file:/x": "locations=file:/x"' in err,
           "stderr %r" % err[-800:])
+
+
+@test
+def catalog_too_small_database_pool_stops_startup():
+    dev_ok("pool", "stop", "main")
+    try:
+        with dropin("60-itest-catalog-pool.ini", "[database]\npool_size = 2\n"):
+            rc, out, err = stagehandd("--pool", "main", timeout=30)
+    finally:
+        dev_ok("pool", "start", "main")
+        wait_status("/api/shtest/public", 200)
+    check(rc != 0, "stagehandd started with pool_size = 2 (rc %d)" % rc)
+    check("[database] pool_size: the catalog needs at least 3 connections" in err,
+          "stderr %r" % err[-800:])
