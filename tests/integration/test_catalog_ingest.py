@@ -294,30 +294,28 @@ def keep_then_delete(path, ini):
         check(entity("component", "orphan-stays"), "orphan-stays was deleted")
 
 
-@test
-def catalog_ingest_bad_rule_stops_startup():
+def refused_at_startup(name, ini, what, message):
+    """Runs pool main's stagehandd with a drop-in; it must exit naming the key."""
     dev_ok("pool", "stop", "main")
     try:
-        with dropin("60-itest-catalog-badrule.ini",
-                    "[catalog]\nrule = allow=Component locations=file:/x\n"):
+        with dropin(name, ini):
             rc, out, err = stagehandd("--pool", "main", timeout=30)
     finally:
         dev_ok("pool", "start", "main")
         wait_status("/api/shtest/public", 200)
-    check(rc != 0, "stagehandd started with a bad rule (rc %d)" % rc)
-    check('[catalog] rule "allow=Component locations=file:/x": "locations=file:/x"' in err,
-          "stderr %r" % err[-800:])
+    check(rc != 0, "stagehandd started with %s (rc %d)" % (what, rc))
+    check(message in err, "stderr %r" % err[-800:])
+
+
+@test
+def catalog_ingest_bad_rule_stops_startup():
+    refused_at_startup("60-itest-catalog-badrule.ini",
+                       "[catalog]\nrule = allow=Component locations=file:/x\n", "a bad rule",
+                       '[catalog] rule "allow=Component locations=file:/x": "locations=file:/x"')
 
 
 @test
 def catalog_too_small_database_pool_stops_startup():
-    dev_ok("pool", "stop", "main")
-    try:
-        with dropin("60-itest-catalog-pool.ini", "[database]\npool_size = 2\n"):
-            rc, out, err = stagehandd("--pool", "main", timeout=30)
-    finally:
-        dev_ok("pool", "start", "main")
-        wait_status("/api/shtest/public", 200)
-    check(rc != 0, "stagehandd started with pool_size = 2 (rc %d)" % rc)
-    check("[database] pool_size: the catalog needs at least 3 connections" in err,
-          "stderr %r" % err[-800:])
+    refused_at_startup("60-itest-catalog-pool.ini", "[database]\npool_size = 2\n",
+                       "pool_size = 2",
+                       "[database] pool_size: the catalog needs at least 3 connections")
