@@ -130,11 +130,8 @@ int catalog_db_delete_orphans(PGconn *conn);
 /* processing.c: the refresh task (sh_task_fn). */
 void catalog_processing_task(struct sh_host *host, void *state);
 
-/* stitch.c: drain the stitch queue (until host, when given, stops);
- * returns how many were stitched or a negative SH_E* code. */
-int catalog_stitch_pending(PGconn *conn, struct sh_host *host);
-/* The stitching task (sh_task_fn): beside processing, never a singleton
- * (claims keep processes apart). */
+/* stitch.c: the stitching task (sh_task_fn), draining the stitch queue
+ * beside processing; never a singleton (claims keep processes apart). */
 void catalog_stitch_task(struct sh_host *host, void *state);
 
 /* routes_common.c: helpers of the read routes.  Functions returning int

@@ -395,28 +395,19 @@ static int stitch_batch(PGconn *conn)
 	return rc != 0 ? rc : n;
 }
 
-int catalog_stitch_pending(PGconn *conn, struct sh_host *host)
-{
-	int n, total = 0;
-
-	do {
-		if (host && sh_task_stopping(host))
-			break;
-		n = stitch_batch(conn);
-		if (n < 0)
-			return n;
-		total += n;
-	} while (n > 0);
-	return total;
-}
-
 void catalog_stitch_task(struct sh_host *host, void *state)
 {
-	PGconn *conn = sh_db_get(host, CATALOG_STITCH_WAIT_MS);
+	int n;
 
 	(void)state;
-	if (conn == NULL)
-		return;
-	catalog_stitch_pending(conn, host);
-	sh_db_put(host, conn);
+	/* The connection goes back between batches: requests get one while a
+	 * large catalog is stitched. */
+	do {
+		PGconn *conn = sh_db_get(host, CATALOG_STITCH_WAIT_MS);
+
+		if (conn == NULL)
+			return;
+		n = stitch_batch(conn);
+		sh_db_put(host, conn);
+	} while (n > 0 && !sh_task_stopping(host));
 }
