@@ -315,6 +315,7 @@ static int cached_handler(struct sh_req *req, void *state)
 	req->cache_store = host_cache_store;
 	rc = r->fn(req, r->state);
 	req->fill = NULL;
+	req->cache_store = NULL;
 	return rc;
 }
 

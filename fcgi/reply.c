@@ -226,7 +226,7 @@ static int send_reply(struct sh_req *req, int status, const struct host_header *
 	n = head_fill(req, NULL, line, own, n_own);
 	head = sh_alloc(req, n);
 	head_fill(req, head, line, own, n_own);
-	if (cacheable && status == 200 && req->fill && req->cache_store)
+	if (cacheable && status == 200 && req->cache_store)
 		req->cache_store(req, head, n, body, len);
 	if (io_write(req, head, n) == 0)
 		io_write(req, body, len);

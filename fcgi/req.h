@@ -56,9 +56,9 @@ struct sh_req {
 
 	PGconn *db;                         /* leased connection or NULL */
 
-	/* A cached route's miss: the reply writer hands its 200 reply to
-	 * cache_store (set with fill by cache.c; a pointer, so the reply
-	 * module links without the cache). */
+	/* A cached route's miss (cache.c sets both while its handler runs):
+	 * the reply writer hands a 200 reply to cache_store, a pointer so
+	 * that the reply module links without the cache. */
 	struct host_cache_fill *fill;
 	void (*cache_store)(struct sh_req *req, const char *head, size_t hlen, const void *body,
 			    size_t blen);

@@ -25,16 +25,9 @@ static bool fetching;
 static unsigned long generation;    /* bumped after every fetch */
 static int last_rc;                 /* outcome of the last fetch */
 
-static const char *conf_nonempty(const struct sh_conf *c, const char *key)
+static const char *conf_nonempty(const struct sh_conf *c, const char *section, const char *key)
 {
-	const char *v = sh_conf_str(c, "identity", key);
-
-	return v && *v ? v : NULL;
-}
-
-static const char *auth_nonempty(const struct sh_conf *c, const char *key)
-{
-	const char *v = sh_conf_str(c, "auth", key);
+	const char *v = sh_conf_str(c, section, key);
 
 	return v && *v ? v : NULL;
 }
@@ -88,15 +81,15 @@ static long long jwt_exp(const char *token)
  * this pool need not load it). */
 static bool client_of(const struct sh_conf *c, const char **id, const char **secret)
 {
-	*id = conf_nonempty(c, "service_client_id");
-	*secret = conf_nonempty(c, "service_client_secret");
+	*id = conf_nonempty(c, "identity", "service_client_id");
+	*secret = conf_nonempty(c, "identity", "service_client_secret");
 	if (!*id) {
-		*id = conf_nonempty(c, "client_id");
-		*secret = conf_nonempty(c, "client_secret");
+		*id = conf_nonempty(c, "identity", "client_id");
+		*secret = conf_nonempty(c, "identity", "client_secret");
 	}
 	if (!*id) {
-		*id = auth_nonempty(c, "openchoreo_client_id");
-		*secret = auth_nonempty(c, "openchoreo_client_secret");
+		*id = conf_nonempty(c, "auth", "openchoreo_client_id");
+		*secret = conf_nonempty(c, "auth", "openchoreo_client_secret");
 	}
 	return *id != NULL;
 }
@@ -135,7 +128,7 @@ static int fetch(const struct sh_conf *c, char **token, long long *deadline)
 	struct host_idp_endpoints ep;
 	struct sh_http_request rq = { .method = "POST", .headers = headers, .max_bytes = TOKEN_MAX };
 	struct sh_http_response resp;
-	const char *id, *secret, *scope = conf_nonempty(c, "scope");
+	const char *id, *secret, *scope = conf_nonempty(c, "identity", "scope");
 	char form[FORM_MAX] = "";
 	int rc;
 

@@ -158,7 +158,7 @@ out=$repo/bench/results/$(date +%F)-catalog.txt
 	echo "pool main RSS before: $(rss)"
 	printf '%-16s %4s %12s %10s %10s\n' scenario conns req/s p50 p99
 	while IFS='|' read -r name path script; do
-		case ${BENCH_ONLY:-$name} in "$name" | *"$name"*) ;; *) [ "$name" = shtest-db ] || continue ;; esac
+		case ${BENCH_ONLY:-$name} in *"$name"*) ;; *) [ "$name" = shtest-db ] || continue ;; esac
 		for c in 16 64; do
 			res=$(wrk -t2 -c"$c" -d"$duration" --latency -H "$auth" \
 				${script:+-s "$script"} "$base$path") || die "wrk failed"

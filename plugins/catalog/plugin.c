@@ -115,6 +115,7 @@ static int init(struct sh_host *host, void **state, char *err, size_t errlen)
 {
 	const struct sh_conf *conf = sh_host_conf(host);
 	struct catalog_state *st = calloc(1, sizeof(*st));
+	long cache_mb = sh_conf_int(conf, "catalog", "read_cache_mb", 8);
 	int rc;
 
 	if (st == NULL)
@@ -137,9 +138,8 @@ static int init(struct sh_host *host, void **state, char *err, size_t errlen)
 		rc = check_locations(st, err, errlen);
 	if (rc == 0)
 		rc = make_reader(st, conf, err, errlen);
-	if (rc == 0 && sh_conf_int(conf, "catalog", "read_cache_mb", 8) > 0) {
-		st->cache = sh_cache_new(host, CATALOG_CHANGED_CHANNEL,
-					 (size_t)sh_conf_int(conf, "catalog", "read_cache_mb", 8) << 20);
+	if (rc == 0 && cache_mb > 0) {
+		st->cache = sh_cache_new(host, CATALOG_CHANGED_CHANNEL, (size_t)cache_mb << 20);
 		if (st->cache == NULL) {
 			snprintf(err, errlen, "read_cache_mb: could not make the cache");
 			rc = SH_EINVAL;

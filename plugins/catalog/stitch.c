@@ -275,7 +275,8 @@ static int store(PGconn *conn, const struct writes *w)
  * queueing refs (new rows, never waiting for this stitch) while the batch
  * is stitched.  A ref queued again meanwhile has an unclaimed row and is
  * stitched again; rows of a stitcher that died are claimed again once
- * their claim has run out.  Returns ref, {queue row ids}. */
+ * their claim has run out.  One row: how many refs, the refs as a JSON
+ * array, the queue row ids as a bigint[] literal (no row claimed: 0). */
 static const char claim_sql[] =
 	"WITH pick AS (SELECT DISTINCT entity_ref FROM (SELECT entity_ref"
 	" FROM catalog.stitch_queue WHERE claimed_until IS NULL OR claimed_until < now()"
@@ -283,7 +284,8 @@ static const char claim_sql[] =
 	" c AS (UPDATE catalog.stitch_queue q SET claimed_until = now() + interval '60 seconds'"
 	" WHERE q.entity_ref IN (SELECT entity_ref FROM pick)"
 	" AND (q.claimed_until IS NULL OR q.claimed_until < now()) RETURNING q.id, q.entity_ref)"
-	" SELECT entity_ref, array_agg(id)::text FROM c GROUP BY entity_ref";
+	" SELECT count(DISTINCT entity_ref), json_agg(DISTINCT entity_ref)::text,"
+	" array_agg(id)::text FROM c";
 
 /* Loads, per claimed ref ($1, a JSON array): entity_ref, entity_id,
  * processed_entity, errors, the stored hash, whether a parent edge exists,
@@ -297,41 +299,6 @@ static const char load_sql[] =
 	" FROM json_array_elements_text($1::json) AS q(entity_ref)"
 	" LEFT JOIN catalog.refresh_state r ON r.entity_ref = q.entity_ref"
 	" LEFT JOIN catalog.final_entities f ON f.entity_id = r.entity_id";
-
-/* The claimed refs as a JSON array and their queue row ids as one
- * bigint[] literal ("{1,2,3}"), both malloc'd. */
-static void claimed(const PGresult *res, char **refs, char **ids)
-{
-	json_t *r = json_array();
-	size_t cap = 3, len = 0;
-	char *out;
-
-	for (int i = 0; i < PQntuples(res); i++) {
-		json_array_append_new(r, json_string(PQgetvalue(res, i, 0)));
-		cap += strlen(PQgetvalue(res, i, 1)) + 1;
-	}
-	out = catalog_xmalloc(cap);
-	out[len++] = '{';
-	for (int i = 0; i < PQntuples(res); i++) {
-		const char *v = PQgetvalue(res, i, 1);
-		size_t n = strlen(v);
-
-		/* each value is "{a,b}": its inside, comma-joined */
-		if (n >= 2) {
-			if (len > 1)
-				out[len++] = ',';
-			memcpy(out + len, v + 1, n - 2);
-			len += n - 2;
-		}
-	}
-	out[len++] = '}';
-	out[len] = '\0';
-	*refs = json_dumps(r, JSON_COMPACT);
-	*ids = out;
-	json_decref(r);
-	if (*refs == NULL)
-		abort();
-}
 
 /* Stitches the claimed refs in one transaction that also removes their
  * queue rows; on failure the claim is given back. */
@@ -373,7 +340,7 @@ static int stitch_claimed(PGconn *conn, const char *refs, const char *ids)
  * negative SH_E* code. */
 static int stitch_batch(PGconn *conn)
 {
-	char lim[16], *refs = NULL, *ids = NULL;
+	char lim[16];
 	const char *params[1] = { lim };
 	PGresult *res;
 	int rc, n;
@@ -382,16 +349,9 @@ static int stitch_batch(PGconn *conn)
 	res = sh_db_exec(conn, claim_sql, 1, params);
 	if (res == NULL)
 		return SH_EDB;
-	n = PQntuples(res);
-	if (n == 0) {
-		PQclear(res);
-		return 0;
-	}
-	claimed(res, &refs, &ids);
+	n = PQntuples(res) == 1 ? (int)strtol(PQgetvalue(res, 0, 0), NULL, 10) : 0;
+	rc = n > 0 ? stitch_claimed(conn, PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2)) : 0;
 	PQclear(res);
-	rc = stitch_claimed(conn, refs, ids);
-	free(refs);
-	free(ids);
 	return rc != 0 ? rc : n;
 }
 
