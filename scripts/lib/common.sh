@@ -30,8 +30,27 @@ sh_env_init() {
 	SH_FILES=$SH_VAR/files
 	SH_UI=$SH_VAR/ui
 	SH_DAEMON=$SH_PREFIX/sbin/stagehandd
+	sh_www_paths
 	sh_pg_paths
 	export SH_VAR SH_BUILD SH_PREFIX SH_HTTPS_PORT SH_HTTP_PORT SH_PG_PORT SH_CONFIGURE_FLAGS
+}
+
+# As root, nginx's workers run as nobody and must reach the pool sockets,
+# the X-Accel files and the UI; when $SH_VAR is not traversable for them (a
+# checkout under a 0700 directory such as mktemp -d makes), those move to
+# /var/tmp, as the PostgreSQL cluster does (pg.sh).
+# shellcheck disable=SC2034
+sh_www_paths() {
+	local dir
+	if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1 &&
+		! runuser -u nobody -- test -x "$SH_VAR"; then
+		dir=/var/tmp/stagehand-$(printf '%s' "$SH_VAR" | sha1sum | cut -c1-12)-www
+		mkdir -p "$dir" && chmod 0755 "$dir"
+		SH_RUN=$dir/run
+		SH_NGINX=$dir/nginx
+		SH_FILES=$dir/files
+		SH_UI=$dir/ui
+	fi
 }
 
 msg() { printf '%s\n' "dev: $*"; }
