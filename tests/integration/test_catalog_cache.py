@@ -53,6 +53,29 @@ def restore(text):
          % (text.replace("'", "''"), REF))
 
 
+def catalog_writes():
+    """What any write to catalog.final_entities changes (and notifies)."""
+    return psql("SELECT count(*), max(last_updated_at) FROM catalog.final_entities").strip()
+
+
+def cached_through_silent_change(text, paths=(PATH,)):
+    """Reads paths (filling the cache), changes the entity with the trigger
+    off, reads them again: True when the second reads still show the old
+    description.  The refresh loop may write to the catalog meanwhile,
+    which rightly empties the cache; then it tries again (False after ten
+    tries that never held still)."""
+    for attempt in range(10):
+        before = catalog_writes()
+        seen = [description(p) for p in paths]
+        if [description(p) for p in paths] != seen:
+            continue
+        set_description("%s (%d)" % (text, attempt), notify=False)
+        again = [description(p) for p in paths]
+        if catalog_writes() == before:
+            return again == seen
+    return False
+
+
 def listening():
     return psql("SELECT count(*) FROM pg_stat_activity"
                 " WHERE application_name = 'stagehand-main-listen'").strip() == "1"
@@ -64,11 +87,8 @@ def catalog_cache_serves_until_a_change_is_notified():
     check(wait_for(listening, 10), "pool main has no listening connection")
     saved = original()
     try:
-        first = description()
-        check(description() == first and description(LIST) == first, "reads disagree")
-        set_description("silent change", notify=False)
-        check(description() == first, "by-name was not served from the cache")
-        check(description(LIST) == first, "the list page was not served from the cache")
+        check(cached_through_silent_change("silent change", (PATH, LIST)),
+              "by-name or the list page was not served from the cache")
         set_description("announced change", notify=True)
         check(wait_for(lambda: description() == "announced change", 5),
               "by-name still stale after a notified change: %r" % description())
@@ -85,10 +105,9 @@ def catalog_cache_bypassed_while_its_listener_is_down():
     saved = original()
     at = log_size()
     try:
-        first = description()
-        check(description() == first, "reads disagree")
+        check(cached_through_silent_change("silent change"),
+              "by-name was not served from the cache")
         set_description("changed while the listener died", notify=False)
-        check(description() == first, "by-name was not served from the cache")
         killed = psql("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
                       " WHERE application_name = 'stagehand-main-listen'").strip()
         check(killed == "1", "terminated %s listeners" % killed)
@@ -99,13 +118,12 @@ def catalog_cache_bypassed_while_its_listener_is_down():
         check(wait_for(listening, 15), "the listener did not reconnect")
         check(wait_for(lambda: description() == "changed while the listener died", 5),
               "reads after the reconnect disagree")
-        description()
-        set_description("silent after the reconnect", notify=False)
-        check(description() == "changed while the listener died",
+        check(cached_through_silent_change("silent after the reconnect"),
               "the cache is not used again after the reconnect")
     finally:
         restore(saved)
-    check(wait_for(lambda: description() != "silent after the reconnect", 5), "restore not seen")
+    check(wait_for(lambda: not (description() or "").startswith("silent after"), 5),
+          "restore not seen")
 
 
 @test
