@@ -225,8 +225,10 @@ int host_tasks_start(struct sh_host *h)
 		return 0;
 	}
 	ts->acquire_timeout_ms = (int)sh_conf_int(h->conf, "database", "acquire_timeout_ms", 5000);
+	/* Soon, not a whole period away: a catalog is loaded at start-up. */
 	for (size_t i = 0; i < ts->n; i++)
-		ts->v[i].due_ms = now + (int64_t)(rand01() * ts->v[i].period_ms);
+		ts->v[i].due_ms = now + (int64_t)(rand01() * (ts->v[i].period_ms < SH_TASK_FIRST_MS ?
+							  ts->v[i].period_ms : SH_TASK_FIRST_MS));
 	/* More threads than tasks would only sleep. */
 	ts->threads = host_xcalloc((size_t)want < ts->n ? (size_t)want : ts->n, sizeof(pthread_t));
 	for (size_t i = 0; i < (size_t)want && i < ts->n; i++) {

@@ -16,11 +16,14 @@ struct sh_host;
 
 typedef void (*sh_task_fn)(struct sh_host *host, void *state);
 
+#define SH_TASK_FIRST_MS 100u   /* the first run's delay is below this */
 #define SH_TASK_SINGLETON 0x1u  /* hold pg_try_advisory_lock(name) while running; skip when taken */
 
 /*
- * Registers a task.  Only during init.  It first runs after a random delay
- * in [0, period_ms), then every period_ms * [1, 1 + jitter].
+ * Registers a task.  Only during init.  It first runs soon after start-up,
+ * after a random delay in [0, min(period_ms, SH_TASK_FIRST_MS)) that keeps
+ * the tasks of hosts started together apart, then every
+ * period_ms * [1, 1 + jitter].
  */
 int sh_task_add(struct sh_host *host, const char *name, unsigned period_ms,
 		double jitter, unsigned flags, sh_task_fn fn, void *state);
