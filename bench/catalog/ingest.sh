@@ -4,7 +4,8 @@
 # catalog at them through a conf.d drop-in, empties the catalog tables,
 # restarts the pool and prints the seconds from pool start until the API
 # counts all N (+1 for the generated config Location), then the pool's
-# RSS, the CPU seconds the pool and PostgreSQL used and the load average.
+# RSS (at that moment and 2 s later), the CPU seconds the pool and
+# PostgreSQL used and the load average.
 # The drop-in is removed at the end; the stack is left up without
 # the demo catalog (a plain `up` brings it back).
 #   SH_VAR=... bench/catalog/ingest.sh [N]
@@ -64,5 +65,9 @@ pid=$(cat "$SH_RUN/main.pid")
 rss=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
 pool_cpu=$(awk -v t="$tck" '{printf "%.2f", ($14 + $15) / t}' "/proc/$pid/stat")
 pg_used=$(echo "$(pg_cpu) - $pg0" | bc)
-printf 'entities=%d seconds=%.2f rss_kib=%d cpu_pool_s=%s cpu_pg_s=%s load=%s\n' "$want" \
-	"$(echo "$t1 - $t0" | bc)" "$rss" "$pool_cpu" "$pg_used" "$(cut -d' ' -f1 /proc/loadavg)"
+# The tasks give their batches' memory back once the queue is empty.
+sleep 2
+rss2=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
+printf 'entities=%d seconds=%.2f rss_kib=%d rss_2s_kib=%d cpu_pool_s=%s cpu_pg_s=%s load=%s\n' \
+	"$want" "$(echo "$t1 - $t0" | bc)" "$rss" "$rss2" "$pool_cpu" "$pg_used" \
+	"$(cut -d' ' -f1 /proc/loadavg)"

@@ -20,6 +20,17 @@
 #define CATALOG_ANN_ORIGIN_LEN (sizeof(CATALOG_ANN_ORIGIN) - 1)
 #define CATALOG_ANN_ORPHAN "backstage.io/orphan"
 
+/*
+ * Ends every INSERT INTO catalog.stitch_queue (entity_ref): a ref waits in
+ * the queue at most once (006_queue_once.sql).  A ref that waits already is
+ * touched, not skipped: the row lock taken until this transaction commits
+ * makes the stitcher's claim (FOR UPDATE SKIP LOCKED) pass the row by, so
+ * it is never stitched from a snapshot taken before this write.  The refs
+ * of one statement must be distinct.
+ */
+#define CATALOG_QUEUE_CONFLICT \
+	" ON CONFLICT (entity_ref) WHERE claimed_until IS NULL DO UPDATE SET queued_at = now()"
+
 struct catalog_reader;
 struct catalog_rules;
 
@@ -133,6 +144,9 @@ void catalog_processing_task(struct sh_host *host, void *state);
 /* stitch.c: the stitching task (sh_task_fn), draining the stitch queue
  * beside processing; never a singleton (claims keep processes apart). */
 void catalog_stitch_task(struct sh_host *host, void *state);
+
+/* stitch.c: stitches queued entities until the queue has none to claim. */
+void catalog_stitch_drain(struct sh_host *host);
 
 /* routes_common.c: helpers of the read routes.  Functions returning int
  * give 0, or the 4xx status they already replied. */

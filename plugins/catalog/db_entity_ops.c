@@ -32,7 +32,7 @@ static const char delete_sql[] =
 	" q AS (INSERT INTO catalog.stitch_queue (entity_ref)"
 	" SELECT ref FROM peers WHERE ref NOT IN (SELECT entity_ref FROM d)"
 	" AND ref IN (SELECT entity_ref FROM catalog.refresh_state)"
-	" ON CONFLICT DO NOTHING)"
+	CATALOG_QUEUE_CONFLICT ")"
 	" SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM p)";
 
 int catalog_db_delete_entity(struct sh_req *req, const char *uid)

@@ -88,7 +88,7 @@ static int emit_root(PGconn *conn, const char *id, const char *type, const char 
 		" edge AS (INSERT INTO catalog.refresh_state_references (source_key, target_entity_ref)"
 		" SELECT $7, $1 WHERE NOT EXISTS (SELECT 1 FROM catalog.refresh_state_references"
 		" WHERE source_key = $7 AND target_entity_ref = $1))"
-		" INSERT INTO catalog.stitch_queue (entity_ref) VALUES ($1) ON CONFLICT DO NOTHING",
+		" INSERT INTO catalog.stitch_queue (entity_ref) VALUES ($1)" CATALOG_QUEUE_CONFLICT,
 		7, params);
 	free(text);
 	free(key);
@@ -251,7 +251,7 @@ static int delete_doomed(PGconn *conn, const char *doomed)
 		" JOIN g ON e.source_entity_ref = g.entity_ref)"
 		" INSERT INTO catalog.stitch_queue (entity_ref)"
 		" SELECT ref FROM peers WHERE ref NOT IN (SELECT entity_ref FROM g)"
-		" ON CONFLICT DO NOTHING", 1, params);
+		CATALOG_QUEUE_CONFLICT, 1, params);
 }
 
 /* With the root's own edge gone: the root (when nothing else emits it)

@@ -91,7 +91,10 @@ PGresult *catalog_db_claim(PGconn *conn, int limit, long interval_s)
  * of the batch name one ref, the one the row's owner emitted wins, else
  * the first (records are in processing order); every parent that emitted
  * the winner's location key gets an edge.  Entities whose edges appear or
- * disappear are queued (their orphan flag changes).  Rows are written in
+ * disappear are queued (their orphan flag changes), unless they were never
+ * processed: they have no final entity yet, and their processing queues
+ * them (a first ingestion emits thousands).  This statement's snapshot
+ * does not see the rows it inserts.  Rows are written in
  * ref order so concurrent writers lock them in the same order. */
 static const char upsert_sql[] =
 	"WITH c0 AS (SELECT row_number() OVER () AS i, * FROM json_to_recordset($1::json)"
@@ -126,8 +129,11 @@ static const char upsert_sql[] =
 	" WHERE e.target_entity_ref = n.ref AND (e.source_entity_ref = n.parent"
 	" OR (n.parent IS NULL AND e.source_key = n.src))) RETURNING target_entity_ref),"
 	" q AS (INSERT INTO catalog.stitch_queue (entity_ref)"
-	" SELECT target_entity_ref FROM del UNION SELECT target_entity_ref FROM ins"
-	" ON CONFLICT DO NOTHING)"
+	" SELECT t.ref FROM (SELECT target_entity_ref AS ref FROM del"
+	" UNION SELECT target_entity_ref FROM ins) t"
+	" WHERE EXISTS (SELECT 1 FROM catalog.refresh_state r"
+	" WHERE r.entity_ref = t.ref AND r.processed_entity IS NOT NULL)"
+	CATALOG_QUEUE_CONFLICT ")"
 	" SELECT c0.ref, c0.key, coalesce(up.location_key, cur.location_key), c0.parent"
 	" FROM c0 LEFT JOIN up ON up.entity_ref = c0.ref LEFT JOIN cur ON cur.entity_ref = c0.ref"
 	" WHERE c0.key IS DISTINCT FROM coalesce(up.location_key, cur.location_key)"
@@ -186,7 +192,7 @@ int catalog_db_seed(PGconn *conn, json_t *roots)
 			"WITH old AS (DELETE FROM catalog.refresh_state_references"
 			" WHERE source_key = $1 RETURNING target_entity_ref)"
 			" INSERT INTO catalog.stitch_queue (entity_ref)"
-			" SELECT DISTINCT target_entity_ref FROM old ON CONFLICT DO NOTHING",
+			" SELECT DISTINCT target_entity_ref FROM old" CATALOG_QUEUE_CONFLICT,
 			1, key);
 	if (rc == 0)
 		rc = upsert_children(conn, roots, none);
@@ -204,7 +210,7 @@ static int write_failed(PGconn *conn, const json_t *failed)
 		" AS x(id uuid, hash text, errors text) WHERE r.entity_id = x.id"
 		" RETURNING r.entity_ref)"
 		" INSERT INTO catalog.stitch_queue (entity_ref) SELECT entity_ref FROM u"
-		" ON CONFLICT DO NOTHING", failed, NULL);
+		CATALOG_QUEUE_CONFLICT, failed, NULL);
 }
 
 /* Processed entities, and their old relation rows removed: the sources of
@@ -221,9 +227,11 @@ static int write_ok(PGconn *conn, const json_t *ok)
 		" WHERE originating_entity_id IN (SELECT id FROM x) RETURNING source_entity_ref)"
 		" INSERT INTO catalog.stitch_queue (entity_ref)"
 		" SELECT entity_ref FROM u UNION SELECT source_entity_ref FROM old"
-		" ON CONFLICT DO NOTHING", ok, NULL);
+		CATALOG_QUEUE_CONFLICT, ok, NULL);
 }
 
+/* The sources of the new rows are queued (their `relations` change), but
+ * not those never processed: their own processing queues them. */
 static int write_relations(PGconn *conn, const json_t *rels)
 {
 	return exec_json(conn,
@@ -232,7 +240,9 @@ static int write_relations(PGconn *conn, const json_t *rels)
 		" ins AS (INSERT INTO catalog.relations (originating_entity_id,"
 		" source_entity_ref, type, target_entity_ref) SELECT id, s, t, d FROM x)"
 		" INSERT INTO catalog.stitch_queue (entity_ref)"
-		" SELECT DISTINCT s FROM x ON CONFLICT DO NOTHING", rels, NULL);
+		" SELECT DISTINCT s FROM x WHERE EXISTS (SELECT 1 FROM catalog.refresh_state r"
+		" WHERE r.entity_ref = x.s AND r.processed_entity IS NOT NULL)"
+		CATALOG_QUEUE_CONFLICT, rels, NULL);
 }
 
 int catalog_db_write_batch(PGconn *conn, const struct catalog_db_batch *b)
@@ -271,7 +281,7 @@ static int delete_orphans_once(PGconn *conn)
 		" JOIN o ON e.source_entity_ref = o.entity_ref),"
 		" q AS (INSERT INTO catalog.stitch_queue (entity_ref)"
 		" SELECT ref FROM peers WHERE ref NOT IN (SELECT entity_ref FROM o)"
-		" ON CONFLICT DO NOTHING)"
+		CATALOG_QUEUE_CONFLICT ")"
 		" SELECT count(*) FROM o", 0, NULL);
 	long n;
 

@@ -44,6 +44,7 @@ nobase_dist_pkgdata_DATA += sql/catalog/002_index_rows_without_fk.sql
 nobase_dist_pkgdata_DATA += sql/catalog/003_user_by_email.sql
 nobase_dist_pkgdata_DATA += sql/catalog/004_notify.sql
 nobase_dist_pkgdata_DATA += sql/catalog/005_stitch_claims.sql
+nobase_dist_pkgdata_DATA += sql/catalog/006_queue_once.sql
 
 if HAVE_CHECK
 CATALOG_UNIT_LIBS = plugins/catalog/libcatalog_domain.la $(JANSSON_LIBS) $(YAML_LIBS) $(CHECK_LIBS)

@@ -1,7 +1,8 @@
 /*
  * The refresh task: runs the pipeline of one entity (pipeline.c) over due
  * rows; the results whose hash moved are written per claimed batch, in one
- * transaction; the stitching task (stitch.c) picks up what they queued.
+ * transaction; the stitching task (stitch.c) picks up what they queued,
+ * helped by this task once its round is done.
  */
 #include <malloc.h>
 #include <stdlib.h>
@@ -30,26 +31,39 @@ static json_t *text_of(const json_t *v)
 	return s;
 }
 
-/* The result hash covers everything a write would store (§9.5). */
-static void result_hash(json_t *entity, const struct catalog_outcome *o, char hex[41])
+/* A string into the result hash's input, length first (unambiguous). */
+static void hash_add(struct catalog_text *in, const char *s)
 {
-	json_t *kids = json_array(), *rels = json_array(), *all;
-	char *text;
+	catalog_text_printf(in, "%zu:", s ? strlen(s) : (size_t)0);
+	catalog_text_add(in, s ? s : "", s ? strlen(s) : 0);
+}
 
-	for (size_t i = 0; i < o->children.n; i++)
-		json_array_append_new(kids, json_pack("[s,s,O]", o->children.v[i].ref,
-						      o->children.v[i].location_key,
-						      o->children.v[i].entity));
-	for (size_t i = 0; i < o->rels.n; i++)
-		json_array_append_new(rels, json_pack("[s,s,s]", o->rels.rows[i].source_ref,
-						      o->rels.rows[i].type,
-						      o->rels.rows[i].target_ref));
-	all = json_pack("{s:O, s:o, s:o, s:O?}", "entity", entity, "children", kids,
-			"relations", rels, "errors", o->errs.list);
-	text = json_dumps(all, JSON_COMPACT | JSON_SORT_KEYS);
-	catalog_sha1_hex(text, strlen(text), hex);
-	free(text);
-	json_decref(all);
+/* The result hash covers everything a write would store (§9.5): the
+ * processed entity's text, its errors, its children records (ref, location
+ * key, hash of the child's text) and its relation rows.  Texts are compact
+ * dumps in the objects' own key order, which a given input always
+ * reproduces: no second, sorted dump of the whole result. */
+static void result_hash(const char *processed, const char *errors, const json_t *kids,
+			const struct catalog_relations *rels, char hex[41])
+{
+	struct catalog_text in = { NULL, 0, 0 };
+	const json_t *k;
+	size_t i;
+
+	hash_add(&in, processed);
+	hash_add(&in, errors);
+	json_array_foreach(kids, i, k) {
+		hash_add(&in, json_string_value(json_object_get(k, "ref")));
+		hash_add(&in, json_string_value(json_object_get(k, "key")));
+		hash_add(&in, json_string_value(json_object_get(k, "hash")));
+	}
+	for (i = 0; i < rels->n; i++) {
+		hash_add(&in, rels->rows[i].source_ref);
+		hash_add(&in, rels->rows[i].type);
+		hash_add(&in, rels->rows[i].target_ref);
+	}
+	catalog_sha1_hex(in.buf ? in.buf : "", in.len, hex);
+	free(in.buf);
 }
 
 /* Appends children records (see struct catalog_db_batch) for the entities
@@ -70,20 +84,25 @@ static void add_children(json_t *out, const char *src, const char *parent,
 }
 
 static void add_outcome(struct catalog_db_batch *b, const char *id, const char *ref,
-			const char *hash, json_t *entity, const struct catalog_outcome *o)
+			const char *hash, const char *processed, const char *errors,
+			json_t *kids, const struct catalog_outcome *o)
 {
-	if (o->errs.list) {
-		json_array_append_new(b->failed, json_pack("{s:s, s:s, s:s, s:o}", "id", id,
-			"ref", ref, "hash", hash, "errors", text_of(o->errs.list)));
+	size_t i;
+	json_t *k;
+
+	if (errors) {
+		json_array_append_new(b->failed, json_pack("{s:s, s:s, s:s, s:s}", "id", id,
+			"ref", ref, "hash", hash, "errors", errors));
 		sh_log(SH_LOG_WARN, "processing %s failed: %s", ref,
 		       json_string_value(json_object_get(json_array_get(o->errs.list, 0),
 							 "message")));
 		return;
 	}
-	json_array_append_new(b->ok, json_pack("{s:s, s:s, s:s, s:o}", "id", id, "ref", ref,
-		"hash", hash, "processed", text_of(entity)));
-	add_children(b->children, NULL, ref, &o->children);
-	for (size_t i = 0; i < o->rels.n; i++)
+	json_array_append_new(b->ok, json_pack("{s:s, s:s, s:s, s:s}", "id", id, "ref", ref,
+		"hash", hash, "processed", processed));
+	json_array_foreach(kids, i, k)
+		json_array_append(b->children, k);
+	for (i = 0; i < o->rels.n; i++)
 		json_array_append_new(b->relations, json_pack("{s:s, s:s, s:s, s:s}", "id", id,
 			"s", o->rels.rows[i].source_ref, "t", o->rels.rows[i].type,
 			"d", o->rels.rows[i].target_ref));
@@ -97,17 +116,27 @@ static void process_row(const struct catalog_state *st, const PGresult *res, int
 	const char *id = PQgetvalue(res, i, 0), *ref = PQgetvalue(res, i, 1);
 	const char *old_hash = PQgetisnull(res, i, 3) ? NULL : PQgetvalue(res, i, 3);
 	struct catalog_outcome o = { { NULL }, { NULL, 0, 0 }, { NULL, 0, 0 } };
-	json_t *entity = json_loads(PQgetvalue(res, i, 2), 0, NULL);
-	char hash[41];
+	json_t *entity = json_loads(PQgetvalue(res, i, 2), 0, NULL), *kids;
+	char hash[41], *processed, *errors;
 
 	if (entity == NULL) {
 		sh_log(SH_LOG_ERROR, "unprocessed entity %s is not JSON", ref);
 		return;
 	}
 	catalog_process_entity(st, entity, ref, &o);
-	result_hash(entity, &o, hash);
+	kids = json_array();
+	if (o.errs.list == NULL)
+		add_children(kids, NULL, ref, &o.children);
+	processed = json_dumps(entity, JSON_COMPACT);
+	errors = o.errs.list ? json_dumps(o.errs.list, JSON_COMPACT) : NULL;
+	if (processed == NULL || (o.errs.list && errors == NULL))
+		abort();
+	result_hash(processed, errors, kids, &o.rels, hash);
 	if (old_hash == NULL || strcmp(old_hash, hash) != 0)
-		add_outcome(b, id, ref, hash, entity, &o);
+		add_outcome(b, id, ref, hash, processed, errors, kids, &o);
+	free(processed);
+	free(errors);
+	json_decref(kids);
 	json_decref(entity);
 	catalog_outcome_clear(&o);
 }
@@ -181,6 +210,11 @@ void catalog_processing_task(struct sh_host *host, void *state)
 		catalog_db_delete_orphans(conn);
 	}
 	sh_db_put(host, conn);
+	/* After a round that wrote, this thread helps the stitching task empty
+	 * the queue (a large ingestion ends with thousands of entities to
+	 * stitch): two stitchers keep both of a small machine's cores busy. */
+	if (claimed > 0)
+		catalog_stitch_drain(host);
 	/* A large round's JSON is freed in many small blocks that glibc keeps;
 	 * give them back so the pool's RSS returns to its resting size. */
 	if (claimed > 0)

@@ -7,6 +7,7 @@
  * three store it (final entities, search rows deleted, COPY), one removes
  * its queue rows.
  */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,17 +31,11 @@ struct stitch {
 	json_t *entity;          /* the processed entity, made final in place */
 };
 
-/* Rows in COPY's text format. */
-struct copybuf {
-	char *buf;
-	size_t len, cap;
-};
-
 /* What one stitch batch writes, as JSON parameters and COPY data. */
 struct writes {
 	json_t *finals;          /* [[id, ref, final JSON text, hash], ...] */
 	json_t *ids;             /* ids whose search rows are replaced */
-	struct copybuf search;   /* COPY text rows: id, key, value, original */
+	struct catalog_text search; /* COPY text rows: id, key, value, original */
 };
 
 
@@ -107,20 +102,12 @@ static void fix_annotations(struct stitch *s)
 	}
 }
 
-static void copy_reserve(struct copybuf *c, size_t more)
-{
-	if (c->len + more <= c->cap)
-		return;
-	c->cap = (c->len + more) * 2;
-	c->buf = catalog_xrealloc(c->buf, c->cap);
-}
-
 /* One field in COPY text format (\N for NULL), then sep. */
-static void copy_field(struct copybuf *c, const char *v, char sep)
+static void copy_field(struct catalog_text *c, const char *v, char sep)
 {
 	size_t n = v ? strlen(v) : 0;
 
-	copy_reserve(c, 2 * n + 4);
+	catalog_text_reserve(c, 2 * n + 4);
 	if (v == NULL) {
 		memcpy(c->buf + c->len, "\\N", 2);
 		c->len += 2;
@@ -139,7 +126,7 @@ static void copy_field(struct copybuf *c, const char *v, char sep)
 }
 
 /* Appends the search rows of one entity. */
-static void add_search_rows(struct copybuf *c, const char *id, const struct catalog_search *idx)
+static void add_search_rows(struct catalog_text *c, const char *id, const struct catalog_search *idx)
 {
 	for (size_t i = 0; i < idx->n; i++) {
 		copy_field(c, id, '\t');
@@ -160,7 +147,8 @@ static void finalize(struct stitch *s, const char *rels, struct writes *w)
 	add_relations(s, rels);
 	fix_annotations(s);
 	add_status(s);
-	text = json_dumps(s->entity, JSON_COMPACT | JSON_SORT_KEYS);
+	/* In the entity's own key order, which its processed text fixes. */
+	text = json_dumps(s->entity, JSON_COMPACT);
 	catalog_sha1_hex(text, strlen(text), hash);
 	free(text);
 	if (s->old_hash && strcmp(s->old_hash, hash) == 0)
@@ -223,7 +211,7 @@ static char *uuid_array(const json_t *ids)
 
 /* COPY ... FROM STDIN of the buffered rows, on the transaction's
  * connection (the data is never SQL text). */
-static int copy_in(PGconn *conn, const char *sql, const struct copybuf *c)
+static int copy_in(PGconn *conn, const char *sql, const struct catalog_text *c)
 {
 	PGresult *res = PQexec(conn, sql);
 	int ok = PQresultStatus(res) == PGRES_COPY_IN;
@@ -270,20 +258,28 @@ static int store(PGconn *conn, const struct writes *w)
 	return rc;
 }
 
-/* Claims up to $1 queued refs (every queue row of each) for 60 s, in a
- * statement of its own: the claim commits at once, so processing can go on
- * queueing refs (new rows, never waiting for this stitch) while the batch
- * is stitched.  A ref queued again meanwhile has an unclaimed row and is
- * stitched again; rows of a stitcher that died are claimed again once
- * their claim has run out.  One row: how many refs, the refs as a JSON
- * array, the queue row ids as a bigint[] literal (no row claimed: 0). */
+/* Claims up to $1 queued rows for 60 s, in a statement of its own: the
+ * claim commits at once, so processing can go on queueing refs (a claimed
+ * ref is queued again in a new row, never waiting for this stitch) while
+ * the batch is stitched.  A ref waits in the queue at most once (the
+ * partial unique index of 006_queue_once.sql), and is not claimed while
+ * another claim on it is in force: two stitchers (two processes, or the
+ * processing task helping, see catalog_stitch_drain) never stitch one
+ * entity at once, so an older stitch never overwrites a newer one.  A ref
+ * whose claim ran out (its stitcher died) may come with its waiting row:
+ * refs are made distinct.  (NOT IN, a hashed set of the few claimed refs:
+ * the queue's statistics are stale while it fills and drains, and a NOT
+ * EXISTS was planned as a scan of every claim per waiting row.)  One row:
+ * how many refs, the refs as a JSON array, the queue row ids as a bigint[]
+ * literal (no row claimed: 0). */
 static const char claim_sql[] =
-	"WITH pick AS (SELECT DISTINCT entity_ref FROM (SELECT entity_ref"
-	" FROM catalog.stitch_queue WHERE claimed_until IS NULL OR claimed_until < now()"
-	" ORDER BY id LIMIT $1::int) s),"
+	"WITH pick AS (SELECT id FROM catalog.stitch_queue q"
+	" WHERE (claimed_until IS NULL OR claimed_until < now())"
+	" AND entity_ref NOT IN (SELECT c.entity_ref FROM catalog.stitch_queue c"
+	" WHERE c.claimed_until >= now())"
+	" ORDER BY id LIMIT $1::int FOR UPDATE SKIP LOCKED),"
 	" c AS (UPDATE catalog.stitch_queue q SET claimed_until = now() + interval '60 seconds'"
-	" WHERE q.entity_ref IN (SELECT entity_ref FROM pick)"
-	" AND (q.claimed_until IS NULL OR q.claimed_until < now()) RETURNING q.id, q.entity_ref)"
+	" FROM pick WHERE q.id = pick.id RETURNING q.id, q.entity_ref)"
 	" SELECT count(DISTINCT entity_ref), json_agg(DISTINCT entity_ref)::text,"
 	" array_agg(id)::text FROM c";
 
@@ -326,8 +322,12 @@ static int stitch_claimed(PGconn *conn, const char *refs, const char *ids)
 		rc = catalog_db_exec_ok(conn, "COMMIT", 0, NULL);
 	if (rc != 0) {
 		PQclear(PQexec(conn, "ROLLBACK"));
-		PQclear(sh_db_exec(conn, "UPDATE catalog.stitch_queue SET claimed_until = NULL"
-				   " WHERE id = ANY($1::bigint[])", 1, p_ids));
+		/* Given back as waiting rows, unless the ref waits already. */
+		PQclear(sh_db_exec(conn, "WITH d AS (DELETE FROM catalog.stitch_queue"
+				   " WHERE id = ANY($1::bigint[]) RETURNING entity_ref)"
+				   " INSERT INTO catalog.stitch_queue (entity_ref)"
+				   " SELECT DISTINCT entity_ref FROM d ON CONFLICT DO NOTHING",
+				   1, p_ids));
 	}
 	PQclear(res);
 	json_decref(w.finals);
@@ -355,11 +355,10 @@ static int stitch_batch(PGconn *conn)
 	return rc != 0 ? rc : n;
 }
 
-void catalog_stitch_task(struct sh_host *host, void *state)
+void catalog_stitch_drain(struct sh_host *host)
 {
-	int n;
+	int n, total = 0;
 
-	(void)state;
 	/* The connection goes back between batches: requests get one while a
 	 * large catalog is stitched. */
 	do {
@@ -369,5 +368,16 @@ void catalog_stitch_task(struct sh_host *host, void *state)
 			return;
 		n = stitch_batch(conn);
 		sh_db_put(host, conn);
+		total += n > 0 ? n : 0;
 	} while (n > 0 && !sh_task_stopping(host));
+	/* As after a processing round (processing.c): the batches' JSON goes
+	 * back to the system, not only to this thread's malloc arena. */
+	if (total >= CATALOG_STITCH_BATCH)
+		malloc_trim(0);
+}
+
+void catalog_stitch_task(struct sh_host *host, void *state)
+{
+	(void)state;
+	catalog_stitch_drain(host);
 }

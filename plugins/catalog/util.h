@@ -20,6 +20,17 @@ char *catalog_xstrndup(const char *s, size_t n);
 int catalog_is_uuid(const char *s);
 
 char *catalog_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growing byte buffer (start zeroed; free buf).  Not NUL-terminated. */
+struct catalog_text {
+	char *buf;
+	size_t len, cap;
+};
+/* Makes room for `more` bytes after len. */
+void catalog_text_reserve(struct catalog_text *t, size_t more);
+void catalog_text_add(struct catalog_text *t, const void *p, size_t n);
+void catalog_text_printf(struct catalog_text *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 char *catalog_vfmt(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 #endif
