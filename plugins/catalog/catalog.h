@@ -12,6 +12,7 @@
 
 #include <stagehand/stagehand.h>
 
+#include "pgarray.h"
 #include "relations.h"
 #include "util.h"
 
@@ -108,15 +109,18 @@ void catalog_ingest_read_location(const struct catalog_state *st, const json_t *
 				  struct catalog_children *out, struct catalog_errors *errs);
 void catalog_children_free(struct catalog_children *c);
 
-/* What one claimed batch's processing hands to the database, as JSON
- * arrays of records (json_to_recordset parameters, so every value stays a
- * parameter):
- *   ok        {id, ref, hash, processed}  processed entity text
- *   failed    {id, ref, hash, errors}     errors text
- *   children  {src, parent, ref, entity, hash, key}  src "config" or parent ref
- *   relations {id, s, t, d}               originating id, source, type, target */
+/* What one claimed batch's processing hands to the database: columns of
+ * text[] parameters (pgarray.h), one element per row, so every value stays
+ * a parameter and travels unescaped:
+ *   ok        id, ref, hash, processed        the processed entity's text
+ *   children  src, parent, ref, entity, hash, key
+ *             (src "config" and no parent for the configured locations)
+ *   relations id, s, t, d                     originating id, source, type, target
+ * and the rare failures as a JSON array of {id, ref, hash, errors} records
+ * (json_to_recordset). */
 struct catalog_db_batch {
-	json_t *ok, *failed, *children, *relations;
+	struct catalog_pgarray ok[4], children[6], relations[4];
+	json_t *failed;
 };
 
 /* db_processing.c: run one statement, discarding its result (0 or SH_EDB);
@@ -129,10 +133,10 @@ int catalog_db_begin(PGconn *conn);
 PGresult *catalog_db_claim(PGconn *conn, int limit, long interval_s);
 /* The configured locations' Location entities (children records with src
  * "config"), replacing the previous ones. */
-int catalog_db_seed(PGconn *conn, json_t *roots);
+int catalog_db_seed(PGconn *conn, struct catalog_pgarray *roots);
 /* Writes a batch in one transaction: processed entities, errors (the last
  * good state stays), children and parent edges, relations, stitch queue. */
-int catalog_db_write_batch(PGconn *conn, const struct catalog_db_batch *b);
+int catalog_db_write_batch(PGconn *conn, struct catalog_db_batch *b);
 /* Deletes entities without a parent edge (orphan_strategy = delete) and
  * queues the entities whose relations they originated; returns how many
  * were deleted or a negative SH_E* code. */

@@ -12,6 +12,7 @@
 #include <libpq-fe.h>
 
 #include "catalog.h"
+#include "pgarray.h"
 
 /* Orphan deletion repeats while a round deletes entities (their children
  * become orphans in turn), at most this many rounds per call. */
@@ -97,8 +98,8 @@ PGresult *catalog_db_claim(PGconn *conn, int limit, long interval_s)
  * does not see the rows it inserts.  Rows are written in
  * ref order so concurrent writers lock them in the same order. */
 static const char upsert_sql[] =
-	"WITH c0 AS (SELECT row_number() OVER () AS i, * FROM json_to_recordset($1::json)"
-	" AS c(src text, parent text, ref text, entity text, hash text, key text)),"
+	"WITH c0 AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],"
+	" $5::text[], $6::text[]) WITH ORDINALITY AS c(src, parent, ref, entity, hash, key, i)),"
 	" cur AS (SELECT entity_ref, location_key FROM catalog.refresh_state"
 	" WHERE entity_ref IN (SELECT ref FROM c0)),"
 	" c AS (SELECT DISTINCT ON (c0.ref) c0.* FROM c0"
@@ -119,7 +120,7 @@ static const char upsert_sql[] =
 	" n AS (SELECT DISTINCT c0.src, c0.parent, c0.ref FROM c0"
 	" JOIN up ON up.entity_ref = c0.ref WHERE c0.key IS NOT DISTINCT FROM up.location_key),"
 	" del AS (DELETE FROM catalog.refresh_state_references e"
-	" WHERE e.source_entity_ref IN (SELECT json_array_elements_text($2::json))"
+	" WHERE e.source_entity_ref = ANY($7::text[])"
 	" AND NOT EXISTS (SELECT 1 FROM n WHERE n.parent = e.source_entity_ref"
 	" AND n.ref = e.target_entity_ref) RETURNING e.target_entity_ref),"
 	" ins AS (INSERT INTO catalog.refresh_state_references"
@@ -162,18 +163,16 @@ static int refuse_conflicts(PGconn *conn, const PGresult *lost)
 	return rc;
 }
 
-static int upsert_children(PGconn *conn, const json_t *children, const json_t *parents)
+/* children: the six columns of struct catalog_db_batch's children;
+ * parents: the refs whose edges become exactly these children. */
+static int upsert_children(PGconn *conn, struct catalog_pgarray *children,
+			   struct catalog_pgarray *parents)
 {
-	char *tc = json_dumps(children, JSON_COMPACT), *tp = json_dumps(parents, JSON_COMPACT);
-	const char *params[2] = { tc, tp };
-	PGresult *res;
+	struct catalog_pgarray *params[7] = { &children[0], &children[1], &children[2],
+		&children[3], &children[4], &children[5], parents };
+	PGresult *res = catalog_db_exec_arrays(conn, upsert_sql, 7, params);
 	int rc;
 
-	if (tc == NULL || tp == NULL)
-		abort();
-	res = sh_db_exec(conn, upsert_sql, 2, params);
-	free(tc);
-	free(tp);
 	if (res == NULL)
 		return SH_EDB;
 	rc = refuse_conflicts(conn, res);
@@ -181,10 +180,10 @@ static int upsert_children(PGconn *conn, const json_t *children, const json_t *p
 	return rc;
 }
 
-int catalog_db_seed(PGconn *conn, json_t *roots)
+int catalog_db_seed(PGconn *conn, struct catalog_pgarray *roots)
 {
 	const char *key[1] = { "config" };
-	json_t *none = json_array();
+	struct catalog_pgarray none = { { NULL, 0, 0 }, 0, 0 };
 	int rc = catalog_db_begin(conn);
 
 	if (rc == 0)
@@ -195,8 +194,8 @@ int catalog_db_seed(PGconn *conn, json_t *roots)
 			" SELECT DISTINCT target_entity_ref FROM old" CATALOG_QUEUE_CONFLICT,
 			1, key);
 	if (rc == 0)
-		rc = upsert_children(conn, roots, none);
-	json_decref(none);
+		rc = upsert_children(conn, roots, &none);
+	catalog_pgarray_free(&none);
 	return finish(conn, rc);
 }
 
@@ -213,13 +212,24 @@ static int write_failed(PGconn *conn, const json_t *failed)
 		CATALOG_QUEUE_CONFLICT, failed, NULL);
 }
 
+static int exec_arrays_ok(PGconn *conn, const char *sql, int n,
+			  struct catalog_pgarray *const *arrays)
+{
+	PGresult *res = catalog_db_exec_arrays(conn, sql, n, arrays);
+
+	PQclear(res);
+	return res ? 0 : SH_EDB;
+}
+
 /* Processed entities, and their old relation rows removed: the sources of
  * the old rows are entities whose `relations` change (§9.5). */
-static int write_ok(PGconn *conn, const json_t *ok)
+static int write_ok(PGconn *conn, struct catalog_pgarray *ok)
 {
-	return exec_json(conn,
-		"WITH x AS (SELECT * FROM json_to_recordset($1::json)"
-		" AS x(id uuid, ref text, hash text, processed text)),"
+	struct catalog_pgarray *params[4] = { &ok[0], &ok[1], &ok[2], &ok[3] };
+
+	return exec_arrays_ok(conn,
+		"WITH x AS (SELECT i::uuid AS id, ref, hash, processed FROM unnest($1::text[],"
+		" $2::text[], $3::text[], $4::text[]) AS x(i, ref, hash, processed)),"
 		" u AS (UPDATE catalog.refresh_state r SET processed_entity = x.processed,"
 		" result_hash = x.hash, errors = NULL FROM x WHERE r.entity_id = x.id"
 		" RETURNING r.entity_ref),"
@@ -227,42 +237,38 @@ static int write_ok(PGconn *conn, const json_t *ok)
 		" WHERE originating_entity_id IN (SELECT id FROM x) RETURNING source_entity_ref)"
 		" INSERT INTO catalog.stitch_queue (entity_ref)"
 		" SELECT entity_ref FROM u UNION SELECT source_entity_ref FROM old"
-		CATALOG_QUEUE_CONFLICT, ok, NULL);
+		CATALOG_QUEUE_CONFLICT, 4, params);
 }
 
 /* The sources of the new rows are queued (their `relations` change), but
  * not those never processed: their own processing queues them. */
-static int write_relations(PGconn *conn, const json_t *rels)
+static int write_relations(PGconn *conn, struct catalog_pgarray *rels)
 {
-	return exec_json(conn,
-		"WITH x AS (SELECT * FROM json_to_recordset($1::json)"
-		" AS x(id uuid, s text, t text, d text)),"
+	struct catalog_pgarray *params[4] = { &rels[0], &rels[1], &rels[2], &rels[3] };
+
+	return exec_arrays_ok(conn,
+		"WITH x AS (SELECT i::uuid AS id, s, t, d FROM unnest($1::text[], $2::text[],"
+		" $3::text[], $4::text[]) AS x(i, s, t, d)),"
 		" ins AS (INSERT INTO catalog.relations (originating_entity_id,"
 		" source_entity_ref, type, target_entity_ref) SELECT id, s, t, d FROM x)"
 		" INSERT INTO catalog.stitch_queue (entity_ref)"
 		" SELECT DISTINCT s FROM x WHERE EXISTS (SELECT 1 FROM catalog.refresh_state r"
 		" WHERE r.entity_ref = x.s AND r.processed_entity IS NOT NULL)"
-		CATALOG_QUEUE_CONFLICT, rels, NULL);
+		CATALOG_QUEUE_CONFLICT, 4, params);
 }
 
-int catalog_db_write_batch(PGconn *conn, const struct catalog_db_batch *b)
+int catalog_db_write_batch(PGconn *conn, struct catalog_db_batch *b)
 {
-	json_t *parents = json_array(), *o;
-	size_t i;
-	int rc;
+	int rc = catalog_db_begin(conn);
 
-	json_array_foreach(b->ok, i, o)
-		json_array_append(parents, json_object_get(o, "ref"));
-	rc = catalog_db_begin(conn);
 	if (rc == 0 && json_array_size(b->failed) > 0)
 		rc = write_failed(conn, b->failed);
-	if (rc == 0 && json_array_size(b->ok) > 0)
+	if (rc == 0 && b->ok[0].n > 0)
 		rc = write_ok(conn, b->ok);
-	if (rc == 0 && json_array_size(b->ok) > 0)
-		rc = upsert_children(conn, b->children, parents);
-	if (rc == 0 && json_array_size(b->relations) > 0)
+	if (rc == 0 && b->ok[0].n > 0)
+		rc = upsert_children(conn, b->children, &b->ok[1]);
+	if (rc == 0 && b->relations[0].n > 0)
 		rc = write_relations(conn, b->relations);
-	json_decref(parents);
 	return finish(conn, rc);
 }
 

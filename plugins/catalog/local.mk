@@ -34,7 +34,8 @@ plugins_catalog_catalog_la_SOURCES = \
 	plugins/catalog/db_processing.c plugins/catalog/db_locations.c \
 	plugins/catalog/routes_locations.c plugins/catalog/routes_refresh.c plugins/catalog/dryrun.c \
 	plugins/catalog/pipeline.c plugins/catalog/processing.c plugins/catalog/ingest.c plugins/catalog/stitch.c \
-	plugins/catalog/reader.c plugins/catalog/reader.h
+	plugins/catalog/reader.c plugins/catalog/reader.h \
+	plugins/catalog/pgarray.c plugins/catalog/pgarray.h
 plugins_catalog_catalog_la_CFLAGS = $(PLUGIN_CFLAGS) $(YAML_CFLAGS)
 plugins_catalog_catalog_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_catalog_catalog_la_LIBADD = plugins/catalog/libcatalog_domain.la $(PLUGIN_LIBS) \

@@ -17,18 +17,48 @@
 #define CATALOG_CLAIM_BATCH 500
 #define CATALOG_DB_WAIT_MS 5000
 
-/* A JSON value's compact text as a JSON string (a text column of a
- * json_to_recordset record). */
-static json_t *text_of(const json_t *v)
-{
-	char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-	json_t *s;
+/* An emitted child as the children columns want it: its compact text and
+ * that text's hash. */
+struct kid {
+	const struct catalog_child *c;
+	char *text;
+	char hash[41];
+};
 
-	if (text == NULL)
-		abort();
-	s = json_string(text);
-	free(text);
-	return s;
+static struct kid *kids_of(const struct catalog_children *c)
+{
+	struct kid *k = catalog_xmalloc((c->n + 1) * sizeof(*k));
+
+	for (size_t i = 0; i < c->n; i++) {
+		k[i].c = &c->v[i];
+		k[i].text = json_dumps(c->v[i].entity, JSON_COMPACT);
+		if (k[i].text == NULL)
+			abort();
+		catalog_sha1_hex(k[i].text, strlen(k[i].text), k[i].hash);
+	}
+	return k;
+}
+
+static void kids_free(struct kid *k, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(k[i].text);
+	free(k);
+}
+
+/* Appends the children rows of the entities emitted by `parent` (or, for
+ * the configured locations, by the source key `src`). */
+static void add_children(struct catalog_pgarray *cols, const char *src, const char *parent,
+			 const struct kid *k, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		catalog_pgarray_add(&cols[0], src);
+		catalog_pgarray_add(&cols[1], parent);
+		catalog_pgarray_add(&cols[2], k[i].c->ref);
+		catalog_pgarray_add(&cols[3], k[i].text);
+		catalog_pgarray_add(&cols[4], k[i].hash);
+		catalog_pgarray_add(&cols[5], k[i].c->location_key);
+	}
 }
 
 /* A string into the result hash's input, length first (unambiguous). */
@@ -39,23 +69,22 @@ static void hash_add(struct catalog_text *in, const char *s)
 }
 
 /* The result hash covers everything a write would store (§9.5): the
- * processed entity's text, its errors, its children records (ref, location
- * key, hash of the child's text) and its relation rows.  Texts are compact
+ * processed entity's text, its errors, its children (ref, location key,
+ * hash of the child's text) and its relation rows.  Texts are compact
  * dumps in the objects' own key order, which a given input always
  * reproduces: no second, sorted dump of the whole result. */
-static void result_hash(const char *processed, const char *errors, const json_t *kids,
-			const struct catalog_relations *rels, char hex[41])
+static void result_hash(const char *processed, const char *errors, const struct kid *k,
+			size_t n, const struct catalog_relations *rels, char hex[41])
 {
 	struct catalog_text in = { NULL, 0, 0 };
-	const json_t *k;
 	size_t i;
 
 	hash_add(&in, processed);
 	hash_add(&in, errors);
-	json_array_foreach(kids, i, k) {
-		hash_add(&in, json_string_value(json_object_get(k, "ref")));
-		hash_add(&in, json_string_value(json_object_get(k, "key")));
-		hash_add(&in, json_string_value(json_object_get(k, "hash")));
+	for (i = 0; i < n; i++) {
+		hash_add(&in, k[i].c->ref);
+		hash_add(&in, k[i].c->location_key);
+		hash_add(&in, k[i].hash);
 	}
 	for (i = 0; i < rels->n; i++) {
 		hash_add(&in, rels->rows[i].source_ref);
@@ -66,30 +95,10 @@ static void result_hash(const char *processed, const char *errors, const json_t 
 	free(in.buf);
 }
 
-/* Appends children records (see struct catalog_db_batch) for the entities
- * emitted by `parent` (or, for roots, by the source key `src`). */
-static void add_children(json_t *out, const char *src, const char *parent,
-			 const struct catalog_children *c)
-{
-	for (size_t i = 0; i < c->n; i++) {
-		json_t *text = text_of(c->v[i].entity);
-		const char *t = json_string_value(text);
-		char hash[41];
-
-		catalog_sha1_hex(t, strlen(t), hash);
-		json_array_append_new(out, json_pack("{s:s?, s:s?, s:s, s:o, s:s, s:s}",
-			"src", src, "parent", parent, "ref", c->v[i].ref, "entity", text,
-			"hash", hash, "key", c->v[i].location_key));
-	}
-}
-
 static void add_outcome(struct catalog_db_batch *b, const char *id, const char *ref,
 			const char *hash, const char *processed, const char *errors,
-			json_t *kids, const struct catalog_outcome *o)
+			const struct kid *k, size_t n, const struct catalog_outcome *o)
 {
-	size_t i;
-	json_t *k;
-
 	if (errors) {
 		json_array_append_new(b->failed, json_pack("{s:s, s:s, s:s, s:s}", "id", id,
 			"ref", ref, "hash", hash, "errors", errors));
@@ -98,14 +107,17 @@ static void add_outcome(struct catalog_db_batch *b, const char *id, const char *
 							 "message")));
 		return;
 	}
-	json_array_append_new(b->ok, json_pack("{s:s, s:s, s:s, s:s}", "id", id, "ref", ref,
-		"hash", hash, "processed", processed));
-	json_array_foreach(kids, i, k)
-		json_array_append(b->children, k);
-	for (i = 0; i < o->rels.n; i++)
-		json_array_append_new(b->relations, json_pack("{s:s, s:s, s:s, s:s}", "id", id,
-			"s", o->rels.rows[i].source_ref, "t", o->rels.rows[i].type,
-			"d", o->rels.rows[i].target_ref));
+	catalog_pgarray_add(&b->ok[0], id);
+	catalog_pgarray_add(&b->ok[1], ref);
+	catalog_pgarray_add(&b->ok[2], hash);
+	catalog_pgarray_add(&b->ok[3], processed);
+	add_children(b->children, NULL, ref, k, n);
+	for (size_t i = 0; i < o->rels.n; i++) {
+		catalog_pgarray_add(&b->relations[0], id);
+		catalog_pgarray_add(&b->relations[1], o->rels.rows[i].source_ref);
+		catalog_pgarray_add(&b->relations[2], o->rels.rows[i].type);
+		catalog_pgarray_add(&b->relations[3], o->rels.rows[i].target_ref);
+	}
 }
 
 /* Processes claimed row i into the batch, unless its result hash is
@@ -116,27 +128,29 @@ static void process_row(const struct catalog_state *st, const PGresult *res, int
 	const char *id = PQgetvalue(res, i, 0), *ref = PQgetvalue(res, i, 1);
 	const char *old_hash = PQgetisnull(res, i, 3) ? NULL : PQgetvalue(res, i, 3);
 	struct catalog_outcome o = { { NULL }, { NULL, 0, 0 }, { NULL, 0, 0 } };
-	json_t *entity = json_loads(PQgetvalue(res, i, 2), 0, NULL), *kids;
+	json_t *entity = json_loads(PQgetvalue(res, i, 2), 0, NULL);
 	char hash[41], *processed, *errors;
+	struct kid *k;
+	size_t nk;
 
 	if (entity == NULL) {
 		sh_log(SH_LOG_ERROR, "unprocessed entity %s is not JSON", ref);
 		return;
 	}
 	catalog_process_entity(st, entity, ref, &o);
-	kids = json_array();
-	if (o.errs.list == NULL)
-		add_children(kids, NULL, ref, &o.children);
+	/* A failed result stores its errors only. */
+	nk = o.errs.list ? 0 : o.children.n;
+	k = kids_of(&(struct catalog_children){ o.children.v, nk, nk });
 	processed = json_dumps(entity, JSON_COMPACT);
 	errors = o.errs.list ? json_dumps(o.errs.list, JSON_COMPACT) : NULL;
 	if (processed == NULL || (o.errs.list && errors == NULL))
 		abort();
-	result_hash(processed, errors, kids, &o.rels, hash);
+	result_hash(processed, errors, k, nk, &o.rels, hash);
 	if (old_hash == NULL || strcmp(old_hash, hash) != 0)
-		add_outcome(b, id, ref, hash, processed, errors, kids, &o);
+		add_outcome(b, id, ref, hash, processed, errors, k, nk, &o);
 	free(processed);
 	free(errors);
-	json_decref(kids);
+	kids_free(k, nk);
 	json_decref(entity);
 	catalog_outcome_clear(&o);
 }
@@ -145,9 +159,11 @@ static void process_row(const struct catalog_state *st, const PGresult *res, int
 static int seed(PGconn *conn, const struct catalog_state *st)
 {
 	struct catalog_children roots = { NULL, 0, 0 };
-	json_t *recs = json_array();
+	struct catalog_pgarray cols[6];
+	struct kid *k;
 	int rc;
 
+	memset(cols, 0, sizeof(cols));
 	roots.v = catalog_xmalloc((st->n_locations + 1) * sizeof(*roots.v));
 	for (size_t i = 0; i < st->n_locations; i++) {
 		struct catalog_child *c = &roots.v[roots.n++];
@@ -159,32 +175,47 @@ static int seed(PGconn *conn, const struct catalog_state *st)
 		c->location_key = catalog_xstrdup(json_string_value(
 			json_object_get(ann, CATALOG_ANN_LOCATION)));
 	}
-	add_children(recs, "config", NULL, &roots);
-	rc = catalog_db_seed(conn, recs);
-	json_decref(recs);
+	k = kids_of(&roots);
+	add_children(cols, "config", NULL, k, roots.n);
+	rc = catalog_db_seed(conn, cols);
+	for (size_t i = 0; i < 6; i++)
+		catalog_pgarray_free(&cols[i]);
+	kids_free(k, roots.n);
 	catalog_children_free(&roots);
 	return rc;
+}
+
+static void batch_free(struct catalog_db_batch *b)
+{
+	for (size_t i = 0; i < 6; i++) {
+		if (i < 4) {
+			catalog_pgarray_free(&b->ok[i]);
+			catalog_pgarray_free(&b->relations[i]);
+		}
+		catalog_pgarray_free(&b->children[i]);
+	}
+	json_decref(b->failed);
 }
 
 /* Claims one batch, processes it and writes every changed result in one
  * transaction.  Returns how many rows were claimed, or -1. */
 static int process_batch(PGconn *conn, const struct catalog_state *st)
 {
-	struct catalog_db_batch b = { json_array(), json_array(), json_array(), json_array() };
+	struct catalog_db_batch b;
 	PGresult *res = catalog_db_claim(conn, CATALOG_CLAIM_BATCH, st->interval_s);
 	int n = res ? PQntuples(res) : -1;
+	size_t wrote;
 
+	memset(&b, 0, sizeof(b));
+	b.failed = json_array();
 	for (int i = 0; i < n && !sh_task_stopping(st->host); i++)
 		process_row(st, res, i, &b);
-	if (json_array_size(b.ok) + json_array_size(b.failed) > 0 &&
-	    catalog_db_write_batch(conn, &b) != 0)
+	wrote = (size_t)b.ok[0].n + json_array_size(b.failed);
+	if (wrote > 0 && catalog_db_write_batch(conn, &b) != 0)
 		sh_log(SH_LOG_WARN, "could not store the processing results of %zu entities",
-		       json_array_size(b.ok) + json_array_size(b.failed));
+		       wrote);
 	PQclear(res);
-	json_decref(b.ok);
-	json_decref(b.failed);
-	json_decref(b.children);
-	json_decref(b.relations);
+	batch_free(&b);
 	return n;
 }
 

@@ -33,8 +33,8 @@ struct stitch {
 
 /* What one stitch batch writes, as JSON parameters and COPY data. */
 struct writes {
-	json_t *finals;          /* [[id, ref, final JSON text, hash], ...] */
-	json_t *ids;             /* ids whose search rows are replaced */
+	struct catalog_pgarray finals[4]; /* id, ref, final JSON text, hash */
+	struct catalog_pgarray ids;       /* ids whose search rows are replaced */
 	struct catalog_text search; /* COPY text rows: id, key, value, original */
 };
 
@@ -163,10 +163,13 @@ static void finalize(struct stitch *s, const char *rels, struct writes *w)
 		return;
 	}
 	text = json_dumps(s->entity, JSON_COMPACT);
-	json_array_append_new(w->finals, json_pack("[s,s,s,s]", s->id, s->ref, text, hash));
+	catalog_pgarray_add(&w->finals[0], s->id);
+	catalog_pgarray_add(&w->finals[1], s->ref);
+	catalog_pgarray_add(&w->finals[2], text);
+	catalog_pgarray_add(&w->finals[3], hash);
 	/* A first stitch has no search rows to delete. */
 	if (s->old_hash)
-		json_array_append_new(w->ids, json_string(s->id));
+		catalog_pgarray_add(&w->ids, s->id);
 	add_search_rows(&w->search, s->id, &idx);
 	free(text);
 	catalog_search_free(&idx);
@@ -192,23 +195,6 @@ static void stitch_row(const PGresult *res, int i, struct writes *w)
 	json_decref(s.entity);
 }
 
-/* ids as a PostgreSQL array literal ({a,b}): uuids need no quoting. */
-static char *uuid_array(const json_t *ids)
-{
-	size_t n = json_array_size(ids), len = 0;
-	char *out = catalog_xmalloc(n * 37 + 3);
-	const json_t *v;
-	size_t i;
-
-	out[len++] = '{';
-	json_array_foreach(ids, i, v)
-		len += (size_t)snprintf(out + len, 38, "%s%.36s", i ? "," : "",
-					json_string_value(v));
-	out[len++] = '}';
-	out[len] = '\0';
-	return out;
-}
-
 /* COPY ... FROM STDIN of the buffered rows, on the transaction's
  * connection (the data is never SQL text). */
 static int copy_in(PGconn *conn, const char *sql, const struct catalog_text *c)
@@ -232,29 +218,32 @@ static int copy_in(PGconn *conn, const char *sql, const struct catalog_text *c)
 	return ok ? 0 : SH_EDB;
 }
 
-/* Stores the batch's final entities and replaces their search rows. */
-static int store(PGconn *conn, const struct writes *w)
+/* Stores the batch's final entities and replaces their search rows.
+ * Rows are written in uid order, so stitchers of two processes lock them
+ * in the same order. */
+static int store(PGconn *conn, struct writes *w)
 {
-	char *fin = json_dumps(w->finals, JSON_COMPACT), *ids = uuid_array(w->ids);
-	const char *p1[1] = { fin }, *p2[1] = { ids };
-	int rc;
+	struct catalog_pgarray *fin[4] = { &w->finals[0], &w->finals[1], &w->finals[2],
+					   &w->finals[3] }, *ids[1] = { &w->ids };
+	PGresult *res = catalog_db_exec_arrays(conn, "INSERT INTO catalog.final_entities"
+		" (entity_id, entity_ref, final_entity, hash)"
+		" SELECT i::uuid, r, t, h FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])"
+		" AS u(i, r, t, h) ORDER BY 1"
+		" ON CONFLICT (entity_id) DO UPDATE SET entity_ref = EXCLUDED.entity_ref,"
+		" final_entity = EXCLUDED.final_entity, hash = EXCLUDED.hash,"
+		" last_updated_at = now()", 4, fin);
+	int rc = res ? 0 : SH_EDB;
 
-	if (fin == NULL)
-		abort();
-	rc = catalog_db_exec_ok(conn, "INSERT INTO catalog.final_entities"
-		     " (entity_id, entity_ref, final_entity, hash)"
-		     " SELECT (e->>0)::uuid, e->>1, e->>2, e->>3 FROM json_array_elements($1::json) e"
-		     " ON CONFLICT (entity_id) DO UPDATE SET entity_ref = EXCLUDED.entity_ref,"
-		     " final_entity = EXCLUDED.final_entity, hash = EXCLUDED.hash,"
-		     " last_updated_at = now()", 1, p1);
-	if (rc == 0 && json_array_size(w->ids) > 0)
-		rc = catalog_db_exec_ok(conn, "DELETE FROM catalog.search WHERE entity_id = ANY($1::uuid[])",
-			     1, p2);
+	PQclear(res);
+	if (rc == 0 && w->ids.n > 0) {
+		res = catalog_db_exec_arrays(conn, "DELETE FROM catalog.search"
+					     " WHERE entity_id = ANY($1::text[]::uuid[])", 1, ids);
+		rc = res ? 0 : SH_EDB;
+		PQclear(res);
+	}
 	if (rc == 0 && w->search.len > 0)
 		rc = copy_in(conn, "COPY catalog.search (entity_id, key, value, original_value)"
 			     " FROM STDIN", &w->search);
-	free(fin);
-	free(ids);
 	return rc;
 }
 
@@ -301,10 +290,12 @@ static const char load_sql[] =
 static int stitch_claimed(PGconn *conn, const char *refs, const char *ids)
 {
 	const char *p_refs[1] = { refs }, *p_ids[1] = { ids };
-	struct writes w = { json_array(), json_array(), { NULL, 0, 0 } };
+	struct writes w;
 	PGresult *res = NULL;
-	int rc = catalog_db_begin(conn);
+	int rc;
 
+	memset(&w, 0, sizeof(w));
+	rc = catalog_db_begin(conn);
 	if (rc == 0) {
 		res = sh_db_exec(conn, load_sql, 1, p_refs);
 		rc = res ? 0 : SH_EDB;
@@ -312,7 +303,7 @@ static int stitch_claimed(PGconn *conn, const char *refs, const char *ids)
 	if (rc == 0) {
 		for (int i = 0; i < PQntuples(res); i++)
 			stitch_row(res, i, &w);
-		if (json_array_size(w.finals) > 0)
+		if (w.finals[0].n > 0)
 			rc = store(conn, &w);
 	}
 	if (rc == 0)
@@ -330,8 +321,9 @@ static int stitch_claimed(PGconn *conn, const char *refs, const char *ids)
 				   1, p_ids));
 	}
 	PQclear(res);
-	json_decref(w.finals);
-	json_decref(w.ids);
+	for (size_t i = 0; i < 4; i++)
+		catalog_pgarray_free(&w.finals[i]);
+	catalog_pgarray_free(&w.ids);
 	free(w.search.buf);
 	return rc;
 }
