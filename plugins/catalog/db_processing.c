@@ -212,22 +212,13 @@ static int write_failed(PGconn *conn, const json_t *failed)
 		CATALOG_QUEUE_CONFLICT, failed, NULL);
 }
 
-static int exec_arrays_ok(PGconn *conn, const char *sql, int n,
-			  struct catalog_pgarray *const *arrays)
-{
-	PGresult *res = catalog_db_exec_arrays(conn, sql, n, arrays);
-
-	PQclear(res);
-	return res ? 0 : SH_EDB;
-}
-
 /* Processed entities, and their old relation rows removed: the sources of
  * the old rows are entities whose `relations` change (§9.5). */
 static int write_ok(PGconn *conn, struct catalog_pgarray *ok)
 {
 	struct catalog_pgarray *params[4] = { &ok[0], &ok[1], &ok[2], &ok[3] };
 
-	return exec_arrays_ok(conn,
+	return catalog_db_exec_arrays_ok(conn,
 		"WITH x AS (SELECT i::uuid AS id, ref, hash, processed FROM unnest($1::text[],"
 		" $2::text[], $3::text[], $4::text[]) AS x(i, ref, hash, processed)),"
 		" u AS (UPDATE catalog.refresh_state r SET processed_entity = x.processed,"
@@ -246,7 +237,7 @@ static int write_relations(PGconn *conn, struct catalog_pgarray *rels)
 {
 	struct catalog_pgarray *params[4] = { &rels[0], &rels[1], &rels[2], &rels[3] };
 
-	return exec_arrays_ok(conn,
+	return catalog_db_exec_arrays_ok(conn,
 		"WITH x AS (SELECT i::uuid AS id, s, t, d FROM unnest($1::text[], $2::text[],"
 		" $3::text[], $4::text[]) AS x(i, s, t, d)),"
 		" ins AS (INSERT INTO catalog.relations (originating_entity_id,"

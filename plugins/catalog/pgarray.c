@@ -28,12 +28,18 @@ static void put32(struct catalog_text *t, uint32_t v)
 	catalog_text_add(t, &be, sizeof(be));
 }
 
+/* The header's room, filled in by finish(). */
+static void start(struct catalog_pgarray *a)
+{
+	if (a->data.len == 0)
+		catalog_text_add(&a->data, zeros, HEADER);
+}
+
 void catalog_pgarray_add(struct catalog_pgarray *a, const char *s)
 {
 	size_t n = s ? strlen(s) : 0;
 
-	if (a->data.len == 0)
-		catalog_text_add(&a->data, zeros, HEADER);
+	start(a);
 	if (n > INT32_MAX - 4 || a->data.len + n + 4 > (size_t)INT_MAX)
 		abort();
 	put32(&a->data, s ? (uint32_t)n : UINT32_MAX);
@@ -51,17 +57,11 @@ void catalog_pgarray_free(struct catalog_pgarray *a)
 /* Writes the header over its room (an empty array: zero dimensions). */
 static void finish(struct catalog_pgarray *a)
 {
-	struct catalog_text h = { NULL, 0, 0 };
+	uint32_t h[HEADER / 4] = { htonl(a->n > 0), htonl((uint32_t)a->has_null), htonl(TEXTOID),
+				   htonl((uint32_t)a->n), htonl(1) };
 
-	if (a->data.len == 0)
-		catalog_text_add(&a->data, zeros, HEADER);
-	put32(&h, a->n > 0 ? 1 : 0);
-	put32(&h, (uint32_t)a->has_null);
-	put32(&h, TEXTOID);
-	put32(&h, (uint32_t)a->n);
-	put32(&h, 1);
-	memcpy(a->data.buf, h.buf, HEADER);
-	free(h.buf);
+	start(a);
+	memcpy(a->data.buf, h, HEADER);
 }
 
 PGresult *catalog_db_exec_arrays(PGconn *conn, const char *sql, int n,
@@ -89,4 +89,13 @@ PGresult *catalog_db_exec_arrays(PGconn *conn, const char *sql, int n,
 	       PQerrorMessage(conn));
 	PQclear(res);
 	return NULL;
+}
+
+int catalog_db_exec_arrays_ok(PGconn *conn, const char *sql, int n,
+			      struct catalog_pgarray *const *arrays)
+{
+	PGresult *res = catalog_db_exec_arrays(conn, sql, n, arrays);
+
+	PQclear(res);
+	return res ? 0 : SH_EDB;
 }

@@ -26,5 +26,8 @@ void catalog_pgarray_free(struct catalog_pgarray *a);
  * result, or NULL after logging the failure.  The caller PQclear()s. */
 PGresult *catalog_db_exec_arrays(PGconn *conn, const char *sql, int n,
 				 struct catalog_pgarray *const *arrays);
+/* The same for a statement whose result is not wanted: 0 or SH_EDB. */
+int catalog_db_exec_arrays_ok(PGconn *conn, const char *sql, int n,
+			      struct catalog_pgarray *const *arrays);
 
 #endif

@@ -5,6 +5,7 @@
  * helped by this task once its round is done.
  */
 #include <malloc.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,13 +26,13 @@ struct kid {
 	char hash[41];
 };
 
-static struct kid *kids_of(const struct catalog_children *c)
+static struct kid *kids_of(const struct catalog_child *v, size_t n)
 {
-	struct kid *k = catalog_xmalloc((c->n + 1) * sizeof(*k));
+	struct kid *k = catalog_xmalloc((n + 1) * sizeof(*k));
 
-	for (size_t i = 0; i < c->n; i++) {
-		k[i].c = &c->v[i];
-		k[i].text = json_dumps(c->v[i].entity, JSON_COMPACT);
+	for (size_t i = 0; i < n; i++) {
+		k[i].c = &v[i];
+		k[i].text = json_dumps(v[i].entity, JSON_COMPACT);
 		if (k[i].text == NULL)
 			abort();
 		catalog_sha1_hex(k[i].text, strlen(k[i].text), k[i].hash);
@@ -64,8 +65,11 @@ static void add_children(struct catalog_pgarray *cols, const char *src, const ch
 /* A string into the result hash's input, length first (unambiguous). */
 static void hash_add(struct catalog_text *in, const char *s)
 {
-	catalog_text_printf(in, "%zu:", s ? strlen(s) : (size_t)0);
-	catalog_text_add(in, s ? s : "", s ? strlen(s) : 0);
+	size_t n = s ? strlen(s) : 0;
+	char len[24];
+
+	catalog_text_add(in, len, (size_t)snprintf(len, sizeof(len), "%zu:", n));
+	catalog_text_add(in, s, n);
 }
 
 /* The result hash covers everything a write would store (§9.5): the
@@ -140,7 +144,7 @@ static void process_row(const struct catalog_state *st, const PGresult *res, int
 	catalog_process_entity(st, entity, ref, &o);
 	/* A failed result stores its errors only. */
 	nk = o.errs.list ? 0 : o.children.n;
-	k = kids_of(&(struct catalog_children){ o.children.v, nk, nk });
+	k = kids_of(o.children.v, nk);
 	processed = json_dumps(entity, JSON_COMPACT);
 	errors = o.errs.list ? json_dumps(o.errs.list, JSON_COMPACT) : NULL;
 	if (processed == NULL || (o.errs.list && errors == NULL))
@@ -175,7 +179,7 @@ static int seed(PGconn *conn, const struct catalog_state *st)
 		c->location_key = catalog_xstrdup(json_string_value(
 			json_object_get(ann, CATALOG_ANN_LOCATION)));
 	}
-	k = kids_of(&roots);
+	k = kids_of(roots.v, roots.n);
 	add_children(cols, "config", NULL, k, roots.n);
 	rc = catalog_db_seed(conn, cols);
 	for (size_t i = 0; i < 6; i++)

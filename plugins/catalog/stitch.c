@@ -225,22 +225,17 @@ static int store(PGconn *conn, struct writes *w)
 {
 	struct catalog_pgarray *fin[4] = { &w->finals[0], &w->finals[1], &w->finals[2],
 					   &w->finals[3] }, *ids[1] = { &w->ids };
-	PGresult *res = catalog_db_exec_arrays(conn, "INSERT INTO catalog.final_entities"
+	int rc = catalog_db_exec_arrays_ok(conn, "INSERT INTO catalog.final_entities"
 		" (entity_id, entity_ref, final_entity, hash)"
 		" SELECT i::uuid, r, t, h FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])"
 		" AS u(i, r, t, h) ORDER BY 1"
 		" ON CONFLICT (entity_id) DO UPDATE SET entity_ref = EXCLUDED.entity_ref,"
 		" final_entity = EXCLUDED.final_entity, hash = EXCLUDED.hash,"
 		" last_updated_at = now()", 4, fin);
-	int rc = res ? 0 : SH_EDB;
 
-	PQclear(res);
-	if (rc == 0 && w->ids.n > 0) {
-		res = catalog_db_exec_arrays(conn, "DELETE FROM catalog.search"
-					     " WHERE entity_id = ANY($1::text[]::uuid[])", 1, ids);
-		rc = res ? 0 : SH_EDB;
-		PQclear(res);
-	}
+	if (rc == 0 && w->ids.n > 0)
+		rc = catalog_db_exec_arrays_ok(conn, "DELETE FROM catalog.search"
+					       " WHERE entity_id = ANY($1::text[]::uuid[])", 1, ids);
 	if (rc == 0 && w->search.len > 0)
 		rc = copy_in(conn, "COPY catalog.search (entity_id, key, value, original_value)"
 			     " FROM STDIN", &w->search);

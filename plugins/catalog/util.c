@@ -84,23 +84,6 @@ void catalog_text_add(struct catalog_text *t, const void *p, size_t n)
 	t->len += n;
 }
 
-void catalog_text_printf(struct catalog_text *t, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		abort();
-	catalog_text_reserve(t, (size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(t->buf + t->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	t->len += (size_t)n;
-}
-
 int catalog_is_uuid(const char *s)
 {
 	for (int i = 0; i < 36; i++) {

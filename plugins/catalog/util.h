@@ -29,8 +29,6 @@ struct catalog_text {
 /* Makes room for `more` bytes after len. */
 void catalog_text_reserve(struct catalog_text *t, size_t more);
 void catalog_text_add(struct catalog_text *t, const void *p, size_t n);
-void catalog_text_printf(struct catalog_text *t, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 char *catalog_vfmt(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 #endif

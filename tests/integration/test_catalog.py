@@ -4,7 +4,8 @@ processing_interval = 1): exact JSON of by-name, by-uid, the 404 bodies,
 GET /entities with the filters of spec section 4.1, fields and pagination
 with Link; a broken YAML file keeping its entities and showing the error;
 a second stagehandd on the same database leaving one consistent catalog;
-orphans deleted once their file stops naming them."""
+orphans deleted once their file stops naming them; the stitcher waiting for
+the uncommitted write that queued an entity."""
 
 import hashlib
 import os
@@ -299,3 +300,57 @@ def catalog_two_processes_one_catalog():
     check(uids == uids_before, "uids changed or duplicated: %d before, %d after"
           % (len(uids_before), len(uids)))
     check_json(api("/entities/by-name/component/default/checkout-service"), CHECKOUT_SERVICE)
+
+
+@test
+def catalog_stitch_waits_for_the_write_that_queued_it():
+    """A write that queues an entity already waiting in the stitch queue
+    locks that waiting row until it commits (006_queue_once.sql): the
+    stitcher passes it by meanwhile and stitches after the commit, from a
+    snapshot that holds the write.  Claiming the row at once would stitch
+    the old entity and leave no queue row for the new one."""
+    wait_ingested()
+    ref = "component:default/checkout-service"
+    path = "/entities/by-name/component/default/checkout-service"
+    # A claim in force keeps the stitchers off the ref while its waiting
+    # row is put in place.
+    psql("INSERT INTO catalog.stitch_queue (entity_ref, claimed_until)"
+         " VALUES ('%s', now() + interval '1 hour')" % ref)
+    psql("INSERT INTO catalog.stitch_queue (entity_ref) VALUES ('%s')"
+         " ON CONFLICT DO NOTHING" % ref)
+    # What processing does (db_processing.c): the new result and the
+    # queueing in one transaction, here held open for 3 s.
+    writer = itest.subprocess.Popen(
+        ["psql", "-X", "-At", "-h", itest.env("SH_PG_SOCK"), "-p", itest.env("SH_PG_PORT"),
+         "-U", "stagehand", "-d", "stagehand", "-v", "ON_ERROR_STOP=1", "-c",
+         "BEGIN; UPDATE catalog.refresh_state SET processed_entity = jsonb_set("
+         "processed_entity::jsonb, '{metadata,description}', '\"held write\"')::text"
+         " WHERE entity_ref = '%s';"
+         " INSERT INTO catalog.stitch_queue (entity_ref) VALUES ('%s')"
+         " ON CONFLICT (entity_ref) WHERE claimed_until IS NULL"
+         " DO UPDATE SET queued_at = now();"
+         " SELECT pg_sleep(3); COMMIT;" % (ref, ref)],
+        stdout=itest.subprocess.PIPE, stderr=itest.subprocess.PIPE)
+    try:
+        check(wait_for(lambda: psql("SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a"
+                                    " USING (pid) WHERE a.query LIKE '%%held write%%'"
+                                    " AND l.relation = 'catalog.stitch_queue'::regclass"
+                                    ).strip() != "0", 5), "the writer did not start")
+        psql("DELETE FROM catalog.stitch_queue WHERE entity_ref = '%s'"
+             " AND claimed_until IS NOT NULL" % ref)
+        # Stitchers poll every 250 ms; the waiting row stays unclaimed.
+        itest.time.sleep(1.2)
+        waiting = psql("SELECT count(*) FROM catalog.stitch_queue WHERE entity_ref = '%s'"
+                       " AND claimed_until IS NULL" % ref).strip()
+        check(waiting == "1", "the stitcher claimed a row whose writer has not committed")
+    finally:
+        out, err = writer.communicate(timeout=30)
+    check(writer.returncode == 0, "writer failed: %s" % err.decode("utf-8", "replace"))
+    check(wait_for(lambda: api(path).json()["metadata"].get("description") == "held write", 10),
+          "the committed write was never stitched")
+    # The source comes back with the next processing round.
+    psql("UPDATE catalog.refresh_state SET result_hash = NULL, next_update_at = now()"
+         " WHERE entity_ref = '%s'" % ref)
+    check(wait_for(lambda: api(path).json()["metadata"].get("description") ==
+                   CHECKOUT_SERVICE["metadata"]["description"], 15),
+          "checkout-service did not come back from its source")
