@@ -313,12 +313,13 @@ int catalog_sql_facets(struct catalog_sql *q, const char *const *keys, size_t n,
 {
 	int rc;
 
-	catalog_sql_append(q, "SELECT s.key, s.original_value, count(*) FROM catalog.search s"
-			   " WHERE s.key IN (");
+	/* original_value is NULL where it equals value (stitch.c). */
+	catalog_sql_append(q, "SELECT s.key, coalesce(s.original_value, s.value) AS v, count(*)"
+			   " FROM catalog.search s WHERE s.key IN (");
 	rc = param_list(q, keys, n, 1);
-	catalog_sql_append(q, ") AND s.original_value IS NOT NULL AND ");
+	catalog_sql_append(q, ") AND s.value IS NOT NULL AND ");
 	if (rc == 0)
 		rc = catalog_sql_filter(q, f, "s.entity_id");
-	catalog_sql_append(q, " GROUP BY s.key, s.original_value ORDER BY s.key, s.original_value");
+	catalog_sql_append(q, " GROUP BY s.key, v ORDER BY s.key, v");
 	return rc;
 }

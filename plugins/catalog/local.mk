@@ -46,6 +46,7 @@ nobase_dist_pkgdata_DATA += sql/catalog/003_user_by_email.sql
 nobase_dist_pkgdata_DATA += sql/catalog/004_notify.sql
 nobase_dist_pkgdata_DATA += sql/catalog/005_stitch_claims.sql
 nobase_dist_pkgdata_DATA += sql/catalog/006_queue_once.sql
+nobase_dist_pkgdata_DATA += sql/catalog/007_search_original.sql
 
 if HAVE_CHECK
 CATALOG_UNIT_LIBS = plugins/catalog/libcatalog_domain.la $(JANSSON_LIBS) $(YAML_LIBS) $(CHECK_LIBS)

@@ -304,7 +304,7 @@ static int by_entity(struct sh_req *req, void *state)
 	sh_defer(req, free, ref);
 	if ((rc = catalog_query_allowed(req, no_params)) != 0)
 		return rc;
-	res = sh_db_query(req, "SELECT s.original_value FROM catalog.refresh_state r"
+	res = sh_db_query(req, "SELECT coalesce(s.original_value, s.value) FROM catalog.refresh_state r"
 			  " LEFT JOIN catalog.search s ON s.entity_id = r.entity_id AND s.key = $2"
 			  " WHERE r.entity_ref = $1 LIMIT 1", 2, params);
 	if (res == NULL)

@@ -125,14 +125,20 @@ static void copy_field(struct catalog_text *c, const char *v, char sep)
 	c->buf[c->len++] = sep;
 }
 
-/* Appends the search rows of one entity. */
+/* Appends the search rows of one entity.  An original value equal to its
+ * value (most of them: names, refs, types are lower case already) is
+ * stored as NULL and read back as coalesce(original_value, value): a
+ * narrower row to write and index (007_search_original.sql). */
 static void add_search_rows(struct catalog_text *c, const char *id, const struct catalog_search *idx)
 {
 	for (size_t i = 0; i < idx->n; i++) {
+		const struct catalog_search_row *r = &idx->rows[i];
+		int same = r->value && r->original_value && !strcmp(r->value, r->original_value);
+
 		copy_field(c, id, '\t');
-		copy_field(c, idx->rows[i].key, '\t');
-		copy_field(c, idx->rows[i].value, '\t');
-		copy_field(c, idx->rows[i].original_value, '\n');
+		copy_field(c, r->key, '\t');
+		copy_field(c, r->value, '\t');
+		copy_field(c, same ? NULL : r->original_value, '\n');
 	}
 }
 
