@@ -26,11 +26,19 @@
  * the queue at most once (006_queue_once.sql).  A ref that waits already is
  * touched, not skipped: the row lock taken until this transaction commits
  * makes the stitcher's claim (FOR UPDATE SKIP LOCKED) pass the row by, so
- * it is never stitched from a snapshot taken before this write.  The refs
- * of one statement must be distinct.
+ * it is never stitched from a snapshot taken before this write.  The touch
+ * also moves the row CATALOG_QUEUE_PUSH back in the stitch order (claims
+ * take waiting rows by queued_at, stitch.c): an entity that keeps changing
+ * while others wait (an API that a large ingestion's components consume,
+ * one batch after another) is stitched after them, once, instead of after
+ * every batch that touched it.  An idle stitcher takes it at once all the
+ * same: the order defers, it never delays.  The refs of one statement must
+ * be distinct.
  */
+#define CATALOG_QUEUE_PUSH "1 second"
 #define CATALOG_QUEUE_CONFLICT \
-	" ON CONFLICT (entity_ref) WHERE claimed_until IS NULL DO UPDATE SET queued_at = now()"
+	" ON CONFLICT (entity_ref) WHERE claimed_until IS NULL" \
+	" DO UPDATE SET queued_at = now() + interval '" CATALOG_QUEUE_PUSH "'"
 
 struct catalog_reader;
 struct catalog_rules;

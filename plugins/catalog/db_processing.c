@@ -232,20 +232,29 @@ static int write_ok(PGconn *conn, struct catalog_pgarray *ok)
 }
 
 /* The sources of the new rows are queued (their `relations` change), but
- * not those never processed: their own processing queues them. */
-static int write_relations(PGconn *conn, struct catalog_pgarray *rels)
+ * not those never processed (their own processing queues them) nor the
+ * batch's own entities ($5: write_ok queued them in this transaction, and
+ * touching their rows again would only write new row versions).  They go
+ * CATALOG_QUEUE_PUSH back in the stitch order (catalog.h): a reverse
+ * relation can wait behind the entities whose own results changed, and an
+ * entity that many batches name is then stitched once or twice, not once
+ * per batch. */
+static int write_relations(PGconn *conn, struct catalog_pgarray *rels,
+			   struct catalog_pgarray *own)
 {
-	struct catalog_pgarray *params[4] = { &rels[0], &rels[1], &rels[2], &rels[3] };
+	struct catalog_pgarray *params[5] = { &rels[0], &rels[1], &rels[2], &rels[3], own };
 
 	return catalog_db_exec_arrays_ok(conn,
 		"WITH x AS (SELECT i::uuid AS id, s, t, d FROM unnest($1::text[], $2::text[],"
 		" $3::text[], $4::text[]) AS x(i, s, t, d)),"
 		" ins AS (INSERT INTO catalog.relations (originating_entity_id,"
 		" source_entity_ref, type, target_entity_ref) SELECT id, s, t, d FROM x)"
-		" INSERT INTO catalog.stitch_queue (entity_ref)"
-		" SELECT DISTINCT s FROM x WHERE EXISTS (SELECT 1 FROM catalog.refresh_state r"
-		" WHERE r.entity_ref = x.s AND r.processed_entity IS NOT NULL)"
-		CATALOG_QUEUE_CONFLICT, 4, params);
+		" INSERT INTO catalog.stitch_queue (entity_ref, queued_at)"
+		" SELECT y.s, now() + interval '" CATALOG_QUEUE_PUSH "' FROM (SELECT DISTINCT s FROM x"
+		" WHERE s NOT IN (SELECT unnest($5::text[]))) y"
+		" WHERE EXISTS (SELECT 1 FROM catalog.refresh_state r"
+		" WHERE r.entity_ref = y.s AND r.processed_entity IS NOT NULL)"
+		CATALOG_QUEUE_CONFLICT, 5, params);
 }
 
 int catalog_db_write_batch(PGconn *conn, struct catalog_db_batch *b)
@@ -259,7 +268,7 @@ int catalog_db_write_batch(PGconn *conn, struct catalog_db_batch *b)
 	if (rc == 0 && b->ok[0].n > 0)
 		rc = upsert_children(conn, b->children, &b->ok[1]);
 	if (rc == 0 && b->relations[0].n > 0)
-		rc = write_relations(conn, b->relations);
+		rc = write_relations(conn, b->relations, &b->ok[1]);
 	return finish(conn, rc);
 }
 

@@ -253,25 +253,32 @@ static int store(PGconn *conn, struct writes *w)
  * ref is queued again in a new row, never waiting for this stitch) while
  * the batch is stitched.  A ref waits in the queue at most once (the
  * partial unique index of 006_queue_once.sql), and is not claimed while
- * another claim on it is in force: two stitchers (two processes, or the
+ * another claim on it stands: two stitchers (two processes, or the
  * processing task helping, see catalog_stitch_drain) never stitch one
- * entity at once, so an older stitch never overwrites a newer one.  A ref
- * whose claim ran out (its stitcher died) may come with its waiting row:
- * refs are made distinct.  (NOT IN, a hashed set of the few claimed refs:
- * the queue's statistics are stale while it fills and drains, and a NOT
+ * entity at once, so an older stitch never overwrites a newer one.
+ * Waiting rows are taken by queued_at, through the index of
+ * 008_stitch_order.sql; queueing a ref that waits already moves its row
+ * back (CATALOG_QUEUE_PUSH, catalog.h), so an entity that a large
+ * ingestion keeps touching (an API that components consume, a group) is
+ * stitched after the others, not once per processing batch.  A claim that ran out (its stitcher
+ * died) is given back as a waiting row by the same statement, to be taken
+ * by a later claim.  (NOT IN, a hashed set of the few claimed refs: the
+ * queue's statistics are stale while it fills and drains, and a NOT
  * EXISTS was planned as a scan of every claim per waiting row.)  One row:
  * how many refs, the refs as a JSON array, the queue row ids as a bigint[]
  * literal (no row claimed: 0). */
 static const char claim_sql[] =
-	"WITH pick AS (SELECT id FROM catalog.stitch_queue q"
-	" WHERE (claimed_until IS NULL OR claimed_until < now())"
+	"WITH expired AS (DELETE FROM catalog.stitch_queue WHERE claimed_until < now()"
+	" RETURNING entity_ref),"
+	" back AS (INSERT INTO catalog.stitch_queue (entity_ref)"
+	" SELECT DISTINCT entity_ref FROM expired ON CONFLICT DO NOTHING),"
+	" pick AS (SELECT id FROM catalog.stitch_queue q WHERE claimed_until IS NULL"
 	" AND entity_ref NOT IN (SELECT c.entity_ref FROM catalog.stitch_queue c"
-	" WHERE c.claimed_until >= now())"
-	" ORDER BY id LIMIT $1::int FOR UPDATE SKIP LOCKED),"
+	" WHERE c.claimed_until IS NOT NULL)"
+	" ORDER BY queued_at, id LIMIT $1::int FOR UPDATE SKIP LOCKED),"
 	" c AS (UPDATE catalog.stitch_queue q SET claimed_until = now() + interval '60 seconds'"
-	" FROM pick WHERE q.id = pick.id RETURNING q.id, q.entity_ref)"
-	" SELECT count(DISTINCT entity_ref), json_agg(DISTINCT entity_ref)::text,"
-	" array_agg(id)::text FROM c";
+	" WHERE q.id = ANY(ARRAY(SELECT id FROM pick)) RETURNING q.id, q.entity_ref)"
+	" SELECT count(*), json_agg(entity_ref)::text, array_agg(id)::text FROM c";
 
 /* Loads, per claimed ref ($1, a JSON array): entity_ref, entity_id,
  * processed_entity, errors, the stored hash, whether a parent edge exists,

@@ -354,3 +354,50 @@ def catalog_stitch_waits_for_the_write_that_queued_it():
     check(wait_for(lambda: api(path).json()["metadata"].get("description") ==
                    CHECKOUT_SERVICE["metadata"]["description"], 15),
           "checkout-service did not come back from its source")
+
+
+@test
+def catalog_stitch_claim_that_ran_out_is_taken_again():
+    """A stitcher that dies leaves its claim in the queue.  Once the claim
+    has run out, a later claim gives it back as a waiting row and a living
+    stitcher stitches the entity (stitch.c); until then the claim keeps the
+    ref off the other stitchers."""
+    wait_ingested()
+    ref = "component:default/checkout-service"
+    path = "/entities/by-name/component/default/checkout-service"
+    # A new processed entity whose only queue row is a claim that ran out
+    # a second ago, as a stitcher that died after claiming leaves it.
+    psql("BEGIN; UPDATE catalog.refresh_state SET processed_entity = jsonb_set("
+         "processed_entity::jsonb, '{metadata,description}', '\"claim ran out\"')::text"
+         " WHERE entity_ref = '%s';"
+         " INSERT INTO catalog.stitch_queue (entity_ref, claimed_until)"
+         " VALUES ('%s', now() - interval '1 second'); COMMIT" % (ref, ref))
+    check(wait_for(lambda: api(path).json()["metadata"].get("description") == "claim ran out",
+                   10), "the entity of a claim that ran out was never stitched")
+    check(wait_for(lambda: psql("SELECT count(*) FROM catalog.stitch_queue"
+                                " WHERE entity_ref = '%s'" % ref).strip() == "0", 10),
+          "the claim that ran out stayed in the queue")
+    # A claim still in force is left alone, and keeps its ref unstitched.
+    psql("BEGIN; UPDATE catalog.refresh_state SET processed_entity = jsonb_set("
+         "processed_entity::jsonb, '{metadata,description}', '\"claim in force\"')::text"
+         " WHERE entity_ref = '%s';"
+         " INSERT INTO catalog.stitch_queue (entity_ref, claimed_until)"
+         " VALUES ('%s', now() + interval '1 hour');"
+         " INSERT INTO catalog.stitch_queue (entity_ref) VALUES ('%s'); COMMIT"
+         % (ref, ref, ref))
+    itest.time.sleep(1.2)
+    check(api(path).json()["metadata"].get("description") == "claim ran out",
+          "a ref was stitched while another stitcher's claim on it stood")
+    check(psql("SELECT count(*) FROM catalog.stitch_queue WHERE entity_ref = '%s'"
+               " AND claimed_until IS NULL" % ref).strip() == "1",
+          "the waiting row of a claimed ref was taken")
+    psql("DELETE FROM catalog.stitch_queue WHERE entity_ref = '%s'"
+         " AND claimed_until IS NOT NULL" % ref)
+    check(wait_for(lambda: api(path).json()["metadata"].get("description") == "claim in force",
+                   10), "the waiting row was not stitched once the claim was gone")
+    # The source comes back with the next processing round.
+    psql("UPDATE catalog.refresh_state SET result_hash = NULL, next_update_at = now()"
+         " WHERE entity_ref = '%s'" % ref)
+    check(wait_for(lambda: api(path).json()["metadata"].get("description") ==
+                   CHECKOUT_SERVICE["metadata"]["description"], 15),
+          "checkout-service did not come back from its source")
