@@ -401,3 +401,26 @@ def catalog_stitch_claim_that_ran_out_is_taken_again():
     check(wait_for(lambda: api(path).json()["metadata"].get("description") ==
                    CHECKOUT_SERVICE["metadata"]["description"], 15),
           "checkout-service did not come back from its source")
+
+
+@test
+def catalog_stitch_order_defers_never_delays():
+    """Waiting rows are claimed in queued_at order, and a touched row goes
+    back in that order (CATALOG_QUEUE_PUSH): a row queued an hour ahead
+    still waits behind nothing when the queue holds nothing else, so an
+    idle stitcher takes it at once."""
+    wait_ingested()
+    ref = "component:default/checkout-service"
+    path = "/entities/by-name/component/default/checkout-service"
+    psql("BEGIN; UPDATE catalog.refresh_state SET processed_entity = jsonb_set("
+         "processed_entity::jsonb, '{metadata,description}', '\"queued ahead\"')::text"
+         " WHERE entity_ref = '%s';"
+         " INSERT INTO catalog.stitch_queue (entity_ref, queued_at)"
+         " VALUES ('%s', now() + interval '1 hour'); COMMIT" % (ref, ref))
+    check(wait_for(lambda: api(path).json()["metadata"].get("description") == "queued ahead",
+                   5), "a row queued ahead waited for its queued_at on an idle queue")
+    psql("UPDATE catalog.refresh_state SET result_hash = NULL, next_update_at = now()"
+         " WHERE entity_ref = '%s'" % ref)
+    check(wait_for(lambda: api(path).json()["metadata"].get("description") ==
+                   CHECKOUT_SERVICE["metadata"]["description"], 15),
+          "checkout-service did not come back from its source")
