@@ -260,9 +260,10 @@ static int store(PGconn *conn, struct writes *w)
  * 008_stitch_order.sql; queueing a ref that waits already moves its row
  * back (CATALOG_QUEUE_PUSH, catalog.h), so an entity that a large
  * ingestion keeps touching (an API that components consume, a group) is
- * stitched after the others, not once per processing batch.  A claim that ran out (its stitcher
- * died) is given back as a waiting row by the same statement, to be taken
- * by a later claim.  (NOT IN, a hashed set of the few claimed refs: the
+ * stitched after the others, not once per processing batch.  A claim
+ * that ran out (its stitcher died) is given back as a waiting row by the
+ * same statement, to be taken by a later claim; until then its ref is
+ * left alone.  (NOT IN, a hashed set of the few claimed refs: the
  * queue's statistics are stale while it fills and drains, and a NOT
  * EXISTS was planned as a scan of every claim per waiting row.)  One row:
  * how many refs, the refs as a JSON array, the queue row ids as a bigint[]
