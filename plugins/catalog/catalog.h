@@ -32,13 +32,17 @@
  * while others wait (an API that a large ingestion's components consume,
  * one batch after another) is stitched after them, once, instead of after
  * every batch that touched it.  An idle stitcher takes it at once all the
- * same: the order defers, it never delays.  The refs of one statement must
- * be distinct.
+ * same: the order defers, it never delays.  A row whose queued_at is
+ * still ahead (pushed less than CATALOG_QUEUE_PUSH ago) is only locked,
+ * not rewritten: queued_at is indexed, so every rewrite is a new row
+ * version with new index entries, and the row is far enough back.  The
+ * refs of one statement must be distinct.
  */
 #define CATALOG_QUEUE_PUSH "1 second"
 #define CATALOG_QUEUE_CONFLICT \
 	" ON CONFLICT (entity_ref) WHERE claimed_until IS NULL" \
-	" DO UPDATE SET queued_at = now() + interval '" CATALOG_QUEUE_PUSH "'"
+	" DO UPDATE SET queued_at = now() + interval '" CATALOG_QUEUE_PUSH "'" \
+	" WHERE stitch_queue.queued_at <= now()"
 
 struct catalog_reader;
 struct catalog_rules;
