@@ -302,6 +302,35 @@ def catalog_two_processes_one_catalog():
     check_json(api("/entities/by-name/component/default/checkout-service"), CHECKOUT_SERVICE)
 
 
+# The stitch-queue tests below change checkout-service's processed entity
+# directly (what processing would store), queue it in a chosen way, watch
+# the stitchers, then let processing put the source back.
+CHECKOUT_REF = "component:default/checkout-service"
+
+
+def set_description_sql(text):
+    """The statement that stores checkout-service's processed entity with
+    metadata.description = text (to run with queue statements of its own,
+    in one transaction)."""
+    return ("UPDATE catalog.refresh_state SET processed_entity = jsonb_set("
+            "processed_entity::jsonb, '{metadata,description}', '\"%s\"')::text"
+            " WHERE entity_ref = '%s';" % (text, CHECKOUT_REF))
+
+
+def checkout_description():
+    return api("/entities/by-name/component/default/checkout-service"
+               ).json()["metadata"].get("description")
+
+
+def restore_checkout():
+    """The source comes back with the next processing round."""
+    psql("UPDATE catalog.refresh_state SET result_hash = NULL, next_update_at = now()"
+         " WHERE entity_ref = '%s'" % CHECKOUT_REF)
+    check(wait_for(lambda: checkout_description() ==
+                   CHECKOUT_SERVICE["metadata"]["description"], 15),
+          "checkout-service did not come back from its source")
+
+
 @test
 def catalog_stitch_waits_for_the_write_that_queued_it():
     """A write that queues an entity already waiting in the stitch queue
@@ -310,8 +339,7 @@ def catalog_stitch_waits_for_the_write_that_queued_it():
     snapshot that holds the write.  Claiming the row at once would stitch
     the old entity and leave no queue row for the new one."""
     wait_ingested()
-    ref = "component:default/checkout-service"
-    path = "/entities/by-name/component/default/checkout-service"
+    ref = CHECKOUT_REF
     # A claim in force keeps the stitchers off the ref while its waiting
     # row is put in place.
     psql("INSERT INTO catalog.stitch_queue (entity_ref, claimed_until)"
@@ -323,13 +351,11 @@ def catalog_stitch_waits_for_the_write_that_queued_it():
     writer = itest.subprocess.Popen(
         ["psql", "-X", "-At", "-h", itest.env("SH_PG_SOCK"), "-p", itest.env("SH_PG_PORT"),
          "-U", "stagehand", "-d", "stagehand", "-v", "ON_ERROR_STOP=1", "-c",
-         "BEGIN; UPDATE catalog.refresh_state SET processed_entity = jsonb_set("
-         "processed_entity::jsonb, '{metadata,description}', '\"held write\"')::text"
-         " WHERE entity_ref = '%s';"
+         "BEGIN; " + set_description_sql("held write") +
          " INSERT INTO catalog.stitch_queue (entity_ref) VALUES ('%s')"
          " ON CONFLICT (entity_ref) WHERE claimed_until IS NULL"
          " DO UPDATE SET queued_at = now();"
-         " SELECT pg_sleep(3); COMMIT;" % (ref, ref)],
+         " SELECT pg_sleep(3); COMMIT;" % ref],
         stdout=itest.subprocess.PIPE, stderr=itest.subprocess.PIPE)
     try:
         check(wait_for(lambda: psql("SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a"
@@ -346,14 +372,9 @@ def catalog_stitch_waits_for_the_write_that_queued_it():
     finally:
         out, err = writer.communicate(timeout=30)
     check(writer.returncode == 0, "writer failed: %s" % err.decode("utf-8", "replace"))
-    check(wait_for(lambda: api(path).json()["metadata"].get("description") == "held write", 10),
+    check(wait_for(lambda: checkout_description() == "held write", 10),
           "the committed write was never stitched")
-    # The source comes back with the next processing round.
-    psql("UPDATE catalog.refresh_state SET result_hash = NULL, next_update_at = now()"
-         " WHERE entity_ref = '%s'" % ref)
-    check(wait_for(lambda: api(path).json()["metadata"].get("description") ==
-                   CHECKOUT_SERVICE["metadata"]["description"], 15),
-          "checkout-service did not come back from its source")
+    restore_checkout()
 
 
 @test
@@ -363,44 +384,34 @@ def catalog_stitch_claim_that_ran_out_is_taken_again():
     stitcher stitches the entity (stitch.c); until then the claim keeps the
     ref off the other stitchers."""
     wait_ingested()
-    ref = "component:default/checkout-service"
-    path = "/entities/by-name/component/default/checkout-service"
+    ref = CHECKOUT_REF
     # A new processed entity whose only queue row is a claim that ran out
     # a second ago, as a stitcher that died after claiming leaves it.
-    psql("BEGIN; UPDATE catalog.refresh_state SET processed_entity = jsonb_set("
-         "processed_entity::jsonb, '{metadata,description}', '\"claim ran out\"')::text"
-         " WHERE entity_ref = '%s';"
+    psql("BEGIN; " + set_description_sql("claim ran out") +
          " INSERT INTO catalog.stitch_queue (entity_ref, claimed_until)"
-         " VALUES ('%s', now() - interval '1 second'); COMMIT" % (ref, ref))
-    check(wait_for(lambda: api(path).json()["metadata"].get("description") == "claim ran out",
-                   10), "the entity of a claim that ran out was never stitched")
+         " VALUES ('%s', now() - interval '1 second'); COMMIT" % ref)
+    check(wait_for(lambda: checkout_description() == "claim ran out", 10),
+          "the entity of a claim that ran out was never stitched")
     check(wait_for(lambda: psql("SELECT count(*) FROM catalog.stitch_queue"
                                 " WHERE entity_ref = '%s'" % ref).strip() == "0", 10),
           "the claim that ran out stayed in the queue")
     # A claim still in force is left alone, and keeps its ref unstitched.
-    psql("BEGIN; UPDATE catalog.refresh_state SET processed_entity = jsonb_set("
-         "processed_entity::jsonb, '{metadata,description}', '\"claim in force\"')::text"
-         " WHERE entity_ref = '%s';"
+    psql("BEGIN; " + set_description_sql("claim in force") +
          " INSERT INTO catalog.stitch_queue (entity_ref, claimed_until)"
          " VALUES ('%s', now() + interval '1 hour');"
          " INSERT INTO catalog.stitch_queue (entity_ref) VALUES ('%s'); COMMIT"
-         % (ref, ref, ref))
+         % (ref, ref))
     itest.time.sleep(1.2)
-    check(api(path).json()["metadata"].get("description") == "claim ran out",
+    check(checkout_description() == "claim ran out",
           "a ref was stitched while another stitcher's claim on it stood")
     check(psql("SELECT count(*) FROM catalog.stitch_queue WHERE entity_ref = '%s'"
                " AND claimed_until IS NULL" % ref).strip() == "1",
           "the waiting row of a claimed ref was taken")
     psql("DELETE FROM catalog.stitch_queue WHERE entity_ref = '%s'"
          " AND claimed_until IS NOT NULL" % ref)
-    check(wait_for(lambda: api(path).json()["metadata"].get("description") == "claim in force",
-                   10), "the waiting row was not stitched once the claim was gone")
-    # The source comes back with the next processing round.
-    psql("UPDATE catalog.refresh_state SET result_hash = NULL, next_update_at = now()"
-         " WHERE entity_ref = '%s'" % ref)
-    check(wait_for(lambda: api(path).json()["metadata"].get("description") ==
-                   CHECKOUT_SERVICE["metadata"]["description"], 15),
-          "checkout-service did not come back from its source")
+    check(wait_for(lambda: checkout_description() == "claim in force", 10),
+          "the waiting row was not stitched once the claim was gone")
+    restore_checkout()
 
 
 @test
@@ -410,17 +421,9 @@ def catalog_stitch_order_defers_never_delays():
     still waits behind nothing when the queue holds nothing else, so an
     idle stitcher takes it at once."""
     wait_ingested()
-    ref = "component:default/checkout-service"
-    path = "/entities/by-name/component/default/checkout-service"
-    psql("BEGIN; UPDATE catalog.refresh_state SET processed_entity = jsonb_set("
-         "processed_entity::jsonb, '{metadata,description}', '\"queued ahead\"')::text"
-         " WHERE entity_ref = '%s';"
+    psql("BEGIN; " + set_description_sql("queued ahead") +
          " INSERT INTO catalog.stitch_queue (entity_ref, queued_at)"
-         " VALUES ('%s', now() + interval '1 hour'); COMMIT" % (ref, ref))
-    check(wait_for(lambda: api(path).json()["metadata"].get("description") == "queued ahead",
-                   5), "a row queued ahead waited for its queued_at on an idle queue")
-    psql("UPDATE catalog.refresh_state SET result_hash = NULL, next_update_at = now()"
-         " WHERE entity_ref = '%s'" % ref)
-    check(wait_for(lambda: api(path).json()["metadata"].get("description") ==
-                   CHECKOUT_SERVICE["metadata"]["description"], 15),
-          "checkout-service did not come back from its source")
+         " VALUES ('%s', now() + interval '1 hour'); COMMIT" % CHECKOUT_REF)
+    check(wait_for(lambda: checkout_description() == "queued ahead", 5),
+          "a row queued ahead waited for its queued_at on an idle queue")
+    restore_checkout()
