@@ -35,7 +35,9 @@ struct stitch {
 struct writes {
 	struct catalog_pgarray finals[4]; /* id, ref, final JSON text, hash */
 	struct catalog_pgarray ids;       /* ids whose search rows are replaced */
-	struct catalog_text search; /* COPY text rows: id, key, value, original */
+	struct catalog_text search; /* COPY text rows: key, value, id, original */
+	size_t *line;               /* where each row starts in search */
+	size_t n_lines, cap_lines;
 };
 
 
@@ -128,18 +130,59 @@ static void copy_field(struct catalog_text *c, const char *v, char sep)
 /* Appends the search rows of one entity.  An original value equal to its
  * value (most of them: names, refs, types are lower case already) is
  * stored as NULL and read back as coalesce(original_value, value): a
- * narrower row to write and index (007_search_original.sql). */
-static void add_search_rows(struct catalog_text *c, const char *id, const struct catalog_search *idx)
+ * narrower row to write and index (007_search_original.sql).  Rows start
+ * with key and value, so that sorting the lines sorts the batch by them
+ * (search_lines). */
+static void add_search_rows(struct writes *w, const char *id, const struct catalog_search *idx)
 {
 	for (size_t i = 0; i < idx->n; i++) {
 		const struct catalog_search_row *r = &idx->rows[i];
 		int same = r->value && r->original_value && !strcmp(r->value, r->original_value);
 
-		copy_field(c, id, '\t');
-		copy_field(c, r->key, '\t');
-		copy_field(c, r->value, '\t');
-		copy_field(c, same ? NULL : r->original_value, '\n');
+		if (w->n_lines == w->cap_lines) {
+			w->cap_lines = w->cap_lines ? 2 * w->cap_lines : 1024;
+			w->line = catalog_xrealloc(w->line, w->cap_lines * sizeof(*w->line));
+		}
+		w->line[w->n_lines++] = w->search.len;
+		copy_field(&w->search, r->key, '\t');
+		copy_field(&w->search, r->value, '\t');
+		copy_field(&w->search, id, '\t');
+		copy_field(&w->search, same ? NULL : r->original_value, '\n');
 	}
+}
+
+/* Lines in byte order up to the first difference: every line has the same
+ * four fields, and the order only has to group equal keys and values. */
+static int line_cmp(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+
+	for (; *x == *y; x++, y++)
+		if (*x == '\n')
+			return 0;
+	return (unsigned char)*x - (unsigned char)*y;
+}
+
+/* The batch's search rows sorted by key and value, as COPY data in out.
+ * Written in that order, the rows of one key sit together in the heap
+ * pages of their batch, so a filter term (kind=component) visits a few
+ * pages per batch instead of one per matching entity, and the index
+ * entries of each key and value go in in order. */
+static void search_lines(const struct writes *w, struct catalog_text *out)
+{
+	const char **row = catalog_xmalloc((w->n_lines + 1) * sizeof(*row));
+	const char *end = w->search.buf + w->search.len;
+
+	for (size_t i = 0; i < w->n_lines; i++)
+		row[i] = w->search.buf + w->line[i];
+	qsort(row, w->n_lines, sizeof(*row), line_cmp);
+	catalog_text_reserve(out, w->search.len);
+	for (size_t i = 0; i < w->n_lines; i++) {
+		const char *nl = memchr(row[i], '\n', (size_t)(end - row[i]));
+
+		catalog_text_add(out, row[i], (size_t)(nl - row[i]) + 1);
+	}
+	free(row);
 }
 
 /* Builds the final entity of s and adds it to the batch's writes unless
@@ -176,7 +219,7 @@ static void finalize(struct stitch *s, const char *rels, struct writes *w)
 	/* A first stitch has no search rows to delete. */
 	if (s->old_hash)
 		catalog_pgarray_add(&w->ids, s->id);
-	add_search_rows(&w->search, s->id, &idx);
+	add_search_rows(w, s->id, &idx);
 	free(text);
 	catalog_search_free(&idx);
 }
@@ -242,9 +285,14 @@ static int store(PGconn *conn, struct writes *w)
 	if (rc == 0 && w->ids.n > 0)
 		rc = catalog_db_exec_arrays_ok(conn, "DELETE FROM catalog.search"
 					       " WHERE entity_id = ANY($1::text[]::uuid[])", 1, ids);
-	if (rc == 0 && w->search.len > 0)
-		rc = copy_in(conn, "COPY catalog.search (entity_id, key, value, original_value)"
-			     " FROM STDIN", &w->search);
+	if (rc == 0 && w->search.len > 0) {
+		struct catalog_text rows = { NULL, 0, 0 };
+
+		search_lines(w, &rows);
+		rc = copy_in(conn, "COPY catalog.search (key, value, entity_id, original_value)"
+			     " FROM STDIN", &rows);
+		free(rows.buf);
+	}
 	return rc;
 }
 
@@ -334,6 +382,7 @@ static int stitch_claimed(PGconn *conn, const char *refs, const char *ids)
 		catalog_pgarray_free(&w.finals[i]);
 	catalog_pgarray_free(&w.ids);
 	free(w.search.buf);
+	free(w.line);
 	return rc;
 }
 
