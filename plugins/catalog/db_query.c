@@ -37,6 +37,23 @@ static int limit_offset(struct catalog_sql *q, long long limit, long long offset
 	return rc;
 }
 
+/* " ORDER BY <v>0<suffix> ASC NULLS LAST, ..., <t>entity_id", or
+ * <t>entity_ref without orders. */
+static void entities_order(struct catalog_sql *q, const struct catalog_order *orders,
+			   size_t n_orders, const char *v, const char *suffix, const char *t)
+{
+	char col[160];
+
+	catalog_sql_append(q, " ORDER BY ");
+	for (size_t i = 0; i < n_orders; i++) {
+		snprintf(col, sizeof(col), "%s%zu%s %s NULLS LAST, ", v, i, suffix,
+			 orders[i].desc ? "DESC" : "ASC");
+		catalog_sql_append(q, col);
+	}
+	catalog_sql_append(q, t);
+	catalog_sql_append(q, n_orders ? "entity_id" : "entity_ref");
+}
+
 int catalog_sql_entities(struct catalog_sql *q, const struct catalog_filter *f,
 			 const struct catalog_order *orders, size_t n_orders,
 			 long long limit, long long offset)
@@ -44,7 +61,14 @@ int catalog_sql_entities(struct catalog_sql *q, const struct catalog_filter *f,
 	char alias[160];
 	int rc = 0;
 
-	catalog_sql_append(q, "SELECT f.final_entity FROM catalog.final_entities f");
+	/* The page's uids first, sorted without their wide final_entity (a
+	 * sort over every match would carry it); then their JSON. */
+	catalog_sql_append(q, "SELECT e.final_entity FROM (SELECT f.entity_id, f.entity_ref");
+	for (size_t i = 0; i < n_orders; i++) {
+		snprintf(alias, sizeof(alias), ", o%zu.value AS v%zu", i, i);
+		catalog_sql_append(q, alias);
+	}
+	catalog_sql_append(q, " FROM catalog.final_entities f");
 	for (size_t i = 0; rc == 0 && i < n_orders; i++) {
 		snprintf(alias, sizeof(alias), " LEFT JOIN catalog.search o%zu ON o%zu.entity_id ="
 			 " f.entity_id AND o%zu.key = ", i, i, i);
@@ -54,15 +78,11 @@ int catalog_sql_entities(struct catalog_sql *q, const struct catalog_filter *f,
 	catalog_sql_append(q, " WHERE ");
 	if (rc == 0)
 		rc = catalog_sql_filter(q, f, "f.entity_id");
-	catalog_sql_append(q, " ORDER BY ");
-	for (size_t i = 0; i < n_orders; i++) {
-		snprintf(alias, sizeof(alias), "o%zu.value %s NULLS LAST, ", i,
-			 orders[i].desc ? "DESC" : "ASC");
-		catalog_sql_append(q, alias);
-	}
-	catalog_sql_append(q, n_orders ? "f.entity_id" : "f.entity_ref");
+	entities_order(q, orders, n_orders, "o", ".value", "f.");
 	if (rc == 0)
 		rc = limit_offset(q, limit >= 0 ? limit + 1 : -1, offset);
+	catalog_sql_append(q, ") k JOIN catalog.final_entities e ON e.entity_id = k.entity_id");
+	entities_order(q, orders, n_orders, "k.v", "", "k.");
 	return rc;
 }
 

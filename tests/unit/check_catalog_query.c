@@ -160,12 +160,19 @@ START_TEST(test_entities_order)
 	ck_assert_int_eq(catalog_sql_entities(&q, NULL, o, 2, 10, 20), 0);
 	has("LEFT JOIN catalog.search o1 ON o1.entity_id = f.entity_id AND o1.key = $2");
 	has("ORDER BY o0.value ASC NULLS LAST, o1.value DESC NULLS LAST, f.entity_id LIMIT $3"
-	    " OFFSET $4");
+	    " OFFSET $4) k");
+	/* the page's JSON fetched after the limit, in the same order */
+	has("SELECT e.final_entity FROM (SELECT f.entity_id, f.entity_ref, o0.value AS v0,"
+	    " o1.value AS v1 FROM");
+	has(") k JOIN catalog.final_entities e ON e.entity_id = k.entity_id"
+	    " ORDER BY k.v0 ASC NULLS LAST, k.v1 DESC NULLS LAST, k.entity_id");
 	ck_assert_str_eq(q.params[2], "11");
 	catalog_sql_free(&q);
 	ck_assert_int_eq(catalog_sql_entities(&q, NULL, NULL, 0, -1, 0), 0);
-	ck_assert_str_eq(q.text, "SELECT f.final_entity FROM catalog.final_entities f WHERE TRUE"
-			 " ORDER BY f.entity_ref");
+	ck_assert_str_eq(q.text, "SELECT e.final_entity FROM (SELECT f.entity_id, f.entity_ref"
+			 " FROM catalog.final_entities f WHERE TRUE ORDER BY f.entity_ref) k"
+			 " JOIN catalog.final_entities e ON e.entity_id = k.entity_id"
+			 " ORDER BY k.entity_ref");
 }
 END_TEST
 
