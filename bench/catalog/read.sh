@@ -111,11 +111,20 @@ while :; do
 	sleep 0.5
 done
 
-# Fresh planner statistics, as autovacuum would have them a minute later
-# (right after the bulk load its row estimates are those of an empty table).
-psql -X -q -h "$SH_PG_SOCK" -p "$SH_PG_PORT" -U stagehand -d stagehand \
-	-c "ANALYZE catalog.final_entities, catalog.search, catalog.relations" ||
-	die "ANALYZE failed"
+psql_q() { psql -X -q -At -h "$SH_PG_SOCK" -p "$SH_PG_PORT" -U stagehand -d stagehand -c "$1"; }
+# The count is complete before the stitchers are done: hub entities are
+# stitched again after the entities that name them (docs/catalog.md).
+t0=$(date +%s)
+until [ "$(psql_q "SELECT count(*) FROM catalog.stitch_queue")" = 0 ]; do
+	[ $(($(date +%s) - t0)) -lt 120 ] || die "the stitch queue is not empty after 120 s"
+	sleep 0.5
+done
+# The tables as autovacuum leaves them a minute after the bulk load: fresh
+# planner statistics (right after the load its row estimates are those of
+# an empty table) and the visibility map set, without which the filter
+# terms' index-only scans visit the heap (docs/catalog.md, Reads).
+psql_q "VACUUM (ANALYZE) catalog.final_entities, catalog.search, catalog.relations" ||
+	die "VACUUM failed"
 
 # 20 component refs for by-refs, the first one for by-name.
 refs=$(curl -sk -H "$auth" \
