@@ -58,13 +58,16 @@ int catalog_sql_entities(struct catalog_sql *q, const struct catalog_filter *f,
 			 const struct catalog_order *orders, size_t n_orders,
 			 long long limit, long long offset)
 {
+	/* A page sorts its uids first, without their wide final_entity (a
+	 * sort over every match would carry it), then fetches the page's
+	 * JSON; without a limit every match's JSON is sent anyway. */
+	int paged = limit >= 0;
 	char alias[160];
 	int rc = 0;
 
-	/* The page's uids first, sorted without their wide final_entity (a
-	 * sort over every match would carry it); then their JSON. */
-	catalog_sql_append(q, "SELECT e.final_entity FROM (SELECT f.entity_id, f.entity_ref");
-	for (size_t i = 0; i < n_orders; i++) {
+	catalog_sql_append(q, paged ? "SELECT e.final_entity FROM (SELECT f.entity_id, f.entity_ref"
+			   : "SELECT f.final_entity");
+	for (size_t i = 0; paged && i < n_orders; i++) {
 		snprintf(alias, sizeof(alias), ", o%zu.value AS v%zu", i, i);
 		catalog_sql_append(q, alias);
 	}
@@ -80,9 +83,11 @@ int catalog_sql_entities(struct catalog_sql *q, const struct catalog_filter *f,
 		rc = catalog_sql_filter(q, f, "f.entity_id");
 	entities_order(q, orders, n_orders, "o", ".value", "f.");
 	if (rc == 0)
-		rc = limit_offset(q, limit >= 0 ? limit + 1 : -1, offset);
-	catalog_sql_append(q, ") k JOIN catalog.final_entities e ON e.entity_id = k.entity_id");
-	entities_order(q, orders, n_orders, "k.v", "", "k.");
+		rc = limit_offset(q, paged ? limit + 1 : -1, offset);
+	if (paged) {
+		catalog_sql_append(q, ") k JOIN catalog.final_entities e ON e.entity_id = k.entity_id");
+		entities_order(q, orders, n_orders, "k.v", "", "k.");
+	}
 	return rc;
 }
 

@@ -169,10 +169,15 @@ START_TEST(test_entities_order)
 	ck_assert_str_eq(q.params[2], "11");
 	catalog_sql_free(&q);
 	ck_assert_int_eq(catalog_sql_entities(&q, NULL, NULL, 0, -1, 0), 0);
+	/* without a limit every row's JSON is sent: one sort */
+	ck_assert_str_eq(q.text, "SELECT f.final_entity FROM catalog.final_entities f WHERE TRUE"
+			 " ORDER BY f.entity_ref");
+	catalog_sql_free(&q);
+	ck_assert_int_eq(catalog_sql_entities(&q, NULL, NULL, 0, 0, 5), 0);
 	ck_assert_str_eq(q.text, "SELECT e.final_entity FROM (SELECT f.entity_id, f.entity_ref"
-			 " FROM catalog.final_entities f WHERE TRUE ORDER BY f.entity_ref) k"
-			 " JOIN catalog.final_entities e ON e.entity_id = k.entity_id"
-			 " ORDER BY k.entity_ref");
+			 " FROM catalog.final_entities f WHERE TRUE ORDER BY f.entity_ref"
+			 " LIMIT $1 OFFSET $2) k JOIN catalog.final_entities e"
+			 " ON e.entity_id = k.entity_id ORDER BY k.entity_ref");
 }
 END_TEST
 
