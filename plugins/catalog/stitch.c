@@ -36,8 +36,6 @@ struct writes {
 	struct catalog_pgarray finals[4]; /* id, ref, final JSON text, hash */
 	struct catalog_pgarray ids;       /* ids whose search rows are replaced */
 	struct catalog_text search; /* COPY text rows: key, value, id, original */
-	size_t *line;               /* where each row starts in search */
-	size_t n_lines, cap_lines;
 };
 
 
@@ -131,31 +129,33 @@ static void copy_field(struct catalog_text *c, const char *v, char sep)
  * value (most of them: names, refs, types are lower case already) is
  * stored as NULL and read back as coalesce(original_value, value): a
  * narrower row to write and index (007_search_original.sql).  Rows start
- * with key and value, so that sorting the lines sorts the batch by them
- * (search_lines). */
-static void add_search_rows(struct writes *w, const char *id, const struct catalog_search *idx)
+ * with key and value, so that sorting the lines sorts them by those
+ * (sort_rows). */
+static void add_search_rows(struct catalog_text *c, const char *id, const struct catalog_search *idx)
 {
 	for (size_t i = 0; i < idx->n; i++) {
 		const struct catalog_search_row *r = &idx->rows[i];
 		int same = r->value && r->original_value && !strcmp(r->value, r->original_value);
 
-		if (w->n_lines == w->cap_lines) {
-			w->cap_lines = w->cap_lines ? 2 * w->cap_lines : 1024;
-			w->line = catalog_xrealloc(w->line, w->cap_lines * sizeof(*w->line));
-		}
-		w->line[w->n_lines++] = w->search.len;
-		copy_field(&w->search, r->key, '\t');
-		copy_field(&w->search, r->value, '\t');
-		copy_field(&w->search, id, '\t');
-		copy_field(&w->search, same ? NULL : r->original_value, '\n');
+		copy_field(c, r->key, '\t');
+		copy_field(c, r->value, '\t');
+		copy_field(c, id, '\t');
+		copy_field(c, same ? NULL : r->original_value, '\n');
 	}
 }
 
+/* One line of COPY text data, its '\n' included (a field's newlines are
+ * escaped, so each '\n' ends a row). */
+struct row {
+	const char *p;
+	size_t n;
+};
+
 /* Lines in byte order up to the first difference: every line has the same
  * four fields, and the order only has to group equal keys and values. */
-static int line_cmp(const void *a, const void *b)
+static int row_cmp(const void *a, const void *b)
 {
-	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	const char *x = ((const struct row *)a)->p, *y = ((const struct row *)b)->p;
 
 	for (; *x == *y; x++, y++)
 		if (*x == '\n')
@@ -163,26 +163,32 @@ static int line_cmp(const void *a, const void *b)
 	return (unsigned char)*x - (unsigned char)*y;
 }
 
-/* The batch's search rows sorted by key and value, as COPY data in out.
- * Written in that order, the rows of one key sit together in the heap
- * pages of their batch, so a filter term (kind=component) visits a few
- * pages per batch instead of one per matching entity, and the index
- * entries of each key and value go in in order. */
-static void search_lines(const struct writes *w, struct catalog_text *out)
+/* The rows of c sorted by key and value, into out.  Written in that
+ * order, the rows of one key sit together in the heap pages of their
+ * batch, so a filter term (kind=component) visits a few pages per batch
+ * instead of one per matching entity, and the index entries of each key
+ * and value go in in order. */
+static void sort_rows(const struct catalog_text *c, struct catalog_text *out)
 {
-	const char **row = catalog_xmalloc((w->n_lines + 1) * sizeof(*row));
-	const char *end = w->search.buf + w->search.len;
+	const char *p = c->buf, *end = c->buf + c->len;
+	size_t n = 0;
+	struct row *r;
 
-	for (size_t i = 0; i < w->n_lines; i++)
-		row[i] = w->search.buf + w->line[i];
-	qsort(row, w->n_lines, sizeof(*row), line_cmp);
-	catalog_text_reserve(out, w->search.len);
-	for (size_t i = 0; i < w->n_lines; i++) {
-		const char *nl = memchr(row[i], '\n', (size_t)(end - row[i]));
+	for (const char *q = p; (q = memchr(q, '\n', (size_t)(end - q))) != NULL; q++)
+		n++;
+	r = catalog_xmalloc((n + 1) * sizeof(*r));
+	for (size_t i = 0; i < n; i++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
 
-		catalog_text_add(out, row[i], (size_t)(nl - row[i]) + 1);
+		r[i].p = p;
+		r[i].n = (size_t)(nl - p) + 1;
+		p = nl + 1;
 	}
-	free(row);
+	qsort(r, n, sizeof(*r), row_cmp);
+	catalog_text_reserve(out, c->len);
+	for (size_t i = 0; i < n; i++)
+		catalog_text_add(out, r[i].p, r[i].n);
+	free(r);
 }
 
 /* Builds the final entity of s and adds it to the batch's writes unless
@@ -219,7 +225,7 @@ static void finalize(struct stitch *s, const char *rels, struct writes *w)
 	/* A first stitch has no search rows to delete. */
 	if (s->old_hash)
 		catalog_pgarray_add(&w->ids, s->id);
-	add_search_rows(w, s->id, &idx);
+	add_search_rows(&w->search, s->id, &idx);
 	free(text);
 	catalog_search_free(&idx);
 }
@@ -288,7 +294,7 @@ static int store(PGconn *conn, struct writes *w)
 	if (rc == 0 && w->search.len > 0) {
 		struct catalog_text rows = { NULL, 0, 0 };
 
-		search_lines(w, &rows);
+		sort_rows(&w->search, &rows);
 		rc = copy_in(conn, "COPY catalog.search (key, value, entity_id, original_value)"
 			     " FROM STDIN", &rows);
 		free(rows.buf);
@@ -382,7 +388,6 @@ static int stitch_claimed(PGconn *conn, const char *refs, const char *ids)
 		catalog_pgarray_free(&w.finals[i]);
 	catalog_pgarray_free(&w.ids);
 	free(w.search.buf);
-	free(w.line);
 	return rc;
 }
 
