@@ -14,6 +14,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 n=${1:-10000}
 eval "$("$repo/scripts/dev" env)"
+# A drop-in that read.sh's BENCH_KEEP left behind names its own catalog
+# and threads: ours alone.
+rm -f "$SH_ETC"/conf.d/*-bench*.ini
 # The demo catalog's location would add to ours: a config without it.
 SH_DEV_CATALOG= "$repo/scripts/dev" up >/dev/null
 data=$SH_VAR/bench-catalog-$n
@@ -46,7 +49,8 @@ pg_cpu() {
 }
 q() { psql -X -At -h "$SH_PG_SOCK" -p "$SH_PG_PORT" -U stagehand -d stagehand -c "$1"; }
 "$repo/scripts/dev" pool stop main >/dev/null
-"$SH_DAEMON" --config "$SH_CONF" --migrate >/dev/null 2>&1
+"$SH_DAEMON" --config "$SH_CONF" --migrate >"$SH_LOG/migrate.log" 2>&1 ||
+	{ echo "ingest: stagehandd --migrate failed:" >&2; tail -n 5 "$SH_LOG/migrate.log" >&2; exit 1; }
 q "TRUNCATE catalog.refresh_state, catalog.refresh_state_references, catalog.relations,
    catalog.final_entities, catalog.search, catalog.stitch_queue CASCADE" >/dev/null
 want=$((n + 1))
