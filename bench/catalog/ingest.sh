@@ -5,7 +5,7 @@
 # restarts the pool and prints the seconds from pool start until the API
 # counts all N (+1 for the generated config Location), then the pool's
 # RSS (at that moment and 2 s later), the CPU seconds the pool and
-# PostgreSQL used and the load average.
+# PostgreSQL used, the load average and the box's speed (calib below).
 # The drop-in is removed at the end; the stack is left up without
 # the demo catalog (a plain `up` brings it back).
 #   SH_VAR=... bench/catalog/ingest.sh [N]
@@ -36,6 +36,18 @@ auth = false
 location = file:$data/all.yaml
 allow = Component API System Domain Resource Group User Location
 INI
+# The box's speed at the time: seconds of a fixed single-thread loop.  On
+# this shared 2-core VM the same ingestion's CPU seconds move 1.5-2x
+# between hours; this figure moves with them and says which kind of hour
+# a run had.
+calib() {
+	python3 -c 'import time
+t = time.perf_counter()
+s = 0
+for i in range(3000000):
+    s += i * i
+print("%.3f" % (time.perf_counter() - t))'
+}
 # CPU seconds of PostgreSQL (the postmaster, the children it reaped, the
 # live backends): under load, less noisy than the wall clock.
 tck=$(getconf CLK_TCK)
@@ -53,17 +65,17 @@ q() { psql -X -At -h "$SH_PG_SOCK" -p "$SH_PG_PORT" -U stagehand -d stagehand -c
 	{ echo "ingest: stagehandd --migrate failed:" >&2; tail -n 5 "$SH_LOG/migrate.log" >&2; exit 1; }
 q "TRUNCATE catalog.refresh_state, catalog.refresh_state_references, catalog.relations,
    catalog.final_entities, catalog.search, catalog.stitch_queue CASCADE" >/dev/null
+cal=$(calib)
 want=$((n + 1))
+# Polled through the API (by-query's totalItems) by one process on one
+# kept-alive connection, started before the clock: see poll_count.py.
+coproc POLL { python3 "$here/poll_count.py" "$SH_HTTPS_PORT" "$want"; }
+poll_pid=$POLL_PID
 pg0=$(pg_cpu)
 t0=$(date +%s.%N)
 "$repo/scripts/dev" pool start main >/dev/null
-# Polled through the API (by-query's totalItems): cheaper than a psql per poll.
-count_url="https://127.0.0.1:$SH_HTTPS_PORT/api/catalog/entities/by-query?limit=0"
-while :; do
-	got=$(curl -sk "$count_url" | sed -n 's/.*"totalItems":\([0-9]*\).*/\1/p')
-	[ "${got:-0}" -ge "$want" ] && break
-	sleep 0.1
-done
+echo go >&"${POLL[1]}"
+wait "$poll_pid" || { echo "ingest: the API never counted $want entities" >&2; exit 1; }
 t1=$(date +%s.%N)
 pid=$(cat "$SH_RUN/main.pid")
 rss=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
@@ -72,6 +84,6 @@ pg_used=$(echo "$(pg_cpu) - $pg0" | bc)
 # The tasks give their batches' memory back once the queue is empty.
 sleep 2
 rss2=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
-printf 'entities=%d seconds=%.2f rss_kib=%d rss_2s_kib=%d cpu_pool_s=%s cpu_pg_s=%s load=%s\n' \
+printf 'entities=%d seconds=%.2f rss_kib=%d rss_2s_kib=%d cpu_pool_s=%s cpu_pg_s=%s load=%s calib_s=%s\n' \
 	"$want" "$(echo "$t1 - $t0" | bc)" "$rss" "$rss2" "$pool_cpu" "$pg_used" \
-	"$(cut -d' ' -f1 /proc/loadavg)"
+	"$(cut -d' ' -f1 /proc/loadavg)" "$cal"
