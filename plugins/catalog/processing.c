@@ -62,16 +62,6 @@ static void add_children(struct catalog_pgarray *cols, const char *src, const ch
 	}
 }
 
-/* A string into the result hash's input, length first (unambiguous). */
-static void hash_add(struct catalog_text *in, const char *s)
-{
-	size_t n = s ? strlen(s) : 0;
-	char len[24];
-
-	catalog_text_add(in, len, (size_t)snprintf(len, sizeof(len), "%zu:", n));
-	catalog_text_add(in, s, n);
-}
-
 /* The result hash covers everything a write would store (§9.5): the
  * processed entity's text, its errors, its children (ref, location key,
  * hash of the child's text) and its relation rows.  Texts are compact
@@ -83,17 +73,17 @@ static void result_hash(const char *processed, const char *errors, const struct 
 	struct catalog_text in = { NULL, 0, 0 };
 	size_t i;
 
-	hash_add(&in, processed);
-	hash_add(&in, errors);
+	catalog_text_add_field(&in, processed);
+	catalog_text_add_field(&in, errors);
 	for (i = 0; i < n; i++) {
-		hash_add(&in, k[i].c->ref);
-		hash_add(&in, k[i].c->location_key);
-		hash_add(&in, k[i].hash);
+		catalog_text_add_field(&in, k[i].c->ref);
+		catalog_text_add_field(&in, k[i].c->location_key);
+		catalog_text_add_field(&in, k[i].hash);
 	}
 	for (i = 0; i < rels->n; i++) {
-		hash_add(&in, rels->rows[i].source_ref);
-		hash_add(&in, rels->rows[i].type);
-		hash_add(&in, rels->rows[i].target_ref);
+		catalog_text_add_field(&in, rels->rows[i].source_ref);
+		catalog_text_add_field(&in, rels->rows[i].type);
+		catalog_text_add_field(&in, rels->rows[i].target_ref);
 	}
 	catalog_sha1_hex(in.buf ? in.buf : "", in.len, hex);
 	free(in.buf);

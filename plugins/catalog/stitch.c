@@ -191,23 +191,43 @@ static void sort_rows(const struct catalog_text *c, struct catalog_text *out)
 	free(r);
 }
 
-/* Builds the final entity of s and adds it to the batch's writes unless
- * its hash is unchanged. */
-static void finalize(struct stitch *s, const char *rels, struct writes *w)
+/* Bumped whenever the same inputs would stitch to a different final
+ * entity, so that every entity is rebuilt once by the new code. */
+#define CATALOG_STITCH_VERSION "2"
+
+/* The stitch hash (final_entities.hash, and the etag unless the entity
+ * has its own): SHA-1 over everything the final entity is made of (the
+ * processed entity's text, its relation rows, its errors, whether a
+ * parent edge exists, its uid) and the stitcher's version.  Same inputs,
+ * same entity: an unchanged hash skips the stitch before any JSON is
+ * parsed or printed.  rels comes sorted (load_sql), so the same rows hash
+ * alike. */
+static void stitch_hash(const struct stitch *s, const char *processed, const char *rels,
+			char hex[41])
+{
+	struct catalog_text in = { NULL, 0, 0 };
+
+	catalog_text_add_field(&in, CATALOG_STITCH_VERSION);
+	catalog_text_add_field(&in, s->id);
+	catalog_text_add_field(&in, processed);
+	catalog_text_add_field(&in, rels);
+	catalog_text_add_field(&in, s->errors);
+	catalog_text_add_field(&in, s->has_parent ? "parent" : "orphan");
+	catalog_sha1_hex(in.buf, in.len, hex);
+	free(in.buf);
+}
+
+/* Builds the final entity of s (its hash computed) and adds it to the
+ * batch's writes. */
+static void finalize(struct stitch *s, const char *rels, const char *hash, struct writes *w)
 {
 	struct catalog_search idx = { NULL, 0, 0 };
 	json_t *meta;
-	char hash[41], *text, *err = NULL;
+	char *text, *err = NULL;
 
 	add_relations(s, rels);
 	fix_annotations(s);
 	add_status(s);
-	/* In the entity's own key order, which its processed text fixes. */
-	text = json_dumps(s->entity, JSON_COMPACT);
-	catalog_sha1_hex(text, strlen(text), hash);
-	free(text);
-	if (s->old_hash && strcmp(s->old_hash, hash) == 0)
-		return;
 	meta = json_object_get(s->entity, "metadata");
 	json_object_set_new(meta, "uid", json_string(s->id));
 	if (!json_is_string(json_object_get(meta, "etag")))
@@ -217,7 +237,10 @@ static void finalize(struct stitch *s, const char *rels, struct writes *w)
 		free(err);
 		return;
 	}
+	/* In the entity's own key order, which its processed text fixes. */
 	text = json_dumps(s->entity, JSON_COMPACT);
+	if (text == NULL)
+		abort();
 	catalog_pgarray_add(&w->finals[0], s->id);
 	catalog_pgarray_add(&w->finals[1], s->ref);
 	catalog_pgarray_add(&w->finals[2], text);
@@ -230,23 +253,31 @@ static void finalize(struct stitch *s, const char *rels, struct writes *w)
 	catalog_search_free(&idx);
 }
 
-/* Stitches claimed row i of res (see claim_sql). */
+/* Stitches claimed row i of res (see load_sql), unless its hash is
+ * unchanged. */
 static void stitch_row(const PGresult *res, int i, struct writes *w)
 {
 	struct stitch s = { .ref = PQgetvalue(res, i, 0) };
+	const char *processed, *rels;
+	char hash[41];
 
 	/* An entity that never processed successfully is not visible (§7.5). */
 	if (PQgetisnull(res, i, 1) || PQgetisnull(res, i, 2))
 		return;
 	s.id = PQgetvalue(res, i, 1);
+	processed = PQgetvalue(res, i, 2);
 	s.errors = PQgetisnull(res, i, 3) ? NULL : PQgetvalue(res, i, 3);
 	s.old_hash = PQgetisnull(res, i, 4) ? NULL : PQgetvalue(res, i, 4);
 	s.has_parent = strcmp(PQgetvalue(res, i, 5), "t") == 0;
-	s.entity = json_loads(PQgetvalue(res, i, 2), 0, NULL);
+	rels = PQgetisnull(res, i, 6) ? NULL : PQgetvalue(res, i, 6);
+	stitch_hash(&s, processed, rels, hash);
+	if (s.old_hash && strcmp(s.old_hash, hash) == 0)
+		return;
+	s.entity = json_loads(processed, 0, NULL);
 	if (!json_is_object(s.entity))
 		sh_log(SH_LOG_ERROR, "processed entity %s is not a JSON object", s.ref);
 	else
-		finalize(&s, PQgetisnull(res, i, 6) ? NULL : PQgetvalue(res, i, 6), w);
+		finalize(&s, rels, hash, w);
 	json_decref(s.entity);
 }
 
@@ -337,12 +368,14 @@ static const char claim_sql[] =
 
 /* Loads, per claimed ref ($1, a JSON array): entity_ref, entity_id,
  * processed_entity, errors, the stored hash, whether a parent edge exists,
- * and its relation rows as [[type, target], ...]. */
+ * and its relation rows as [[type, target], ...] in one order (the stitch
+ * hash covers their text). */
 static const char load_sql[] =
 	"SELECT q.entity_ref, r.entity_id, r.processed_entity, r.errors, f.hash,"
 	" EXISTS (SELECT 1 FROM catalog.refresh_state_references e"
 	" WHERE e.target_entity_ref = q.entity_ref),"
-	" (SELECT json_agg(json_build_array(l.type, l.target_entity_ref))"
+	" (SELECT json_agg(json_build_array(l.type, l.target_entity_ref)"
+	" ORDER BY l.type, l.target_entity_ref)"
 	" FROM catalog.relations l WHERE l.source_entity_ref = q.entity_ref)"
 	" FROM json_array_elements_text($1::json) AS q(entity_ref)"
 	" LEFT JOIN catalog.refresh_state r ON r.entity_ref = q.entity_ref"

@@ -84,6 +84,15 @@ void catalog_text_add(struct catalog_text *t, const void *p, size_t n)
 	t->len += n;
 }
 
+void catalog_text_add_field(struct catalog_text *t, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	char len[24];
+
+	catalog_text_add(t, len, (size_t)snprintf(len, sizeof(len), "%zu:", n));
+	catalog_text_add(t, s, n);
+}
+
 int catalog_is_uuid(const char *s)
 {
 	for (int i = 0; i < 36; i++) {

@@ -29,6 +29,9 @@ struct catalog_text {
 /* Makes room for `more` bytes after len. */
 void catalog_text_reserve(struct catalog_text *t, size_t more);
 void catalog_text_add(struct catalog_text *t, const void *p, size_t n);
+/* s as "<length>:<bytes>" (NULL as ""), so that a hash over a series of
+ * fields cannot mistake one series for another. */
+void catalog_text_add_field(struct catalog_text *t, const char *s);
 char *catalog_vfmt(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 #endif
