@@ -192,7 +192,8 @@ static void sort_rows(const struct catalog_text *c, struct catalog_text *out)
 }
 
 /* Bumped whenever the same inputs would stitch to a different final
- * entity, so that every entity is rebuilt once by the new code. */
+ * entity: the stored hashes then differ, and each entity is rebuilt by
+ * the new code the next time it is stitched. */
 #define CATALOG_STITCH_VERSION "2"
 
 /* The stitch hash (final_entities.hash, and the etag unless the entity
