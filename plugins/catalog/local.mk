@@ -50,6 +50,7 @@ nobase_dist_pkgdata_DATA += sql/catalog/007_search_original.sql
 nobase_dist_pkgdata_DATA += sql/catalog/008_stitch_order.sql
 nobase_dist_pkgdata_DATA += sql/catalog/009_search_index_only.sql
 nobase_dist_pkgdata_DATA += sql/catalog/010_search_entity_key.sql
+nobase_dist_pkgdata_DATA += sql/catalog/011_edges_without_fk.sql
 
 if HAVE_CHECK
 CATALOG_UNIT_LIBS = plugins/catalog/libcatalog_domain.la $(JANSSON_LIBS) $(YAML_LIBS) $(CHECK_LIBS)

@@ -251,6 +251,18 @@ def psql(sql):
     return p.stdout.decode("utf-8", "replace")
 
 
+def psql_script(sql):
+    """Runs a script of statements (BEGIN ... ROLLBACK included) and returns
+    what its queries printed, one row per line."""
+    p = subprocess.run(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1",
+                        "-h", env("SH_PG_SOCK"), "-p", env("SH_PG_PORT"),
+                        "-U", "stagehand", "-d", "stagehand"],
+                       input=sql.encode("utf-8"), stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=30)
+    check(p.returncode == 0, "psql failed: %s" % p.stderr.decode("utf-8", "replace"))
+    return p.stdout.decode("utf-8", "replace")
+
+
 # ---------------------------------------------------------------- logs
 
 def log_path(pool="main"):

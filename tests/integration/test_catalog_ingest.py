@@ -3,8 +3,8 @@ placeholders relative to file: and url: locations (a failing one keeps the
 file's entities and shows on its Location), the catalog rules (allow, rule
 with spec.type and location matchers, per-location allow=) including the
 NotAllowedError of a disallowed kind, 304 reuse of url: reads and placeholder
-reads from tests/stubs/files.py, orphan_strategy keep vs delete, and a bad
-rule stopping start-up."""
+reads from tests/stubs/files.py, orphan_strategy keep vs delete, parent edges going with the processing rows
+at either end, and a bad rule stopping start-up."""
 
 import hashlib
 import os
@@ -292,6 +292,38 @@ def keep_then_delete(path, ini):
         check(wait_for(lambda: entity("component", "orphan-goes") is None, 20),
               "orphan_strategy = delete did not delete the kept orphan")
         check(entity("component", "orphan-stays"), "orphan-stays was deleted")
+
+
+EDGES = """
+BEGIN;
+INSERT INTO catalog.refresh_state (entity_ref, unprocessed_entity, unprocessed_hash)
+  VALUES ('component:itest/edge-a', '{}', 'x'), ('component:itest/edge-b', '{}', 'x'),
+         ('component:itest/edge-c', '{}', 'x');
+INSERT INTO catalog.refresh_state_references (source_key, source_entity_ref, target_entity_ref)
+  VALUES ('itest-edges', NULL, 'component:itest/edge-a'),
+         (NULL, 'component:itest/edge-a', 'component:itest/edge-b'),
+         (NULL, 'component:itest/edge-b', 'component:itest/edge-c'),
+         (NULL, 'component:itest/edge-c', 'component:itest/edge-a');
+DELETE FROM catalog.refresh_state WHERE entity_ref = 'component:itest/edge-b';
+SELECT coalesce(source_key, source_entity_ref) || ' > ' || target_entity_ref
+  FROM catalog.refresh_state_references
+  WHERE source_key = 'itest-edges' OR source_entity_ref LIKE 'component:itest/edge-%%'
+  ORDER BY 1;
+TRUNCATE catalog.refresh_state CASCADE;
+SELECT 'left after TRUNCATE: ' || count(*) FROM catalog.refresh_state_references;
+ROLLBACK;
+"""
+
+
+@test
+def catalog_edges_go_with_their_entities():
+    # No foreign keys on the edges (011_edges_without_fk.sql): deleting a
+    # processing row removes the edges from it and to it, in the same
+    # statement; TRUNCATE removes them all.  One transaction, rolled back.
+    out = itest.psql_script(EDGES % ()).splitlines()
+    check(out == ["component:itest/edge-c > component:itest/edge-a",
+                  "itest-edges > component:itest/edge-a",
+                  "left after TRUNCATE: 0"], "edges: %r" % out)
 
 
 def refused_at_startup(name, ini, what, message):
