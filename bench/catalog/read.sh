@@ -51,7 +51,9 @@ tmp=$(mktemp -d)
 if [ -n "${BENCH_KEEP:-}" ]; then
 	trap 'rm -rf "$tmp"' EXIT
 else
-	trap 'dev down; rm -rf "$tmp"' EXIT
+	# The drop-in goes too: it needs the bench's build (its shtest
+	# feature), so a plain `scripts/dev up` on this SH_VAR would refuse it.
+	trap 'dev down; rm -rf "$tmp" "$dropins/50-bench.ini"' EXIT
 fi
 trap 'exit 130' INT TERM
 
