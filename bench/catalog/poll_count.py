@@ -25,7 +25,8 @@ def main():
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE
     conn = http.client.HTTPSConnection("127.0.0.1", port, context=ctx, timeout=10)
-    sys.stdin.readline()
+    if not sys.stdin.readline():
+        return 1  # the caller went away before starting the clock
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         try:
