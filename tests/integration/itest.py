@@ -243,24 +243,24 @@ def stagehandd(*args, timeout=60):
     return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
 
 
-def psql(sql):
+def _psql(args, script=None):
     p = subprocess.run(["psql", "-X", "-At", "-h", env("SH_PG_SOCK"), "-p", env("SH_PG_PORT"),
-                        "-U", "stagehand", "-d", "stagehand", "-c", sql],
+                        "-U", "stagehand", "-d", "stagehand"] + args,
+                       input=script.encode("utf-8") if script is not None else None,
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
     check(p.returncode == 0, "psql failed: %s" % p.stderr.decode("utf-8", "replace"))
     return p.stdout.decode("utf-8", "replace")
 
 
+def psql(sql):
+    """One -c string: what its last statement printed."""
+    return _psql(["-c", sql])
+
+
 def psql_script(sql):
-    """Runs a script of statements (BEGIN ... ROLLBACK included) and returns
-    what its queries printed, one row per line."""
-    p = subprocess.run(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1",
-                        "-h", env("SH_PG_SOCK"), "-p", env("SH_PG_PORT"),
-                        "-U", "stagehand", "-d", "stagehand"],
-                       input=sql.encode("utf-8"), stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, timeout=30)
-    check(p.returncode == 0, "psql failed: %s" % p.stderr.decode("utf-8", "replace"))
-    return p.stdout.decode("utf-8", "replace")
+    """A script of statements (BEGIN ... ROLLBACK included), stopping at the
+    first error: what each of its queries printed, one row per line."""
+    return _psql(["-q", "-v", "ON_ERROR_STOP=1"], sql)
 
 
 # ---------------------------------------------------------------- logs

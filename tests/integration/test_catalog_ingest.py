@@ -307,7 +307,7 @@ INSERT INTO catalog.refresh_state_references (source_key, source_entity_ref, tar
 DELETE FROM catalog.refresh_state WHERE entity_ref = 'component:itest/edge-b';
 SELECT coalesce(source_key, source_entity_ref) || ' > ' || target_entity_ref
   FROM catalog.refresh_state_references
-  WHERE source_key = 'itest-edges' OR source_entity_ref LIKE 'component:itest/edge-%%'
+  WHERE source_key = 'itest-edges' OR source_entity_ref LIKE 'component:itest/edge-%'
   ORDER BY 1;
 TRUNCATE catalog.refresh_state CASCADE;
 SELECT 'left after TRUNCATE: ' || count(*) FROM catalog.refresh_state_references;
@@ -320,7 +320,7 @@ def catalog_edges_go_with_their_entities():
     # No foreign keys on the edges (011_edges_without_fk.sql): deleting a
     # processing row removes the edges from it and to it, in the same
     # statement; TRUNCATE removes them all.  One transaction, rolled back.
-    out = itest.psql_script(EDGES % ()).splitlines()
+    out = itest.psql_script(EDGES).splitlines()
     check(out == ["component:itest/edge-c > component:itest/edge-a",
                   "itest-edges > component:itest/edge-a",
                   "left after TRUNCATE: 0"], "edges: %r" % out)
