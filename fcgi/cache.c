@@ -319,8 +319,9 @@ static int cached_handler(struct sh_req *req, void *state)
 	return rc;
 }
 
-int sh_route_cached(struct sh_host *host, const char *method, const char *pattern,
-		    enum sh_auth auth, sh_handler_fn fn, void *state, struct sh_cache *cache)
+int host_cache_route(struct sh_host *host, const char *method, const char *pattern,
+		     enum sh_auth auth, sh_handler_fn fn, void *state, struct sh_cache *cache,
+		     const struct host_plugin *owner, const char *const *query)
 {
 	struct cache_route *r;
 	int rc;
@@ -331,7 +332,7 @@ int sh_route_cached(struct sh_host *host, const char *method, const char *patter
 	r->fn = fn;
 	r->state = state;
 	r->cache = cache;
-	rc = sh_route(host, method, pattern, auth, cached_handler, r);
+	rc = host_router_add_q(host->router, method, pattern, auth, cached_handler, r, owner, query);
 	if (rc != 0) {
 		free(r);
 		return rc;
@@ -339,6 +340,21 @@ int sh_route_cached(struct sh_host *host, const char *method, const char *patter
 	r->next = host->caches->routes;
 	host->caches->routes = r;
 	return 0;
+}
+
+int sh_route_cached(struct sh_host *host, const char *method, const char *pattern,
+		    enum sh_auth auth, sh_handler_fn fn, void *state, struct sh_cache *cache)
+{
+	char full[1024];
+	int n;
+
+	if (!host || !host->registering || !host->loading || !pattern || pattern[0] != '/')
+		return SH_EINVAL;
+	n = snprintf(full, sizeof full, "/api/%s%s", host->loading->info->name,
+		     strcmp(pattern, "/") == 0 ? "" : pattern);
+	if (n < 0 || (size_t)n >= sizeof full)
+		return SH_EINVAL;
+	return host_cache_route(host, method, full, auth, fn, state, cache, host->loading, NULL);
 }
 
 void host_cache_store(struct sh_req *req, const char *head, size_t hlen, const void *body,

@@ -124,7 +124,13 @@ int host_router_add(struct host_router *r, const char *method, const char *patte
 enum host_match_result host_router_match(const struct host_router *r, const char *method,
 					 char *const *segs, size_t nsegs,
 					 struct host_arena *arena, struct host_match *m);
+/* Like host_router_add, with the query keys the route accepts (NULL: any;
+ * the array must outlive the router: a plugin's constant table). */
+int host_router_add_q(struct host_router *r, const char *method, const char *pattern,
+		      enum sh_auth auth, sh_handler_fn fn, void *state,
+		      const struct host_plugin *owner, const char *const *query);
 sh_handler_fn host_route_fn(const struct host_route *rt);
+const char *const *host_route_query(const struct host_route *rt);
 void *host_route_state(const struct host_route *rt);
 enum sh_auth host_route_auth(const struct host_route *rt);
 const struct host_plugin *host_route_owner(const struct host_route *rt);
@@ -183,6 +189,10 @@ PGconn *host_db_connect(struct sh_host *h, const char *role);
 int host_caches_start(struct sh_host *h);
 void host_caches_stop(struct sh_host *h);
 void host_caches_free(struct sh_host *h);
+/* Registers a route (absolute pattern) whose 200 replies `cache` keeps. */
+int host_cache_route(struct sh_host *host, const char *method, const char *pattern,
+		     enum sh_auth auth, sh_handler_fn fn, void *state, struct sh_cache *cache,
+		     const struct host_plugin *owner, const char *const *query);
 /* For the reply writer (req->cache_store): a 200 reply of a cached route. */
 void host_cache_store(struct sh_req *req, const char *head, size_t hlen, const void *body,
 		      size_t blen);

@@ -5,6 +5,7 @@
  * from init (sh_route, sh_host_conf, sh_host_pool).
  */
 #include <dlfcn.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -82,6 +83,49 @@ int host_plugin_open(struct host_plugin *p, const char *dir, const char *name,
 	return 0;
 }
 
+/* Whether `mount` is one of the descriptor's extra mount points. */
+static bool mount_declared(const struct sh_plugin_info *info, const char *mount)
+{
+	for (const char *const *m = info->mounts; m && *m; m++)
+		if (strcmp(*m, mount) == 0)
+			return true;
+	return false;
+}
+
+/* Registers the plugin's route table with the state init returned. */
+static int register_table(struct sh_host *h, struct host_plugin *p, char *err, size_t errlen)
+{
+	const struct sh_plugin_info *info = p->info;
+
+	for (const struct sh_route_spec *r = info->routes; r && r->method; r++) {
+		const char *base = r->mount ? r->mount : info->name;
+		char full[1024];
+		int n, rc;
+
+		if (r->mount && !mount_declared(info, r->mount)) {
+			snprintf(err, errlen, "plugin %s: route %s %s: mount \"%s\" is not declared",
+				 info->name, r->method, r->pattern ? r->pattern : "", r->mount);
+			return SH_EINVAL;
+		}
+		n = snprintf(full, sizeof full, "/api/%s%s", base,
+			     r->pattern && strcmp(r->pattern, "/") == 0 ? "" : r->pattern);
+		if (!r->pattern || r->pattern[0] != '/' || n < 0 || (size_t)n >= sizeof full)
+			rc = SH_EINVAL;
+		else if ((r->flags & SH_ROUTE_CACHED) && p->caches)
+			rc = host_cache_route(h, r->method, full, r->auth, r->fn, p->state, p->caches,
+					      p, r->query);
+		else
+			rc = host_router_add_q(h->router, r->method, full, r->auth, r->fn, p->state,
+					       p, r->query);
+		if (rc != 0) {
+			snprintf(err, errlen, "plugin %s: route %s %s: bad pattern or duplicate route",
+				 info->name, r->method, r->pattern ? r->pattern : "(null)");
+			return rc < 0 ? rc : SH_EINVAL;
+		}
+	}
+	return 0;
+}
+
 int host_plugins_init(struct sh_host *h, char *err, size_t errlen)
 {
 	char msg[512];
@@ -102,6 +146,8 @@ int host_plugins_init(struct sh_host *h, char *err, size_t errlen)
 			return rc < 0 ? rc : SH_EINVAL;
 		}
 		p->started = true;
+		if ((rc = register_table(h, p, err, errlen)) != 0)
+			return rc;
 		sh_log(SH_LOG_INFO, "plugin %s %s started", p->info->name,
 		       p->info->version ? p->info->version : "");
 	}

@@ -17,6 +17,7 @@ struct host_route {
 	sh_handler_fn fn;
 	void *state;
 	const struct host_plugin *owner;
+	const char *const *query;               /* accepted query keys, or NULL: any */
 	unsigned long seq;                      /* registration order */
 	size_t n_names;
 	char *names[HOST_MAX_PARAMS];           /* :params and *rest in path order */
@@ -195,6 +196,13 @@ int host_router_add(struct host_router *r, const char *method, const char *patte
 		    enum sh_auth auth, sh_handler_fn fn, void *state,
 		    const struct host_plugin *owner)
 {
+	return host_router_add_q(r, method, pattern, auth, fn, state, owner, NULL);
+}
+
+int host_router_add_q(struct host_router *r, const char *method, const char *pattern,
+		      enum sh_auth auth, sh_handler_fn fn, void *state,
+		      const struct host_plugin *owner, const char *const *query)
+{
 	struct host_route *rt;
 	struct node *n;
 	size_t i;
@@ -218,6 +226,7 @@ int host_router_add(struct host_router *r, const char *method, const char *patte
 	rt->fn = fn;
 	rt->state = state;
 	rt->owner = owner;
+	rt->query = query;
 	rt->seq = r->seq++;
 	n->routes = host_xrealloc(n->routes, (n->n_routes + 1) * sizeof(*n->routes));
 	n->routes[n->n_routes++] = rt;
@@ -374,6 +383,11 @@ void *host_route_state(const struct host_route *rt)
 enum sh_auth host_route_auth(const struct host_route *rt)
 {
 	return rt->auth;
+}
+
+const char *const *host_route_query(const struct host_route *rt)
+{
+	return rt->query;
 }
 
 const struct host_plugin *host_route_owner(const struct host_route *rt)

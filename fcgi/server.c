@@ -75,6 +75,26 @@ static int fcgi_flush(void *ctx)
 
 /* ---------------------------------------------------------------- dispatch */
 
+/* A route's accepted query keys: any other is a 400 InputError, as
+ * Backstage's routers answer.  False when that reply was sent. */
+static bool query_allowed(struct sh_req *req, const char *const *allowed)
+{
+	const char *k, *v;
+	size_t j;
+
+	for (size_t i = 0; allowed && i < sh_req_query_count(req); i++) {
+		if (sh_req_query_at(req, i, &k, &v) != 0)
+			continue;
+		for (j = 0; allowed[j] && strcmp(allowed[j], k) != 0; j++)
+			;
+		if (!allowed[j]) {
+			sh_fail(req, 400, "InputError", "Unknown query parameter '%s'", k);
+			return false;
+		}
+	}
+	return true;
+}
+
 static void dispatch(struct sh_req *req)
 {
 	struct sh_host *h = req->host;
@@ -96,6 +116,8 @@ static void dispatch(struct sh_req *req)
 	host_req_bind(req, &req->match);
 	host_log_context(req->plugin ? req->plugin->info->name : NULL, req->request_id);
 	if (host_identity_check(req, host_route_auth(req->match.route)) != 0)
+		return;
+	if (!query_allowed(req, host_route_query(req->match.route)))
 		return;
 	status = host_route_fn(req->match.route)(req, host_route_state(req->match.route));
 	if (req->status == 0) {

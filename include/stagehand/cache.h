@@ -40,6 +40,8 @@ struct sh_cache *sh_cache_new(struct sh_host *host, const char *channel, size_t 
  * the plugin's routes whose method is not GET or HEAD empties the plugin's
  * caches after its handler has run, so this process reads its own writes.
  */
+/* TRANSITIONAL (removed once every plugin declares a route table with
+ * SH_ROUTE_CACHED). */
 int sh_route_cached(struct sh_host *host, const char *method, const char *pattern,
 		    enum sh_auth auth, sh_handler_fn fn, void *state, struct sh_cache *cache);
 

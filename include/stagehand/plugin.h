@@ -15,10 +15,10 @@ extern "C" {
 #endif
 
 /* Bumped on any incompatible change of a public struct or function. */
-#define SH_ABI_MAJOR 1
+#define SH_ABI_MAJOR 2
 /* Bumped when something is appended; a plugin built against a newer minor
  * than the host's is refused. */
-#define SH_ABI_MINOR 2
+#define SH_ABI_MINOR 0
 
 struct sh_host;
 struct sh_req;
@@ -42,24 +42,72 @@ enum sh_auth {
 	SH_AUTH_USER_COOKIE
 };
 
+/* Route flags. */
+#define SH_ROUTE_CACHED 0x1u  /* 200 replies kept in the plugin's cache (sh_cache_new);
+			       * served uncached when init made none.  Only for
+			       * replies that do not depend on who asks. */
+
+/*
+ * One route of a plugin's route table, in the style of nginx's
+ * ngx_command_t[]: the table is a constant array in plugin.c, ended by an
+ * entry whose method is NULL, and the host registers all of it after init
+ * succeeded, each handler getting the state init returned.  A reader finds
+ * any handler in one hop; `stagehandd --routes` prints the table.
+ */
+struct sh_route_spec {
+	const char *method;         /* upper-case HTTP method; NULL ends the table */
+	/* Relative to the mount, starting with '/': literal segments, ":name"
+	 * for one segment, a final "*name" for the rest of the path (possibly
+	 * empty).  "/" is the mount itself. */
+	const char *pattern;
+	enum sh_auth auth;          /* who may call it */
+	sh_handler_fn fn;
+	unsigned flags;             /* SH_ROUTE_* */
+	/* The query keys it accepts, NULL-terminated; any other key is a 400
+	 * InputError "Unknown query parameter 'k'" before the handler runs.
+	 * NULL: every key is passed to the handler. */
+	const char *const *query;
+	/* NULL: under /api/<name>.  Otherwise one of the descriptor's `mounts`
+	 * ("events/http/openchoreo" for /api/events/http/openchoreo). */
+	const char *mount;
+};
+
+/*
+ * The feature flag that switches a plugin on, a key of [features].  The
+ * host opens every plugin a pool lists, reads this, and calls init only
+ * when the flag is on.  A flag two plugins (or a plugin and the host)
+ * declare is one key; the first declaration's default wins.
+ */
+struct sh_plugin_flag {
+	const char *name;   /* [a-z0-9_]+; NULL: the plugin name with '-' as '_' */
+	const char *def;    /* "true" or "false"; NULL: "false" */
+	const char *env;    /* environment variable that overrides it, or NULL */
+};
+
 /*
  * The plugin descriptor.  Static, constant, returned by sh_plugin_info().
  * The host checks `size`, `abi_major` and `abi_minor` before touching any
- * other member.
+ * other member, the way PostgreSQL's dfmgr.c checks the magic block before
+ * _PG_init.
  */
 struct sh_plugin_info {
 	size_t size;                      /* sizeof(struct sh_plugin_info) */
 	unsigned abi_major;               /* SH_ABI_MAJOR */
 	unsigned abi_minor;               /* SH_ABI_MINOR */
 	const char *name;                 /* [a-z0-9-]+: ini section, routes under /api/<name>, sql/<name>/ */
-	const char *flag;                 /* key in [features]; NULL means name with '-' as '_' */
 	const char *version;              /* free text, shown by --version and logs */
+	struct sh_plugin_flag flag;       /* its [features] key */
+	/* Extra mount points under /api/ besides /api/<name>, NULL-terminated,
+	 * or NULL: e.g. "openchoreo-portal-assistant-backend". */
+	const char *const *mounts;
 	const struct sh_conf_key *keys;   /* keys of the [<name>] section, ended by an entry with name NULL */
+	const struct sh_route_spec *routes; /* the route table, or NULL */
 	/*
 	 * Called once, after the configuration is validated and migrations are
-	 * applied, before any request.  Registers routes, tasks and verifiers.
-	 * Returns 0 and sets *state, or a negative SH_E* code with a message in
-	 * err (lower-case, no trailing period); start-up then stops.
+	 * applied, before any request.  Makes caches, tasks and verifiers.
+	 * Returns 0 and sets *state (handed to every route's handler), or a
+	 * negative SH_E* code with a message in err (lower-case, no trailing
+	 * period); start-up then stops.
 	 */
 	int (*init)(struct sh_host *host, void **state, char *err, size_t errlen);
 	/* Called once at shutdown, in reverse load order, after the last request. May be NULL. */
@@ -75,12 +123,15 @@ typedef const struct sh_plugin_info *(*sh_plugin_info_fn)(void);
 	__attribute__((visibility("default")))                                 \
 	const struct sh_plugin_info *sh_plugin_info(void) { return &(desc); }
 
+/* Fills the ABI stamp of a descriptor:
+ * `static const struct sh_plugin_info info = { SH_PLUGIN_STAMP, .name = ... };` */
+#define SH_PLUGIN_STAMP                                                        \
+	.size = sizeof(struct sh_plugin_info), .abi_major = SH_ABI_MAJOR,      \
+	.abi_minor = SH_ABI_MINOR
+
 /*
- * Registers a route.  Only during init.  `method` is an upper-case HTTP
- * method; `pattern` is relative to /api/<plugin> and starts with '/':
- * literal segments, ":name" for one segment and a final "*name" for the
- * rest of the path (possibly empty).  Returns 0 or SH_EINVAL (bad pattern,
- * duplicate route, called outside init).
+ * TRANSITIONAL (removed once every plugin declares a route table): registers
+ * one route from init.  Returns 0 or SH_EINVAL.
  */
 int sh_route(struct sh_host *host, const char *method, const char *pattern,
 	     enum sh_auth auth, sh_handler_fn fn, void *state);

@@ -5,6 +5,9 @@
 #define STAGEHAND_STAGEHAND_H
 
 #include <stagehand/errors.h>
+#include <stagehand/alloc.h>
+#include <stagehand/buf.h>
+#include <stagehand/codec.h>
 #include <stagehand/conf.h>
 #include <stagehand/plugin.h>
 #include <stagehand/request.h>

@@ -224,7 +224,7 @@ static const struct sh_plugin_info auth_info = {
 	.abi_major = SH_ABI_MAJOR,
 	.abi_minor = SH_ABI_MINOR,
 	.name = "auth",
-	.flag = "auth_backend",
+	.flag = { .name = "auth_backend", .def = "true" },
 	.version = "1",
 	.keys = auth_keys,
 	.init = auth_init,

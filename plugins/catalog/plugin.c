@@ -196,7 +196,7 @@ static void fini(void *state)
 
 static const struct sh_plugin_info info = {
 	.size = sizeof info, .abi_major = SH_ABI_MAJOR, .abi_minor = SH_ABI_MINOR,
-	.name = "catalog", .flag = "catalog", .version = "0.1", .keys = keys,
+	.name = "catalog", .flag = { .name = "catalog", .def = "true" }, .version = "0.1", .keys = keys,
 	.init = init, .fini = fini,
 };
 SH_PLUGIN(info)

@@ -359,7 +359,7 @@ static const struct sh_plugin_info shtest_info = {
 	.abi_major = SH_ABI_MAJOR,
 	.abi_minor = SH_ABI_MINOR,
 	.name = "shtest",
-	.flag = "shtest",
+	.flag = { .name = "shtest", .def = "false" },
 	.version = "1",
 	.keys = shtest_keys,
 	.init = shtest_init,
