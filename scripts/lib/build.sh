@@ -20,8 +20,11 @@ build_autoreconf() {
 	msg "autoreconf -fi"
 	# A clean clone has no m4/ yet (libtoolize fills it); aclocal warns without it.
 	mkdir -p "$SH_ROOT/m4"
-	(cd "$SH_ROOT" && autoreconf -fi) || die "autoreconf failed"
-	touch "$SH_ROOT/configure"
+	# Builds of one source tree in several build dirs may start together:
+	# one autoreconf at a time, and the later ones find it done.
+	(
+		cd "$SH_ROOT" && flock 9 && autoreconf -fi && touch configure
+	) 9>"$SH_ROOT/.autoreconf.lock" || die "autoreconf failed"
 }
 
 # build_configure DIR ARGS...: configures DIR unless it already is, with
