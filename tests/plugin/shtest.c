@@ -286,29 +286,34 @@ static int verify(struct sh_req *req, const char *token, struct sh_identity *out
 	return SH_EINVAL;
 }
 
-static const struct {
-	const char *method, *pattern;
-	enum sh_auth auth;
-	sh_handler_fn fn;
-} routes[] = {
-	{ "GET", "/echo/*rest", SH_AUTH_NONE, h_echo },
-	{ "GET", "/items/:id", SH_AUTH_NONE, h_item },
-	{ "PUT", "/items/:id", SH_AUTH_NONE, h_item_put },
-	{ "GET", "/items/:id/parts/:part", SH_AUTH_NONE, h_item },
-	{ "POST", "/items", SH_AUTH_NONE, h_item_post },
-	{ "GET", "/public", SH_AUTH_NONE, h_whoami },
-	{ "GET", "/user", SH_AUTH_USER, h_whoami },
-	{ "GET", "/service", SH_AUTH_SERVICE, h_whoami },
-	{ "GET", "/any", SH_AUTH_ANY, h_whoami },
-	{ "GET", "/cookie", SH_AUTH_USER_COOKIE, h_whoami },
-	{ "GET", "/svctoken", SH_AUTH_NONE, h_svctoken },
-	{ "GET", "/stream", SH_AUTH_NONE, h_stream },
-	{ "GET", "/accel", SH_AUTH_NONE, h_accel },
-	{ "GET", "/db", SH_AUTH_NONE, h_db },
-	{ "GET", "/count", SH_AUTH_NONE, h_count },
-	{ "GET", "/slow", SH_AUTH_NONE, h_slow },
-	{ "GET", "/fail/:status", SH_AUTH_NONE, h_fail },
-	{ "GET", "/config", SH_AUTH_NONE, h_config },
+/* The route table: every route of the test plugin, in one place. */
+static const char *const echo_query[] = { "q", "x", NULL };
+static const char *const alias_mounts[] = { "shtest-alias", NULL };
+
+static const struct sh_route_spec shtest_routes[] = {
+	{ "GET", "/echo/*rest", SH_AUTH_NONE, h_echo, 0, NULL, NULL },
+	{ "GET", "/items/:id", SH_AUTH_NONE, h_item, 0, NULL, NULL },
+	{ "PUT", "/items/:id", SH_AUTH_NONE, h_item_put, 0, NULL, NULL },
+	{ "GET", "/items/:id/parts/:part", SH_AUTH_NONE, h_item, 0, NULL, NULL },
+	{ "POST", "/items", SH_AUTH_NONE, h_item_post, 0, NULL, NULL },
+	{ "GET", "/public", SH_AUTH_NONE, h_whoami, 0, NULL, NULL },
+	{ "GET", "/user", SH_AUTH_USER, h_whoami, 0, NULL, NULL },
+	{ "GET", "/service", SH_AUTH_SERVICE, h_whoami, 0, NULL, NULL },
+	{ "GET", "/any", SH_AUTH_ANY, h_whoami, 0, NULL, NULL },
+	{ "GET", "/cookie", SH_AUTH_USER_COOKIE, h_whoami, 0, NULL, NULL },
+	{ "GET", "/svctoken", SH_AUTH_NONE, h_svctoken, 0, NULL, NULL },
+	{ "GET", "/stream", SH_AUTH_NONE, h_stream, 0, NULL, NULL },
+	{ "GET", "/accel", SH_AUTH_NONE, h_accel, 0, NULL, NULL },
+	{ "GET", "/db", SH_AUTH_NONE, h_db, 0, NULL, NULL },
+	{ "GET", "/count", SH_AUTH_NONE, h_count, 0, NULL, NULL },
+	{ "GET", "/slow", SH_AUTH_NONE, h_slow, 0, NULL, NULL },
+	{ "GET", "/fail/:status", SH_AUTH_NONE, h_fail, 0, NULL, NULL },
+	{ "GET", "/config", SH_AUTH_NONE, h_config, 0, NULL, NULL },
+	/* Only q and x: anything else is the host's 400 before the handler. */
+	{ "GET", "/strict/*rest", SH_AUTH_NONE, h_echo, 0, echo_query, NULL },
+	/* The same handler on an extra mount: /api/shtest-alias/public. */
+	{ "GET", "/public", SH_AUTH_NONE, h_whoami, 0, NULL, "shtest-alias" },
+	{ NULL, NULL, 0, NULL, 0, NULL, NULL },
 };
 
 static int shtest_init(struct sh_host *host, void **state, char *err, size_t errlen)
@@ -326,15 +331,6 @@ static int shtest_init(struct sh_host *host, void **state, char *err, size_t err
 	if (rc < 0) {
 		snprintf(err, errlen, "could not install the test verifier: %s", sh_strerror(rc));
 		return rc;
-	}
-	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
-		rc = sh_route(host, routes[i].method, routes[i].pattern, routes[i].auth,
-			      routes[i].fn, &shtest);
-		if (rc < 0) {
-			snprintf(err, errlen, "could not register %s %s: %s", routes[i].method,
-				 routes[i].pattern, sh_strerror(rc));
-			return rc;
-		}
 	}
 	*state = &shtest;
 	return 0;
@@ -360,6 +356,8 @@ static const struct sh_plugin_info shtest_info = {
 	.abi_minor = SH_ABI_MINOR,
 	.name = "shtest",
 	.flag = { .name = "shtest", .def = "false" },
+	.mounts = alias_mounts,
+	.routes = shtest_routes,
 	.version = "1",
 	.keys = shtest_keys,
 	.init = shtest_init,
