@@ -19,6 +19,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#include <stagehand/errors.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif

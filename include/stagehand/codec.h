@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include <stagehand/errors.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -49,7 +51,8 @@ int sh_buf_add_base64(struct sh_buf *b, const void *src, size_t len, unsigned va
  * Decodes %XX escapes of len bytes into dst (at least len + 1 bytes; the
  * result is never longer) with a terminating NUL.  plus_space turns '+'
  * into ' ' (query strings and form bodies).  Returns the decoded length, or
- * -1 on a bad escape or an encoded NUL byte.
+ * -1 on a bad escape or a NUL byte (encoded as %00 or raw), so the result
+ * is always a C string of exactly the returned length.
  */
 ssize_t sh_pct_decode(char *dst, const char *src, size_t len, bool plus_space);
 /* Appends s with every byte outside RFC 3986's unreserved set
