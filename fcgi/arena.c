@@ -1,8 +1,7 @@
 /*
  * Per-request memory: a chunked bump allocator freed in one go when the
- * request ends, the deferred cleanups tied to it, and the allocation
- * wrappers that abort on exhaustion (the service manager restarts us), so no
- * caller checks for NULL.
+ * request ends, and the deferred cleanups tied to it.  Chunks come from the
+ * aborting allocator (alloc.c), so no caller checks for NULL.
  */
 #include <stdalign.h>
 #include <stdarg.h>
@@ -31,44 +30,11 @@ struct host_arena {
 
 static atomic_long live_arenas;
 
-static _Noreturn void out_of_memory(size_t n)
+/* A size that cannot be represented is a bug, not a request error. */
+static _Noreturn void arena_overflow(size_t n)
 {
-	fprintf(stderr, "stagehand: out of memory allocating %zu bytes\n", n);
+	fprintf(stderr, "level=error msg=\"arena allocation of %zu bytes overflows\"\n", n);
 	abort();
-}
-
-void *host_xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-
-	if (!p)
-		out_of_memory(n);
-	return p;
-}
-
-void *host_xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size ? size : 1);
-
-	if (!p)
-		out_of_memory(n * size);
-	return p;
-}
-
-void *host_xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-
-	if (!q)
-		out_of_memory(n);
-	return q;
-}
-
-char *host_xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-
-	return memcpy(host_xmalloc(n), s, n);
 }
 
 static struct chunk *chunk_new(size_t size)
@@ -76,8 +42,8 @@ static struct chunk *chunk_new(size_t size)
 	struct chunk *c;
 
 	if (size > SIZE_MAX - sizeof(*c))
-		out_of_memory(size);
-	c = host_xmalloc(sizeof(*c) + size);
+		arena_overflow(size);
+	c = sh_xmalloc(sizeof(*c) + size);
 	c->next = NULL;
 	c->size = size;
 	c->used = 0;
@@ -86,7 +52,7 @@ static struct chunk *chunk_new(size_t size)
 
 struct host_arena *host_arena_new(void)
 {
-	struct host_arena *a = host_xmalloc(sizeof(*a));
+	struct host_arena *a = sh_xmalloc(sizeof(*a));
 
 	a->head = chunk_new(ARENA_CHUNK - sizeof(struct chunk));
 	atomic_fetch_add(&live_arenas, 1);
@@ -118,7 +84,7 @@ void *host_arena_alloc(struct host_arena *a, size_t size)
 	size_t need;
 
 	if (size > SIZE_MAX - ARENA_ALIGN)
-		out_of_memory(size);
+		arena_overflow(size);
 	need = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
 	if (need == 0)
 		need = ARENA_ALIGN;

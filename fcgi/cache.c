@@ -180,14 +180,14 @@ static void cache_put(struct sh_cache *c, const struct host_cache_fill *f, const
 	 * cannot push out every page. */
 	if (need > c->max_bytes / 8)
 		return;
-	e = host_xcalloc(1, sizeof(*e));
+	e = sh_xcalloc(1, sizeof(*e));
 	e->hash = f->hash;
 	e->gen = f->gen;
 	e->klen = f->klen;
 	e->vlen = hlen + blen;
-	e->key = host_xmalloc(f->klen);
+	e->key = sh_xmalloc(f->klen);
 	memcpy(e->key, f->key, f->klen);
-	e->val = host_xmalloc(e->vlen);
+	e->val = sh_xmalloc(e->vlen);
 	memcpy(e->val, head, hlen);
 	if (blen)
 		memcpy(e->val + hlen, body, blen);
@@ -247,8 +247,8 @@ struct sh_cache *sh_cache_new(struct sh_host *host, const char *channel, size_t 
 	    max_bytes == 0)
 		return NULL;
 	if (host->caches == NULL)
-		host->caches = host_xcalloc(1, sizeof(*host->caches));
-	c = host_xcalloc(1, sizeof(*c));
+		host->caches = sh_xcalloc(1, sizeof(*host->caches));
+	c = sh_xcalloc(1, sizeof(*c));
 	pthread_mutex_init(&c->mu, NULL);
 	c->max_bytes = max_bytes;
 	atomic_init(&c->gen, 1);
@@ -328,7 +328,7 @@ int host_cache_route(struct sh_host *host, const char *method, const char *patte
 
 	if (!host || !cache || !fn || !host->caches)
 		return SH_EINVAL;
-	r = host_xcalloc(1, sizeof(*r));
+	r = sh_xcalloc(1, sizeof(*r));
 	r->fn = fn;
 	r->state = state;
 	r->cache = cache;

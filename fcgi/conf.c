@@ -34,8 +34,8 @@ const char *conf_origin(struct sh_conf *c, const char *name)
 	for (size_t i = 0; i < c->n_origins; i++)
 		if (strcmp(c->origins[i], name) == 0)
 			return c->origins[i];
-	c->origins = host_xrealloc(c->origins, (c->n_origins + 1) * sizeof(*c->origins));
-	c->origins[c->n_origins] = host_xstrdup(name);
+	c->origins = sh_xrealloc(c->origins, (c->n_origins + 1) * sizeof(*c->origins));
+	c->origins[c->n_origins] = sh_xstrdup(name);
 	return c->origins[c->n_origins++];
 }
 
@@ -61,14 +61,14 @@ struct conf_section *conf_section_get(struct sh_conf *c, const char *name,
 		}
 		return s;
 	}
-	s = host_xcalloc(1, sizeof(*s));
-	s->name = host_xstrdup(name);
+	s = sh_xcalloc(1, sizeof(*s));
+	s->name = sh_xstrdup(name);
 	s->origin = origin;
 	s->line = line;
-	c->secs = host_xrealloc(c->secs, (c->n + 1) * sizeof(*c->secs));
+	c->secs = sh_xrealloc(c->secs, (c->n + 1) * sizeof(*c->secs));
 	c->secs[c->n++] = s;
 	if (strncmp(name, "pool.", 5) == 0) {
-		c->pools = host_xrealloc(c->pools, (c->n_pools + 1) * sizeof(*c->pools));
+		c->pools = sh_xrealloc(c->pools, (c->n_pools + 1) * sizeof(*c->pools));
 		c->pools[c->n_pools++] = s->name + 5;
 	}
 	return s;
@@ -90,9 +90,9 @@ struct conf_entry *conf_entry_get(struct conf_section *s, const char *key)
 
 	if (e)
 		return e;
-	e = host_xcalloc(1, sizeof(*e));
-	e->key = host_xstrdup(key);
-	s->entries = host_xrealloc(s->entries, (s->n + 1) * sizeof(*s->entries));
+	e = sh_xcalloc(1, sizeof(*e));
+	e->key = sh_xstrdup(key);
+	s->entries = sh_xrealloc(s->entries, (s->n + 1) * sizeof(*s->entries));
 	s->entries[s->n++] = e;
 	return e;
 }
@@ -102,7 +102,7 @@ static void entry_reset_items(struct conf_entry *e)
 {
 	free(e->words);
 	e->words = NULL;
-	e->items = host_xrealloc(e->items, (e->n ? e->n : 1) * sizeof(*e->items));
+	e->items = sh_xrealloc(e->items, (e->n ? e->n : 1) * sizeof(*e->items));
 	for (size_t i = 0; i < e->n; i++)
 		e->items[i] = e->vals[i].text;
 	e->n_items = e->n;
@@ -112,11 +112,11 @@ void conf_entry_add(struct conf_entry *e, const char *text, size_t len,
 		    const char *origin, int line, bool env)
 {
 	struct conf_val *v;
-	char *t = host_xmalloc(len + 1);
+	char *t = sh_xmalloc(len + 1);
 
 	memcpy(t, text, len);
 	t[len] = '\0';
-	e->vals = host_xrealloc(e->vals, (e->n + 1) * sizeof(*e->vals));
+	e->vals = sh_xrealloc(e->vals, (e->n + 1) * sizeof(*e->vals));
 	v = &e->vals[e->n++];
 	v->text = t;
 	v->origin = origin;
@@ -173,8 +173,8 @@ void conf_entry_items(struct conf_entry *e, bool all, bool split)
 		bytes += strlen(e->vals[i].text) + 1;
 	}
 	free(e->words);
-	e->words = w = host_xmalloc(bytes ? bytes : 1);
-	e->items = host_xrealloc(e->items, (total ? total : 1) * sizeof(*e->items));
+	e->words = w = sh_xmalloc(bytes ? bytes : 1);
+	e->items = sh_xrealloc(e->items, (total ? total : 1) * sizeof(*e->items));
 	for (size_t i = first; i < e->n; i++) {
 		for (const char *s = e->vals[i].text; *s;) {
 			size_t len;
@@ -235,7 +235,7 @@ int conf_parse_long(const char *s, long *out)
 /* Reads fd to its end into a fresh buffer; more than cap bytes is SH_ETOOBIG. */
 static int read_all(int fd, size_t cap, char **buf, size_t *len)
 {
-	char *b = host_xmalloc(cap + 2);
+	char *b = sh_xmalloc(cap + 2);
 	size_t got = 0;
 	int rc, saved;
 
@@ -405,7 +405,7 @@ static int parse_into(struct sh_conf *c, const char *text, size_t len, const cha
 {
 	const char *origin = conf_origin(c, file);
 	struct conf_section *cur = NULL;
-	char *line = host_xmalloc(CONF_MAX_LINE + 1);
+	char *line = sh_xmalloc(CONF_MAX_LINE + 1);
 	size_t pos = 0;
 	int lineno = 0, rc = 0;
 
@@ -449,7 +449,7 @@ out:
 struct sh_conf *host_conf_parse(const char *text, size_t len, const char *filename,
 				char *err, size_t errlen)
 {
-	struct sh_conf *c = host_xcalloc(1, sizeof(*c));
+	struct sh_conf *c = sh_xcalloc(1, sizeof(*c));
 
 	if (parse_into(c, text ? text : "", text ? len : 0, filename ? filename : "<text>",
 		       err, errlen) < 0) {
@@ -501,8 +501,8 @@ static int list_dropins(const char *dir, char ***names, size_t *n, char *err, si
 
 		if (de->d_name[0] == '.' || len < 5 || strcmp(de->d_name + len - 4, ".ini") != 0)
 			continue;
-		*names = host_xrealloc(*names, (*n + 1) * sizeof(**names));
-		(*names)[(*n)++] = host_xstrdup(de->d_name);
+		*names = sh_xrealloc(*names, (*n + 1) * sizeof(**names));
+		(*names)[(*n)++] = sh_xstrdup(de->d_name);
 	}
 	closedir(d);
 	if (*n)
@@ -545,7 +545,7 @@ static int parse_dropins(struct sh_conf *c, const char *path, char *err, size_t 
 
 struct sh_conf *host_conf_load(const char *path, char *err, size_t errlen)
 {
-	struct sh_conf *c = host_xcalloc(1, sizeof(*c));
+	struct sh_conf *c = sh_xcalloc(1, sizeof(*c));
 
 	if (parse_file(c, path, err, errlen) < 0 || parse_dropins(c, path, err, errlen) < 0 ||
 	    host_conf_apply_env(c, err, errlen) < 0 || host_conf_validate_host(c, err, errlen) < 0) {

@@ -497,8 +497,8 @@ static void plugin_flags(const struct sh_conf *c, char ***out, size_t *n)
 				seen = strcmp((*out)[k], flag) == 0;
 			if (seen || key_find(features_keys, flag))
 				continue;
-			*out = host_xrealloc(*out, (*n + 1) * sizeof(**out));
-			(*out)[(*n)++] = host_xstrdup(flag);
+			*out = sh_xrealloc(*out, (*n + 1) * sizeof(**out));
+			(*out)[(*n)++] = sh_xstrdup(flag);
 		}
 	}
 }
@@ -633,8 +633,8 @@ const char *host_conf_plugin_flag(const char *plugin_name)
 		if (strcmp(flag_names[i], flag) == 0)
 			r = flag_names[i];
 	if (!r) {
-		flag_names = host_xrealloc(flag_names, (n_flag_names + 1) * sizeof(*flag_names));
-		r = flag_names[n_flag_names++] = host_xstrdup(flag);
+		flag_names = sh_xrealloc(flag_names, (n_flag_names + 1) * sizeof(*flag_names));
+		r = flag_names[n_flag_names++] = sh_xstrdup(flag);
 	}
 	pthread_mutex_unlock(&flag_lock);
 	return r;

@@ -42,7 +42,7 @@ static void add_param(struct host_db *db, const char *key, const char *val)
 	if (val == NULL || *val == '\0' || db->n_params == DB_MAX_PARAMS)
 		return;
 	db->keys[db->n_params] = key;
-	db->vals[db->n_params] = host_xstrdup(val);
+	db->vals[db->n_params] = sh_xstrdup(val);
 	db->n_params++;
 }
 
@@ -87,9 +87,9 @@ int host_db_init(struct sh_host *h, char *err, size_t errlen)
 		snprintf(err, errlen, "database: pool_size: must be between 1 and 1000");
 		return SH_EINVAL;
 	}
-	db = host_xcalloc(1, sizeof(*db));
+	db = sh_xcalloc(1, sizeof(*db));
 	db->n_slots = (size_t)n;
-	db->slots = host_xcalloc(db->n_slots, sizeof(*db->slots));
+	db->slots = sh_xcalloc(db->n_slots, sizeof(*db->slots));
 	db->acquire_timeout_ms = (int)sh_conf_int(h->conf, "database", "acquire_timeout_ms", 5000);
 	atomic_init(&db->leased, 0);
 	pthread_mutex_init(&db->mu, NULL);

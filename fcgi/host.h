@@ -92,11 +92,6 @@ void *host_arena_alloc(struct host_arena *a, size_t size);
 /* Number of arenas alive in this process (tests assert zero after a run). */
 long host_arena_live(void);
 
-/* Allocation that cannot fail: aborts with a log line (systemd restarts us). */
-void *host_xmalloc(size_t n);
-void *host_xcalloc(size_t n, size_t size);
-void *host_xrealloc(void *p, size_t n);
-char *host_xstrdup(const char *s);
 
 /* ------------------------------------------------------------------ router (router.c) */
 

@@ -83,7 +83,7 @@ static size_t on_write(char *ptr, size_t size, size_t nmemb, void *ud)
 		b->alloc = b->alloc ? b->alloc : 4096;
 		while (b->alloc < b->out->body_len + n + 1)
 			b->alloc *= 2;
-		b->out->body = host_xrealloc(b->out->body, b->alloc);
+		b->out->body = sh_xrealloc(b->out->body, b->alloc);
 	}
 	memcpy(b->out->body + b->out->body_len, ptr, n);
 	b->out->body_len += n;
@@ -164,9 +164,9 @@ static void take_headers(CURL *e, struct sh_http_response *out)
 	char *ct = NULL;
 
 	if (curl_easy_getinfo(e, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct)
-		out->content_type = host_xstrdup(ct);
+		out->content_type = sh_xstrdup(ct);
 	if (curl_easy_header(e, "ETag", 0, CURLH_HEADER, -1, &hd) == CURLHE_OK)
-		out->etag = host_xstrdup(hd->value);
+		out->etag = sh_xstrdup(hd->value);
 }
 
 static void set_error(struct sh_http_response *out, CURLcode cc, const struct body *b,
@@ -225,7 +225,7 @@ int sh_http_do(const struct sh_http_request *rq, struct sh_http_response *out)
 	if (cc == CURLE_OK) {
 		take_headers(e, out);
 		if (out->body == NULL && rq->on_chunk == NULL)
-			out->body = host_xstrdup("");
+			out->body = sh_xstrdup("");
 		rc = 0;
 		goto out;
 	}

@@ -44,7 +44,7 @@ static char *doc_string(const json_t *doc, const char *name)
 {
 	const char *v = json_string_value(json_object_get(doc, name));
 
-	return v && *v ? host_xstrdup(v) : NULL;
+	return v && *v ? sh_xstrdup(v) : NULL;
 }
 
 /* GETs url as a JSON object; NULL (logged) on any failure. */
@@ -138,7 +138,7 @@ static int load_keys(void *arg, struct host_keyset_key **out, size_t *n)
 	if (!doc)
 		return SH_EUNAVAIL;
 	list = json_object_get(doc, "keys");
-	*out = host_xcalloc(KEYS_MAX, sizeof **out);
+	*out = sh_xcalloc(KEYS_MAX, sizeof **out);
 	json_array_foreach(list, i, jwk) {
 		const char *kid = json_string_value(json_object_get(jwk, "kid"));
 		struct host_keyset_key *k = &(*out)[*n];

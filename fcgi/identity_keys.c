@@ -114,7 +114,7 @@ static int load_keys(void *arg, struct host_keyset_key **out, size_t *n)
 			"FROM auth.public_keys_v1()", 0, NULL);
 	if (!r)
 		return SH_EDB;
-	*out = host_xcalloc((size_t)PQntuples(r) + 1, sizeof **out);
+	*out = sh_xcalloc((size_t)PQntuples(r) + 1, sizeof **out);
 	for (int i = 0; i < PQntuples(r); i++) {
 		json_t *jwk = json_loads(PQgetvalue(r, i, 1), JSON_REJECT_DUPLICATES, NULL);
 		struct host_keyset_key *k = &(*out)[*n];

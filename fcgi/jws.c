@@ -27,7 +27,7 @@ static const char b64url[] =
 
 char *host_b64url_encode(const unsigned char *buf, size_t len)
 {
-	char *out = host_xmalloc(len / 3 * 4 + 5), *o = out;
+	char *out = sh_xmalloc(len / 3 * 4 + 5), *o = out;
 	size_t i = 0;
 
 	for (; i + 2 < len; i += 3) {
@@ -72,7 +72,7 @@ int host_b64url_decode(const char *s, size_t len, unsigned char **out, size_t *o
 	*outlen = 0;
 	if (len % 4 == 1)
 		return SH_EINVAL;
-	buf = host_xmalloc(len / 4 * 3 + 3);
+	buf = sh_xmalloc(len / 4 * 3 + 3);
 	for (size_t i = 0; i < len; i++) {
 		int v = b64url_value((unsigned char)s[i]);
 
@@ -139,7 +139,7 @@ int host_ecdsa_raw_to_der(const unsigned char raw[HOST_ES256_SIG_LEN],
 	n = i2d_ECDSA_SIG(sig, NULL);
 	if (n <= 0)
 		goto out;
-	*der = p = host_xmalloc((size_t)n);
+	*der = p = sh_xmalloc((size_t)n);
 	if (i2d_ECDSA_SIG(sig, &p) != n) {
 		free(*der);
 		*der = NULL;
@@ -323,7 +323,7 @@ char *host_jws_sign_es256(EVP_PKEY *key, const json_t *header, const json_t *pay
 	if (!h || !p || !key_fits(key, HOST_JWS_ES256))
 		goto out;
 	n = strlen(h) + strlen(p) + 2 + (HOST_ES256_SIG_LEN * 4 / 3 + 4);
-	token = host_xmalloc(n);
+	token = sh_xmalloc(n);
 	snprintf(token, n, "%s.%s", h, p);
 	if (es256_sign(key, token, strlen(token), raw) != 0) {
 		free(token);

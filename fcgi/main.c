@@ -109,7 +109,7 @@ static int open_pool_plugins(struct sh_host *h, const char *pool, char *err)
 		if (!sh_conf_feature(h->conf, host_conf_plugin_flag(names[i])) ||
 		    already_loaded(h, names[i]))
 			continue;
-		h->plugins = host_xrealloc(h->plugins, (h->n_plugins + 1) * sizeof *h->plugins);
+		h->plugins = sh_xrealloc(h->plugins, (h->n_plugins + 1) * sizeof *h->plugins);
 		p = &h->plugins[h->n_plugins];
 		if (host_plugin_open(p, dir, names[i], err, ERRLEN) != 0)
 			return SH_EINVAL;

@@ -99,10 +99,10 @@ static int list_files(struct mig_ctx *m, struct mig_file **out, size_t *n_out)
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 16;
-			f = host_xrealloc(f, cap * sizeof(*f));
+			f = sh_xrealloc(f, cap * sizeof(*f));
 		}
 		f[n].version = v;
-		f[n++].name = host_xstrdup(de->d_name);
+		f[n++].name = sh_xstrdup(de->d_name);
 	}
 	closedir(d);
 	qsort(f, n, sizeof(*f), cmp_file);
@@ -142,7 +142,7 @@ static char *read_file(struct mig_ctx *m, const char *name, size_t *len)
 			 m->plugin, name, MIGRATE_MAX_FILE);
 		goto out;
 	}
-	buf = host_xmalloc((size_t)size + 1);
+	buf = sh_xmalloc((size_t)size + 1);
 	*len = fread(buf, 1, (size_t)size, fp);
 	buf[*len] = '\0';
 	if (*len != (size_t)size || memchr(buf, '\0', *len) != NULL) {

@@ -90,7 +90,7 @@ static json_t *text(const char *s)
 	j = json_stringn(s, len);
 	if (j)
 		return j;
-	buf = host_xmalloc(3 * len + 1);
+	buf = sh_xmalloc(3 * len + 1);
 	while (i < len) {
 		n = utf8_len((const unsigned char *)s + i, len - i);
 		if (n) {

@@ -419,7 +419,7 @@ static int read_unsized(struct sh_req *req, size_t cap, size_t *len)
 	for (;;) {
 		if (got == size) {
 			size = size ? 2 * size : 4096;
-			buf = host_xrealloc(buf, size + 1);
+			buf = sh_xrealloc(buf, size + 1);
 		}
 		n = req->io.read(req->io.ctx, buf + got, size - got);
 		if (n < 0) {

@@ -60,7 +60,7 @@ struct walk {
 
 struct host_router *host_router_new(void)
 {
-	return host_xcalloc(1, sizeof(struct host_router));
+	return sh_xcalloc(1, sizeof(struct host_router));
 }
 
 static void route_free(struct host_route *rt)
@@ -112,19 +112,19 @@ static struct node *child_literal(struct node *n, const char *seg, size_t len)
 	for (i = 0; i < n->n_lits; i++)
 		if (strlen(n->lits[i].seg) == len && !memcmp(n->lits[i].seg, seg, len))
 			return n->lits[i].node;
-	n->lits = host_xrealloc(n->lits, (n->n_lits + 1) * sizeof(*n->lits));
+	n->lits = sh_xrealloc(n->lits, (n->n_lits + 1) * sizeof(*n->lits));
 	l = &n->lits[n->n_lits++];
-	l->seg = host_xmalloc(len + 1);
+	l->seg = sh_xmalloc(len + 1);
 	memcpy(l->seg, seg, len);
 	l->seg[len] = '\0';
-	l->node = host_xcalloc(1, sizeof(struct node));
+	l->node = sh_xcalloc(1, sizeof(struct node));
 	return l->node;
 }
 
 static struct node *child_of(struct node **slot)
 {
 	if (!*slot)
-		*slot = host_xcalloc(1, sizeof(struct node));
+		*slot = sh_xcalloc(1, sizeof(struct node));
 	return *slot;
 }
 
@@ -177,7 +177,7 @@ static struct node *pattern_node(struct host_router *r, const char *pattern,
 			if (rt->n_names == HOST_MAX_PARAMS ||
 			    !valid_name(p + 1, len - 1, rt->names, rt->n_names))
 				return NULL;
-			rt->names[rt->n_names] = host_xmalloc(len);
+			rt->names[rt->n_names] = sh_xmalloc(len);
 			memcpy(rt->names[rt->n_names], p + 1, len - 1);
 			rt->names[rt->n_names++][len - 1] = '\0';
 			if (*p == '*')
@@ -209,7 +209,7 @@ int host_router_add_q(struct host_router *r, const char *method, const char *pat
 
 	if (!r || !method || !pattern || !fn || !valid_method(method))
 		return SH_EINVAL;
-	rt = host_xcalloc(1, sizeof(*rt));
+	rt = sh_xcalloc(1, sizeof(*rt));
 	n = pattern_node(r, pattern, rt);
 	if (!n) {
 		route_free(rt);
@@ -221,14 +221,14 @@ int host_router_add_q(struct host_router *r, const char *method, const char *pat
 			return SH_EINVAL;
 		}
 	}
-	rt->method = host_xstrdup(method);
+	rt->method = sh_xstrdup(method);
 	rt->auth = auth;
 	rt->fn = fn;
 	rt->state = state;
 	rt->owner = owner;
 	rt->query = query;
 	rt->seq = r->seq++;
-	n->routes = host_xrealloc(n->routes, (n->n_routes + 1) * sizeof(*n->routes));
+	n->routes = sh_xrealloc(n->routes, (n->n_routes + 1) * sizeof(*n->routes));
 	n->routes[n->n_routes++] = rt;
 	return 0;
 }

@@ -230,7 +230,7 @@ static int open_listener(struct server *s, const char *path, unsigned mode,
 struct server *server_open(struct sh_host *h, const char *path, unsigned mode,
 			   int threads, char *err, size_t errlen)
 {
-	struct server *s = host_xcalloc(1, sizeof *s);
+	struct server *s = sh_xcalloc(1, sizeof *s);
 
 	s->h = h;
 	s->fd = -1;
@@ -251,7 +251,7 @@ struct server *server_open(struct sh_host *h, const char *path, unsigned mode,
 
 int server_start(struct server *s, char *err, size_t errlen)
 {
-	s->workers = host_xcalloc((size_t)s->n_workers, sizeof *s->workers);
+	s->workers = sh_xcalloc((size_t)s->n_workers, sizeof *s->workers);
 	for (int i = 0; i < s->n_workers; i++) {
 		struct worker *w = &s->workers[i];
 		int rc;

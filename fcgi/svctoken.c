@@ -111,7 +111,7 @@ static int parse_reply(const struct sh_http_response *resp, const char *url, cha
 	exp = jwt_exp(at);
 	if (!exp && json_is_integer(ein))
 		exp = now + (long long)json_integer_value(ein);
-	*token = host_xstrdup(at);
+	*token = sh_xstrdup(at);
 	*deadline = exp ? exp - EARLY : now;
 	rc = 0;
 out:
@@ -188,7 +188,7 @@ int sh_service_token(const struct sh_host *host, char **token)
 	*token = NULL;
 	pthread_mutex_lock(&lock);
 	if (cached && (long long)time(NULL) < refresh_at) {
-		*token = host_xstrdup(cached);
+		*token = sh_xstrdup(cached);
 		pthread_mutex_unlock(&lock);
 		return 0;
 	}
@@ -204,7 +204,7 @@ int sh_service_token(const struct sh_host *host, char **token)
 	/* A token just fetched serves even if it is already inside the
 	 * last minute: it is the freshest the IdP gives. */
 	if (last_rc == 0 && cached)
-		*token = host_xstrdup(cached);
+		*token = sh_xstrdup(cached);
 	else
 		rc = last_rc ? last_rc : SH_EUNAVAIL;
 	pthread_mutex_unlock(&lock);

@@ -66,7 +66,7 @@ static double rand01(void)
 
 static struct host_tasks *tasks_new(void)
 {
-	struct host_tasks *ts = host_xcalloc(1, sizeof(*ts));
+	struct host_tasks *ts = sh_xcalloc(1, sizeof(*ts));
 	pthread_condattr_t ca;
 
 	pthread_mutex_init(&ts->mu, NULL);
@@ -103,13 +103,13 @@ int sh_task_add(struct sh_host *host, const char *name, unsigned period_ms,
 	ts = host->tasks;
 	if (ts->n == ts->cap) {
 		ts->cap = ts->cap ? ts->cap * 2 : 8;
-		ts->v = host_xrealloc(ts->v, ts->cap * sizeof(*ts->v));
+		ts->v = sh_xrealloc(ts->v, ts->cap * sizeof(*ts->v));
 	}
 	t = &ts->v[ts->n++];
 	memset(t, 0, sizeof(*t));
-	t->name = host_xstrdup(name);
+	t->name = sh_xstrdup(name);
 	if (host->loading && host->loading->info)
-		t->plugin = host_xstrdup(host->loading->info->name);
+		t->plugin = sh_xstrdup(host->loading->info->name);
 	t->period_ms = period_ms;
 	t->jitter = jitter;
 	t->flags = flags;
@@ -230,7 +230,7 @@ int host_tasks_start(struct sh_host *h)
 		ts->v[i].due_ms = now + (int64_t)(rand01() * (ts->v[i].period_ms < SH_TASK_FIRST_MS ?
 							  ts->v[i].period_ms : SH_TASK_FIRST_MS));
 	/* More threads than tasks would only sleep. */
-	ts->threads = host_xcalloc((size_t)want < ts->n ? (size_t)want : ts->n, sizeof(pthread_t));
+	ts->threads = sh_xcalloc((size_t)want < ts->n ? (size_t)want : ts->n, sizeof(pthread_t));
 	for (size_t i = 0; i < (size_t)want && i < ts->n; i++) {
 		if (pthread_create(&ts->threads[i], NULL, task_thread, h) != 0) {
 			sh_log(SH_LOG_ERROR, "could not start task thread %zu", i);

@@ -122,10 +122,10 @@ START_TEST(test_defer_frees)
 	struct sh_req req;
 
 	req_new(&req);
-	sh_defer(&req, free_it, host_xmalloc(100));
-	sh_defer(&req, free_it, host_xstrdup("x"));
-	sh_defer(&req, free_it, host_xcalloc(4, 4));
-	sh_defer(&req, free_it, host_xrealloc(NULL, 10));
+	sh_defer(&req, free_it, sh_xmalloc(100));
+	sh_defer(&req, free_it, sh_xstrdup("x"));
+	sh_defer(&req, free_it, sh_xcalloc(4, 4));
+	sh_defer(&req, free_it, sh_xrealloc(NULL, 10));
 	host_req_finish(&req);
 	ck_assert_int_eq(host_arena_live(), 0);
 }
