@@ -163,9 +163,7 @@ static void sha256_hex(const char *buf, size_t len, char hex[65])
 
 	if (EVP_Digest(buf, len, md, &n, EVP_sha256(), NULL) != 1)
 		n = 0;
-	for (unsigned int i = 0; i < n && i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	hex[2 * (n < 32 ? n : 32)] = '\0';
+	sh_hex_encode(hex, md, n < 32 ? n : 32);
 }
 
 static void primary_message(PGconn *conn, const PGresult *res, char *buf, size_t len)

@@ -22,39 +22,11 @@
 
 /* ------------------------------------------------------------ parsing */
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 char *host_pct_decode(struct host_arena *a, const char *s, size_t len, bool plus_space)
 {
-	char *out = host_arena_alloc(a, len + 1), *o = out;
-	size_t i;
-	int hi, lo;
+	char *out = host_arena_alloc(a, len + 1);
 
-	for (i = 0; i < len; i++) {
-		if (s[i] == '%') {
-			if (len - i < 3 || (hi = hexval(s[i + 1])) < 0 || (lo = hexval(s[i + 2])) < 0)
-				return NULL;
-			if (hi == 0 && lo == 0)
-				return NULL;
-			*o++ = (char)(hi << 4 | lo);
-			i += 2;
-		} else if (s[i] == '\0') {
-			return NULL;
-		} else {
-			*o++ = plus_space && s[i] == '+' ? ' ' : s[i];
-		}
-	}
-	*o = '\0';
-	return out;
+	return sh_pct_decode(out, s, len, plus_space) < 0 ? NULL : out;
 }
 
 int host_path_split(struct host_arena *a, const char *raw, char ***segs, size_t *nsegs)
@@ -155,7 +127,6 @@ static const char *request_id(struct sh_req *req)
 	const char *id = req->io.param(req->io.ctx, "HTTP_X_REQUEST_ID");
 	unsigned char r[8];
 	char *out;
-	size_t i;
 
 	if (id && *id && strlen(id) <= REQUEST_ID_MAX &&
 	    strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") == strlen(id))
@@ -166,11 +137,7 @@ static const char *request_id(struct sh_req *req)
 		memcpy(r, &x, sizeof(r));
 	}
 	out = sh_alloc(req, 2 * sizeof(r) + 1);
-	for (i = 0; i < sizeof(r); i++) {
-		out[2 * i] = "0123456789abcdef"[r[i] >> 4];
-		out[2 * i + 1] = "0123456789abcdef"[r[i] & 15];
-	}
-	out[2 * sizeof(r)] = '\0';
+	sh_hex_encode(out, r, sizeof(r));
 	return out;
 }
 
@@ -412,33 +379,27 @@ static int read_exact(struct sh_req *req, char *buf, size_t len)
 /* No Content-Length: read to the end of stdin, refusing more than the cap. */
 static int read_unsized(struct sh_req *req, size_t cap, size_t *len)
 {
-	char *buf = NULL;
-	size_t size = 0, got = 0;
+	struct sh_buf b;
+	char chunk[4096];
 	long n;
+	int rc = 0;
 
-	for (;;) {
-		if (got == size) {
-			size = size ? 2 * size : 4096;
-			buf = sh_xrealloc(buf, size + 1);
-		}
-		n = req->io.read(req->io.ctx, buf + got, size - got);
-		if (n < 0) {
-			free(buf);
-			return sh_fail(req, 400, "InputError", "could not read request body");
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-		if (got > cap) {
-			free(buf);
-			return too_large(req);
+	sh_buf_init(&b, cap);
+	while ((n = req->io.read(req->io.ctx, chunk, sizeof(chunk))) > 0) {
+		if (sh_buf_add(&b, chunk, (size_t)n) != 0) {
+			rc = too_large(req);
+			goto out;
 		}
 	}
-	req->body = buf ? memcpy(sh_alloc(req, got + 1), buf, got) : sh_alloc(req, 1);
-	((char *)req->body)[got] = '\0';
-	*len = got;
-	free(buf);
-	return 0;
+	if (n < 0) {
+		rc = sh_fail(req, 400, "InputError", "could not read request body");
+		goto out;
+	}
+	req->body = memcpy(sh_alloc(req, b.len + 1), sh_buf_str(&b), b.len + 1);
+	*len = b.len;
+out:
+	sh_buf_free(&b);
+	return rc;
 }
 
 static int read_body(struct sh_req *req)

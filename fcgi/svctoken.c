@@ -32,34 +32,6 @@ static const char *conf_nonempty(const struct sh_conf *c, const char *section, c
 	return v && *v ? v : NULL;
 }
 
-/* Appends "&name=<urlencoded value>" (no '&' first) to buf; false when full. */
-static bool form_add(char *buf, size_t len, const char *name, const char *value)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t n = strlen(buf);
-	int w = snprintf(buf + n, len - n, "%s%s=", n ? "&" : "", name);
-
-	if (w < 0 || (size_t)w >= len - n)
-		return false;
-	n += (size_t)w;
-	for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
-		bool plain = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-			     (*p >= '0' && *p <= '9') || strchr("-._~", *p);
-
-		if (n + 4 >= len)
-			return false;
-		if (plain) {
-			buf[n++] = (char)*p;
-		} else {
-			buf[n++] = '%';
-			buf[n++] = hex[*p >> 4];
-			buf[n++] = hex[*p & 15];
-		}
-	}
-	buf[n] = '\0';
-	return true;
-}
-
 /* The exp claim of a JWT, read without verification (only to schedule). */
 static long long jwt_exp(const char *token)
 {
@@ -129,20 +101,23 @@ static int fetch(const struct sh_conf *c, char **token, long long *deadline)
 	struct sh_http_request rq = { .method = "POST", .headers = headers, .max_bytes = TOKEN_MAX };
 	struct sh_http_response resp;
 	const char *id, *secret, *scope = conf_nonempty(c, "identity", "scope");
-	char form[FORM_MAX] = "";
+	struct sh_buf form;
 	int rc;
 
 	host_idp_endpoints(c, &ep);
 	if (!ep.token_url || !client_of(c, &id, &secret))
 		return SH_ENOTFOUND;
-	if (!form_add(form, sizeof form, "grant_type", "client_credentials") ||
-	    !form_add(form, sizeof form, "client_id", id) ||
-	    (secret && !form_add(form, sizeof form, "client_secret", secret)) ||
-	    (scope && !form_add(form, sizeof form, "scope", scope)))
+	sh_buf_init(&form, FORM_MAX);
+	if (sh_buf_add_form(&form, "grant_type", "client_credentials") != 0 ||
+	    sh_buf_add_form(&form, "client_id", id) != 0 ||
+	    (secret && sh_buf_add_form(&form, "client_secret", secret) != 0) ||
+	    (scope && sh_buf_add_form(&form, "scope", scope) != 0)) {
+		sh_buf_free(&form);
 		return SH_ETOOBIG;
+	}
 	rq.url = ep.token_url;
-	rq.body = form;
-	rq.body_len = strlen(form);
+	rq.body = form.data;
+	rq.body_len = form.len;
 	rc = sh_http_do(&rq, &resp);
 	if (rc != 0)
 		sh_log(SH_LOG_WARN, "could not reach the token endpoint %s: %s", ep.token_url,
@@ -157,6 +132,7 @@ static int fetch(const struct sh_conf *c, char **token, long long *deadline)
 	rc = SH_EUNAVAIL;
 out:
 	sh_http_response_free(&resp);
+	sh_buf_free(&form);
 	return rc;
 }
 
