@@ -62,7 +62,6 @@ struct catalog_state {
 	int readonly;                   /* [catalog] readonly: location writes are 403 (§3.10) */
 	const char *const *location_types; /* types POST /locations accepts (default "url") */
 	size_t n_location_types;
-	struct sh_cache *cache;         /* read replies (NULL: read_cache_mb = 0) */
 };
 
 /* A processing error as it is stored and shown in status.items. */
@@ -172,11 +171,6 @@ struct catalog_sql;
 /* The NOTIFY channel sql/catalog/004_notify.sql signals on every change of
  * catalog.final_entities (and so of what every read route answers). */
 #define CATALOG_CHANGED_CHANNEL "catalog_changed"
-/* Registers a read route (SH_AUTH_ANY) through st->cache when there is one. */
-int catalog_route_read(struct sh_host *host, struct catalog_state *st, const char *method,
-		       const char *pattern, sh_handler_fn fn);
-/* 400 "Unknown query parameter '<k>'" for a key not in the NULL-ended list. */
-int catalog_query_allowed(struct sh_req *req, const char *const *allowed);
 int catalog_int_param(struct sh_req *req, const char *key, long long min, long long *out,
 		      int *has);
 /* `filter` and `fields` of the query string, freed with the request. */
@@ -218,14 +212,6 @@ int catalog_db_refresh(PGconn *conn, const char *ref);
 json_t *catalog_dryrun_location(const struct catalog_state *st, const char *type,
 				const char *target, char **err);
 
-/* routes_*.c: route registration */
-int catalog_routes_entities(struct sh_host *host, struct catalog_state *st);
-int catalog_routes_query(struct sh_host *host, struct catalog_state *st);
-int catalog_routes_refs(struct sh_host *host, struct catalog_state *st);
-int catalog_routes_facets(struct sh_host *host, struct catalog_state *st);
-int catalog_routes_entity_ops(struct sh_host *host, struct catalog_state *st);
-int catalog_routes_validate(struct sh_host *host, struct catalog_state *st);
-
 /* db_entity_ops.c (request connection): delete the entity of a uid as
  * DELETE by-uid does (0 or SH_EDB); a final entity's (entity_ref,
  * final_entity) by ref, and those of the parents of a ref in the
@@ -233,7 +219,5 @@ int catalog_routes_validate(struct sh_host *host, struct catalog_state *st);
 int catalog_db_delete_entity(struct sh_req *req, const char *uid);
 PGresult *catalog_db_final_by_ref(struct sh_req *req, const char *ref);
 PGresult *catalog_db_parents(struct sh_req *req, const char *ref);
-int catalog_routes_locations(struct sh_host *host, struct catalog_state *st);
-int catalog_routes_refresh(struct sh_host *host, struct catalog_state *st);
 
 #endif

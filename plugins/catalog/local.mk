@@ -27,7 +27,7 @@ plugins_catalog_libcatalog_domain_la_LIBADD = $(JANSSON_LIBS) $(YAML_LIBS) -lm
 # ingestion and stitching, over the domain library.
 plugin_LTLIBRARIES += plugins/catalog/catalog.la
 plugins_catalog_catalog_la_SOURCES = \
-	plugins/catalog/catalog.h plugins/catalog/plugin.c \
+	plugins/catalog/catalog.h plugins/catalog/plugin.c plugins/catalog/routes.h \
 	plugins/catalog/routes_entities.c plugins/catalog/routes_common.c \
 	plugins/catalog/routes_query.c plugins/catalog/routes_refs.c plugins/catalog/routes_facets.c \
 	plugins/catalog/routes_entity_ops.c plugins/catalog/routes_validate.c plugins/catalog/db_entity_ops.c \

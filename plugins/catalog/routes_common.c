@@ -1,6 +1,5 @@
 /*
- * What every catalog read route shares: the official router's refusal of
- * unknown query parameters, integer parameters, the `filter` and `fields`
+ * What every catalog read route shares: integer parameters, the `filter` and `fields`
  * query parameters, and entities written into a JSON text (projected when
  * `fields` asks for it).
  */
@@ -12,30 +11,6 @@
 #include "db_filter.h"
 #include "fields.h"
 #include "filter.h"
-
-int catalog_route_read(struct sh_host *host, struct catalog_state *st, const char *method,
-		       const char *pattern, sh_handler_fn fn)
-{
-	if (st->cache)
-		return sh_route_cached(host, method, pattern, SH_AUTH_ANY, fn, st, st->cache);
-	return sh_route(host, method, pattern, SH_AUTH_ANY, fn, st);
-}
-
-int catalog_query_allowed(struct sh_req *req, const char *const *allowed)
-{
-	const char *k, *v;
-	size_t j;
-
-	for (size_t i = 0; i < sh_req_query_count(req); i++) {
-		if (sh_req_query_at(req, i, &k, &v) != 0)
-			continue;
-		for (j = 0; allowed[j] && strcmp(allowed[j], k) != 0; j++)
-			;
-		if (allowed[j] == NULL)
-			return sh_fail(req, 400, "InputError", "Unknown query parameter '%s'", k);
-	}
-	return 0;
-}
 
 /* Backstage's parseIntegerParam plus the range checks of
  * parseEntityPaginationParams. */

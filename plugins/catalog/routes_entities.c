@@ -17,6 +17,7 @@
 #include "fields.h"
 #include "filter.h"
 #include "ref.h"
+#include "routes.h"
 
 #define JSON_TYPE "application/json; charset=utf-8"
 
@@ -25,28 +26,20 @@ struct page {
 	long long limit, offset;
 };
 
-static const char *const list_params[] = {
-	"filter", "fields", "order", "limit", "offset", "after", NULL
-};
-static const char *const no_params[] = { NULL };
-
 static int reply_text(struct sh_req *req, const char *text)
 {
 	return sh_reply_raw(req, 200, JSON_TYPE, text, strlen(text));
 }
 
-static int by_name(struct sh_req *req, void *state)
+int catalog_get_entity_by_name(struct sh_req *req, void *state)
 {
 	const char *kind = sh_req_param(req, "kind"), *ns = sh_req_param(req, "namespace");
 	const char *name = sh_req_param(req, "name");
 	char *ref = catalog_ref_format(kind, ns, name);
 	const char *params[1] = { ref };
 	PGresult *res;
-	int rc;
 
 	sh_defer(req, free, ref);
-	if ((rc = catalog_query_allowed(req, no_params)) != 0)
-		return rc;
 	res = sh_db_query(req, "SELECT final_entity FROM catalog.final_entities"
 			  " WHERE entity_ref = $1", 1, params);
 	if (res == NULL)
@@ -58,15 +51,12 @@ static int by_name(struct sh_req *req, void *state)
 	return reply_text(req, PQgetvalue(res, 0, 0));
 }
 
-static int by_uid(struct sh_req *req, void *state)
+int catalog_get_entity_by_uid(struct sh_req *req, void *state)
 {
 	const char *uid = sh_req_param(req, "uid");
 	const char *params[1] = { uid };
 	PGresult *res = NULL;
-	int rc;
 
-	if ((rc = catalog_query_allowed(req, no_params)) != 0)
-		return rc;
 	if (catalog_is_uuid(uid)) {
 		res = sh_db_query(req, "SELECT final_entity FROM catalog.final_entities"
 				  " WHERE entity_id = $1", 1, params);
@@ -208,7 +198,7 @@ static int list_by_query(struct sh_req *req, struct catalog_sql *q, const struct
 	return reply_rows(req, res, 3, PQntuples(res), fields);
 }
 
-static int list(struct sh_req *req, void *state)
+int catalog_get_entities(struct sh_req *req, void *state)
 {
 	struct catalog_sql *q = catalog_req_sql(req);
 	struct catalog_filter *f;
@@ -219,8 +209,7 @@ static int list(struct sh_req *req, void *state)
 	int paged = 0, rc, n;
 	PGresult *res;
 
-	if ((rc = catalog_query_allowed(req, list_params)) != 0 ||
-	    (rc = catalog_parse_filter_fields(req, &f, &fields)) != 0 ||
+	if ((rc = catalog_parse_filter_fields(req, &f, &fields)) != 0 ||
 	    (rc = parse_order(req, &order, &n_order)) != 0 ||
 	    (rc = parse_page(req, &pg, &paged)) != 0)
 		return rc;
@@ -238,16 +227,4 @@ static int list(struct sh_req *req, void *state)
 		link_next(req, pg.limit, pg.offset + pg.limit);
 	}
 	return reply_rows(req, res, 0, n, fields);
-}
-
-int catalog_routes_entities(struct sh_host *host, struct catalog_state *st)
-{
-	int rc = catalog_route_read(host, st, "GET", "/entities", list);
-
-	if (rc == 0)
-		rc = catalog_route_read(host, st, "GET", "/entities/by-uid/:uid", by_uid);
-	if (rc == 0)
-		rc = catalog_route_read(host, st, "GET", "/entities/by-name/:kind/:namespace/:name",
-					by_name);
-	return rc;
 }

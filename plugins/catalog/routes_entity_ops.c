@@ -11,23 +11,19 @@
 #include "catalog.h"
 #include "db_query.h"
 #include "ref.h"
+#include "routes.h"
 
 #define JSON_TYPE "application/json; charset=utf-8"
 
 /* The walk stops here rather than growing without bound on a huge graph. */
 #define MAX_ANCESTORS 1000
 
-static const char *const no_params[] = { NULL };
-
 /* 204 whether or not the uid named an entity, as Backstage answers. */
-static int delete_by_uid(struct sh_req *req, void *state)
+int catalog_delete_entity_by_uid(struct sh_req *req, void *state)
 {
 	const char *uid = sh_req_param(req, "uid");
-	int rc;
 
 	(void)state;
-	if ((rc = catalog_query_allowed(req, no_params)) != 0)
-		return rc;
 	if (catalog_is_uuid(uid) && catalog_db_delete_entity(req, uid) != 0)
 		return sh_db_fail(req);
 	return sh_reply_empty(req, 204);
@@ -94,7 +90,7 @@ static int walk(struct sh_req *req, struct node root, struct catalog_sql *b)
 	}
 }
 
-static int ancestry(struct sh_req *req, void *state)
+int catalog_get_entity_ancestry(struct sh_req *req, void *state)
 {
 	char *ref = catalog_ref_format(sh_req_param(req, "kind"), sh_req_param(req, "namespace"),
 				       sh_req_param(req, "name"));
@@ -105,8 +101,6 @@ static int ancestry(struct sh_req *req, void *state)
 
 	(void)state;
 	sh_defer(req, free, ref);
-	if ((rc = catalog_query_allowed(req, no_params)) != 0)
-		return rc;
 	if ((res = catalog_db_final_by_ref(req, ref)) == NULL)
 		return sh_db_fail(req);
 	if (PQntuples(res) == 0)
@@ -119,14 +113,4 @@ static int ancestry(struct sh_req *req, void *state)
 		return rc;
 	catalog_sql_append(b, "]}");
 	return sh_reply_raw(req, 200, JSON_TYPE, b->text, b->len);
-}
-
-int catalog_routes_entity_ops(struct sh_host *host, struct catalog_state *st)
-{
-	int rc = sh_route(host, "DELETE", "/entities/by-uid/:uid", SH_AUTH_ANY, delete_by_uid, st);
-
-	if (rc == 0)
-		rc = sh_route(host, "GET", "/entities/by-name/:kind/:namespace/:name/ancestry",
-			      SH_AUTH_ANY, ancestry, st);
-	return rc;
 }

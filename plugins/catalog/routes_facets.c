@@ -12,9 +12,8 @@
 #include "catalog.h"
 #include "db_query.h"
 #include "filter.h"
+#include "routes.h"
 #include "search.h"
-
-static const char *const facet_params[] = { "facet", "filter", NULL };
 
 static void free_json(void *p)
 {
@@ -68,7 +67,7 @@ static int run_facets(struct sh_req *req, const char *const *keys, size_t n,
 	return reply_facets(req, keys, n, res);
 }
 
-static int facets(struct sh_req *req, void *state)
+int catalog_get_entity_facets(struct sh_req *req, void *state)
 {
 	const char *const *vals, **keys;
 	size_t n = sh_req_query_all(req, "facet", &vals), k = 0;
@@ -76,11 +75,8 @@ static int facets(struct sh_req *req, void *state)
 	const char *const *fvals;
 	size_t nf = sh_req_query_all(req, "filter", &fvals);
 	char *err = NULL;
-	int rc;
 
 	(void)state;
-	if ((rc = catalog_query_allowed(req, facet_params)) != 0)
-		return rc;
 	keys = sh_alloc(req, (n + 1) * sizeof(*keys));
 	for (size_t i = 0; i < n; i++)
 		if (vals[i][0] != '\0')
@@ -114,7 +110,7 @@ static const char *post_body_error(struct sh_req *req, const json_t *body)
 }
 
 /* {facets: [...], query?: predicate} (parseEntityFacetsQuery). */
-static int post_facets(struct sh_req *req, void *state)
+int catalog_post_entity_facets(struct sh_req *req, void *state)
 {
 	struct catalog_filter *f = NULL;
 	const json_t *list, *q;
@@ -122,11 +118,8 @@ static int post_facets(struct sh_req *req, void *state)
 	size_t k = 0;
 	json_t *body;
 	char *err = NULL;
-	int rc;
 
 	(void)state;
-	if ((rc = catalog_query_allowed(req, (const char *const[]){ NULL })) != 0)
-		return rc;
 	if ((body = sh_req_json(req)) == NULL)
 		return sh_req_status(req);
 	if ((msg = post_body_error(req, body)) != NULL)
@@ -143,13 +136,4 @@ static int post_facets(struct sh_req *req, void *state)
 		return catalog_fail_free(req, err);
 	catalog_defer_filter(req, f);
 	return run_facets(req, keys, k, f);
-}
-
-int catalog_routes_facets(struct sh_host *host, struct catalog_state *st)
-{
-	int rc = catalog_route_read(host, st, "GET", "/entity-facets", facets);
-
-	if (rc == 0)
-		rc = catalog_route_read(host, st, "POST", "/entity-facets", post_facets);
-	return rc;
 }

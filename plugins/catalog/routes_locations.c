@@ -14,12 +14,11 @@
 #include "cursor.h"
 #include "filter.h"
 #include "ref.h"
+#include "routes.h"
 #include "search.h"
 
 #define LOCATIONS_DEFAULT_LIMIT 1000
 #define LOCATION_COLUMNS "id, type, target, location_entity_ref"
-
-static const char *const no_params[] = { NULL };
 
 static json_t *location_json(const PGresult *res, int row)
 {
@@ -178,16 +177,13 @@ static int dry_run(struct sh_req *req, const struct catalog_state *st, const cha
 						 "location", loc, "entities", entities));
 }
 
-static int create(struct sh_req *req, void *state)
+int catalog_post_locations(struct sh_req *req, void *state)
 {
 	const struct catalog_state *st = state;
-	static const char *const params[] = { "dryRun", "onConflict", NULL };
 	const char *type, *target, *presence, *on_conflict = sh_req_query(req, "onConflict");
 	int rc, dry = yes(sh_req_query(req, "dryRun")), existed = 0;
 	json_t *loc = NULL;
 
-	if ((rc = catalog_query_allowed(req, params)) != 0)
-		return rc;
 	if (on_conflict && strcmp(on_conflict, "reject") && strcmp(on_conflict, "refresh"))
 		return sh_fail(req, 400, "InputError", "request/query/onConflict must be equal to "
 			       "one of the allowed values: reject, refresh");
@@ -209,15 +205,12 @@ static int create(struct sh_req *req, void *state)
 	return sh_reply_json(req, 201, json_pack("{s:o, s:[]}", "location", loc, "entities"));
 }
 
-static int list(struct sh_req *req, void *state)
+int catalog_get_locations(struct sh_req *req, void *state)
 {
 	PGresult *res;
 	json_t *out;
-	int rc;
 
 	(void)state;
-	if ((rc = catalog_query_allowed(req, no_params)) != 0)
-		return rc;
 	res = sh_db_query(req, "SELECT " LOCATION_COLUMNS " FROM catalog.locations"
 			  " WHERE type <> 'bootstrap' ORDER BY id", 0, NULL);
 	if (res == NULL)
@@ -228,16 +221,13 @@ static int list(struct sh_req *req, void *state)
 	return sh_reply_json(req, 200, out);
 }
 
-static int by_id(struct sh_req *req, void *state)
+int catalog_get_location(struct sh_req *req, void *state)
 {
 	const char *id = sh_req_param(req, "id");
 	const char *params[1] = { id };
 	PGresult *res;
-	int rc;
 
 	(void)state;
-	if ((rc = catalog_query_allowed(req, no_params)) != 0)
-		return rc;
 	res = sh_db_query(req, "SELECT " LOCATION_COLUMNS " FROM catalog.locations"
 			  " WHERE id::text = $1", 1, params);
 	if (res == NULL)
@@ -247,15 +237,14 @@ static int by_id(struct sh_req *req, void *state)
 	return sh_reply_json(req, 200, location_json(res, 0));
 }
 
-static int update(struct sh_req *req, void *state)
+int catalog_put_location(struct sh_req *req, void *state)
 {
 	const struct catalog_state *st = state;
 	const char *id = sh_req_param(req, "id"), *type, *target, *presence;
 	json_t *loc = NULL;
 	int rc;
 
-	if ((rc = catalog_query_allowed(req, no_params)) != 0 ||
-	    (rc = readonly_fail(req, st)) != 0 ||
+	if ((rc = readonly_fail(req, st)) != 0 ||
 	    (rc = location_body(req, &type, &target, &presence)) != 0 ||
 	    (rc = type_allowed(req, st, type)) != 0)
 		return rc;
@@ -272,13 +261,12 @@ static int update(struct sh_req *req, void *state)
 	return sh_reply_json(req, 200, loc);
 }
 
-static int remove_location(struct sh_req *req, void *state)
+int catalog_delete_location(struct sh_req *req, void *state)
 {
 	const char *id = sh_req_param(req, "id");
 	int rc;
 
-	if ((rc = catalog_query_allowed(req, no_params)) != 0 ||
-	    (rc = readonly_fail(req, state)) != 0)
+	if ((rc = readonly_fail(req, state)) != 0)
 		return rc;
 	if (sh_db_conn(req) == NULL)
 		return sh_db_fail(req);
@@ -290,7 +278,7 @@ static int remove_location(struct sh_req *req, void *state)
 	return sh_reply_empty(req, 204);
 }
 
-static int by_entity(struct sh_req *req, void *state)
+int catalog_get_location_by_entity(struct sh_req *req, void *state)
 {
 	char *ref = catalog_ref_format(sh_req_param(req, "kind"), sh_req_param(req, "namespace"),
 				       sh_req_param(req, "name"));
@@ -298,12 +286,9 @@ static int by_entity(struct sh_req *req, void *state)
 	struct catalog_location_ref loc = { 0 };
 	char *err = NULL;
 	PGresult *res;
-	int rc;
 
 	(void)state;
 	sh_defer(req, free, ref);
-	if ((rc = catalog_query_allowed(req, no_params)) != 0)
-		return rc;
 	res = sh_db_query(req, "SELECT coalesce(s.original_value, s.value) FROM catalog.refresh_state r"
 			  " LEFT JOIN catalog.search s ON s.entity_id = r.entity_id AND s.key = $2"
 			  " WHERE r.entity_ref = $1 LIMIT 1", 2, params);
@@ -481,7 +466,7 @@ static char *next_cursor(const struct loc_query *q, const char *after_id)
 	return out;
 }
 
-static int query(struct sh_req *req, void *state)
+int catalog_post_locations_by_query(struct sh_req *req, void *state)
 {
 	struct loc_query q = { LOCATIONS_DEFAULT_LIMIT, NULL, NULL };
 	struct catalog_filter *f = NULL;
@@ -493,8 +478,7 @@ static int query(struct sh_req *req, void *state)
 	int rc, more = 0;
 
 	(void)state;
-	if ((rc = catalog_query_allowed(req, no_params)) != 0 ||
-	    (rc = read_query_body(req, &q)) != 0)
+	if ((rc = read_query_body(req, &q)) != 0)
 		return rc;
 	if (parse_location_predicate(q.query, &f, &err) != 0)
 		return catalog_fail_free(req, err);
@@ -525,24 +509,4 @@ static int query(struct sh_req *req, void *state)
 	}
 	return sh_reply_json(req, 200, json_pack("{s:o, s:I, s:o}", "items", items, "totalItems",
 						 (json_int_t)total, "pageInfo", page_info));
-}
-
-int catalog_routes_locations(struct sh_host *host, struct catalog_state *st)
-{
-	int rc = sh_route(host, "POST", "/locations", SH_AUTH_ANY, create, st);
-
-	if (rc == 0)
-		rc = sh_route(host, "GET", "/locations", SH_AUTH_ANY, list, st);
-	if (rc == 0)
-		rc = sh_route(host, "POST", "/locations/by-query", SH_AUTH_ANY, query, st);
-	if (rc == 0)
-		rc = sh_route(host, "GET", "/locations/:id", SH_AUTH_ANY, by_id, st);
-	if (rc == 0)
-		rc = sh_route(host, "PUT", "/locations/:id", SH_AUTH_ANY, update, st);
-	if (rc == 0)
-		rc = sh_route(host, "DELETE", "/locations/:id", SH_AUTH_ANY, remove_location, st);
-	if (rc == 0)
-		rc = sh_route(host, "GET", "/locations/by-entity/:kind/:namespace/:name",
-			      SH_AUTH_ANY, by_entity, st);
-	return rc;
 }

@@ -16,6 +16,7 @@
 #include "db_query.h"
 #include "fields.h"
 #include "filter.h"
+#include "routes.h"
 #include "search.h"
 
 #define JSON_TYPE "application/json; charset=utf-8"
@@ -279,12 +280,7 @@ static int check_total_mode(struct sh_req *req, const char *where, const char *m
 		       " allowed values: include, exclude", where);
 }
 
-static const char *const get_params[] = {
-	"fields", "limit", "offset", "orderField", "cursor", "filter",
-	"fullTextFilterTerm", "fullTextFilterFields", "totalItems", NULL
-};
-
-static int get_query(struct sh_req *req, void *state)
+int catalog_get_entities_by_query(struct sh_req *req, void *state)
 {
 	struct query *q = query_new(req);
 	const char *const *vals;
@@ -293,8 +289,7 @@ static int get_query(struct sh_req *req, void *state)
 	char *err = NULL;
 	int has, rc;
 
-	if ((rc = catalog_query_allowed(req, get_params)) != 0 ||
-	    (rc = catalog_int_param(req, "limit", 0, &q->limit, &has)) != 0 ||
+	if ((rc = catalog_int_param(req, "limit", 0, &q->limit, &has)) != 0 ||
 	    (rc = check_total_mode(req, "query", sh_req_query(req, "totalItems"))) != 0)
 		return rc;
 	if (catalog_fields_parse(vals, n, 1, &q->fields, &err) != 0)
@@ -401,15 +396,13 @@ static int post_fields(struct sh_req *req, struct query *q, const json_t *v)
 	return 0;
 }
 
-static int post_query(struct sh_req *req, void *state)
+int catalog_post_entities_by_query(struct sh_req *req, void *state)
 {
 	struct query *q = query_new(req);
 	json_t *body;
 	const json_t *cursor, *total;
 	int rc;
 
-	if ((rc = catalog_query_allowed(req, (const char *const[]){ NULL })) != 0)
-		return rc;
 	if ((body = sh_req_json(req)) == NULL)
 		return sh_req_status(req);
 	if (!json_is_object(body))
@@ -428,13 +421,4 @@ static int post_query(struct sh_req *req, void *state)
 		return sh_fail(req, 400, "InputError", "Cursor cannot be empty");
 	rc = cursor ? use_cursor(req, q, json_string_value(cursor)) : post_initial(req, q, body);
 	return rc != 0 ? rc : run(req, q);
-}
-
-int catalog_routes_query(struct sh_host *host, struct catalog_state *st)
-{
-	int rc = catalog_route_read(host, st, "GET", "/entities/by-query", get_query);
-
-	if (rc == 0)
-		rc = catalog_route_read(host, st, "POST", "/entities/by-query", post_query);
-	return rc;
 }

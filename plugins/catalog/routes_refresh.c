@@ -8,9 +8,10 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "routes.h"
 #include "search.h"
 
-static int refresh(struct sh_req *req, void *state)
+int catalog_post_refresh(struct sh_req *req, void *state)
 {
 	json_t *body, *v;
 	const char *k;
@@ -18,8 +19,6 @@ static int refresh(struct sh_req *req, void *state)
 	int rc;
 
 	(void)state;
-	if ((rc = catalog_query_allowed(req, (const char *const[]){ NULL })) != 0)
-		return rc;
 	if ((body = sh_req_json(req)) == NULL)
 		return sh_req_status(req);
 	if (!json_is_object(body))
@@ -44,9 +43,4 @@ static int refresh(struct sh_req *req, void *state)
 	if (rc != 0)
 		return sh_db_fail(req);
 	return sh_reply_empty(req, 200);
-}
-
-int catalog_routes_refresh(struct sh_host *host, struct catalog_state *st)
-{
-	return sh_route(host, "POST", "/refresh", SH_AUTH_ANY, refresh, st);
 }

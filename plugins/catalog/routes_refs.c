@@ -12,10 +12,9 @@
 #include "db_query.h"
 #include "fields.h"
 #include "filter.h"
+#include "routes.h"
 
 #define JSON_TYPE "application/json; charset=utf-8"
-
-static const char *const refs_params[] = { "filter", NULL };
 
 /* Express parses only ^application/json($|;) bodies; any other body is {}
  * to the handler, which zod then reports. */
@@ -98,7 +97,7 @@ static int reply_items(struct sh_req *req, const json_t *refs, const PGresult *r
 	return sh_reply_raw(req, 200, JSON_TYPE, b->text, b->len);
 }
 
-static int by_refs(struct sh_req *req, void *state)
+int catalog_post_entities_by_refs(struct sh_req *req, void *state)
 {
 	struct catalog_sql *q = catalog_req_sql(req);
 	struct catalog_filter *f;
@@ -110,7 +109,7 @@ static int by_refs(struct sh_req *req, void *state)
 	char *err;
 	int rc;
 
-	if ((rc = catalog_query_allowed(req, refs_params)) != 0 || (rc = read_body(req, &body)) != 0)
+	if ((rc = read_body(req, &body)) != 0)
 		return rc;
 	if ((err = catalog_body_check_refs(body)) != NULL)
 		return catalog_fail_free(req, err);
@@ -128,9 +127,4 @@ static int by_refs(struct sh_req *req, void *state)
 	if (res == NULL)
 		return sh_db_fail(req);
 	return reply_items(req, refs, res, fields);
-}
-
-int catalog_routes_refs(struct sh_host *host, struct catalog_state *st)
-{
-	return catalog_route_read(host, st, "POST", "/entities/by-refs", by_refs);
 }

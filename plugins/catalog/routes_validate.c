@@ -9,10 +9,9 @@
 
 #include "catalog.h"
 #include "ref.h"
+#include "routes.h"
 #include "url.h"
 #include "validate.h"
-
-static const char *const no_params[] = { NULL };
 
 /* 400 {"errors": [{"name", "message"}]}, the shape the import UI reads. */
 static int reply_errors(struct sh_req *req, json_t *errors)
@@ -126,7 +125,7 @@ static json_t *with_location(const json_t *entity, const char *location)
 	return copy;
 }
 
-static int validate_entity(struct sh_req *req, void *state)
+int catalog_post_validate_entity(struct sh_req *req, void *state)
 {
 	const struct catalog_state *st = state;
 	struct catalog_validate_errors verr = { 0 };
@@ -137,8 +136,6 @@ static int validate_entity(struct sh_req *req, void *state)
 	char *err = NULL, *ref;
 	int rc;
 
-	if ((rc = catalog_query_allowed(req, no_params)) != 0)
-		return rc;
 	if ((body = request_body(req)) == NULL)
 		return sh_req_status(req);
 	location = json_object_get(body, "location");
@@ -302,17 +299,14 @@ static json_t *generated_component(const struct catalog_url_http *u)
  * catalog files: it always proposes one Component, so existingEntityFiles
  * is always empty here too.
  */
-static int analyze_location(struct sh_req *req, void *state)
+int catalog_post_analyze_location(struct sh_req *req, void *state)
 {
 	struct catalog_url_http u = { 0 };
 	const char *target;
 	json_t *body;
 	char *err;
-	int rc;
 
 	(void)state;
-	if ((rc = catalog_query_allowed(req, no_params)) != 0)
-		return rc;
 	if ((body = sh_req_json(req)) == NULL)
 		return sh_req_status(req);
 	if ((err = analyze_body_error(body)) != NULL)
@@ -324,13 +318,4 @@ static int analyze_location(struct sh_req *req, void *state)
 			 "entity", generated_component(&u), "fields");
 	catalog_url_http_clear(&u);
 	return sh_reply_json(req, 200, body);
-}
-
-int catalog_routes_validate(struct sh_host *host, struct catalog_state *st)
-{
-	int rc = sh_route(host, "POST", "/validate-entity", SH_AUTH_ANY, validate_entity, st);
-
-	if (rc == 0)
-		rc = sh_route(host, "POST", "/analyze-location", SH_AUTH_ANY, analyze_location, st);
-	return rc;
 }
