@@ -139,6 +139,7 @@ struct host_io {
 	int (*write)(void *ctx, const void *buf, size_t len);    /* 0, or -1 when the client is gone */
 	int (*flush)(void *ctx);                                 /* 0 or -1 */
 	void *ctx;
+	int (*gone)(void *ctx);   /* 1 when the peer hung up (polled, no wait); NULL: unknown */
 };
 
 /* Splits a raw path ("/api/x/a%2Fb") into percent-decoded segments.  Fails

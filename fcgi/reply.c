@@ -1,8 +1,8 @@
 /*
  * Replies as CGI-style output on the request's stream: a Status line, the
  * headers, a blank line, then the body.  Each request replies once; JSON,
- * raw bytes, Backstage error bodies, streams and X-Accel-Redirect all go
- * through the same head writer.
+ * raw bytes, Backstage error bodies, streams (reply_stream.c) and
+ * X-Accel-Redirect all go through the same head writer.
  */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -10,7 +10,7 @@
 
 #include <jansson.h>
 
-#include "req.h"
+#include "reply_int.h"
 
 const char *host_status_reason(int status)
 {
@@ -119,7 +119,7 @@ json_t *host_error_body(int status, const char *name, const char *message,
 
 /* ------------------------------------------------------------ the head */
 
-static bool header_value_ok(const char *v)
+bool host_reply_header_ok(const char *v)
 {
 	return v[strcspn(v, "\r\n")] == '\0';
 }
@@ -136,7 +136,7 @@ int sh_reply_header(struct sh_req *req, const char *name, const char *value)
 {
 	struct host_header *grown;
 
-	if (!name || !value || !header_name_ok(name) || !header_value_ok(value))
+	if (!name || !value || !header_name_ok(name) || !host_reply_header_ok(value))
 		return SH_EINVAL;
 	if (req->status)
 		return SH_ESTATE;
@@ -188,7 +188,7 @@ static size_t head_fill(const struct sh_req *req, char *dst, const char *status_
 	return emit(dst, off, "\r\n");
 }
 
-static int io_write(struct sh_req *req, const void *buf, size_t len)
+int host_reply_io_write(struct sh_req *req, const void *buf, size_t len)
 {
 	if (req->client_gone)
 		return SH_EIO;
@@ -202,7 +202,7 @@ static int io_write(struct sh_req *req, const void *buf, size_t len)
 }
 
 /* A reply after the first one writes nothing: the head is already out. */
-static int refuse(struct sh_req *req, int status)
+int host_reply_refuse(struct sh_req *req, int status)
 {
 	sh_log(SH_LOG_WARN, "second reply ignored: status %d already sent, %d dropped",
 	       req->status, status);
@@ -210,8 +210,8 @@ static int refuse(struct sh_req *req, int status)
 }
 
 /* Claims the reply and writes the head, then the body.  Returns the status. */
-static int send_reply(struct sh_req *req, int status, const struct host_header *own,
-		      size_t n_own, const void *body, size_t len, bool cacheable)
+int host_reply_send(struct sh_req *req, int status, const struct host_header *own,
+		    size_t n_own, const void *body, size_t len, bool cacheable)
 {
 	const char *line;
 	char *head;
@@ -228,8 +228,8 @@ static int send_reply(struct sh_req *req, int status, const struct host_header *
 	head_fill(req, head, line, own, n_own);
 	if (cacheable && status == 200 && req->cache_store)
 		req->cache_store(req, head, n, body, len);
-	if (io_write(req, head, n) == 0)
-		io_write(req, body, len);
+	if (host_reply_io_write(req, head, n) == 0)
+		host_reply_io_write(req, body, len);
 	return status;
 }
 
@@ -241,10 +241,10 @@ int sh_reply_raw(struct sh_req *req, int status, const char *content_type,
 	struct host_header ct = { "Content-Type", content_type };
 
 	if (req->status)
-		return refuse(req, status);
-	if (content_type && !header_value_ok(content_type))
+		return host_reply_refuse(req, status);
+	if (content_type && !host_reply_header_ok(content_type))
 		return sh_fail(req, 500, "Error", "invalid content type");
-	return send_reply(req, status, &ct, 1, buf, len, true);
+	return host_reply_send(req, status, &ct, 1, buf, len, true);
 }
 
 int sh_reply_empty(struct sh_req *req, int status)
@@ -261,7 +261,7 @@ int sh_reply_json(struct sh_req *req, int status, json_t *body)
 		return sh_reply_empty(req, status);
 	if (req->status) {
 		json_decref(body);
-		return refuse(req, status);
+		return host_reply_refuse(req, status);
 	}
 	out = json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY);
 	json_decref(body);
@@ -281,7 +281,7 @@ int sh_fail(struct sh_req *req, int status, const char *name, const char *fmt, .
 	char *msg;
 
 	if (req->status)
-		return refuse(req, status);
+		return host_reply_refuse(req, status);
 	va_start(ap, fmt);
 	msg = sh_vprintf(req, fmt, ap);
 	va_end(ap);
@@ -295,45 +295,6 @@ int sh_fail(struct sh_req *req, int status, const char *name, const char *fmt, .
 	return sh_reply_json(req, status, host_error_body(status, name, msg, method, url));
 }
 
-int sh_reply_stream_begin(struct sh_req *req, int status, const char *content_type)
-{
-	/* nginx must pass each chunk on as it comes, and nobody may cache it. */
-	struct host_header own[] = {
-		{ "Content-Type", content_type },
-		{ "X-Accel-Buffering", "no" },
-		{ "Cache-Control", "no-cache" },
-	};
-
-	if (req->status)
-		return refuse(req, status);
-	if (content_type && !header_value_ok(content_type))
-		return sh_fail(req, 500, "Error", "invalid content type");
-	status = send_reply(req, status, own, sizeof(own) / sizeof(own[0]), NULL, 0, false);
-	req->streaming = true;
-	sh_reply_flush(req);
-	return status;
-}
-
-int sh_reply_write(struct sh_req *req, const void *buf, size_t len)
-{
-	if (!req->streaming)
-		return SH_ESTATE;
-	return io_write(req, buf, len);
-}
-
-int sh_reply_flush(struct sh_req *req)
-{
-	if (!req->streaming)
-		return SH_ESTATE;
-	if (req->client_gone)
-		return SH_EIO;
-	if (req->io.flush(req->io.ctx) < 0) {
-		req->client_gone = true;
-		return SH_EIO;
-	}
-	return 0;
-}
-
 int sh_reply_accel(struct sh_req *req, const char *internal_uri, const char *content_type)
 {
 	struct host_header own[] = {
@@ -342,9 +303,9 @@ int sh_reply_accel(struct sh_req *req, const char *internal_uri, const char *con
 	};
 
 	if (req->status)
-		return refuse(req, 200);
-	if (!internal_uri || internal_uri[0] != '/' || !header_value_ok(internal_uri) ||
-	    (content_type && !header_value_ok(content_type)))
+		return host_reply_refuse(req, 200);
+	if (!internal_uri || internal_uri[0] != '/' || !host_reply_header_ok(internal_uri) ||
+	    (content_type && !host_reply_header_ok(content_type)))
 		return sh_fail(req, 500, "Error", "invalid internal redirect");
-	return send_reply(req, 200, own, sizeof(own) / sizeof(own[0]), NULL, 0, false);
+	return host_reply_send(req, 200, own, sizeof(own) / sizeof(own[0]), NULL, 0, false);
 }

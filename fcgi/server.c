@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcgiapp.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +72,21 @@ static int fcgi_write(void *ctx, const void *buf, size_t len)
 static int fcgi_flush(void *ctx)
 {
 	return FCGX_FFlush(((FCGX_Request *)ctx)->out) == 0 ? 0 : -1;
+}
+
+/* nginx closes the FastCGI connection when the client aborts: end of file
+ * (or a reset) on the socket, while unread request bytes are not. */
+static int fcgi_gone(void *ctx)
+{
+	int fd = ((FCGX_Request *)ctx)->ipcFd;
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	ssize_t n;
+	char c;
+
+	if (fd < 0 || poll(&p, 1, 0) != 1)
+		return 0;
+	n = recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+	return n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR);
 }
 
 /* ---------------------------------------------------------------- dispatch */
@@ -150,7 +166,7 @@ static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct server *s = w->srv;
-	struct host_io io = { fcgi_param, fcgi_read, fcgi_write, fcgi_flush, &w->rq };
+	struct host_io io = { fcgi_param, fcgi_read, fcgi_write, fcgi_flush, &w->rq, fcgi_gone };
 
 	while (!atomic_load(&s->h->stopping)) {
 		if (FCGX_Accept_r(&w->rq) < 0) {

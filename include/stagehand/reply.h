@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include <stagehand/stream.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -39,12 +41,8 @@ int sh_reply_empty(struct sh_req *req, int status);
 int sh_fail(struct sh_req *req, int status, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
-/* Streaming: send status and headers (with X-Accel-Buffering: no), then
- * write and flush chunks.  Write/flush return 0, or SH_EIO once the client
- * has gone (stop producing then). */
-int sh_reply_stream_begin(struct sh_req *req, int status, const char *content_type);
-int sh_reply_write(struct sh_req *req, const void *buf, size_t len);
-int sh_reply_flush(struct sh_req *req);
+/* Streams (raw chunks, Server-Sent Events, NDJSON) and client-gone
+ * detection: see <stagehand/stream.h>. */
 
 /* Hands the body to nginx: X-Accel-Redirect to an internal location
  * (e.g. "/_files/techdocs/default/component/x/index.html").  Returns 200. */

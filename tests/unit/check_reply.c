@@ -1,7 +1,8 @@
 /*
  * Replies: the exact bytes of the head and body for JSON, raw and empty
  * replies, the Backstage error body of every status the host sends, extra
- * headers, streams, X-Accel-Redirect, and a second reply writing nothing.
+ * headers, X-Accel-Redirect, and a second reply writing nothing (streams:
+ * check_reply_stream.c).
  */
 #include <check.h>
 #include <stdio.h>
@@ -246,58 +247,6 @@ START_TEST(test_double_reply)
 }
 END_TEST
 
-START_TEST(test_stream)
-{
-	ck_assert_int_eq(sh_reply_stream_begin(&req, 200, "text/event-stream"), 200);
-	ck_assert_str_eq(io.out,
-		"Status: 200 OK\r\n"
-		"Content-Type: text/event-stream\r\n"
-		"X-Accel-Buffering: no\r\n"
-		"Cache-Control: no-cache\r\n\r\n");
-	ck_assert_int_eq(io.flushes, 1);
-	ck_assert_int_eq(sh_reply_write(&req, "data: 1\n\n", 9), 0);
-	ck_assert_int_eq(sh_reply_flush(&req), 0);
-	ck_assert_int_eq(sh_reply_write(&req, "data: 2\n\n", 9), 0);
-	ck_assert_int_eq(sh_reply_write(&req, "", 0), 0);
-	ck_assert_int_eq(sh_reply_flush(&req), 0);
-	ck_assert_int_eq(io.flushes, 3);
-	ck_assert_str_eq(strstr(io.out, "\r\n\r\n") + 4, "data: 1\n\ndata: 2\n\n");
-	ck_assert_int_eq(sh_req_status(&req), 200);
-}
-END_TEST
-
-START_TEST(test_stream_client_gone)
-{
-	ck_assert_int_eq(sh_reply_stream_begin(&req, 200, NULL), 200);
-	io.write_limit = (long)io.out_len + 4;
-	ck_assert_int_eq(sh_reply_write(&req, "abc", 3), 0);
-	ck_assert_int_eq(sh_reply_write(&req, "defg", 4), SH_EIO);
-	ck_assert(req.client_gone);
-	/* Once gone, nothing more is attempted. */
-	io.write_limit = -1;
-	ck_assert_int_eq(sh_reply_write(&req, "h", 1), SH_EIO);
-	ck_assert_int_eq(sh_reply_flush(&req), SH_EIO);
-	ck_assert_str_eq(strstr(io.out, "\r\n\r\n") + 4, "abc");
-}
-END_TEST
-
-START_TEST(test_stream_flush_fails)
-{
-	ck_assert_int_eq(sh_reply_stream_begin(&req, 200, "text/plain"), 200);
-	io.write_limit = (long)io.out_len;
-	ck_assert_int_eq(sh_reply_flush(&req), SH_EIO);
-	ck_assert_int_eq(sh_reply_write(&req, "x", 1), SH_EIO);
-}
-END_TEST
-
-START_TEST(test_write_without_stream)
-{
-	ck_assert_int_eq(sh_reply_write(&req, "x", 1), SH_ESTATE);
-	ck_assert_int_eq(sh_reply_flush(&req), SH_ESTATE);
-	ck_assert_uint_eq(io.out_len, 0);
-}
-END_TEST
-
 START_TEST(test_client_gone_plain)
 {
 	io.write_limit = 0;
@@ -371,10 +320,6 @@ int main(void)
 	tcase_add_test(tc, test_status_reason);
 	tcase_add_test(tc, test_invalid_status);
 	tcase_add_test(tc, test_double_reply);
-	tcase_add_test(tc, test_stream);
-	tcase_add_test(tc, test_stream_client_gone);
-	tcase_add_test(tc, test_stream_flush_fails);
-	tcase_add_test(tc, test_write_without_stream);
 	tcase_add_test(tc, test_client_gone_plain);
 	tcase_add_test(tc, test_accel);
 	tcase_add_test(tc, test_accel_no_type);

@@ -93,7 +93,7 @@ static int mem_flush(void *ctx)
 
 struct host_io memio_io(struct memio *m)
 {
-	struct host_io io = { mem_param, mem_read, mem_write, mem_flush, m };
+	struct host_io io = { mem_param, mem_read, mem_write, mem_flush, m, NULL };
 
 	return io;
 }
