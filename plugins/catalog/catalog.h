@@ -12,6 +12,7 @@
 
 #include <stagehand/stagehand.h>
 
+#include "errors.h"
 #include "pgarray.h"
 #include "relations.h"
 #include "util.h"
@@ -64,11 +65,6 @@ struct catalog_state {
 	size_t n_location_types;
 };
 
-/* A processing error as it is stored and shown in status.items. */
-struct catalog_errors {
-	json_t *list;  /* array of {"name", "message"} */
-};
-
 /* One entity read from a location's file, waiting to be upserted. */
 struct catalog_child {
 	json_t *entity;         /* owned */
@@ -95,13 +91,6 @@ struct catalog_outcome {
 void catalog_process_entity(const struct catalog_state *st, json_t *entity, const char *ref,
 			    struct catalog_outcome *o);
 void catalog_outcome_clear(struct catalog_outcome *o);
-
-/* plugin.c: SHA-1 hex of a buffer into hex[41]. */
-void catalog_sha1_hex(const void *buf, size_t len, char hex[41]);
-
-/* errors */
-void catalog_errors_add(struct catalog_errors *errs, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 
 /* ingest.c: the generated Location entity of a location (new ref), and of
  * a [catalog] location value "file:<path>" (path made absolute). */

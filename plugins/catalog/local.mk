@@ -4,6 +4,7 @@
 noinst_LTLIBRARIES += plugins/catalog/libcatalog_domain.la
 plugins_catalog_libcatalog_domain_la_SOURCES = \
 	plugins/catalog/util.c plugins/catalog/util.h \
+	plugins/catalog/errors.c plugins/catalog/errors.h \
 	plugins/catalog/ref.c plugins/catalog/ref.h \
 	plugins/catalog/relations.c plugins/catalog/relations.h \
 	plugins/catalog/search.c plugins/catalog/search.h \
@@ -20,8 +21,9 @@ plugins_catalog_libcatalog_domain_la_SOURCES = \
 	plugins/catalog/allow.c plugins/catalog/allow.h \
 	plugins/catalog/rules.c plugins/catalog/rules.h \
 	plugins/catalog/placeholders.c plugins/catalog/placeholders.h
-plugins_catalog_libcatalog_domain_la_CFLAGS = $(AM_CFLAGS) -fPIC -fvisibility=hidden $(JANSSON_CFLAGS) $(YAML_CFLAGS)
-plugins_catalog_libcatalog_domain_la_LIBADD = $(JANSSON_LIBS) $(YAML_LIBS) -lm
+plugins_catalog_libcatalog_domain_la_CFLAGS = $(AM_CFLAGS) -fPIC -fvisibility=hidden $(JANSSON_CFLAGS) $(YAML_CFLAGS) \
+	$(SSL_CFLAGS)
+plugins_catalog_libcatalog_domain_la_LIBADD = $(JANSSON_LIBS) $(YAML_LIBS) $(SSL_LIBS) -lm
 
 # The plugin itself: service (routes_*), database (db_*), processing,
 # ingestion and stitching, over the domain library.
@@ -53,7 +55,8 @@ nobase_dist_pkgdata_DATA += sql/catalog/010_search_entity_key.sql
 nobase_dist_pkgdata_DATA += sql/catalog/011_edges_without_fk.sql
 
 if HAVE_CHECK
-CATALOG_UNIT_LIBS = plugins/catalog/libcatalog_domain.la $(JANSSON_LIBS) $(YAML_LIBS) $(CHECK_LIBS)
+CATALOG_UNIT_LIBS = plugins/catalog/libcatalog_domain.la $(JANSSON_LIBS) $(YAML_LIBS) $(SSL_LIBS) \
+	$(CHECK_LIBS)
 CATALOG_UNIT_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(YAML_CFLAGS) $(CHECK_CFLAGS)
 CATALOG_UNITS = tests/unit/check_catalog_ref tests/unit/check_catalog_relations \
 	tests/unit/check_catalog_search tests/unit/check_catalog_filter \

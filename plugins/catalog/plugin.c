@@ -3,12 +3,9 @@
  * and init (settings checked, the read cache made, the refresh and
  * stitching tasks added) and fini.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <openssl/evp.h>
 
 #include "catalog.h"
 #include "reader.h"
@@ -98,31 +95,6 @@ static const struct sh_route_spec routes[] = {
 	  NULL },
 	{ NULL, NULL, 0, NULL, 0, NULL, NULL },
 };
-
-void catalog_sha1_hex(const void *buf, size_t len, char hex[41])
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
-
-	if (EVP_Digest(buf, len, md, &n, EVP_sha1(), NULL) != 1)
-		abort();
-	for (unsigned int i = 0; i < n && i < 20; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	hex[40] = '\0';
-}
-
-void catalog_errors_add(struct catalog_errors *errs, const char *name, const char *fmt, ...)
-{
-	char msg[2048];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (errs->list == NULL)
-		errs->list = json_array();
-	json_array_append_new(errs->list, json_pack("{s:s, s:s}", "name", name, "message", msg));
-}
 
 /* file: and url: locations are read; anything else stops start-up rather
  * than being silently ignored. */

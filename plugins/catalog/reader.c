@@ -11,8 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stagehand/stagehand.h>
+
 #include "reader.h"
 #include "url.h"
+#include "util.h"
 #include "yaml.h"
 
 /* What the ETag cache may hold in all, and the longest ETag it keeps. */

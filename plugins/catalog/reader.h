@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 #include "allow.h"
-#include "catalog.h"
+#include "errors.h"
 
 struct catalog_reader;
 

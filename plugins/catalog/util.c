@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "util.h"
 
 void *catalog_xmalloc(size_t n)
@@ -102,4 +104,16 @@ int catalog_is_uuid(const char *s)
 			return 0;
 	}
 	return s[36] == '\0';
+}
+
+void catalog_sha1_hex(const void *buf, size_t len, char hex[41])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+
+	if (EVP_Digest(buf, len, md, &n, EVP_sha1(), NULL) != 1)
+		abort();
+	for (unsigned int i = 0; i < n && i < 20; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	hex[40] = '\0';
 }

@@ -34,4 +34,8 @@ void catalog_text_add(struct catalog_text *t, const void *p, size_t n);
 void catalog_text_add_field(struct catalog_text *t, const char *s);
 char *catalog_vfmt(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
+/* The SHA-1 of len bytes as 40 lower-case hex digits and a NUL: the hashes
+ * that tell processing and stitching whether anything changed. */
+void catalog_sha1_hex(const void *buf, size_t len, char hex[41]);
+
 #endif
