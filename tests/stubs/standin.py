@@ -244,8 +244,9 @@ class State:
         for d in self.dirs:
             self.load(d)
 
-    def find_file(self, name):
-        for d in self.dirs:
+    def find_file(self, name, dirs=None):
+        """A body file's bytes, looked up in dirs (default: every --fixtures dir)."""
+        for d in dirs or self.dirs:
             full = os.path.realpath(os.path.join(d, name))
             if full.startswith(d + os.sep) and os.path.isfile(full):
                 with open(full, "rb") as f:
@@ -257,8 +258,9 @@ class State:
             index = json.load(f)
         service = index.get("service", os.path.basename(d))
         self.add_origin(index.get("base_url"))
+        own = lambda name: self.find_file(name, [d])  # noqa: E731
         for entry in index.get("fixtures", []):
-            self.fixtures.append(Route(entry, len(self.fixtures), self.find_file, service))
+            self.fixtures.append(Route(entry, len(self.fixtures), own, service))
             self.add_origin(entry.get("host"))
 
     def add_origin(self, url):
