@@ -32,6 +32,7 @@ struct conf_entry {
 	size_t n_items;
 	char *words;            /* backing store of items once split */
 	bool is_default;        /* added by validation from a table default */
+	bool declared;          /* [features]: a plugin's flag (host_conf_add_flag) */
 };
 
 struct conf_section {

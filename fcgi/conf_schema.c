@@ -9,7 +9,6 @@
 #endif
 
 #include <ctype.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,12 +68,14 @@ static const struct sh_conf_key database_keys[] = {
 	{ NULL, 0, NULL, 0, 0, NULL, NULL, 0, NULL }
 };
 
+/*
+ * The host-wide flags: auth enforcement and the flags the web UI reads.
+ * Each plugin's own flag comes from its descriptor (host_conf_add_flag); a
+ * plugin may declare one of these, and it stays one key.
+ */
 #define FLAG(name, def, env) { name, SH_CONF_BOOL, def, 0, 0, NULL, env, 0, "feature flag" }
 static const struct sh_conf_key features_keys[] = {
 	FLAG("auth", "true", "OPENCHOREO_FEATURES_AUTH_ENABLED"),
-	/* The auth plugin's own flag: `auth` only switches enforcement, and the
-	 * guest provider must run when it is off. */
-	FLAG("auth_backend", "true", NULL),
 	FLAG("authz", "true", "OPENCHOREO_FEATURES_AUTHZ_ENABLED"),
 	FLAG("auth_redirect_flow", "true", "OPENCHOREO_FEATURES_AUTH_REDIRECT_FLOW_ENABLED"),
 	FLAG("workflows", "true", "OPENCHOREO_FEATURES_WORKFLOWS_ENABLED"),
@@ -82,10 +83,6 @@ static const struct sh_conf_key features_keys[] = {
 	FLAG("assistant", "false", "OPENCHOREO_FEATURES_ASSISTANT_ENABLED"),
 	FLAG("secret_management", "false", "OPENCHOREO_FEATURES_SECRET_MANAGEMENT_ENABLED"),
 	FLAG("events", "true", "OPENCHOREO_EVENTS_ENABLED"),
-	FLAG("catalog", "true", NULL),
-	FLAG("jenkins", "false", NULL),
-	FLAG("github_actions", "false", NULL),
-	FLAG("techdocs", "true", NULL),
 	{ NULL, 0, NULL, 0, 0, NULL, NULL, 0, NULL }
 };
 #undef FLAG
@@ -340,35 +337,17 @@ static int read_secret(struct conf_section *s, const struct sh_conf_key *k,
 	return 0;
 }
 
-/* Boolean keys outside the table that a section also accepts (plugin flags). */
-struct extra_keys {
-	const char *const *names;
-	size_t n;
-};
-
-static bool extra_has(const struct extra_keys *x, const char *key)
-{
-	for (size_t i = 0; x && i < x->n; i++)
-		if (strcmp(x->names[i], key) == 0)
-			return true;
-	return false;
-}
-
-static const struct sh_conf_key extra_flag = { "", SH_CONF_BOOL, "false", 0, 0, NULL, NULL, 0, NULL };
-
-static int check_known(const struct conf_section *s, const struct sh_conf_key *keys,
-		       const struct extra_keys *x, char *err, size_t errlen)
+/* Fails on a key outside the table, unless `defer` leaves it for later
+ * ([features]: plugin flags are declared after the host sections). */
+static int check_known(const struct conf_section *s, const struct sh_conf_key *keys, bool defer,
+		       char *err, size_t errlen)
 {
 	for (size_t i = 0; i < s->n; i++) {
 		struct conf_entry *e = s->entries[i];
 
-		if (key_find(keys, e->key) || secret_of_file(keys, e->key))
+		if (defer || key_find(keys, e->key) || secret_of_file(keys, e->key))
 			continue;
-		if (!extra_has(x, e->key))
-			return val_error(s, e, conf_entry_last(e), err, errlen, "unknown key in [%s]",
-					 s->name);
-		if (check_entry(s, &extra_flag, e, err, errlen) < 0)
-			return SH_EINVAL;
+		return val_error(s, e, conf_entry_last(e), err, errlen, "unknown key in [%s]", s->name);
 	}
 	return 0;
 }
@@ -394,14 +373,13 @@ static int check_key(struct sh_conf *c, struct conf_section *s, const struct sh_
 }
 
 static int validate_section(struct sh_conf *c, struct conf_section *s,
-			    const struct sh_conf_key *keys, const struct extra_keys *x,
-			    char *err, size_t errlen)
+			    const struct sh_conf_key *keys, bool defer, char *err, size_t errlen)
 {
 	int rc;
 
 	if (s->validated)
 		return 0;
-	if ((rc = check_known(s, keys, x, err, errlen)) < 0)
+	if ((rc = check_known(s, keys, defer, err, errlen)) < 0)
 		return rc;
 	for (const struct sh_conf_key *k = keys; k && k->name; k++)
 		if ((k->flags & SH_CONF_SECRET) && (rc = read_secret(s, k, err, errlen)) < 0)
@@ -409,9 +387,6 @@ static int validate_section(struct sh_conf *c, struct conf_section *s,
 	for (const struct sh_conf_key *k = keys; k && k->name; k++)
 		if ((rc = check_key(c, s, k, err, errlen)) < 0)
 			return rc;
-	for (size_t i = 0; x && i < x->n; i++)
-		if (!conf_entry_find(s, x->names[i]))
-			conf_entry_set(conf_entry_get(s, x->names[i]), "false", NULL, 0, false);
 	s->keys = keys;
 	s->claimed = s->validated = true;
 	return 0;
@@ -439,7 +414,7 @@ static int check_pool(struct sh_conf *c, struct conf_section *s, char *err, size
 		conf_err(err, errlen, "%s:%d: [%s]: bad pool name", section_file(c, s), s->line, s->name);
 		return SH_EINVAL;
 	}
-	if ((rc = validate_section(c, s, pool_keys, NULL, err, errlen)) < 0)
+	if ((rc = validate_section(c, s, pool_keys, false, err, errlen)) < 0)
 		return rc;
 	e = conf_entry_find(s, "socket");
 	if (strlen((v = conf_entry_last(e))->text) > 107)
@@ -462,65 +437,6 @@ static int check_pool(struct sh_conf *c, struct conf_section *s, char *err, size
 	return 0;
 }
 
-/* Writes the feature flag of a plugin name into buf (at least PLUGIN_MAX + 1). */
-static void flag_of(const char *name, char *buf, size_t len)
-{
-	if (strcmp(name, "perch") == 0)
-		name = "assistant";
-	else if (strcmp(name, "auth") == 0)
-		name = "auth_backend";
-	snprintf(buf, len, "%s", name);
-	for (char *p = buf; *p; p++)
-		if (*p == '-')
-			*p = '_';
-}
-
-/* Flags of every plugin some pool lists that the fixed table lacks. */
-static void plugin_flags(const struct sh_conf *c, char ***out, size_t *n)
-{
-	char flag[PLUGIN_MAX + 16];
-
-	*out = NULL;
-	*n = 0;
-	for (size_t i = 0; i < c->n_pools; i++) {
-		const char *const *names;
-		char sec[CONF_MAX_NAME + 8];
-		size_t m;
-
-		snprintf(sec, sizeof(sec), "pool.%s", c->pools[i]);
-		m = sh_conf_multi(c, sec, "plugins", &names);
-		for (size_t j = 0; j < m; j++) {
-			bool seen = false;
-
-			flag_of(names[j], flag, sizeof(flag));
-			for (size_t k = 0; k < *n && !seen; k++)
-				seen = strcmp((*out)[k], flag) == 0;
-			if (seen || key_find(features_keys, flag))
-				continue;
-			*out = sh_xrealloc(*out, (*n + 1) * sizeof(**out));
-			(*out)[(*n)++] = sh_xstrdup(flag);
-		}
-	}
-}
-
-static int validate_features(struct sh_conf *c, char *err, size_t errlen)
-{
-	struct extra_keys x;
-	char **flags;
-	size_t n;
-	int rc;
-
-	plugin_flags(c, &flags, &n);
-	x.names = (const char *const *)flags;
-	x.n = n;
-	rc = validate_section(c, conf_section_get(c, "features", NULL, 0), features_keys, &x,
-			      err, errlen);
-	for (size_t i = 0; i < n; i++)
-		free(flags[i]);
-	free(flags);
-	return rc;
-}
-
 int host_conf_validate_host(struct sh_conf *c, char *err, size_t errlen)
 {
 	int rc;
@@ -532,11 +448,8 @@ int host_conf_validate_host(struct sh_conf *c, char *err, size_t errlen)
 	for (size_t i = 0; i < N_HOST_SECTIONS; i++) {
 		const char *name = host_sections[i].name;
 
-		if (strcmp(name, "features") == 0)
-			rc = validate_features(c, err, errlen);
-		else
-			rc = validate_section(c, conf_section_get(c, name, NULL, 0),
-					      host_sections[i].keys, NULL, err, errlen);
+		rc = validate_section(c, conf_section_get(c, name, NULL, 0), host_sections[i].keys,
+				      strcmp(name, "features") == 0, err, errlen);
 		if (rc < 0)
 			return rc;
 	}
@@ -559,7 +472,8 @@ int host_conf_validate_plugin(struct sh_conf *c, const struct sh_plugin_info *in
 	}
 	if ((rc = env_table(c, info->name, keys, err, errlen)) < 0)
 		return rc;
-	return validate_section(c, conf_section_get(c, info->name, NULL, 0), keys, NULL, err, errlen);
+	return validate_section(c, conf_section_get(c, info->name, NULL, 0), keys, false, err,
+				errlen);
 }
 
 /* Whether some pool lists the plugin a section is named after. */
@@ -597,8 +511,35 @@ static bool installed_plugin(const struct sh_conf *c, const char *name)
 	return dir && n > 0 && (size_t)n < sizeof(path) && access(path, F_OK) == 0;
 }
 
+/*
+ * [features] keys no table declared: a key is accepted when a plugin
+ * installed in plugin_dir declares it (the plugin is in another pool or in
+ * none: switching it off must not make its flag fatal), else it is a typo.
+ */
+static int finish_features(struct sh_conf *c, char *err, size_t errlen)
+{
+	static const struct sh_conf_key installed = { "", SH_CONF_BOOL, NULL, 0, 0, NULL, NULL, 0, NULL };
+	struct conf_section *s = conf_section_find(c, "features");
+	const char *dir = sh_conf_str(c, "server", "plugin_dir");
+
+	for (size_t i = 0; s && i < s->n; i++) {
+		struct conf_entry *e = s->entries[i];
+
+		if (e->declared || key_find(features_keys, e->key))
+			continue;
+		if (!dir || !host_plugin_flag_installed(dir, e->key))
+			return val_error(s, e, conf_entry_last(e), err, errlen, "unknown key in [features]");
+		if (check_entry(s, &installed, e, err, errlen) < 0)
+			return SH_EINVAL;
+		e->declared = true;
+	}
+	return 0;
+}
+
 int host_conf_finish(struct sh_conf *c, char *err, size_t errlen)
 {
+	if (finish_features(c, err, errlen) < 0)
+		return SH_EINVAL;
 	for (size_t i = 0; i < c->n; i++) {
 		const struct conf_section *s = c->secs[i];
 
@@ -613,29 +554,54 @@ int host_conf_finish(struct sh_conf *c, char *err, size_t errlen)
 	return 0;
 }
 
-/* ------------------------------------------------------------------ flags */
 
-/* Interned so the answer lives as long as the process, whatever the caller's name. */
-static pthread_mutex_t flag_lock = PTHREAD_MUTEX_INITIALIZER;
-static char **flag_names;
-static size_t n_flag_names;
+/* ------------------------------------------------------------------ plugin flags */
 
-const char *host_conf_plugin_flag(const char *plugin_name)
+static bool good_flag_name(const char *s)
 {
-	char flag[PLUGIN_MAX + 16];
-	const char *r = NULL;
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_");
 
-	if (!plugin_name || strlen(plugin_name) > PLUGIN_MAX)
-		return NULL;
-	flag_of(plugin_name, flag, sizeof(flag));
-	pthread_mutex_lock(&flag_lock);
-	for (size_t i = 0; i < n_flag_names && !r; i++)
-		if (strcmp(flag_names[i], flag) == 0)
-			r = flag_names[i];
-	if (!r) {
-		flag_names = sh_xrealloc(flag_names, (n_flag_names + 1) * sizeof(*flag_names));
-		r = flag_names[n_flag_names++] = sh_xstrdup(flag);
+	return n && !s[n] && n <= PLUGIN_MAX;
+}
+
+/* The [features] key of a descriptor: its flag name, or its name with '-' as '_'. */
+static int flag_key(const struct sh_plugin_info *info, char *key, size_t keylen,
+		    char *err, size_t errlen)
+{
+	const struct sh_plugin_flag *f = &info->flag;
+	bool b;
+
+	host_plugin_flag_name(info, key, keylen);
+	if (!good_flag_name(key) || strlen(key) + 1 >= keylen) {
+		conf_err(err, errlen, "plugin %s: flag: bad name \"%s\"", info->name, key);
+		return SH_EINVAL;
 	}
-	pthread_mutex_unlock(&flag_lock);
-	return r;
+	if (f->def && conf_parse_bool(f->def, &b) < 0) {
+		conf_err(err, errlen, "plugin %s: flag: bad default \"%s\"", info->name, f->def);
+		return SH_EINVAL;
+	}
+	return 0;
+}
+
+int host_conf_add_flag(struct sh_conf *c, const struct sh_plugin_info *info, char *key,
+		       size_t keylen, char *err, size_t errlen)
+{
+	struct sh_conf_key k[2] = { { 0 }, { 0 } };
+	struct conf_section *s = conf_section_get(c, "features", NULL, 0);
+	struct conf_entry *e;
+	int rc;
+
+	if ((rc = flag_key(info, key, keylen, err, errlen)) < 0)
+		return rc;
+	e = conf_entry_find(s, key);
+	if ((e && e->declared) || key_find(features_keys, key))
+		return 0;     /* one key: the first declaration's default wins */
+	k[0] = (struct sh_conf_key){ .name = key, .type = SH_CONF_BOOL,
+				     .def = info->flag.def ? info->flag.def : "false",
+				     .env = info->flag.env, .help = "feature flag" };
+	if ((rc = env_table(c, "features", k, err, errlen)) < 0 ||
+	    (rc = check_key(c, s, &k[0], err, errlen)) < 0)
+		return rc;
+	conf_entry_find(s, key)->declared = true;
+	return 0;
 }

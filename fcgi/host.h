@@ -28,6 +28,8 @@ struct host_plugin {
 	void *state;              /* from init */
 	bool started;             /* init succeeded */
 	struct sh_cache *caches;  /* its response caches (cache.c) */
+	bool enabled;             /* its [features] flag is on */
+	char flag[72];            /* that flag's key */
 	char path[4096];
 };
 
@@ -69,20 +71,28 @@ struct sh_conf *host_conf_parse(const char *text, size_t len, const char *filena
 				char *err, size_t errlen);
 /* Applies environment overrides (getenv) to a parsed config. */
 int host_conf_apply_env(struct sh_conf *c, char *err, size_t errlen);
-/* Validates the host sections ([server] [database] [features] [log] [http] [pool.*]). */
+/* Validates the host sections ([server] [database] [features] [log] [http]
+ * [pool.*]); [features] keys beyond the host's own flags wait for
+ * host_conf_add_flag and host_conf_finish. */
 int host_conf_validate_host(struct sh_conf *c, char *err, size_t errlen);
+/* Declares a plugin's feature flag (its descriptor's .flag) as a [features]
+ * key with its default and environment override, and writes the key into
+ * `key` (.flag.name, or the plugin name with '-' as '_').  A key the host or
+ * an earlier plugin declared stays one key; the first default wins. */
+int host_conf_add_flag(struct sh_conf *c, const struct sh_plugin_info *info, char *key,
+		       size_t keylen, char *err, size_t errlen);
 /* Validates section [<info->name>] against the plugin's key table. */
 int host_conf_validate_plugin(struct sh_conf *c, const struct sh_plugin_info *info,
 			      char *err, size_t errlen);
-/* Fails on any section no table claimed (call after every plugin's table). */
+/* Fails on any section no table claimed and any [features] key no flag
+ * declared, unless a plugin installed in plugin_dir declares it (call after
+ * every plugin's table and flag). */
 int host_conf_finish(struct sh_conf *c, char *err, size_t errlen);
 /* Prints the effective configuration as ini, secrets redacted. */
 void host_conf_dump(const struct sh_conf *c, FILE *out);
 void host_conf_free(struct sh_conf *c);
 /* Names of all [pool.NAME] sections, in file order. */
 size_t host_conf_pools(const struct sh_conf *c, const char *const **names);
-/* The feature flag a plugin name maps to ("github-actions" -> "github_actions", "perch" -> "assistant"). */
-const char *host_conf_plugin_flag(const char *plugin_name);
 
 /* ------------------------------------------------------------------ arena (arena.c) */
 
@@ -233,9 +243,26 @@ void host_log_kv(enum sh_log_level level, const char *kv, const char *fmt, ...)
 
 /* ------------------------------------------------------------------ plugins (plugin.c) */
 
+/* Checks a descriptor before anything else of it is used: ABI stamp, size,
+ * name (must be `name`), init, and mounts (paths under /api/ of
+ * [a-z0-9-] segments separated by '/', none twice).  Errors name `path`. */
+int host_plugin_check(const struct sh_plugin_info *info, const char *path, const char *name,
+		      char *err, size_t errlen);
 /* Loads the descriptor of <dir>/<name>.so without calling init. */
 int host_plugin_open(struct host_plugin *p, const char *dir, const char *name,
 		     char *err, size_t errlen);
+/* Opens (no init) every plugin [pool.<pool>] lists that is not open yet,
+ * declares its flag (host_conf_add_flag) and sets `enabled` from it. */
+int host_plugins_open_pool(struct sh_host *h, const char *pool, char *err, size_t errlen);
+/* Fails when two plugins whose flag is on claim one name or mount under /api/. */
+int host_plugins_check_claims(const struct sh_host *h, char *err, size_t errlen);
+/* Closes the plugins whose flag is off and drops them from h->plugins. */
+void host_plugins_keep_enabled(struct sh_host *h);
+/* A descriptor's [features] key: .flag.name, or its name with '-' as '_'. */
+void host_plugin_flag_name(const struct sh_plugin_info *info, char *key, size_t keylen);
+/* Whether some plugin in `dir` (any *.so with a valid descriptor) declares
+ * the feature flag `key`; opens their descriptors, never init. */
+bool host_plugin_flag_installed(const char *dir, const char *key);
 /* Calls init of each loaded plugin in order; stops at the first failure. */
 int host_plugins_init(struct sh_host *h, char *err, size_t errlen);
 /* Calls fini in reverse order, then dlcloses (not in sanitizer builds). */

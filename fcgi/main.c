@@ -85,42 +85,8 @@ static bool has_pool(const struct sh_conf *c, const char *name)
 	return false;
 }
 
-static bool already_loaded(const struct sh_host *h, const char *name)
-{
-	for (size_t i = 0; i < h->n_plugins; i++)
-		if (strcmp(h->plugins[i].info->name, name) == 0)
-			return true;
-	return false;
-}
-
-/* Opens (without init) every plugin that `pool` lists and whose flag is on. */
-static int open_pool_plugins(struct sh_host *h, const char *pool, char *err)
-{
-	char section[128];
-	const char *const *names;
-	const char *dir = sh_conf_str(h->conf, "server", "plugin_dir");
-	size_t n;
-
-	snprintf(section, sizeof section, "pool.%s", pool);
-	n = sh_conf_multi(h->conf, section, "plugins", &names);
-	for (size_t i = 0; i < n; i++) {
-		struct host_plugin *p;
-
-		if (!sh_conf_feature(h->conf, host_conf_plugin_flag(names[i])) ||
-		    already_loaded(h, names[i]))
-			continue;
-		h->plugins = sh_xrealloc(h->plugins, (h->n_plugins + 1) * sizeof *h->plugins);
-		p = &h->plugins[h->n_plugins];
-		if (host_plugin_open(p, dir, names[i], err, ERRLEN) != 0)
-			return SH_EINVAL;
-		h->n_plugins++;
-		if (host_conf_validate_plugin(h->conf, p->info, err, ERRLEN) != 0)
-			return SH_EINVAL;
-	}
-	return 0;
-}
-
-/* Loads and validates the configuration and the plugins it selects. */
+/* Loads and validates the configuration, opens the plugins of the pool (of
+ * every pool without --pool), keeps those whose flag is on. */
 static int prepare(struct sh_host *h, const struct opts *o, char *err)
 {
 	enum sh_log_level level = SH_LOG_INFO;
@@ -140,10 +106,21 @@ static int prepare(struct sh_host *h, const struct opts *o, char *err)
 	for (size_t i = 0; i < n; i++) {
 		bool mine = o->pool ? strcmp(pools[i], o->pool) == 0 : true;
 
-		if (mine && open_pool_plugins(h, pools[i], err) != 0)
+		if (mine && host_plugins_open_pool(h, pools[i], err, ERRLEN) != 0)
 			return SH_EINVAL;
 	}
-	return host_conf_finish(h->conf, err, ERRLEN);
+	/* --check-config checks every key of every listed plugin, flag off too */
+	for (size_t i = 0; i < h->n_plugins; i++)
+		if ((o->check || h->plugins[i].enabled) &&
+		    host_conf_validate_plugin(h->conf, h->plugins[i].info, err, ERRLEN) != 0)
+			return SH_EINVAL;
+	if (host_conf_finish(h->conf, err, ERRLEN) != 0 ||
+	    host_plugins_check_claims(h, err, ERRLEN) != 0)
+		return SH_EINVAL;
+	/* the dump of --check-config still reads the key tables of the others */
+	if (!o->check)
+		host_plugins_keep_enabled(h);
+	return 0;
 }
 
 static int start(struct sh_host *h, struct server **srv, char *err)

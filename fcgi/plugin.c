@@ -1,9 +1,11 @@
 /*
  * The plugin loader: opens <plugin_dir>/<name>.so, checks the ABI stamp of
- * its one exported descriptor before touching anything else, runs init in
- * load order and fini in reverse.  Also the registration calls plugins make
- * from init (sh_route, sh_host_conf, sh_host_pool).
+ * its one exported descriptor before touching anything else, reads its
+ * feature flag and mounts, runs init in load order (only for plugins whose
+ * flag is on) and fini in reverse.  Also the registration calls plugins
+ * make from init (sh_route, sh_host_conf, sh_host_pool).
  */
+#include <dirent.h>
 #include <dlfcn.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -15,8 +17,54 @@
 /* The members every ABI 1.x descriptor has; a smaller struct is refused. */
 #define INFO_MIN_SIZE (offsetof(struct sh_plugin_info, fini) + sizeof(void (*)(void *)))
 
-static int check_info(const struct sh_plugin_info *info, const char *path,
-		      const char *name, char *err, size_t errlen)
+/* A mount is a path under /api/: [a-z0-9-]+ segments separated by '/'. */
+static bool good_mount(const char *m)
+{
+	size_t seg = 0;
+
+	for (; *m; m++) {
+		if (*m == '/' && seg == 0)
+			return false;
+		if (*m == '/')
+			seg = 0;
+		else if ((*m >= 'a' && *m <= 'z') || (*m >= '0' && *m <= '9') || *m == '-')
+			seg++;
+		else
+			return false;
+	}
+	return seg > 0;
+}
+
+/* Whether mount *m repeats the plugin's name or an earlier mount. */
+static bool mount_twice(const struct sh_plugin_info *info, const char *const *m)
+{
+	if (strcmp(*m, info->name) == 0)
+		return true;
+	for (const char *const *o = info->mounts; o != m; o++)
+		if (strcmp(*o, *m) == 0)
+			return true;
+	return false;
+}
+
+static int check_mounts(const struct sh_plugin_info *info, const char *path,
+			char *err, size_t errlen)
+{
+	for (const char *const *m = info->mounts; m && *m; m++) {
+		if (!good_mount(*m) || strlen(*m) > 200) {
+			snprintf(err, errlen, "%s: mounts: \"%s\" is not a path under /api/ "
+				 "([a-z0-9-] segments separated by '/')", path, *m);
+			return SH_EINVAL;
+		}
+		if (mount_twice(info, m)) {
+			snprintf(err, errlen, "%s: mounts: \"%s\" is claimed twice", path, *m);
+			return SH_EINVAL;
+		}
+	}
+	return 0;
+}
+
+int host_plugin_check(const struct sh_plugin_info *info, const char *path, const char *name,
+		      char *err, size_t errlen)
 {
 	if (!info) {
 		snprintf(err, errlen, "%s: sh_plugin_info returned NULL", path);
@@ -28,8 +76,8 @@ static int check_info(const struct sh_plugin_info *info, const char *path,
 		return SH_EINVAL;
 	}
 	if (info->abi_minor > SH_ABI_MINOR) {
-		snprintf(err, errlen, "%s: abi_minor: plugin needs ABI 1.%u, host has 1.%u",
-			 path, info->abi_minor, SH_ABI_MINOR);
+		snprintf(err, errlen, "%s: abi_minor: plugin needs ABI %u.%u, host has %u.%u",
+			 path, SH_ABI_MAJOR, info->abi_minor, SH_ABI_MAJOR, SH_ABI_MINOR);
 		return SH_EINVAL;
 	}
 	if (info->size < INFO_MIN_SIZE) {
@@ -46,7 +94,7 @@ static int check_info(const struct sh_plugin_info *info, const char *path,
 		snprintf(err, errlen, "%s: init: missing", path);
 		return SH_EINVAL;
 	}
-	return 0;
+	return check_mounts(info, path, err, errlen);
 }
 
 int host_plugin_open(struct host_plugin *p, const char *dir, const char *name,
@@ -74,13 +122,147 @@ int host_plugin_open(struct host_plugin *p, const char *dir, const char *name,
 		return SH_EINVAL;
 	}
 	p->info = fn();
-	if (check_info(p->info, p->path, name, err, errlen) != 0) {
+	if (host_plugin_check(p->info, p->path, name, err, errlen) != 0) {
 		dlclose(p->dl);
 		p->dl = NULL;
 		p->info = NULL;
 		return SH_EINVAL;
 	}
 	return 0;
+}
+
+void host_plugin_flag_name(const struct sh_plugin_info *info, char *key, size_t keylen)
+{
+	snprintf(key, keylen, "%s", info->flag.name ? info->flag.name : info->name);
+	for (char *p = key; *p; p++)
+		if (*p == '-')
+			*p = '_';
+}
+
+static bool already_open(const struct sh_host *h, const char *name)
+{
+	for (size_t i = 0; i < h->n_plugins; i++)
+		if (strcmp(h->plugins[i].info->name, name) == 0)
+			return true;
+	return false;
+}
+
+int host_plugins_open_pool(struct sh_host *h, const char *pool, char *err, size_t errlen)
+{
+	const char *dir = sh_conf_str(h->conf, "server", "plugin_dir");
+	const char *const *names;
+	char section[128];
+	size_t n;
+
+	snprintf(section, sizeof section, "pool.%s", pool);
+	n = sh_conf_multi(h->conf, section, "plugins", &names);
+	for (size_t i = 0; i < n; i++) {
+		struct host_plugin *p;
+
+		if (already_open(h, names[i]))
+			continue;
+		h->plugins = sh_xrealloc(h->plugins, (h->n_plugins + 1) * sizeof *h->plugins);
+		p = &h->plugins[h->n_plugins];
+		if (host_plugin_open(p, dir ? dir : "", names[i], err, errlen) != 0)
+			return SH_EINVAL;
+		h->n_plugins++;
+		if (host_conf_add_flag(h->conf, p->info, p->flag, sizeof p->flag, err, errlen) != 0)
+			return SH_EINVAL;
+		p->enabled = sh_conf_feature(h->conf, p->flag);
+	}
+	return 0;
+}
+
+/* The names under /api/ a plugin answers at: its name, then its mounts. */
+static size_t claims(const struct sh_plugin_info *info, const char **out, size_t max)
+{
+	size_t n = 0;
+
+	out[n++] = info->name;
+	for (const char *const *m = info->mounts; m && *m && n < max; m++)
+		out[n++] = *m;
+	return n;
+}
+
+/* Fails when enabled plugin i claims a name or mount an earlier enabled one claims. */
+static int check_claims(const struct sh_host *h, size_t i, char *err, size_t errlen)
+{
+	const char *mine[32], *theirs[32];
+	size_t n = claims(h->plugins[i].info, mine, 32);
+
+	for (size_t j = 0; j < i; j++) {
+		size_t m = h->plugins[j].enabled ? claims(h->plugins[j].info, theirs, 32) : 0;
+
+		for (size_t a = 0; a < n; a++)
+			for (size_t b = 0; b < m; b++)
+				if (strcmp(mine[a], theirs[b]) == 0) {
+					snprintf(err, errlen, "plugin %s: /api/%s is already plugin %s's",
+						 h->plugins[i].info->name, mine[a],
+						 h->plugins[j].info->name);
+					return SH_EINVAL;
+				}
+	}
+	return 0;
+}
+
+int host_plugins_check_claims(const struct sh_host *h, char *err, size_t errlen)
+{
+	for (size_t i = 1; i < h->n_plugins; i++)
+		if (h->plugins[i].enabled && check_claims(h, i, err, errlen) != 0)
+			return SH_EINVAL;
+	return 0;
+}
+
+void host_plugins_keep_enabled(struct sh_host *h)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < h->n_plugins; i++) {
+		struct host_plugin *p = &h->plugins[i];
+
+		if (!p->enabled) {
+			if (p->dl)
+				dlclose(p->dl);
+			continue;
+		}
+		if (kept != i)
+			h->plugins[kept] = *p;
+		kept++;
+	}
+	h->n_plugins = kept;
+}
+
+/* Whether <dir>/<file> is a plugin whose descriptor declares flag `key`. */
+static bool declares_flag(const char *dir, const char *file, const char *key)
+{
+	struct host_plugin p;
+	char name[256], err[512], flag[72];
+	size_t len = strlen(file);
+	bool yes;
+
+	if (len < 4 || len - 3 >= sizeof name || strcmp(file + len - 3, ".so") != 0)
+		return false;
+	snprintf(name, sizeof name, "%.*s", (int)(len - 3), file);
+	if (host_plugin_open(&p, dir, name, err, sizeof err) != 0)
+		return false;
+	host_plugin_flag_name(p.info, flag, sizeof flag);
+	yes = strcmp(flag, key) == 0;
+	dlclose(p.dl);
+	return yes;
+}
+
+bool host_plugin_flag_installed(const char *dir, const char *key)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	bool found = false;
+
+	if (!d)
+		return false;
+	while (!found && (de = readdir(d)))
+		found = de->d_name[0] != '.' && declares_flag(dir, de->d_name, key);
+	closedir(d);
+	return found;
 }
 
 /* Whether `mount` is one of the descriptor's extra mount points. */

@@ -141,7 +141,6 @@ START_TEST(value_errors)
 	invalid("[log]\nlevel = loud\n", "t.ini:2: level: must be one of: debug info notice warn error");
 	invalid("[features]\nauth = maybe\n",
 		"t.ini:2: auth: not a boolean (true/false, yes/no, on/off, 1/0)");
-	invalid("[features]\nnope = true\n", "t.ini:2: nope: unknown key in [features]");
 	invalid("[server]\nbase_url = ftp://x\n", "t.ini:2: base_url: not an http or https URL");
 	invalid("[server]\nplugin_dir =\n", "t.ini:2: plugin_dir: empty path");
 	invalid("[pool.x.y]\nsocket = /s\n", "t.ini:1: [pool.x.y]: bad pool name");
@@ -166,9 +165,9 @@ START_TEST(booleans)
 	for (size_t i = 0; i < 5; i++) {
 		struct sh_conf *c;
 
-		snprintf(text, sizeof(text), "[features]\ncatalog = %s\n", i < 4 ? off[i] : "0");
+		snprintf(text, sizeof(text), "[features]\nauth = %s\n", i < 4 ? off[i] : "0");
 		c = valid(text);
-		ck_assert(!sh_conf_feature(c, "catalog"));
+		ck_assert(!sh_conf_feature(c, "auth"));
 		host_conf_free(c);
 		snprintf(text, sizeof(text), "[features]\nassistant = %s\n", on[i]);
 		c = valid(text);
@@ -178,30 +177,90 @@ START_TEST(booleans)
 }
 END_TEST
 
-START_TEST(features_defaults_and_plugin_flags)
+/* Descriptors that declare only a flag, as plugins do. */
+static const struct sh_plugin_info flag_plain = {
+	SH_PLUGIN_STAMP, .name = "my-thing", .version = "1"
+};
+static const struct sh_plugin_info flag_named = {
+	SH_PLUGIN_STAMP, .name = "thing", .version = "1",
+	.flag = { .name = "thing_backend", .def = "true", .env = "SH_TEST_THING" }
+};
+static const struct sh_plugin_info flag_host = {
+	SH_PLUGIN_STAMP, .name = "perch", .version = "1",
+	.flag = { .name = "assistant", .def = "true", .env = "SH_TEST_ASSISTANT" }
+};
+static const struct sh_plugin_info flag_bad = {
+	SH_PLUGIN_STAMP, .name = "bad", .version = "1", .flag = { .name = "Bad!" }
+};
+
+static void add_flag(struct sh_conf *c, const struct sh_plugin_info *info, const char *want)
 {
-	struct sh_conf *c = valid("[pool.main]\nsocket = /s\nplugins = catalog shtest github-actions\n"
-				  "[pool.stream]\nsocket = /t\nplugins = perch my-thing\n"
-				  "[features]\nmy_thing = yes\n");
+	char key[72];
+
+	ck_assert_msg(host_conf_add_flag(c, info, key, sizeof(key), err, sizeof(err)) == 0, "%s", err);
+	ck_assert_str_eq(key, want);
+}
+
+START_TEST(features_host_defaults)
+{
+	struct sh_conf *c = valid("[pool.main]\nsocket = /s\nplugins = catalog shtest\n");
 
 	ck_assert(sh_conf_feature(c, "auth"));
-	ck_assert(sh_conf_feature(c, "catalog"));
-	ck_assert(sh_conf_feature(c, "techdocs"));
 	ck_assert(sh_conf_feature(c, "events"));
 	ck_assert(!sh_conf_feature(c, "assistant"));
-	ck_assert(!sh_conf_feature(c, "jenkins"));
-	ck_assert(!sh_conf_feature(c, "github_actions"));
-	ck_assert(!sh_conf_feature(c, "shtest"));
-	ck_assert_str_eq(sh_conf_str(c, "features", "shtest"), "false");
-	ck_assert(sh_conf_feature(c, "my_thing"));
+	/* the host names no plugin: their flags come from descriptors */
+	ck_assert_ptr_null(sh_conf_str(c, "features", "catalog"));
 	ck_assert(!sh_conf_feature(c, "unknown"));
 	host_conf_free(c);
-	invalid("[pool.main]\nsocket = /s\nplugins = shtest\n[features]\nshtest = sometimes\n",
-		"t.ini:5: shtest: not a boolean (true/false, yes/no, on/off, 1/0)");
-	ck_assert_str_eq(host_conf_plugin_flag("github-actions"), "github_actions");
-	ck_assert_str_eq(host_conf_plugin_flag("perch"), "assistant");
-	ck_assert_str_eq(host_conf_plugin_flag("catalog"), "catalog");
-	ck_assert_ptr_eq(host_conf_plugin_flag("a-b"), host_conf_plugin_flag("a-b"));
+}
+END_TEST
+
+START_TEST(features_plugin_flags)
+{
+	struct sh_conf *c = valid("[features]\nmy_thing = yes\n");
+
+	clear_env();
+	add_flag(c, &flag_plain, "my_thing");
+	add_flag(c, &flag_named, "thing_backend");
+	/* a flag the host declares too is one key: the host's default stays */
+	add_flag(c, &flag_host, "assistant");
+	ck_assert(sh_conf_feature(c, "my_thing"));
+	ck_assert(sh_conf_feature(c, "thing_backend"));
+	ck_assert(!sh_conf_feature(c, "assistant"));
+	ck_assert_int_eq(host_conf_finish(c, err, sizeof(err)), 0);
+	host_conf_free(c);
+
+	/* no .flag.def: off; the descriptor's variable overrides the file */
+	c = valid("[features]\nthing_backend = no\n");
+	setenv("SH_TEST_THING", "on", 1);
+	add_flag(c, &flag_plain, "my_thing");
+	add_flag(c, &flag_named, "thing_backend");
+	ck_assert(!sh_conf_feature(c, "my_thing"));
+	ck_assert(sh_conf_feature(c, "thing_backend"));
+	host_conf_free(c);
+	clear_env();
+}
+END_TEST
+
+START_TEST(features_errors)
+{
+	struct sh_conf *c = valid("[pool.main]\nsocket = /s\nplugins = my-thing\n"
+				  "[features]\nmy_thing = sometimes\n");
+	char key[72];
+
+	ck_assert_int_lt(host_conf_add_flag(c, &flag_plain, key, sizeof(key), err, sizeof(err)), 0);
+	ck_assert_str_eq(err, "t.ini:5: my_thing: not a boolean (true/false, yes/no, on/off, 1/0)");
+	host_conf_free(c);
+	c = valid("[server]\n");
+	ck_assert_int_lt(host_conf_add_flag(c, &flag_bad, key, sizeof(key), err, sizeof(err)), 0);
+	ck_assert_str_eq(err, "plugin bad: flag: bad name \"Bad!\"");
+	host_conf_free(c);
+	/* a key no plugin declares is a typo, named once every flag is known */
+	c = valid("[features]\nauth = on\nnope = true\n");
+	add_flag(c, &flag_plain, "my_thing");
+	ck_assert_int_lt(host_conf_finish(c, err, sizeof(err)), 0);
+	ck_assert_str_eq(err, "t.ini:3: nope: unknown key in [features]");
+	host_conf_free(c);
 }
 END_TEST
 
@@ -241,14 +300,10 @@ static const struct sh_conf_key fake_keys[] = {
 };
 
 static const struct sh_plugin_info fake = {
-	sizeof(struct sh_plugin_info), SH_ABI_MAJOR, SH_ABI_MINOR, "fake", NULL, "1",
-	fake_keys, NULL, NULL
+	SH_PLUGIN_STAMP, .name = "fake", .version = "1", .keys = fake_keys
 };
 
-static const struct sh_plugin_info bare = {
-	sizeof(struct sh_plugin_info), SH_ABI_MAJOR, SH_ABI_MINOR, "bare", NULL, "1",
-	NULL, NULL, NULL
-};
+static const struct sh_plugin_info bare = { SH_PLUGIN_STAMP, .name = "bare", .version = "1" };
 
 START_TEST(plugin_table)
 {
@@ -370,7 +425,9 @@ static Suite *conf_suite(void)
 	tcase_add_test(t, defaults_after_validation);
 	tcase_add_test(t, value_errors);
 	tcase_add_test(t, booleans);
-	tcase_add_test(t, features_defaults_and_plugin_flags);
+	tcase_add_test(t, features_host_defaults);
+	tcase_add_test(t, features_plugin_flags);
+	tcase_add_test(t, features_errors);
 	tcase_add_test(t, pools_and_lists);
 	suite_add_tcase(s, t);
 	t = tcase_create("plugins");

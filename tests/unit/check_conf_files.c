@@ -4,6 +4,7 @@
  * the --check-config dump and the shipped example.
  */
 #include <check.h>
+#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,9 +174,12 @@ START_TEST(dump_is_valid_ini)
 				  "[server]\nbase_url = https://portal.example.com\n"
 				  "[database]\nread_host = \" spaced ; value\"\n"
 				  "[perch]\napi_key = abc\nurl = http://p\n");
+	static const struct sh_plugin_info shtest = { SH_PLUGIN_STAMP, .name = "shtest" };
 	struct sh_conf *again;
-	char *out, *srv, *pmain, *pstream, *db, *feat, *perch;
+	char *out, *srv, *pmain, *pstream, *db, *feat, *perch, key[72];
 
+	/* a plugin's flag is dumped with [features] once its descriptor declared it */
+	ck_assert_int_eq(host_conf_add_flag(c, &shtest, key, sizeof(key), err, sizeof(err)), 0);
 	out = dump_text(c);
 	srv = strstr(out, "[server]\n");
 	pstream = strstr(out, "[pool.stream]\n");
@@ -202,6 +206,33 @@ START_TEST(dump_is_valid_ini)
 }
 END_TEST
 
+/* Declares the flags of the plugins the pools list, from the build tree's
+ * descriptors, as stagehandd does from plugin_dir. */
+static void declare_built_flags(struct sh_conf *c)
+{
+	const char *top = getenv("top_builddir");
+	const char *const *pools;
+	size_t n = host_conf_pools(c, &pools);
+
+	for (size_t i = 0; i < n; i++) {
+		const char *const *names;
+		char sec[128], dir[4096], key[72];
+		size_t m;
+
+		snprintf(sec, sizeof(sec), "pool.%s", pools[i]);
+		m = sh_conf_multi(c, sec, "plugins", &names);
+		for (size_t j = 0; j < m; j++) {
+			struct host_plugin p;
+
+			snprintf(dir, sizeof(dir), "%s/plugins/%s/.libs", top ? top : ".", names[j]);
+			ck_assert_msg(host_plugin_open(&p, dir, names[j], err, sizeof(err)) == 0, "%s", err);
+			ck_assert_msg(host_conf_add_flag(c, p.info, key, sizeof(key), err, sizeof(err)) == 0,
+				      "%s", err);
+			dlclose(p.dl);
+		}
+	}
+}
+
 /* The documented example must stay a valid configuration. */
 START_TEST(example_file_is_valid)
 {
@@ -217,7 +248,8 @@ START_TEST(example_file_is_valid)
 	ck_assert_msg(c != NULL, "%s", err);
 	ck_assert_int_eq(sh_conf_int(c, "pool.main", "threads", 0), 8);
 	ck_assert(!sh_conf_feature(c, "assistant"));
-	ck_assert_int_eq(host_conf_finish(c, err, sizeof(err)), 0);
+	declare_built_flags(c);
+	ck_assert_msg(host_conf_finish(c, err, sizeof(err)) == 0, "%s", err);
 	host_conf_free(c);
 }
 END_TEST
