@@ -1,4 +1,4 @@
-/* fuzz-sources: fcgi/jws.c fcgi/arena.c fcgi/log.c fcgi/errors.c */
+/* fuzz-sources: fcgi/jws.c fcgi/arena.c fcgi/alloc.c fcgi/buf.c fcgi/codec.c fcgi/log.c fcgi/errors.c */
 /* fuzz-libs: jansson libcrypto */
 /*
  * libFuzzer target for the compact-JWS parser and the JWK decoder: any input,

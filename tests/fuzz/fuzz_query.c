@@ -1,4 +1,4 @@
-/* fuzz-sources: fcgi/arena.c fcgi/router.c fcgi/request.c fcgi/reply.c fcgi/log.c */
+/* fuzz-sources: fcgi/arena.c fcgi/alloc.c fcgi/buf.c fcgi/codec.c fcgi/router.c fcgi/request.c fcgi/reply.c fcgi/log.c */
 /*
  * libFuzzer target for the request parsers: query string, path splitting,
  * percent-decoding, the JSON depth scan (checked against jansson's parse)

@@ -1,4 +1,4 @@
-/* fuzz-sources: fcgi/arena.c fcgi/router.c fcgi/request.c fcgi/reply.c fcgi/log.c */
+/* fuzz-sources: fcgi/arena.c fcgi/alloc.c fcgi/buf.c fcgi/codec.c fcgi/router.c fcgi/request.c fcgi/reply.c fcgi/log.c */
 /*
  * libFuzzer target for path splitting and route matching: any input, taken
  * as a raw REQUEST_URI path, must be refused or match consistently against
