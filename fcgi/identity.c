@@ -65,12 +65,12 @@ static int verify_token(struct sh_req *req, const char *token, bool allow_limite
 			struct sh_identity *id, char *why, size_t whylen)
 {
 	struct sh_host *h = req->host;
-	struct host_jws j;
+	struct sh_jws j;
 	int rc = host_identity_backstage(req, token, allow_limited, id, why, whylen);
 
-	if (rc == 1 && host_jws_parse(token, &j, why, whylen) == 0) {
+	if (rc == 1 && sh_jws_parse(token, &j, why, whylen) == 0) {
 		rc = host_identity_idp(req, &j, id, why, whylen);
-		host_jws_clear(&j);
+		sh_jws_clear(&j);
 	}
 	if (rc != 1)
 		return rc;

@@ -76,16 +76,16 @@ static long long existing_cookie_exp(struct sh_req *req)
 {
 	const char *cookie = sh_req_cookie(req, AUTH_COOKIE);
 	struct sh_identity id;
-	struct host_jws j;
+	struct sh_jws j;
 	char why[128];
 	long long exp = 0;
 
 	if (!cookie || !*cookie || host_identity_backstage(req, cookie, true, &id, why, sizeof why) != 0)
 		return 0;
-	if (host_jws_parse(cookie, &j, why, sizeof why) != 0)
+	if (sh_jws_parse(cookie, &j, why, sizeof why) != 0)
 		return 0;
 	exp = (long long)json_integer_value(json_object_get(j.payload, "exp"));
-	host_jws_clear(&j);
+	sh_jws_clear(&j);
 	return exp;
 }
 
@@ -94,12 +94,12 @@ static long long existing_cookie_exp(struct sh_req *req)
  * Backstage's getLimitedUserToken. */
 static char *limited_of(struct sh_req *req, const char *token, long long *exp)
 {
-	struct host_jws j;
+	struct sh_jws j;
 	json_t *h = NULL, *p = NULL;
 	char why[128], *hs = NULL, *ps = NULL, *out = NULL;
 	const char *uip, *kid, *sub, *typ;
 
-	if (host_jws_parse(token, &j, why, sizeof why) != 0)
+	if (sh_jws_parse(token, &j, why, sizeof why) != 0)
 		return NULL;
 	uip = json_string_value(json_object_get(j.payload, "uip"));
 	kid = json_string_value(json_object_get(j.header, "kid"));
@@ -119,19 +119,19 @@ static char *limited_of(struct sh_req *req, const char *token, long long *exp)
 	hs = h ? json_dumps(h, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 	ps = p ? json_dumps(p, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 	if (hs && ps) {
-		char *bh = host_b64url_encode((const unsigned char *)hs, strlen(hs));
-		char *bp = host_b64url_encode((const unsigned char *)ps, strlen(ps));
+		char *bh = sh_alloc(req, SH_BASE64_ENCODED_SIZE(strlen(hs)));
+		char *bp = sh_alloc(req, SH_BASE64_ENCODED_SIZE(strlen(ps)));
 
+		sh_base64_encode(bh, hs, strlen(hs), SH_B64_URL);
+		sh_base64_encode(bp, ps, strlen(ps), SH_B64_URL);
 		out = sh_printf(req, "%s.%s.%s", bh, bp, uip);
-		free(bh);
-		free(bp);
 	}
 out:
 	free(hs);
 	free(ps);
 	json_decref(h);
 	json_decref(p);
-	host_jws_clear(&j);
+	sh_jws_clear(&j);
 	return out;
 }
 

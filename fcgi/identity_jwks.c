@@ -146,7 +146,7 @@ static int load_keys(void *arg, struct host_keyset_key **out, size_t *n)
 		if (*n == KEYS_MAX)
 			break;
 		if (!kid || strlen(kid) >= HOST_KEYSET_KID_MAX || !(k->alg = host_jwk_alg(jwk)) ||
-		    !(k->key = host_jwk_to_key(jwk, k->alg))) {
+		    !(k->key = sh_jwk_to_key(jwk, k->alg))) {
 			sh_log(SH_LOG_DEBUG, "identity provider JWKS: unusable key skipped");
 			continue;
 		}
@@ -163,7 +163,7 @@ static int load_keys(void *arg, struct host_keyset_key **out, size_t *n)
  * is unknown, never twice within jwks_min_refresh seconds.
  */
 static EVP_PKEY *key_for(const struct sh_conf *c, const char *url, const char *kid,
-			 enum host_jws_alg *alg)
+			 enum sh_jws_alg *alg)
 {
 	double ttl = (double)sh_conf_int(c, "identity", "jwks_ttl", 3600);
 	double min = (double)sh_conf_int(c, "identity", "jwks_min_refresh", 10);
@@ -213,7 +213,7 @@ static bool printable(const char *s)
 
 #define FAIL(...) do { snprintf(why, whylen, __VA_ARGS__); return SH_EINVAL; } while (0)
 
-int host_idp_token_check(const struct host_jws *j, EVP_PKEY *key, enum host_jws_alg alg,
+int host_idp_token_check(const struct sh_jws *j, EVP_PKEY *key, enum sh_jws_alg alg,
 			 const char *issuer, const char *const *audiences, size_t n_aud,
 			 long long now, long skew, char *why, size_t whylen)
 {
@@ -223,7 +223,7 @@ int host_idp_token_check(const struct host_jws *j, EVP_PKEY *key, enum host_jws_
 	json_t *exp = json_object_get(p, "exp"), *nbf = json_object_get(p, "nbf");
 	json_t *iat = json_object_get(p, "iat");
 
-	if (host_jws_verify(j, alg, key, why, whylen) != 0)
+	if (sh_jws_verify(j, alg, key, why, whylen) != 0)
 		return SH_EINVAL;
 	if (issuer && (!iss || strcmp(iss, issuer) != 0))
 		FAIL("wrong issuer");
@@ -241,14 +241,14 @@ int host_idp_token_check(const struct host_jws *j, EVP_PKEY *key, enum host_jws_
 	return 0;
 }
 
-int host_identity_idp(struct sh_req *req, const struct host_jws *j, struct sh_identity *out,
+int host_identity_idp(struct sh_req *req, const struct sh_jws *j, struct sh_identity *out,
 		      char *why, size_t whylen)
 {
 	const struct sh_conf *c = req->host->conf;
 	struct host_idp_endpoints ep;
 	const char *kid = json_string_value(json_object_get(j->header, "kid"));
 	const char *const *aud;
-	enum host_jws_alg alg = 0;
+	enum sh_jws_alg alg = 0;
 	EVP_PKEY *key;
 	size_t n_aud;
 	int rc;

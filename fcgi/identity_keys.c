@@ -43,7 +43,7 @@ struct sig_slot {
 static struct sig_slot sig_slots[SIG_SLOTS];
 static pthread_mutex_t sig_mu = PTHREAD_MUTEX_INITIALIZER;
 
-static uint64_t sig_hash(const struct host_jws *j)
+static uint64_t sig_hash(const struct sh_jws *j)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
 
@@ -54,7 +54,7 @@ static uint64_t sig_hash(const struct host_jws *j)
 	return h;
 }
 
-static bool sig_known(const struct sig_slot *s, uint64_t h, const struct host_jws *j,
+static bool sig_known(const struct sig_slot *s, uint64_t h, const struct sh_jws *j,
 		      EVP_PKEY *key)
 {
 	return s->key && s->hash == h && s->signed_len == j->signed_len &&
@@ -62,15 +62,15 @@ static bool sig_known(const struct sig_slot *s, uint64_t h, const struct host_jw
 	       memcmp(s->sig, j->sig, HOST_ES256_SIG_LEN) == 0 && EVP_PKEY_eq(s->key, key) == 1;
 }
 
-/* host_jws_verify(j, ES256, key), remembering what verified. */
-static int es256_verify(const struct host_jws *j, EVP_PKEY *key, char *why, size_t whylen)
+/* sh_jws_verify(j, ES256, key), remembering what verified. */
+static int es256_verify(const struct sh_jws *j, EVP_PKEY *key, char *why, size_t whylen)
 {
 	uint64_t h;
 	struct sig_slot *s;
 	bool hit;
 
-	if (j->sig_len != HOST_ES256_SIG_LEN || j->signed_len > HOST_JWS_MAX_TOKEN)
-		return host_jws_verify(j, HOST_JWS_ES256, key, why, whylen);
+	if (j->sig_len != HOST_ES256_SIG_LEN || j->signed_len > SH_JWS_MAX_TOKEN)
+		return sh_jws_verify(j, SH_JWS_ES256, key, why, whylen);
 	h = sig_hash(j);
 	s = &sig_slots[h % SIG_SLOTS];
 	pthread_mutex_lock(&sig_mu);
@@ -78,7 +78,7 @@ static int es256_verify(const struct host_jws *j, EVP_PKEY *key, char *why, size
 	pthread_mutex_unlock(&sig_mu);
 	if (hit)
 		return 0;
-	if (host_jws_verify(j, HOST_JWS_ES256, key, why, whylen) != 0)
+	if (sh_jws_verify(j, SH_JWS_ES256, key, why, whylen) != 0)
 		return SH_EINVAL;
 	pthread_mutex_lock(&sig_mu);
 	free(s->signed_part);
@@ -119,8 +119,8 @@ static int load_keys(void *arg, struct host_keyset_key **out, size_t *n)
 		json_t *jwk = json_loads(PQgetvalue(r, i, 1), JSON_REJECT_DUPLICATES, NULL);
 		struct host_keyset_key *k = &(*out)[*n];
 
-		k->alg = HOST_JWS_ES256;
-		k->key = jwk ? host_jwk_to_key(jwk, HOST_JWS_ES256) : NULL;
+		k->alg = SH_JWS_ES256;
+		k->key = jwk ? sh_jwk_to_key(jwk, SH_JWS_ES256) : NULL;
 		json_decref(jwk);
 		if (!k->key || strlen(PQgetvalue(r, i, 0)) >= HOST_KEYSET_KID_MAX) {
 			EVP_PKEY_free(k->key);
@@ -191,7 +191,7 @@ static int subject_times_check(const json_t *p, long long now, char *why, size_t
 	return 0;
 }
 
-int host_user_token_check(const struct host_jws *j, EVP_PKEY *key, const char *issuer,
+int host_user_token_check(const struct sh_jws *j, EVP_PKEY *key, const char *issuer,
 			  long long now, char *why, size_t whylen)
 {
 	const json_t *p = j->payload;
@@ -216,7 +216,7 @@ int host_user_token_check(const struct host_jws *j, EVP_PKEY *key, const char *i
 	return 0;
 }
 
-int host_limited_token_check(const struct host_jws *j, EVP_PKEY *key, long long now,
+int host_limited_token_check(const struct sh_jws *j, EVP_PKEY *key, long long now,
 			     char *why, size_t whylen)
 {
 	const json_t *p = j->payload;
@@ -262,14 +262,14 @@ static char *issuer_of(struct sh_req *req)
 int host_identity_backstage(struct sh_req *req, const char *token, bool allow_limited,
 			    struct sh_identity *out, char *why, size_t whylen)
 {
-	struct host_jws j;
+	struct sh_jws j;
 	const char *typ, *kid;
 	EVP_PKEY *key = NULL;
 	bool limited;
 	long long now = (long long)time(NULL);
 	int rc = SH_EINVAL;
 
-	if (host_jws_parse(token, &j, why, whylen) != 0)
+	if (sh_jws_parse(token, &j, why, whylen) != 0)
 		return 1;
 	typ = json_string_value(json_object_get(j.header, "typ"));
 	kid = json_string_value(json_object_get(j.header, "kid"));
@@ -302,6 +302,6 @@ int host_identity_backstage(struct sh_req *req, const char *token, bool allow_li
 	fill_identity(req, j.payload, !limited, out);
 out:
 	EVP_PKEY_free(key);
-	host_jws_clear(&j);
+	sh_jws_clear(&j);
 	return rc;
 }

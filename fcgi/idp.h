@@ -40,7 +40,7 @@ bool host_idp_enabled(const struct sh_conf *c);
  * - skew, `nbf` and `iat` not later than now + skew, `sub` a non-empty
  * printable string.  0 or SH_EINVAL with a reason in why.
  */
-int host_idp_token_check(const struct host_jws *j, EVP_PKEY *key, enum host_jws_alg alg,
+int host_idp_token_check(const struct sh_jws *j, EVP_PKEY *key, enum sh_jws_alg alg,
 			 const char *issuer, const char *const *audiences, size_t n_aud,
 			 long long now, long skew, char *why, size_t whylen);
 
@@ -50,7 +50,7 @@ int host_idp_token_check(const struct host_jws *j, EVP_PKEY *key, enum host_jws_
  * principal (subject = sub, strings from req's arena), or SH_EINVAL with a
  * reason in why.
  */
-int host_identity_idp(struct sh_req *req, const struct host_jws *j, struct sh_identity *out,
+int host_identity_idp(struct sh_req *req, const struct sh_jws *j, struct sh_identity *out,
 		      char *why, size_t whylen);
 
 /* Drops cached keys, discovery and service tokens (tests; process exit). */

@@ -1,5 +1,5 @@
 /*
- * Compact JWS and JWK over OpenSSL 3 (see jws.h).  Strict on input: exact
+ * Compact JWS and JWK over OpenSSL 3 (see stagehand/jose.h and jws.h).  Strict: exact
  * base64url, two dots, JSON objects without duplicate keys, a token size cap,
  * one algorithm pinned per key.  Never calls libjwt (it accepts HS256 keyed
  * with a public key's PEM and checks no claims).
@@ -22,79 +22,18 @@
 
 /* ------------------------------------------------------------------ base64url */
 
-static const char b64url[] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-char *host_b64url_encode(const unsigned char *buf, size_t len)
+/* Strict base64url of s[0..len), malloc'd (plus a NUL), or NULL. */
+static unsigned char *b64url_decode(const char *s, size_t len, size_t *outlen)
 {
-	char *out = sh_xmalloc(len / 3 * 4 + 5), *o = out;
-	size_t i = 0;
+	unsigned char *buf = sh_xmalloc(SH_BASE64_DECODED_MAX(len) + 1);
+	ssize_t n = sh_base64_decode(buf, s, len, SH_B64_URL);
 
-	for (; i + 2 < len; i += 3) {
-		uint32_t v = (uint32_t)buf[i] << 16 | (uint32_t)buf[i + 1] << 8 | buf[i + 2];
-
-		*o++ = b64url[v >> 18];
-		*o++ = b64url[(v >> 12) & 63];
-		*o++ = b64url[(v >> 6) & 63];
-		*o++ = b64url[v & 63];
+	if (n < 0) {
+		free(buf);
+		return NULL;
 	}
-	if (i < len) {
-		uint32_t v = (uint32_t)buf[i] << 16 | (i + 1 < len ? (uint32_t)buf[i + 1] << 8 : 0);
-
-		*o++ = b64url[v >> 18];
-		*o++ = b64url[(v >> 12) & 63];
-		if (i + 1 < len)
-			*o++ = b64url[(v >> 6) & 63];
-	}
-	*o = '\0';
-	return out;
-}
-
-static int b64url_value(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	return c == '-' ? 62 : c == '_' ? 63 : -1;
-}
-
-int host_b64url_decode(const char *s, size_t len, unsigned char **out, size_t *outlen)
-{
-	unsigned char *buf;
-	uint32_t acc = 0;
-	size_t n = 0;
-	int bits = 0;
-
-	*out = NULL;
-	*outlen = 0;
-	if (len % 4 == 1)
-		return SH_EINVAL;
-	buf = sh_xmalloc(len / 4 * 3 + 3);
-	for (size_t i = 0; i < len; i++) {
-		int v = b64url_value((unsigned char)s[i]);
-
-		if (v < 0)
-			goto bad;
-		acc = (acc << 6) | (uint32_t)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			buf[n++] = (unsigned char)(acc >> bits);
-			acc &= (1u << bits) - 1;
-		}
-	}
-	/* Leftover bits must be zero: one text per byte string. */
-	if (acc != 0)
-		goto bad;
-	*out = buf;
-	*outlen = n;
-	return 0;
-bad:
-	free(buf);
-	return SH_EINVAL;
+	*outlen = (size_t)n;
+	return buf;
 }
 
 /* ------------------------------------------------------------------ ECDSA signature forms */
@@ -161,7 +100,7 @@ static json_t *decode_object(const char *s, size_t len)
 	size_t n;
 	json_t *j;
 
-	if (host_b64url_decode(s, len, &buf, &n) != 0)
+	if (!(buf = b64url_decode(s, len, &n)))
 		return NULL;
 	j = json_loadb((const char *)buf, n, JSON_REJECT_DUPLICATES, NULL);
 	free(buf);
@@ -172,13 +111,13 @@ static json_t *decode_object(const char *s, size_t len)
 	return j;
 }
 
-int host_jws_parse(const char *token, struct host_jws *out, char *why, size_t whylen)
+int sh_jws_parse(const char *token, struct sh_jws *out, char *why, size_t whylen)
 {
-	size_t len = strnlen(token, HOST_JWS_MAX_TOKEN + 1);
+	size_t len = strnlen(token, SH_JWS_MAX_TOKEN + 1);
 	const char *d1, *d2, *end = token + len;
 
 	memset(out, 0, sizeof *out);
-	if (len > HOST_JWS_MAX_TOKEN) {
+	if (len > SH_JWS_MAX_TOKEN) {
 		snprintf(why, whylen, "token too long");
 		return SH_ETOOBIG;
 	}
@@ -190,11 +129,12 @@ int host_jws_parse(const char *token, struct host_jws *out, char *why, size_t wh
 	}
 	out->header = decode_object(token, (size_t)(d1 - token));
 	out->payload = out->header ? decode_object(d1 + 1, (size_t)(d2 - d1 - 1)) : NULL;
-	if (!out->payload ||
-	    host_b64url_decode(d2 + 1, (size_t)(end - d2 - 1), &out->sig, &out->sig_len) != 0) {
+	if (out->payload)
+		out->sig = b64url_decode(d2 + 1, (size_t)(end - d2 - 1), &out->sig_len);
+	if (!out->sig) {
 		snprintf(why, whylen, "%s is malformed",
 			 !out->header ? "header" : !out->payload ? "payload" : "signature");
-		host_jws_clear(out);
+		sh_jws_clear(out);
 		return SH_EINVAL;
 	}
 	out->signed_part = token;
@@ -202,7 +142,7 @@ int host_jws_parse(const char *token, struct host_jws *out, char *why, size_t wh
 	return 0;
 }
 
-void host_jws_clear(struct host_jws *j)
+void sh_jws_clear(struct sh_jws *j)
 {
 	json_decref(j->header);
 	json_decref(j->payload);
@@ -212,19 +152,19 @@ void host_jws_clear(struct host_jws *j)
 
 /* ------------------------------------------------------------------ verification */
 
-static const char *alg_name(enum host_jws_alg alg)
+static const char *alg_name(enum sh_jws_alg alg)
 {
-	return alg == HOST_JWS_ES256 ? "ES256" : "RS256";
+	return alg == SH_JWS_ES256 ? "ES256" : "RS256";
 }
 
 /* Whether `key` is of the kind `alg` needs: P-256, or RSA of 2048+ bits. */
-static int key_fits(EVP_PKEY *key, enum host_jws_alg alg)
+static int key_fits(EVP_PKEY *key, enum sh_jws_alg alg)
 {
 	char group[32];
 
 	if (!key)
 		return 0;
-	if (alg == HOST_JWS_RS256)
+	if (alg == SH_JWS_RS256)
 		return EVP_PKEY_is_a(key, "RSA") && EVP_PKEY_get_bits(key) >= 2048;
 	return EVP_PKEY_is_a(key, "EC") &&
 	       EVP_PKEY_get_group_name(key, group, sizeof group, NULL) == 1 &&
@@ -243,7 +183,7 @@ static int digest_verify(EVP_PKEY *key, const char *msg, size_t mlen,
 	return ok;
 }
 
-int host_jws_verify(const struct host_jws *j, enum host_jws_alg alg, EVP_PKEY *key,
+int sh_jws_verify(const struct sh_jws *j, enum sh_jws_alg alg, EVP_PKEY *key,
 		    char *why, size_t whylen)
 {
 	const char *have = json_string_value(json_object_get(j->header, "alg"));
@@ -259,7 +199,7 @@ int host_jws_verify(const struct host_jws *j, enum host_jws_alg alg, EVP_PKEY *k
 		snprintf(why, whylen, "key is not a %s key", alg_name(alg));
 		return SH_EINVAL;
 	}
-	if (alg == HOST_JWS_ES256) {
+	if (alg == SH_JWS_ES256) {
 		ok = j->sig_len == HOST_ES256_SIG_LEN &&
 		     host_ecdsa_raw_to_der(j->sig, &der, &derlen) == 0 &&
 		     digest_verify(key, j->signed_part, j->signed_len, der, derlen);
@@ -276,7 +216,7 @@ int host_jws_verify(const struct host_jws *j, enum host_jws_alg alg, EVP_PKEY *k
 
 /* ------------------------------------------------------------------ signing */
 
-EVP_PKEY *host_es256_generate(void)
+EVP_PKEY *sh_es256_generate(void)
 {
 	EVP_PKEY *key = EVP_EC_gen("P-256");
 
@@ -284,17 +224,17 @@ EVP_PKEY *host_es256_generate(void)
 	return key;
 }
 
-/* base64url(JSON) of a value, compact, keys in insertion order. */
-static char *b64_json(const json_t *j)
+/* Appends base64url(JSON) of a value, compact, keys in insertion order. */
+static int add_b64_json(struct sh_buf *b, const json_t *j)
 {
 	char *text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	char *out;
+	int rc;
 
 	if (!text)
-		return NULL;
-	out = host_b64url_encode((const unsigned char *)text, strlen(text));
+		return SH_EINVAL;
+	rc = sh_buf_add_base64(b, text, strlen(text), SH_B64_URL);
 	free(text);
-	return out;
+	return rc;
 }
 
 /* The raw r||s ES256 signature of msg. */
@@ -314,54 +254,43 @@ static int es256_sign(EVP_PKEY *key, const char *msg, size_t len,
 	return rc;
 }
 
-char *host_jws_sign_es256(EVP_PKEY *key, const json_t *header, const json_t *payload)
+char *sh_jws_sign_es256(EVP_PKEY *key, const json_t *header, const json_t *payload)
 {
-	char *h = b64_json(header), *p = b64_json(payload), *sig = NULL, *token = NULL;
 	unsigned char raw[HOST_ES256_SIG_LEN];
-	size_t n;
+	struct sh_buf b;
 
-	if (!h || !p || !key_fits(key, HOST_JWS_ES256))
-		goto out;
-	n = strlen(h) + strlen(p) + 2 + (HOST_ES256_SIG_LEN * 4 / 3 + 4);
-	token = sh_xmalloc(n);
-	snprintf(token, n, "%s.%s", h, p);
-	if (es256_sign(key, token, strlen(token), raw) != 0) {
-		free(token);
-		token = NULL;
-		goto out;
+	sh_buf_init(&b, SH_JWS_MAX_TOKEN);
+	if (!key_fits(key, SH_JWS_ES256) || add_b64_json(&b, header) != 0 ||
+	    sh_buf_addc(&b, '.') != 0 || add_b64_json(&b, payload) != 0 ||
+	    es256_sign(key, b.data, b.len, raw) != 0 || sh_buf_addc(&b, '.') != 0 ||
+	    sh_buf_add_base64(&b, raw, sizeof raw, SH_B64_URL) != 0) {
+		sh_buf_free(&b);
+		return NULL;
 	}
-	sig = host_b64url_encode(raw, sizeof raw);
-	snprintf(token + strlen(token), n - strlen(token), ".%s", sig);
-out:
-	free(h);
-	free(p);
-	free(sig);
-	return token;
+	return sh_buf_take(&b, NULL);
 }
 
 /* ------------------------------------------------------------------ JWK */
 
-json_t *host_jwk_from_ec(EVP_PKEY *key, const char *kid)
+json_t *sh_jwk_from_ec(EVP_PKEY *key, const char *kid)
 {
 	BIGNUM *x = NULL, *y = NULL;
 	unsigned char bx[EC_COORD], by[EC_COORD];
-	char *sx = NULL, *sy = NULL;
+	char sx[SH_BASE64_ENCODED_SIZE(EC_COORD)], sy[SH_BASE64_ENCODED_SIZE(EC_COORD)];
 	json_t *jwk = NULL;
 
-	if (!key_fits(key, HOST_JWS_ES256) ||
+	if (!key_fits(key, SH_JWS_ES256) ||
 	    EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_EC_PUB_X, &x) != 1 ||
 	    EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_EC_PUB_Y, &y) != 1 ||
 	    BN_bn2binpad(x, bx, EC_COORD) != EC_COORD || BN_bn2binpad(y, by, EC_COORD) != EC_COORD)
 		goto out;
-	sx = host_b64url_encode(bx, sizeof bx);
-	sy = host_b64url_encode(by, sizeof by);
+	sh_base64_encode(sx, bx, sizeof bx, SH_B64_URL);
+	sh_base64_encode(sy, by, sizeof by, SH_B64_URL);
 	jwk = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "kty", "EC", "crv", "P-256",
 			"x", sx, "y", sy, "kid", kid, "alg", "ES256", "use", "sig");
 out:
 	BN_free(x);
 	BN_free(y);
-	free(sx);
-	free(sy);
 	ERR_clear_error();
 	return jwk;
 }
@@ -372,7 +301,7 @@ static unsigned char *jwk_bytes(const json_t *jwk, const char *name, size_t want
 	const char *s = json_string_value(json_object_get(jwk, name));
 	unsigned char *buf;
 
-	if (!s || host_b64url_decode(s, strlen(s), &buf, len) != 0)
+	if (!s || !(buf = b64url_decode(s, strlen(s), len)))
 		return NULL;
 	if ((want && *len != want) || *len == 0) {
 		free(buf);
@@ -457,7 +386,7 @@ out:
 	return key;
 }
 
-EVP_PKEY *host_jwk_to_key(const json_t *jwk, enum host_jws_alg alg)
+EVP_PKEY *sh_jwk_to_key(const json_t *jwk, enum sh_jws_alg alg)
 {
 	const char *kty = json_string_value(json_object_get(jwk, "kty"));
 	const json_t *a = json_object_get(jwk, "alg"), *use = json_object_get(jwk, "use");
@@ -469,9 +398,9 @@ EVP_PKEY *host_jwk_to_key(const json_t *jwk, enum host_jws_alg alg)
 		return NULL;
 	if (use && (!json_is_string(use) || strcmp(json_string_value(use), "sig") != 0))
 		return NULL;
-	if (alg == HOST_JWS_ES256 && strcmp(kty, "EC") == 0)
+	if (alg == SH_JWS_ES256 && strcmp(kty, "EC") == 0)
 		key = ec_from_jwk(jwk);
-	else if (alg == HOST_JWS_RS256 && strcmp(kty, "RSA") == 0)
+	else if (alg == SH_JWS_RS256 && strcmp(kty, "RSA") == 0)
 		key = rsa_from_jwk(jwk);
 	else
 		return NULL;
@@ -482,17 +411,17 @@ EVP_PKEY *host_jwk_to_key(const json_t *jwk, enum host_jws_alg alg)
 	return key;
 }
 
-enum host_jws_alg host_jwk_alg(const json_t *jwk)
+enum sh_jws_alg host_jwk_alg(const json_t *jwk)
 {
 	const char *alg = json_string_value(json_object_get(jwk, "alg"));
 	const char *kty = json_string_value(json_object_get(jwk, "kty"));
 
 	if (json_object_get(jwk, "alg"))
-		return !alg ? 0 : strcmp(alg, "RS256") == 0 ? HOST_JWS_RS256 :
-		       strcmp(alg, "ES256") == 0 ? HOST_JWS_ES256 : 0;
+		return !alg ? 0 : strcmp(alg, "RS256") == 0 ? SH_JWS_RS256 :
+		       strcmp(alg, "ES256") == 0 ? SH_JWS_ES256 : 0;
 	if (kty && strcmp(kty, "RSA") == 0)
-		return HOST_JWS_RS256;
+		return SH_JWS_RS256;
 	if (kty && strcmp(kty, "EC") == 0)
-		return HOST_JWS_ES256;
+		return SH_JWS_ES256;
 	return 0;
 }

@@ -24,7 +24,7 @@ static void free_keys(struct host_keyset_key *k, size_t n)
 }
 
 /* The live key named kid with a reference the caller frees; ks->lock held. */
-static EVP_PKEY *find_key(const struct host_keyset *ks, const char *kid, enum host_jws_alg *alg)
+static EVP_PKEY *find_key(const struct host_keyset *ks, const char *kid, enum sh_jws_alg *alg)
 {
 	long long now = (long long)time(NULL);
 
@@ -63,7 +63,7 @@ static void reload(struct host_keyset *ks, host_keyset_load_fn load, void *arg)
 
 EVP_PKEY *host_keyset_get(struct host_keyset *ks, const char *kid, double ttl,
 			  double min_interval, host_keyset_load_fn load, void *arg,
-			  enum host_jws_alg *alg)
+			  enum sh_jws_alg *alg)
 {
 	EVP_PKEY *key;
 	bool reloading;

@@ -22,7 +22,7 @@
  * later than now. */
 struct host_keyset_key {
 	char kid[HOST_KEYSET_KID_MAX];
-	enum host_jws_alg alg;
+	enum sh_jws_alg alg;
 	EVP_PKEY *key;
 	long long expires;
 };
@@ -53,7 +53,7 @@ struct host_keyset {
  */
 EVP_PKEY *host_keyset_get(struct host_keyset *ks, const char *kid, double ttl,
 			  double min_interval, host_keyset_load_fn load, void *arg,
-			  enum host_jws_alg *alg);
+			  enum sh_jws_alg *alg);
 
 /* Drops the cached keys and the load stamps (tests; process exit). */
 void host_keyset_reset(struct host_keyset *ks);

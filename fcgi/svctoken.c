@@ -35,15 +35,15 @@ static const char *conf_nonempty(const struct sh_conf *c, const char *section, c
 /* The exp claim of a JWT, read without verification (only to schedule). */
 static long long jwt_exp(const char *token)
 {
-	struct host_jws j;
+	struct sh_jws j;
 	char why[64];
 	long long exp = 0;
 
-	if (host_jws_parse(token, &j, why, sizeof why) != 0)
+	if (sh_jws_parse(token, &j, why, sizeof why) != 0)
 		return 0;
 	if (json_is_integer(json_object_get(j.payload, "exp")))
 		exp = (long long)json_integer_value(json_object_get(j.payload, "exp"));
-	host_jws_clear(&j);
+	sh_jws_clear(&j);
 	return exp;
 }
 

@@ -8,6 +8,7 @@
 #include <stagehand/alloc.h>
 #include <stagehand/buf.h>
 #include <stagehand/codec.h>
+#include <stagehand/jose.h>
 #include <stagehand/conf.h>
 #include <stagehand/plugin.h>
 #include <stagehand/request.h>

@@ -22,30 +22,30 @@ static EVP_PKEY *key;
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *text = malloc(size + 1), why[128];
-	struct host_jws j;
+	struct sh_jws j;
 	json_t *jwk;
 
 	if (!key)
-		key = host_es256_generate();
+		key = sh_es256_generate();
 	memcpy(text, data, size);
 	text[size] = '\0';
-	if (host_jws_parse(text, &j, why, sizeof why) == 0) {
-		if (host_jws_verify(&j, HOST_JWS_ES256, key, why, sizeof why) == 0 ||
-		    host_jws_verify(&j, HOST_JWS_RS256, key, why, sizeof why) == 0)
+	if (sh_jws_parse(text, &j, why, sizeof why) == 0) {
+		if (sh_jws_verify(&j, SH_JWS_ES256, key, why, sizeof why) == 0 ||
+		    sh_jws_verify(&j, SH_JWS_RS256, key, why, sizeof why) == 0)
 			abort();
-		host_jws_clear(&j);
+		sh_jws_clear(&j);
 	}
 	jwk = json_loadb(text, size, 0, NULL);
 	if (jwk) {
 		json_t *keys = json_object_get(jwk, "keys"), *k;
 		size_t i;
 
-		EVP_PKEY_free(host_jwk_to_key(jwk, HOST_JWS_ES256));
-		EVP_PKEY_free(host_jwk_to_key(jwk, HOST_JWS_RS256));
+		EVP_PKEY_free(sh_jwk_to_key(jwk, SH_JWS_ES256));
+		EVP_PKEY_free(sh_jwk_to_key(jwk, SH_JWS_RS256));
 		/* A JWKS as the IdP serves it: each key at the algorithm it pins. */
 		json_array_foreach(keys, i, k)
 			if (host_jwk_alg(k))
-				EVP_PKEY_free(host_jwk_to_key(k, host_jwk_alg(k)));
+				EVP_PKEY_free(sh_jwk_to_key(k, host_jwk_alg(k)));
 		json_decref(jwk);
 	}
 	free(text);

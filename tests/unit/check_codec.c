@@ -94,6 +94,27 @@ START_TEST(test_b64_refusals)
 }
 END_TEST
 
+/* Every length from 0 to 63 bytes round-trips in both variants. */
+START_TEST(test_b64_round_trip)
+{
+	unsigned char buf[64], back[64];
+	char enc[SH_BASE64_ENCODED_SIZE(64)];
+	unsigned variant;
+	size_t len, i, n;
+
+	for (variant = SH_B64_STD; variant <= SH_B64_URL; variant++) {
+		for (len = 0; len < sizeof buf; len++) {
+			for (i = 0; i < len; i++)
+				buf[i] = (unsigned char)(i * 37 + len);
+			n = sh_base64_encode(enc, buf, len, variant);
+			ck_assert_uint_eq(n, strlen(enc));
+			ck_assert_int_eq(sh_base64_decode(back, enc, n, variant), (ssize_t)len);
+			ck_assert(len == 0 || memcmp(back, buf, len) == 0);
+		}
+	}
+}
+END_TEST
+
 START_TEST(test_buf_add_base64)
 {
 	unsigned char bytes[200];
@@ -229,6 +250,7 @@ int main(void)
 	tcase_add_test(tc, test_b64_vectors);
 	tcase_add_test(tc, test_b64_alphabets);
 	tcase_add_test(tc, test_b64_refusals);
+	tcase_add_test(tc, test_b64_round_trip);
 	tcase_add_test(tc, test_buf_add_base64);
 	tcase_add_test(tc, test_pct_decode);
 	tcase_add_test(tc, test_pct_encode);

@@ -59,40 +59,40 @@ static json_t *kat_jwk(void)
 }
 
 /* host_idp_token_check of `token` with `key`/`alg`, audience "openchoreo-api". */
-static int idp_check(const char *token, EVP_PKEY *key, enum host_jws_alg alg, long long now)
+static int idp_check(const char *token, EVP_PKEY *key, enum sh_jws_alg alg, long long now)
 {
 	static const char *const aud[] = { "other", "openchoreo-api" };
-	struct host_jws j;
+	struct sh_jws j;
 	char why[128];
-	int rc = host_jws_parse(token, &j, why, sizeof why);
+	int rc = sh_jws_parse(token, &j, why, sizeof why);
 
 	if (rc != 0)
 		return rc;
 	rc = host_idp_token_check(&j, key, alg, ISS, aud, 2, now, 60, why, sizeof why);
-	host_jws_clear(&j);
+	sh_jws_clear(&j);
 	return rc;
 }
 
 START_TEST(test_rs256_known_answer)
 {
 	json_t *jwk = kat_jwk();
-	EVP_PKEY *key = host_jwk_to_key(jwk, host_jwk_alg(jwk));
+	EVP_PKEY *key = sh_jwk_to_key(jwk, host_jwk_alg(jwk));
 	char *bad = strdup(kat_token);
 
-	ck_assert_int_eq(host_jwk_alg(jwk), HOST_JWS_RS256);
+	ck_assert_int_eq(host_jwk_alg(jwk), SH_JWS_RS256);
 	ck_assert_ptr_nonnull(key);
-	ck_assert_int_eq(idp_check(kat_token, key, HOST_JWS_RS256, NOW + 10), 0);
+	ck_assert_int_eq(idp_check(kat_token, key, SH_JWS_RS256, NOW + 10), 0);
 	/* The same token, pinned to ES256 or checked with another RSA key. */
-	ck_assert_int_eq(idp_check(kat_token, key, HOST_JWS_ES256, NOW + 10), SH_EINVAL);
-	ck_assert_int_eq(idp_check(kat_token, rsa, HOST_JWS_RS256, NOW + 10), SH_EINVAL);
+	ck_assert_int_eq(idp_check(kat_token, key, SH_JWS_ES256, NOW + 10), SH_EINVAL);
+	ck_assert_int_eq(idp_check(kat_token, rsa, SH_JWS_RS256, NOW + 10), SH_EINVAL);
 	/* One bit of the signature flipped. */
 	bad[strlen(bad) - 5] = bad[strlen(bad) - 5] == 'A' ? 'B' : 'A';
-	ck_assert_int_eq(idp_check(bad, key, HOST_JWS_RS256, NOW + 10), SH_EINVAL);
+	ck_assert_int_eq(idp_check(bad, key, SH_JWS_RS256, NOW + 10), SH_EINVAL);
 	/* Expired for good once past exp plus the skew. */
-	ck_assert_int_eq(idp_check(kat_token, key, HOST_JWS_RS256, NOW + 3600 + 59), 0);
-	ck_assert_int_eq(idp_check(kat_token, key, HOST_JWS_RS256, NOW + 3600 + 60), SH_EINVAL);
+	ck_assert_int_eq(idp_check(kat_token, key, SH_JWS_RS256, NOW + 3600 + 59), 0);
+	ck_assert_int_eq(idp_check(kat_token, key, SH_JWS_RS256, NOW + 3600 + 60), SH_EINVAL);
 	/* iat in the future beyond the skew. */
-	ck_assert_int_eq(idp_check(kat_token, key, HOST_JWS_RS256, NOW - 61), SH_EINVAL);
+	ck_assert_int_eq(idp_check(kat_token, key, SH_JWS_RS256, NOW - 61), SH_EINVAL);
 	free(bad);
 	EVP_PKEY_free(key);
 	json_decref(jwk);
@@ -103,11 +103,11 @@ START_TEST(test_jwk_alg)
 {
 	json_t *j = kat_jwk();
 
-	ck_assert_int_eq(host_jwk_alg(j), HOST_JWS_RS256);
+	ck_assert_int_eq(host_jwk_alg(j), SH_JWS_RS256);
 	json_object_set_new(j, "alg", json_string("ES256"));
-	ck_assert_int_eq(host_jwk_alg(j), HOST_JWS_ES256);
+	ck_assert_int_eq(host_jwk_alg(j), SH_JWS_ES256);
 	/* An RSA key claiming ES256 yields no key at all. */
-	ck_assert_ptr_null(host_jwk_to_key(j, host_jwk_alg(j)));
+	ck_assert_ptr_null(sh_jwk_to_key(j, host_jwk_alg(j)));
 	json_object_set_new(j, "alg", json_string("HS256"));
 	ck_assert_int_eq(host_jwk_alg(j), 0);
 	json_object_set_new(j, "alg", json_string("none"));
@@ -118,17 +118,26 @@ START_TEST(test_jwk_alg)
 	json_object_set_new(j, "kty", json_string("oct"));
 	ck_assert_int_eq(host_jwk_alg(j), 0);
 	json_object_set_new(j, "kty", json_string("EC"));
-	ck_assert_int_eq(host_jwk_alg(j), HOST_JWS_ES256);
+	ck_assert_int_eq(host_jwk_alg(j), SH_JWS_ES256);
 	json_decref(j);
 }
 END_TEST
+
+/* base64url of len bytes, malloc'd. */
+static char *b64u(const void *buf, size_t len)
+{
+	char *out = malloc(SH_BASE64_ENCODED_SIZE(len));
+
+	sh_base64_encode(out, buf, len, SH_B64_URL);
+	return out;
+}
 
 /* An RS256 token over header and payload (both compact JSON), signed by k. */
 static char *rs256(EVP_PKEY *k, const char *header, json_t *payload)
 {
 	char *ps = json_dumps(payload, JSON_COMPACT);
-	char *bh = host_b64url_encode((const unsigned char *)header, strlen(header));
-	char *bp = host_b64url_encode((const unsigned char *)ps, strlen(ps));
+	char *bh = b64u(header, strlen(header));
+	char *bp = b64u(ps, strlen(ps));
 	size_t n = strlen(bh) + strlen(bp) + 2 + 400, siglen = 512;
 	char *t = malloc(n), *s;
 	unsigned char sig[512];
@@ -137,7 +146,7 @@ static char *rs256(EVP_PKEY *k, const char *header, json_t *payload)
 	snprintf(t, n, "%s.%s", bh, bp);
 	ck_assert_int_eq(EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, k), 1);
 	ck_assert_int_eq(EVP_DigestSign(ctx, sig, &siglen, (unsigned char *)t, strlen(t)), 1);
-	s = host_b64url_encode(sig, siglen);
+	s = b64u(sig, siglen);
 	snprintf(t + strlen(t), n - strlen(t), ".%s", s);
 	EVP_MD_CTX_free(ctx);
 	free(s);
@@ -169,7 +178,7 @@ static json_t *svc_with(const char *name, json_t *value)
 static int claims(json_t *payload)
 {
 	char *t = rs256(rsa, "{\"alg\":\"RS256\",\"kid\":\"r1\"}", payload);
-	int rc = idp_check(t, rsa, HOST_JWS_RS256, NOW);
+	int rc = idp_check(t, rsa, SH_JWS_RS256, NOW);
 
 	free(t);
 	return rc;
@@ -205,16 +214,16 @@ START_TEST(test_idp_no_issuer_no_audience)
 {
 	char *t = rs256(rsa, "{\"alg\":\"RS256\",\"kid\":\"r1\"}",
 			svc_with("aud", json_string("anything")));
-	struct host_jws j;
+	struct sh_jws j;
 	char why[128];
 
-	ck_assert_int_eq(host_jws_parse(t, &j, why, sizeof why), 0);
-	ck_assert_int_eq(host_idp_token_check(&j, rsa, HOST_JWS_RS256, NULL, NULL, 0, NOW, 60,
+	ck_assert_int_eq(sh_jws_parse(t, &j, why, sizeof why), 0);
+	ck_assert_int_eq(host_idp_token_check(&j, rsa, SH_JWS_RS256, NULL, NULL, 0, NOW, 60,
 					      why, sizeof why), 0);
-	ck_assert_int_eq(host_idp_token_check(&j, rsa, HOST_JWS_RS256, "https://other", NULL, 0,
+	ck_assert_int_eq(host_idp_token_check(&j, rsa, SH_JWS_RS256, "https://other", NULL, 0,
 					      NOW, 60, why, sizeof why), SH_EINVAL);
 	ck_assert_str_eq(why, "wrong issuer");
-	host_jws_clear(&j);
+	sh_jws_clear(&j);
 	free(t);
 }
 END_TEST
@@ -222,8 +231,8 @@ END_TEST
 /* "h.p.<mac>" with HS256 keyed by `secret`. */
 static char *hs256(const char *header, const char *payload, const void *secret, int slen)
 {
-	char *bh = host_b64url_encode((const unsigned char *)header, strlen(header));
-	char *bp = host_b64url_encode((const unsigned char *)payload, strlen(payload));
+	char *bh = b64u(header, strlen(header));
+	char *bp = b64u(payload, strlen(payload));
 	size_t n = strlen(bh) + strlen(bp) + 64;
 	char *t = malloc(n), *s;
 	unsigned char mac[32];
@@ -231,7 +240,7 @@ static char *hs256(const char *header, const char *payload, const void *secret, 
 
 	snprintf(t, n, "%s.%s", bh, bp);
 	HMAC(EVP_sha256(), secret, slen, (unsigned char *)t, strlen(t), mac, &maclen);
-	s = host_b64url_encode(mac, maclen);
+	s = b64u(mac, maclen);
 	snprintf(t + strlen(t), n - strlen(t), ".%s", s);
 	free(s);
 	free(bh);
@@ -245,29 +254,29 @@ START_TEST(test_idp_alg_confusion)
 	json_t *claims = svc();
 	char *pem, *t, *p = json_dumps(claims, JSON_COMPACT);
 	long pemlen;
-	EVP_PKEY *ec = host_es256_generate();
+	EVP_PKEY *ec = sh_es256_generate();
 
 	ck_assert_int_eq(PEM_write_bio_PUBKEY(bio, rsa), 1);
 	pemlen = BIO_get_mem_data(bio, &pem);
 	t = hs256("{\"alg\":\"HS256\",\"kid\":\"r1\"}", p, pem, (int)pemlen);
-	ck_assert_int_eq(idp_check(t, rsa, HOST_JWS_RS256, NOW), SH_EINVAL);
+	ck_assert_int_eq(idp_check(t, rsa, SH_JWS_RS256, NOW), SH_EINVAL);
 	free(t);
 	t = hs256("{\"alg\":\"none\",\"kid\":\"r1\"}", p, "", 0);
-	ck_assert_int_eq(idp_check(t, rsa, HOST_JWS_RS256, NOW), SH_EINVAL);
+	ck_assert_int_eq(idp_check(t, rsa, SH_JWS_RS256, NOW), SH_EINVAL);
 	t[strrchr(t, '.') - t + 1] = '\0';    /* and with an empty signature */
-	ck_assert_int_eq(idp_check(t, rsa, HOST_JWS_RS256, NOW), SH_EINVAL);
+	ck_assert_int_eq(idp_check(t, rsa, SH_JWS_RS256, NOW), SH_EINVAL);
 	free(t);
 	/* A genuine RS256 token offered to an EC key, and the reverse. */
 	t = rs256(rsa, "{\"alg\":\"RS256\",\"kid\":\"r1\"}", svc());
-	ck_assert_int_eq(idp_check(t, ec, HOST_JWS_ES256, NOW), SH_EINVAL);
-	ck_assert_int_eq(idp_check(t, ec, HOST_JWS_RS256, NOW), SH_EINVAL);
+	ck_assert_int_eq(idp_check(t, ec, SH_JWS_ES256, NOW), SH_EINVAL);
+	ck_assert_int_eq(idp_check(t, ec, SH_JWS_RS256, NOW), SH_EINVAL);
 	free(t);
 	{
 		json_t *h = json_pack("{s:s, s:s}", "alg", "ES256", "kid", "e1"), *pl = svc();
-		char *es = host_jws_sign_es256(ec, h, pl);
+		char *es = sh_jws_sign_es256(ec, h, pl);
 
-		ck_assert_int_eq(idp_check(es, ec, HOST_JWS_ES256, NOW), 0);
-		ck_assert_int_eq(idp_check(es, rsa, HOST_JWS_RS256, NOW), SH_EINVAL);
+		ck_assert_int_eq(idp_check(es, ec, SH_JWS_ES256, NOW), 0);
+		ck_assert_int_eq(idp_check(es, rsa, SH_JWS_RS256, NOW), SH_EINVAL);
 		free(es);
 		json_decref(h);
 		json_decref(pl);
@@ -282,13 +291,13 @@ END_TEST
 static int limited(EVP_PKEY *k, const char *typ, json_t *payload)
 {
 	json_t *h = json_pack("{s:s, s:s, s:s}", "typ", typ, "alg", "ES256", "kid", "k1");
-	char *t = host_jws_sign_es256(k, h, payload), why[128];
-	struct host_jws j;
+	char *t = sh_jws_sign_es256(k, h, payload), why[128];
+	struct sh_jws j;
 	int rc;
 
-	ck_assert_int_eq(host_jws_parse(t, &j, why, sizeof why), 0);
+	ck_assert_int_eq(sh_jws_parse(t, &j, why, sizeof why), 0);
 	rc = host_limited_token_check(&j, k, NOW, why, sizeof why);
-	host_jws_clear(&j);
+	sh_jws_clear(&j);
 	free(t);
 	json_decref(h);
 	json_decref(payload);
@@ -297,7 +306,7 @@ static int limited(EVP_PKEY *k, const char *typ, json_t *payload)
 
 START_TEST(test_limited_token)
 {
-	EVP_PKEY *ec = host_es256_generate(), *other = host_es256_generate();
+	EVP_PKEY *ec = sh_es256_generate(), *other = sh_es256_generate();
 	const char *lt = "vnd.backstage.limited-user";
 	json_int_t now = (json_int_t)NOW;
 
@@ -318,12 +327,12 @@ START_TEST(test_limited_token)
 		json_t *h = json_pack("{s:s, s:s, s:s}", "typ", lt, "alg", "ES256", "kid", "k1");
 		json_t *p = json_pack("{s:s, s:I, s:I}", "sub", "user:default/jane", "iat", now,
 				      "exp", now + 60);
-		char *t = host_jws_sign_es256(other, h, p), why[128];
-		struct host_jws j;
+		char *t = sh_jws_sign_es256(other, h, p), why[128];
+		struct sh_jws j;
 
-		ck_assert_int_eq(host_jws_parse(t, &j, why, sizeof why), 0);
+		ck_assert_int_eq(sh_jws_parse(t, &j, why, sizeof why), 0);
 		ck_assert_int_eq(host_limited_token_check(&j, ec, NOW, why, sizeof why), SH_EINVAL);
-		host_jws_clear(&j);
+		sh_jws_clear(&j);
 		free(t);
 		json_decref(h);
 		json_decref(p);

@@ -1,5 +1,5 @@
 /*
- * JWS/JWK: base64url strictness, ECDSA DER <-> JOSE raw r||s (leading zero
+ * JWS/JWK: strict base64url token parts, ECDSA DER <-> JOSE raw r||s (leading zero
  * bytes, high bits), ES256 sign/verify, tampering, alg none, HS256 keyed with
  * the public key's PEM, wrong keys, JWK round trips and refusals, RS256,
  * malformed tokens, and the Backstage user token claim checks.
@@ -26,7 +26,7 @@ static EVP_PKEY *key;
 
 static void setup(void)
 {
-	key = host_es256_generate();
+	key = sh_es256_generate();
 	ck_assert_ptr_nonnull(key);
 }
 
@@ -35,12 +35,21 @@ static void teardown(void)
 	EVP_PKEY_free(key);
 }
 
+/* base64url of len bytes, malloc'd. */
+static char *b64u(const void *buf, size_t len)
+{
+	char *out = malloc(SH_BASE64_ENCODED_SIZE(len));
+
+	sh_base64_encode(out, buf, len, SH_B64_URL);
+	return out;
+}
+
 /* A token "h.p.s" from three raw strings (each base64url-encoded here). */
 static char *join3(const char *h, const char *p, const unsigned char *sig, size_t siglen)
 {
-	char *bh = host_b64url_encode((const unsigned char *)h, strlen(h));
-	char *bp = host_b64url_encode((const unsigned char *)p, strlen(p));
-	char *bs = host_b64url_encode(sig, siglen);
+	char *bh = b64u(h, strlen(h));
+	char *bp = b64u(p, strlen(p));
+	char *bs = b64u(sig, siglen);
 	size_t n = strlen(bh) + strlen(bp) + strlen(bs) + 3;
 	char *t = malloc(n);
 
@@ -52,16 +61,16 @@ static char *join3(const char *h, const char *p, const unsigned char *sig, size_
 }
 
 /* 0 when `token` parses and verifies with `k` pinned to `alg`. */
-static int verify(const char *token, enum host_jws_alg alg, EVP_PKEY *k)
+static int verify(const char *token, enum sh_jws_alg alg, EVP_PKEY *k)
 {
-	struct host_jws j;
+	struct sh_jws j;
 	char why[128];
-	int rc = host_jws_parse(token, &j, why, sizeof why);
+	int rc = sh_jws_parse(token, &j, why, sizeof why);
 
 	if (rc != 0)
 		return rc;
-	rc = host_jws_verify(&j, alg, k, why, sizeof why);
-	host_jws_clear(&j);
+	rc = sh_jws_verify(&j, alg, k, why, sizeof why);
+	sh_jws_clear(&j);
 	return rc;
 }
 
@@ -69,49 +78,12 @@ static char *mint(EVP_PKEY *k, const char *typ, json_t *payload)
 {
 	json_t *h = typ ? json_pack("{s:s, s:s, s:s}", "typ", typ, "alg", "ES256", "kid", "k1")
 			: json_pack("{s:s, s:s}", "alg", "ES256", "kid", "k1");
-	char *t = host_jws_sign_es256(k, h, payload);
+	char *t = sh_jws_sign_es256(k, h, payload);
 
 	json_decref(h);
 	json_decref(payload);
 	return t;
 }
-
-START_TEST(test_b64url)
-{
-	static const struct { const char *in, *out; } v[] = {
-		{ "", "" }, { "f", "Zg" }, { "fo", "Zm8" }, { "foo", "Zm9v" },
-		{ "foob", "Zm9vYg" }, { "\xfb\xff", "-_8" },
-	};
-	static const char *const bad[] = { "Zg==", "Z", "Zh", "Zm9", "a+b/", "Zm9v!", "Zm 9" };
-	unsigned char buf[64], *out;
-	size_t n;
-
-	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
-		char *e = host_b64url_encode((const unsigned char *)v[i].in, strlen(v[i].in));
-
-		ck_assert_str_eq(e, v[i].out);
-		ck_assert_int_eq(host_b64url_decode(e, strlen(e), &out, &n), 0);
-		ck_assert_uint_eq(n, strlen(v[i].in));
-		ck_assert(memcmp(out, v[i].in, n) == 0);
-		free(out);
-		free(e);
-	}
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-		ck_assert_int_eq(host_b64url_decode(bad[i], strlen(bad[i]), &out, &n), SH_EINVAL);
-	for (size_t len = 0; len < sizeof buf; len++) {
-		char *e;
-
-		for (size_t i = 0; i < len; i++)
-			buf[i] = (unsigned char)(i * 37 + len);
-		e = host_b64url_encode(buf, len);
-		ck_assert_int_eq(host_b64url_decode(e, strlen(e), &out, &n), 0);
-		ck_assert_uint_eq(n, len);
-		ck_assert(len == 0 || memcmp(out, buf, len) == 0);
-		free(out);
-		free(e);
-	}
-}
-END_TEST
 
 START_TEST(test_der_raw)
 {
@@ -162,15 +134,15 @@ START_TEST(test_sign_verify_and_tamper)
 {
 	char *t = mint(key, "vnd.backstage.user", json_pack("{s:s}", "sub", "user:default/a"));
 	char *d1, *d2, *copy;
-	struct host_jws j;
+	struct sh_jws j;
 	char why[128];
 
 	ck_assert_ptr_nonnull(t);
-	ck_assert_int_eq(verify(t, HOST_JWS_ES256, key), 0);
-	ck_assert_int_eq(host_jws_parse(t, &j, why, sizeof why), 0);
+	ck_assert_int_eq(verify(t, SH_JWS_ES256, key), 0);
+	ck_assert_int_eq(sh_jws_parse(t, &j, why, sizeof why), 0);
 	ck_assert_uint_eq(j.sig_len, 64);
 	ck_assert_str_eq(json_string_value(json_object_get(j.payload, "sub")), "user:default/a");
-	host_jws_clear(&j);
+	sh_jws_clear(&j);
 	d1 = strchr(t, '.');
 	d2 = strrchr(t, '.');
 	/* One character changed in the header, the payload, the signature. */
@@ -179,13 +151,13 @@ START_TEST(test_sign_verify_and_tamper)
 
 		copy = strdup(t);
 		copy[at] = copy[at] == 'A' ? 'B' : 'A';
-		ck_assert_int_ne(verify(copy, HOST_JWS_ES256, key), 0);
+		ck_assert_int_ne(verify(copy, SH_JWS_ES256, key), 0);
 		free(copy);
 	}
 	/* Another payload under the same header and signature. */
 	copy = join3("{\"typ\":\"vnd.backstage.user\",\"alg\":\"ES256\",\"kid\":\"k1\"}",
 		     "{\"sub\":\"user:default/b\"}", (const unsigned char *)"x", 1);
-	ck_assert_int_ne(verify(copy, HOST_JWS_ES256, key), 0);
+	ck_assert_int_ne(verify(copy, SH_JWS_ES256, key), 0);
 	free(copy);
 	ck_assert_ptr_nonnull(d1);
 	free(t);
@@ -205,10 +177,10 @@ START_TEST(test_alg_none_and_hs256)
 
 	none = join3("{\"alg\":\"none\",\"typ\":\"vnd.backstage.user\"}", "{\"sub\":\"x\"}",
 		     (const unsigned char *)"", 0);
-	ck_assert_int_ne(verify(none, HOST_JWS_ES256, key), 0);
+	ck_assert_int_ne(verify(none, SH_JWS_ES256, key), 0);
 	free(none);
 	none = join3("{\"alg\":\"none\"}", "{\"sub\":\"x\"}", (const unsigned char *)"sig", 3);
-	ck_assert_int_eq(verify(none, HOST_JWS_ES256, key), SH_EINVAL);
+	ck_assert_int_eq(verify(none, SH_JWS_ES256, key), SH_EINVAL);
 	free(none);
 	/* HS256 whose secret is the public key's PEM (libjwt 1.10 accepts it). */
 	ck_assert_int_eq(PEM_write_bio_PUBKEY(bio, key), 1);
@@ -220,15 +192,15 @@ START_TEST(test_alg_none_and_hs256)
 	     mac, &maclen);
 	free(hs);
 	{
-		char *s = host_b64url_encode(mac, maclen);
+		char *s = b64u(mac, maclen);
 		size_t n = strlen(hs_input) + strlen(s) + 2;
 
 		hs = malloc(n);
 		snprintf(hs, n, "%s.%s", hs_input, s);
 		free(s);
 	}
-	ck_assert_int_eq(verify(hs, HOST_JWS_ES256, key), SH_EINVAL);
-	ck_assert_int_eq(verify(hs, HOST_JWS_RS256, key), SH_EINVAL);
+	ck_assert_int_eq(verify(hs, SH_JWS_ES256, key), SH_EINVAL);
+	ck_assert_int_eq(verify(hs, SH_JWS_RS256, key), SH_EINVAL);
 	free(hs);
 	free(hs_input);
 	BIO_free(bio);
@@ -239,19 +211,19 @@ END_TEST
 
 START_TEST(test_wrong_keys)
 {
-	EVP_PKEY *other = host_es256_generate(), *p384 = EVP_EC_gen("P-384");
+	EVP_PKEY *other = sh_es256_generate(), *p384 = EVP_EC_gen("P-384");
 	EVP_PKEY *rsa = EVP_RSA_gen(2048);
 	char *t = mint(key, "vnd.backstage.user", json_pack("{s:s}", "sub", "user:default/a"));
 
-	ck_assert_int_eq(verify(t, HOST_JWS_ES256, other), SH_EINVAL);
-	ck_assert_int_eq(verify(t, HOST_JWS_ES256, p384), SH_EINVAL);
-	ck_assert_int_eq(verify(t, HOST_JWS_ES256, rsa), SH_EINVAL);
-	ck_assert_int_eq(verify(t, HOST_JWS_RS256, rsa), SH_EINVAL);
-	ck_assert_int_eq(verify(t, HOST_JWS_ES256, NULL), SH_EINVAL);
+	ck_assert_int_eq(verify(t, SH_JWS_ES256, other), SH_EINVAL);
+	ck_assert_int_eq(verify(t, SH_JWS_ES256, p384), SH_EINVAL);
+	ck_assert_int_eq(verify(t, SH_JWS_ES256, rsa), SH_EINVAL);
+	ck_assert_int_eq(verify(t, SH_JWS_RS256, rsa), SH_EINVAL);
+	ck_assert_int_eq(verify(t, SH_JWS_ES256, NULL), SH_EINVAL);
 	{
 		json_t *o = json_object();
 
-		ck_assert_ptr_null(host_jws_sign_es256(rsa, o, o));
+		ck_assert_ptr_null(sh_jws_sign_es256(rsa, o, o));
 		json_decref(o);
 	}
 	free(t);
@@ -273,9 +245,9 @@ static json_t *jwk_with(const json_t *jwk, const char *name, const char *value)
 	return c;
 }
 
-static void expect_refused(json_t *jwk, enum host_jws_alg alg)
+static void expect_refused(json_t *jwk, enum sh_jws_alg alg)
 {
-	EVP_PKEY *k = host_jwk_to_key(jwk, alg);
+	EVP_PKEY *k = sh_jwk_to_key(jwk, alg);
 
 	ck_assert_ptr_null(k);
 	json_decref(jwk);
@@ -283,7 +255,7 @@ static void expect_refused(json_t *jwk, enum host_jws_alg alg)
 
 START_TEST(test_jwk_ec)
 {
-	json_t *jwk = host_jwk_from_ec(key, "kid-1");
+	json_t *jwk = sh_jwk_from_ec(key, "kid-1");
 	char *t = mint(key, "vnd.backstage.user", json_pack("{s:s}", "sub", "user:default/a"));
 	char ybad[64];
 	EVP_PKEY *k;
@@ -296,21 +268,21 @@ START_TEST(test_jwk_ec)
 	ck_assert_str_eq(json_string_value(json_object_get(jwk, "kid")), "kid-1");
 	ck_assert_uint_eq(strlen(json_string_value(json_object_get(jwk, "x"))), 43);
 	ck_assert_uint_eq(strlen(json_string_value(json_object_get(jwk, "y"))), 43);
-	k = host_jwk_to_key(jwk, HOST_JWS_ES256);
+	k = sh_jwk_to_key(jwk, SH_JWS_ES256);
 	ck_assert_ptr_nonnull(k);
-	ck_assert_int_eq(verify(t, HOST_JWS_ES256, k), 0);
+	ck_assert_int_eq(verify(t, SH_JWS_ES256, k), 0);
 	EVP_PKEY_free(k);
-	expect_refused(jwk_with(jwk, "alg", "RS256"), HOST_JWS_ES256);
-	expect_refused(jwk_with(jwk, "alg", "HS256"), HOST_JWS_ES256);
-	expect_refused(jwk_with(jwk, "use", "enc"), HOST_JWS_ES256);
-	expect_refused(jwk_with(jwk, "crv", "P-384"), HOST_JWS_ES256);
-	expect_refused(jwk_with(jwk, "kty", "RSA"), HOST_JWS_ES256);
-	expect_refused(jwk_with(jwk, "x", "AAAA"), HOST_JWS_ES256);
-	expect_refused(json_deep_copy(jwk), HOST_JWS_RS256);
+	expect_refused(jwk_with(jwk, "alg", "RS256"), SH_JWS_ES256);
+	expect_refused(jwk_with(jwk, "alg", "HS256"), SH_JWS_ES256);
+	expect_refused(jwk_with(jwk, "use", "enc"), SH_JWS_ES256);
+	expect_refused(jwk_with(jwk, "crv", "P-384"), SH_JWS_ES256);
+	expect_refused(jwk_with(jwk, "kty", "RSA"), SH_JWS_ES256);
+	expect_refused(jwk_with(jwk, "x", "AAAA"), SH_JWS_ES256);
+	expect_refused(json_deep_copy(jwk), SH_JWS_RS256);
 	/* A point off the curve: y changed. */
 	snprintf(ybad, sizeof ybad, "%s", json_string_value(json_object_get(jwk, "y")));
 	ybad[5] = ybad[5] == 'A' ? 'B' : 'A';
-	expect_refused(jwk_with(jwk, "y", ybad), HOST_JWS_ES256);
+	expect_refused(jwk_with(jwk, "y", ybad), SH_JWS_ES256);
 	json_decref(jwk);
 	free(t);
 }
@@ -318,13 +290,13 @@ END_TEST
 
 START_TEST(test_jwk_optional_members)
 {
-	json_t *jwk = host_jwk_from_ec(key, "kid-2"), *bare;
+	json_t *jwk = sh_jwk_from_ec(key, "kid-2"), *bare;
 	EVP_PKEY *k;
 
 	json_object_del(jwk, "alg");
 	json_object_del(jwk, "use");
 	bare = jwk;
-	k = host_jwk_to_key(bare, HOST_JWS_ES256);
+	k = sh_jwk_to_key(bare, SH_JWS_ES256);
 	ck_assert_ptr_nonnull(k);
 	EVP_PKEY_free(k);
 	json_decref(jwk);
@@ -343,7 +315,7 @@ static char *rs256_token(EVP_PKEY *rsa)
 	input = strndup(t, (size_t)(strrchr(t, '.') - t));
 	ck_assert_int_eq(EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, rsa), 1);
 	ck_assert_int_eq(EVP_DigestSign(ctx, sig, &siglen, (unsigned char *)input, strlen(input)), 1);
-	s = host_b64url_encode(sig, siglen);
+	s = b64u(sig, siglen);
 	n = strlen(input) + strlen(s) + 2;
 	out = malloc(n);
 	snprintf(out, n, "%s.%s", input, s);
@@ -367,15 +339,15 @@ START_TEST(test_rs256)
 	ck_assert_int_eq(EVP_PKEY_get_bn_param(rsa, "e", &e), 1);
 	ck_assert_int_eq(BN_bn2binpad(n, nb, sizeof nb), 256);
 	elen = BN_bn2bin(e, eb);
-	sn = host_b64url_encode(nb, sizeof nb);
-	se = host_b64url_encode(eb, (size_t)elen);
+	sn = b64u(nb, sizeof nb);
+	se = b64u(eb, (size_t)elen);
 	jwk = json_pack("{s:s, s:s, s:s, s:s}", "kty", "RSA", "n", sn, "e", se, "kid", "r1");
-	pub = host_jwk_to_key(jwk, HOST_JWS_RS256);
+	pub = sh_jwk_to_key(jwk, SH_JWS_RS256);
 	ck_assert_ptr_nonnull(pub);
-	ck_assert_int_eq(verify(t, HOST_JWS_RS256, pub), 0);
-	ck_assert_int_eq(verify(t, HOST_JWS_ES256, pub), SH_EINVAL);
-	ck_assert_int_eq(verify(t, HOST_JWS_RS256, small), SH_EINVAL);
-	ck_assert_ptr_null(host_jwk_to_key(jwk, HOST_JWS_ES256));
+	ck_assert_int_eq(verify(t, SH_JWS_RS256, pub), 0);
+	ck_assert_int_eq(verify(t, SH_JWS_ES256, pub), SH_EINVAL);
+	ck_assert_int_eq(verify(t, SH_JWS_RS256, small), SH_EINVAL);
+	ck_assert_ptr_null(sh_jwk_to_key(jwk, SH_JWS_ES256));
 	EVP_PKEY_free(pub);
 	json_decref(jwk);
 	BN_free(n);
@@ -397,21 +369,22 @@ START_TEST(test_malformed)
 		"e30.W10.AA",                                     /* payload [] */
 		"eyJhbGciOiJFUzI1NiIsImFsZyI6Im5vbmUifQ.e30.AA",  /* duplicate alg */
 		"e30=.e30.AA",
+		"e30.e30.AB", "e30.e30.A", "e30.e30.+/",          /* stray bits, 1 mod 4, std alphabet */
 	};
-	struct host_jws j;
+	struct sh_jws j;
 	char why[128], *big;
 
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-		ck_assert_msg(host_jws_parse(bad[i], &j, why, sizeof why) == SH_EINVAL,
+		ck_assert_msg(sh_jws_parse(bad[i], &j, why, sizeof why) == SH_EINVAL,
 			      "accepted %s", bad[i]);
-	big = malloc(HOST_JWS_MAX_TOKEN + 2);
-	memset(big, 'A', HOST_JWS_MAX_TOKEN + 1);
-	big[HOST_JWS_MAX_TOKEN + 1] = '\0';
+	big = malloc(SH_JWS_MAX_TOKEN + 2);
+	memset(big, 'A', SH_JWS_MAX_TOKEN + 1);
+	big[SH_JWS_MAX_TOKEN + 1] = '\0';
 	big[10] = big[20] = '.';
-	ck_assert_int_eq(host_jws_parse(big, &j, why, sizeof why), SH_ETOOBIG);
+	ck_assert_int_eq(sh_jws_parse(big, &j, why, sizeof why), SH_ETOOBIG);
 	free(big);
-	ck_assert_int_eq(host_jws_parse("e30.e30.AA", &j, why, sizeof why), 0);
-	host_jws_clear(&j);
+	ck_assert_int_eq(sh_jws_parse("e30.e30.AA", &j, why, sizeof why), 0);
+	sh_jws_clear(&j);
 }
 END_TEST
 
@@ -419,12 +392,12 @@ END_TEST
 static int claims(const char *typ, json_t *payload)
 {
 	char *t = mint(key, typ, payload), why[128];
-	struct host_jws j;
+	struct sh_jws j;
 	int rc;
 
-	ck_assert_int_eq(host_jws_parse(t, &j, why, sizeof why), 0);
+	ck_assert_int_eq(sh_jws_parse(t, &j, why, sizeof why), 0);
 	rc = host_user_token_check(&j, key, ISS, NOW, why, sizeof why);
-	host_jws_clear(&j);
+	sh_jws_clear(&j);
 	free(t);
 	return rc;
 }
@@ -481,14 +454,14 @@ END_TEST
 
 START_TEST(test_claims_wrong_key)
 {
-	EVP_PKEY *other = host_es256_generate();
+	EVP_PKEY *other = sh_es256_generate();
 	char *t = mint(key, "vnd.backstage.user", good()), why[128];
-	struct host_jws j;
+	struct sh_jws j;
 
-	ck_assert_int_eq(host_jws_parse(t, &j, why, sizeof why), 0);
+	ck_assert_int_eq(sh_jws_parse(t, &j, why, sizeof why), 0);
 	ck_assert_int_eq(host_user_token_check(&j, other, ISS, NOW, why, sizeof why), SH_EINVAL);
 	ck_assert_str_eq(why, "bad signature");
-	host_jws_clear(&j);
+	sh_jws_clear(&j);
 	free(t);
 	EVP_PKEY_free(other);
 }
@@ -498,11 +471,11 @@ END_TEST
  * another key, with one signature byte changed, or once it has expired. */
 START_TEST(test_claims_remembered_signature)
 {
-	EVP_PKEY *other = host_es256_generate();
+	EVP_PKEY *other = sh_es256_generate();
 	char *t = mint(key, "vnd.backstage.user", good()), why[128];
-	struct host_jws j;
+	struct sh_jws j;
 
-	ck_assert_int_eq(host_jws_parse(t, &j, why, sizeof why), 0);
+	ck_assert_int_eq(sh_jws_parse(t, &j, why, sizeof why), 0);
 	ck_assert_int_eq(host_user_token_check(&j, key, ISS, NOW, why, sizeof why), 0);
 	ck_assert_int_eq(host_user_token_check(&j, key, ISS, NOW, why, sizeof why), 0);
 	ck_assert_int_eq(host_user_token_check(&j, other, ISS, NOW, why, sizeof why), SH_EINVAL);
@@ -515,7 +488,7 @@ START_TEST(test_claims_remembered_signature)
 	ck_assert_str_eq(why, "bad signature");
 	j.sig[5] ^= 1;
 	ck_assert_int_eq(host_user_token_check(&j, key, ISS, NOW, why, sizeof why), 0);
-	host_jws_clear(&j);
+	sh_jws_clear(&j);
 	free(t);
 	EVP_PKEY_free(other);
 }
@@ -529,7 +502,6 @@ int main(void)
 	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_b64url);
 	tcase_add_test(tc, test_der_raw);
 	tcase_add_test(tc, test_der_too_wide);
 	tcase_add_test(tc, test_sign_verify_and_tamper);
