@@ -1,7 +1,9 @@
 /*
- * The outbound HTTP client over libcurl.  Every call has timeouts, a body
- * cap and an http/https-only protocol list, so a plugin cannot hang a
- * thread, exhaust memory, or be redirected to file:// or gopher://.
+ * The outbound HTTP client over libcurl: the [http] defaults, and one call
+ * from credentials through its redirect hops to the response, with the
+ * ETag cache around it.  Each hop is one transfer (http_transfer.c) with
+ * timeouts, a body cap and an http/https-only protocol list, so a plugin
+ * cannot hang a thread, exhaust memory, or be redirected to file://.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -9,11 +11,9 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
+#include <time.h>
 
-#include <curl/curl.h>
-
-#include "host.h"
+#include "http_int.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "0"
@@ -29,6 +29,7 @@ static bool http_ready;
 int host_http_init(const struct sh_conf *c)
 {
 	const char *ua;
+	long v;
 
 	if (http_ready)
 		return 0;
@@ -37,10 +38,13 @@ int host_http_init(const struct sh_conf *c)
 	http_ready = true;
 	if (c == NULL)
 		return 0;
-	http_timeout_ms = sh_conf_int(c, "http", "timeout_ms", http_timeout_ms);
-	http_connect_timeout_ms = sh_conf_int(c, "http", "connect_timeout_ms",
-					      http_connect_timeout_ms);
-	http_max_body = (size_t)sh_conf_int(c, "http", "max_body", (long)http_max_body);
+	/* The schema's minimum is 1; a value below it still keeps the default. */
+	if ((v = sh_conf_int(c, "http", "timeout_ms", http_timeout_ms)) > 0)
+		http_timeout_ms = v;
+	if ((v = sh_conf_int(c, "http", "connect_timeout_ms", http_connect_timeout_ms)) > 0)
+		http_connect_timeout_ms = v;
+	if ((v = sh_conf_int(c, "http", "max_body", (long)http_max_body)) > 0)
+		http_max_body = (size_t)v;
 	ua = sh_conf_str(c, "http", "user_agent");
 	if (ua && *ua)
 		snprintf(http_user_agent, sizeof(http_user_agent), "%s", ua);
@@ -51,192 +55,194 @@ void host_http_fini(void)
 {
 	if (!http_ready)
 		return;
+	host_http_etag_clear();
 	curl_global_cleanup();
 	http_ready = false;
 }
 
-struct body {
-	const struct sh_http_request *rq;
-	struct sh_http_response *out;
-	size_t cap, alloc, total;
-	bool too_big, aborted;
-};
+long host_http_timeout_ms(void) { return http_timeout_ms; }
+long host_http_connect_timeout_ms(void) { return http_connect_timeout_ms; }
+size_t host_http_max_body(void) { return http_max_body; }
+const char *host_http_user_agent(void) { return http_user_agent; }
 
-static size_t on_write(char *ptr, size_t size, size_t nmemb, void *ud)
+long long host_http_now_ms(void)
 {
-	struct body *b = ud;
-	size_t n = size * nmemb;
+	struct timespec ts;
 
-	if (n > b->cap - b->total) {
-		b->too_big = true;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---------------------------------------------------------------- credentials */
+
+static char *basic_header(const char *user, const char *password)
+{
+	char *pair = sh_xasprintf("%s:%s", user, password ? password : "");
+	size_t n = strlen(pair);
+	char *hdr = sh_xmalloc(sizeof("Authorization: Basic ") + SH_BASE64_ENCODED_SIZE(n));
+	size_t pre = strlen("Authorization: Basic ");
+
+	memcpy(hdr, "Authorization: Basic ", pre);
+	sh_base64_encode(hdr + pre, pair, n, SH_B64_STD);
+	explicit_bzero(pair, n);
+	free(pair);
+	return hdr;
+}
+
+/* The Authorization header the client adds, in c->auth.  0 or SH_E*. */
+static int credentials(struct http_call *c)
+{
+	const struct sh_http_request *rq = c->rq;
+	char *token = NULL;
+	int rc;
+
+	if (rq->basic_user && rq->service_token) {
+		snprintf(c->out->error, sizeof(c->out->error), "basic and bearer auth together");
+		return SH_EINVAL;
+	}
+	if (rq->basic_user) {
+		c->auth = basic_header(rq->basic_user, rq->basic_password);
 		return 0;
 	}
-	b->total += n;
-	if (b->rq->on_chunk) {
-		if (b->rq->on_chunk(ptr, n, b->rq->chunk_state) != 0) {
-			b->aborted = true;
-			return 0;
-		}
-		return n;
+	if (!rq->service_token)
+		return 0;
+	rc = sh_service_token(rq->service_token, &token);
+	if (rc == SH_ENOTFOUND) {
+		sh_log(SH_LOG_DEBUG, "no service client configured: calling without a token");
+		return 0;
 	}
-	if (b->out->body_len + n + 1 > b->alloc) {
-		b->alloc = b->alloc ? b->alloc : 4096;
-		while (b->alloc < b->out->body_len + n + 1)
-			b->alloc *= 2;
-		b->out->body = sh_xrealloc(b->out->body, b->alloc);
+	if (rc != 0) {
+		snprintf(c->out->error, sizeof(c->out->error), "could not get a service token");
+		return SH_EUNAVAIL;
 	}
-	memcpy(b->out->body + b->out->body_len, ptr, n);
-	b->out->body_len += n;
-	b->out->body[b->out->body_len] = '\0';
-	return n;
+	c->auth = sh_xasprintf("Authorization: Bearer %s", token);
+	explicit_bzero(token, strlen(token));
+	free(token);
+	return 0;
 }
 
-static void set_method(CURL *e, const struct sh_http_request *rq)
-{
-	const char *m = rq->method;
+/* ---------------------------------------------------------------- the call */
 
-	if (rq->body) {
-		curl_easy_setopt(e, CURLOPT_POSTFIELDS, rq->body);
-		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq->body_len);
-	}
-	if (m == NULL || strcmp(m, rq->body ? "POST" : "GET") == 0)
-		return;
-	if (strcmp(m, "HEAD") == 0)
-		curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
-	else
-		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, m);
-}
-
-static void set_options(CURL *e, const struct sh_http_request *rq, struct curl_slist *hdrs,
-			struct body *b, char *errbuf)
+static void call_init(struct http_call *c, const struct sh_http_request *rq,
+		      struct sh_http_response *out)
 {
 	long timeout = rq->timeout_ms > 0 ? rq->timeout_ms : http_timeout_ms;
-	long connect = rq->connect_timeout_ms > 0 ? rq->connect_timeout_ms : http_connect_timeout_ms;
 
-	curl_easy_setopt(e, CURLOPT_URL, rq->url);
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout);
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, connect < timeout ? connect : timeout);
-#if LIBCURL_VERSION_NUM >= 0x075500
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-#else
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-#endif
-	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, rq->follow_redirects ? 1L : 0L);
-	curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
-	curl_easy_setopt(e, CURLOPT_USERAGENT, http_user_agent);
-	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)b->cap);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, b);
-	if (hdrs)
-		curl_easy_setopt(e, CURLOPT_HTTPHEADER, hdrs);
-	if (rq->ca_file)
-		curl_easy_setopt(e, CURLOPT_CAINFO, rq->ca_file);
-	set_method(e, rq);
+	memset(c, 0, sizeof(*c));
+	c->rq = rq;
+	c->out = out;
+	c->method = rq->method;
+	c->url = sh_xstrdup(rq->url);
+	c->send_body = rq->body != NULL;
+	c->same_origin = true;
+	c->deadline_ms = host_http_now_ms() + timeout;
+	c->connect_ms = rq->connect_timeout_ms > 0 ? rq->connect_timeout_ms
+						   : http_connect_timeout_ms;
+	c->cap = rq->max_bytes ? rq->max_bytes : http_max_body;
+	sh_buf_init(&c->body, c->cap);
 }
 
-static int map_error(CURLcode cc, const struct body *b)
+static void call_free(struct http_call *c)
 {
-	if (b->too_big || cc == CURLE_FILESIZE_EXCEEDED)
-		return SH_ETOOBIG;
-	switch (cc) {
-	case CURLE_OPERATION_TIMEDOUT:
-		return SH_ETIMEDOUT;
-	case CURLE_COULDNT_CONNECT:
-	case CURLE_COULDNT_RESOLVE_HOST:
-	case CURLE_COULDNT_RESOLVE_PROXY:
-		return SH_EUNAVAIL;
-	case CURLE_URL_MALFORMAT:
-	case CURLE_UNSUPPORTED_PROTOCOL:
-		return SH_EINVAL;
-	default:
-		return SH_EIO;
+	if (c->auth)
+		explicit_bzero(c->auth, strlen(c->auth));
+	free(c->auth);
+	free(c->inm);
+	free(c->url);
+	sh_buf_free(&c->body);
+}
+
+/* Forgets a redirect's response before the next hop. */
+static void clear_hop(struct sh_http_response *out)
+{
+	free(out->content_type);
+	free(out->etag);
+	free(out->location);
+	out->content_type = out->etag = out->location = NULL;
+	out->status = 0;
+}
+
+/* Runs hops until a response that is not a redirect to follow. */
+static int walk(struct http_call *c)
+{
+	int rc, hops = 0;
+
+	for (;;) {
+		sh_buf_reset(&c->body);
+		rc = host_http_perform(c);
+		if (rc != 0 || !c->rq->follow_redirects || !host_http_is_redirect(c->out->status))
+			return rc;
+		if (++hops > HOST_HTTP_MAX_HOPS) {
+			snprintf(c->out->error, sizeof(c->out->error), "more than %d redirects",
+				 HOST_HTTP_MAX_HOPS);
+			return SH_EIO;
+		}
+		if ((rc = host_http_next_hop(c, c->rq->url)) != 0)
+			return rc;
+		clear_hop(c->out);
 	}
 }
 
-/* Content-Type and ETag of the final response (after any redirect). */
-static void take_headers(CURL *e, struct sh_http_response *out)
+/* The conditional part: If-None-Match out, the cached body in on a 304. */
+static int walk_conditional(struct http_call *c)
 {
-	struct curl_header *hd;
-	char *ct = NULL;
+	char *etag;
+	int rc;
 
-	if (curl_easy_getinfo(e, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct)
-		out->content_type = sh_xstrdup(ct);
-	if (curl_easy_header(e, "ETag", 0, CURLH_HEADER, -1, &hd) == CURLHE_OK)
-		out->etag = sh_xstrdup(hd->value);
+	host_http_etag_key(c->rq, c->auth, c->key);
+	etag = host_http_etag_lookup(c->key);
+	if (etag)
+		c->inm = sh_xasprintf("If-None-Match: %s", etag);
+	rc = walk(c);
+	if (rc == 0 && etag && c->out->status == 304) {
+		clear_hop(c->out);
+		if (host_http_etag_fill(c->key, etag, c->out)) {
+			free(etag);
+			return 0;
+		}
+		/* Evicted while we asked: ask again, unconditionally. */
+		free(c->inm);
+		c->inm = NULL;
+		rc = walk(c);
+	}
+	free(etag);
+	if (rc == 0 && c->out->status == 200 && c->out->etag)
+		host_http_etag_store(c->key, c->out, c->body.data, c->body.len);
+	return rc;
 }
 
-static void set_error(struct sh_http_response *out, CURLcode cc, const struct body *b,
-		      const char *errbuf)
+static int bad_request(const struct sh_http_request *rq, struct sh_http_response *out)
 {
-	if (b->too_big || cc == CURLE_FILESIZE_EXCEEDED)
-		snprintf(out->error, sizeof(out->error), "response larger than %zu bytes", b->cap);
-	else if (b->aborted)
-		snprintf(out->error, sizeof(out->error), "aborted by the receiver");
-	else
-		snprintf(out->error, sizeof(out->error), "%s",
-			 errbuf[0] ? errbuf : curl_easy_strerror(cc));
-}
-
-static int make_headers(const struct sh_http_request *rq, struct curl_slist **hdrs)
-{
-	struct curl_slist *tmp;
-
-	for (size_t i = 0; rq->headers && rq->headers[i]; i++) {
-		tmp = curl_slist_append(*hdrs, rq->headers[i]);
-		if (tmp == NULL)
-			return SH_EIO;
-		*hdrs = tmp;
+	if (rq == NULL || rq->url == NULL) {
+		snprintf(out->error, sizeof(out->error), "no url");
+		return SH_EINVAL;
 	}
 	return 0;
 }
 
 int sh_http_do(const struct sh_http_request *rq, struct sh_http_response *out)
 {
-	char errbuf[CURL_ERROR_SIZE] = "";
-	struct body b = { .rq = rq, .out = out };
-	struct curl_slist *hdrs = NULL;
-	CURL *e = NULL;
-	CURLcode cc;
-	int rc = SH_EINVAL;
+	struct http_call c;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (rq == NULL || rq->url == NULL) {
-		snprintf(out->error, sizeof(out->error), "no url");
-		return SH_EINVAL;
-	}
-	b.cap = rq->max_bytes ? rq->max_bytes : http_max_body;
-	e = curl_easy_init();
-	if (e == NULL) {
-		snprintf(out->error, sizeof(out->error), "could not create a curl handle");
-		return SH_EIO;
-	}
-	if (make_headers(rq, &hdrs) != 0) {
-		snprintf(out->error, sizeof(out->error), "out of memory");
-		rc = SH_EIO;
+	if ((rc = bad_request(rq, out)) != 0)
+		return rc;
+	call_init(&c, rq, out);
+	if ((rc = credentials(&c)) != 0)
 		goto out;
-	}
-	set_options(e, rq, hdrs, &b, errbuf);
-	cc = curl_easy_perform(e);
-	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &out->status);
-	if (cc == CURLE_OK) {
-		take_headers(e, out);
-		if (out->body == NULL && rq->on_chunk == NULL)
-			out->body = sh_xstrdup("");
-		rc = 0;
-		goto out;
-	}
-	rc = map_error(cc, &b);
-	set_error(out, cc, &b, errbuf);
-	free(out->body);
-	out->body = NULL;
-	out->body_len = 0;
+	if (rq->conditional && !rq->on_chunk)
+		rc = walk_conditional(&c);
+	else
+		rc = walk(&c);
+	if (rc == 0 && !out->from_cache && !rq->on_chunk)
+		out->body = sh_buf_take(&c.body, &out->body_len);
 out:
-	curl_slist_free_all(hdrs);
-	curl_easy_cleanup(e);
+	if (rc != 0) {
+		sh_http_response_free(out);
+		out->from_cache = false;
+	}
+	call_free(&c);
 	return rc;
 }
 
@@ -247,8 +253,10 @@ void sh_http_response_free(struct sh_http_response *resp)
 	free(resp->body);
 	free(resp->content_type);
 	free(resp->etag);
+	free(resp->location);
 	resp->body = NULL;
 	resp->content_type = NULL;
 	resp->etag = NULL;
+	resp->location = NULL;
 	resp->body_len = 0;
 }

@@ -1,18 +1,29 @@
 /*
- * The shared HTTP client (libcurl).  Every call has a timeout and a size cap;
- * redirects are not followed unless asked; responses are buffered, or handed
- * to a chunk callback for streaming proxies.
+ * The shared HTTP client (libcurl).  Every call has a timeout and a size cap
+ * (there is no way to have none); redirects are not followed unless asked,
+ * and then only to allowed hosts; responses are buffered, or handed to a
+ * chunk callback for streaming proxies.  Credentials (Basic, a service
+ * bearer) are never logged, and never sent to another origin on a redirect.
  */
 #ifndef STAGEHAND_HTTP_H
 #define STAGEHAND_HTTP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* Called with each chunk of a streamed body; return non-zero to abort. */
+struct sh_host;
+struct sh_req;
+
+/*
+ * Called with each chunk of a streamed body, on the calling thread, while
+ * sh_http_do runs; buf is borrowed for the call only.  Return non-zero to
+ * abort the transfer (the client has gone, a limit was reached):
+ * sh_http_do then returns SH_EIO with response.aborted set.
+ */
 typedef int (*sh_http_chunk_fn)(const char *buf, size_t len, void *state);
 
 struct sh_http_request {
@@ -21,13 +32,47 @@ struct sh_http_request {
 	const char *const *headers;    /* "Name: value" strings, NULL-terminated, or NULL */
 	const void *body;
 	size_t body_len;
-	long timeout_ms;               /* whole request; 0: [http] timeout_ms */
-	long connect_timeout_ms;       /* 0: [http] connect_timeout_ms */
+	long timeout_ms;               /* whole request, every hop; <= 0: [http] timeout_ms */
+	long connect_timeout_ms;       /* <= 0: [http] connect_timeout_ms */
 	size_t max_bytes;              /* body cap; 0: [http] max_body */
-	int follow_redirects;          /* at most 5 hops when set */
+	int follow_redirects;          /* at most 5 hops when set, see redirect_hosts */
 	const char *ca_file;           /* extra CA bundle (tests), or NULL */
 	sh_http_chunk_fn on_chunk;     /* stream the body here instead of buffering */
 	void *chunk_state;
+
+	/* Appended with ABI 2; zero them (designated initialisers do). */
+
+	/* Basic auth: "Authorization: Basic base64(user:password)".  Both
+	 * borrowed for the call; never logged. */
+	const char *basic_user;
+	const char *basic_password;
+	/* When set: "Authorization: Bearer <t>" with t from
+	 * sh_service_token(service_token) (svctoken.h).  When no service
+	 * client is configured (SH_ENOTFOUND) the request goes without one,
+	 * as Backstage does; any other failure is SH_EUNAVAIL before any
+	 * request is made.  Not with basic_user (SH_EINVAL). */
+	const struct sh_host *service_token;
+	/*
+	 * Conditional GET through the process-wide ETag cache (bounded in
+	 * bytes, least recently used out first).  When the cache holds an
+	 * answer to the same method, URL, headers and credentials, the
+	 * request carries If-None-Match with its ETag; a 304 then fills the
+	 * response from the cache with status 200 and from_cache set.  A 200
+	 * with an ETag is stored.  Credentials are part of the key (hashed,
+	 * never stored in clear): other credentials never share a body.
+	 * Ignored with on_chunk (streamed bodies are not kept).
+	 */
+	bool conditional;
+	/* Hosts (exact names, any case; no port) a followed redirect may go
+	 * to besides the first URL's host; NULL-terminated, or NULL for that
+	 * host only.  Redirects to other hosts, to other schemes than
+	 * http/https, or from https to http are refused with SH_EDENIED. */
+	const char *const *redirect_hosts;
+	/* When set: the transfer stops (SH_EIO, aborted) as soon as
+	 * sh_req_client_gone(stop_when_gone) says so, even while the upstream
+	 * sends nothing, so that no work goes on for a client that left.
+	 * Only from that request's handler thread. */
+	struct sh_req *stop_when_gone;
 };
 
 struct sh_http_response {
@@ -37,13 +82,21 @@ struct sh_http_response {
 	char *content_type;            /* or NULL */
 	char *etag;                    /* or NULL */
 	char error[128];               /* why it failed, for the log (no secrets) */
+
+	/* Appended with ABI 2. */
+	bool from_cache;               /* a 304 answered from the ETag cache (status says 200) */
+	bool aborted;                  /* on_chunk or stop_when_gone stopped it */
+	char *location;                /* Location of a redirect not followed, or NULL */
 };
 
 /*
- * Performs the request.  Returns 0 when a response arrived (any status), or
- * SH_ETIMEDOUT, SH_ETOOBIG (over max_bytes), SH_EUNAVAIL (connect/DNS
- * failure), SH_EINVAL (bad URL or scheme other than http/https), SH_EIO.
- * Free the response with sh_http_response_free in every case.
+ * Performs the request.  Returns 0 when a response arrived (any status,
+ * including a redirect not followed), or SH_ETIMEDOUT, SH_ETOOBIG (over
+ * max_bytes), SH_EUNAVAIL (connect/DNS failure, no service token),
+ * SH_EINVAL (bad URL or scheme other than http/https), SH_EDENIED (a
+ * redirect to a host or scheme not allowed), SH_EIO (reset, aborted, more
+ * than 5 redirects).  Any thread; blocks for at most the timeout.  Free the
+ * response with sh_http_response_free in every case.
  */
 int sh_http_do(const struct sh_http_request *rq, struct sh_http_response *out);
 void sh_http_response_free(struct sh_http_response *resp);
