@@ -3,6 +3,7 @@
  * hang-up a test sets, as the FastCGI io does when nginx closes.
  */
 #include <check.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "memreq.h"
@@ -40,4 +41,36 @@ const char *memreq_body(const struct memreq *m)
 	const char *end = m->io.out ? strstr(m->io.out, "\r\n\r\n") : NULL;
 
 	return end ? end + 4 : "";
+}
+
+struct memreq fx;
+static const char *fx_uri;
+
+static void fx_setup(void)
+{
+	memreq_begin(&fx, fx_uri);
+}
+
+static void fx_teardown(void)
+{
+	memreq_end(&fx);
+}
+
+int memreq_main(const char *name, const char *uri, const TTest *const *tests, size_t n)
+{
+	Suite *s = suite_create(name);
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int failed;
+
+	fx_uri = uri;
+	tcase_add_checked_fixture(tc, fx_setup, fx_teardown);
+	for (size_t i = 0; i < n; i++)
+		_tcase_add_test(tc, tests[i], 0, 0, 0, 1);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -5,6 +5,8 @@
 #ifndef STAGEHAND_TEST_MEMREQ_H
 #define STAGEHAND_TEST_MEMREQ_H
 
+#include <check.h>
+
 #include "memio.h"
 #include "req.h"
 
@@ -15,6 +17,14 @@ struct memreq {
 	int hangup;                  /* what the io's gone() answers */
 	int gone_polls;              /* how often it was asked */
 };
+
+/* The fixture of the stream suites: begun on GET uri before each test,
+ * ended after it, by memreq_main. */
+extern struct memreq fx;
+
+/* Runs the tests as suite `name` (fork mode), each on a fresh fx for GET
+ * uri; returns the exit status for main. */
+int memreq_main(const char *name, const char *uri, const TTest *const *tests, size_t n);
 
 /* Begins GET uri on m (asserts success). */
 void memreq_begin(struct memreq *m, const char *uri);
