@@ -76,8 +76,8 @@ char *sh_xvasprintf(const char *fmt, va_list ap)
 	va_copy(ap2, ap);
 	n = vsnprintf(NULL, 0, fmt, ap2);
 	va_end(ap2);
-	if (n < 0)
-		abort();
+	if (n < 0)   /* an encoding error: the caller's bug, not worth a crash */
+		return sh_xstrdup("");
 	p = sh_xmalloc((size_t)n + 1);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	return p;

@@ -24,7 +24,7 @@ void *sh_xrealloc(void *p, size_t n);
 char *sh_xstrdup(const char *s);
 /* At most n bytes of s, always NUL-terminated. */
 char *sh_xstrndup(const char *s, size_t n);
-/* A formatted string, malloc'd. */
+/* A formatted string, malloc'd ("" if vsnprintf reports an encoding error). */
 char *sh_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *sh_xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include "stagehand/alloc.h"
 
@@ -47,6 +48,10 @@ START_TEST(test_strndup_asprintf)
 	free(p);
 	p = sh_xasprintf("%s-%d", "x", 42);
 	ck_assert_str_eq(p, "x-42");
+	free(p);
+	/* A wide character the C locale cannot encode: vsnprintf fails, "" comes back. */
+	p = sh_xasprintf("%ls", (const wchar_t[]){ 0x20ac, 0 });
+	ck_assert_str_eq(p, "");
 	free(p);
 }
 END_TEST
