@@ -4,6 +4,7 @@
  * a mutex would let one kept-alive connection stall the pool), dispatching
  * through the router, and a bounded drain on stop.
  */
+#define _GNU_SOURCE     /* POLLRDHUP */
 #include <errno.h>
 #include <fcgiapp.h>
 #include <poll.h>
@@ -74,19 +75,14 @@ static int fcgi_flush(void *ctx)
 	return FCGX_FFlush(((FCGX_Request *)ctx)->out) == 0 ? 0 : -1;
 }
 
-/* nginx closes the FastCGI connection when the client aborts: end of file
- * (or a reset) on the socket, while unread request bytes are not. */
+/* nginx closes the FastCGI connection when the client aborts.  POLLRDHUP
+ * says so even while unread request records still sit in the socket. */
 static int fcgi_gone(void *ctx)
 {
-	int fd = ((FCGX_Request *)ctx)->ipcFd;
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-	ssize_t n;
-	char c;
+	struct pollfd p = { .fd = ((FCGX_Request *)ctx)->ipcFd, .events = POLLRDHUP };
 
-	if (fd < 0 || poll(&p, 1, 0) != 1)
-		return 0;
-	n = recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
-	return n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR);
+	return p.fd >= 0 && poll(&p, 1, 0) == 1 &&
+	       (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
 }
 
 /* ---------------------------------------------------------------- dispatch */
