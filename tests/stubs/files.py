@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """A stand-in upstream for url: catalog locations: serves a directory over
 plain HTTP on 127.0.0.1 with ETag / If-None-Match, and fails on request.
+Built on standin.py, so it also records requests, takes run-time routes and
+misbehaves through /__standin/ (tests/stubs/README.md).
 
-    files.py --root DIR [--port N] [--port-file FILE]
+    files.py --root DIR [--port N] [--port-file FILE] [standin options]
 
 --port 0 (the default) picks a free port; it is printed on stdout (one
 line) and written to --port-file.  Every request is logged on stderr as
@@ -18,34 +20,22 @@ and for a served path until reset (so one URL can fail after it has worked):
 """
 import argparse
 import hashlib
-import http.server
 import os
 import sys
 import threading
 import time
-import urllib.parse
+
+import standin
 
 OVERRIDES = {}
 LOCK = threading.Lock()
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
+class Handler(standin.StandinHandler):
     root = "."
-    protocol_version = "HTTP/1.1"
 
-    def log_message(self, fmt, *args):
-        pass
-
-    def send_text(self, status, text, headers=()):
-        body = text.encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "text/plain; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in headers:
-            self.send_header(name, value)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
+    def send_text(self, status, text):
+        self.send_bytes(status, [("Content-Type", "text/plain; charset=utf-8")], text.encode())
         self.log(status)
 
     def log(self, status):
@@ -53,19 +43,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
         sys.stderr.write("%s %s %d inm=%s\n" % (self.command, self.path, status, inm))
         sys.stderr.flush()
 
-    def control(self, path, query):
-        if path == "/_reset":
+    def set_or_reset(self, rq):
+        if rq.path == "/_reset":
             with LOCK:
                 OVERRIDES.clear()
             return self.send_text(200, "reset\n")
-        q = urllib.parse.parse_qs(query)
-        target = q.get("path", [""])[0]
+        target = rq.query.get("path", "")
         if not target.startswith("/"):
             return self.send_text(400, "path=/... required\n")
         with LOCK:
             OVERRIDES[target] = {
-                "status": int(q["status"][0]) if "status" in q else None,
-                "delay": float(q["delay"][0]) if "delay" in q else 0.0,
+                "status": int(rq.query["status"]) if "status" in rq.query else None,
+                "delay": float(rq.query["delay"]) if "delay" in rq.query else 0.0,
             }
         return self.send_text(200, "set %s\n" % target)
 
@@ -83,54 +72,34 @@ class Handler(http.server.BaseHTTPRequestHandler):
             body = f.read()
         etag = '"%s"' % hashlib.sha1(body).hexdigest()
         if self.headers.get("If-None-Match") == etag:
-            self.send_response(304)
-            self.send_header("ETag", etag)
-            self.end_headers()
+            self.send_head(304, [("ETag", etag)])
             return self.log(304)
-        self.send_response(200)
-        self.send_header("Content-Type", "application/yaml")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("ETag", etag)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
+        self.send_bytes(200, [("Content-Type", "application/yaml"), ("ETag", etag)], body)
         self.log(200)
 
-    def do_GET(self):
-        url = urllib.parse.urlsplit(self.path)
-        path = urllib.parse.unquote(url.path)
-        parts = path.split("/", 3)
-        if path in ("/_set", "/_reset"):
-            return self.control(path, url.query)
-        if len(parts) >= 3 and parts[1] == "_status" and parts[2].isdigit():
-            return self.send_text(int(parts[2]), "status %s\n" % parts[2])
-        if len(parts) >= 3 and parts[1] == "_slow":
+    def dynamic(self, rq):
+        if rq.method not in ("GET", "HEAD"):
+            return False
+        parts = rq.path.split("/", 3)
+        if rq.path in ("/_set", "/_reset"):
+            self.set_or_reset(rq)
+        elif len(parts) >= 3 and parts[1] == "_status" and parts[2].isdigit():
+            self.send_text(int(parts[2]), "status %s\n" % parts[2])
+        elif len(parts) >= 3 and parts[1] == "_slow":
             time.sleep(float(parts[2]))
-            return self.serve_file("/" + (parts[3] if len(parts) > 3 else ""))
-        return self.serve_file(path)
-
-    do_HEAD = do_GET
+            self.serve_file("/" + (parts[3] if len(parts) > 3 else ""))
+        else:
+            self.serve_file(rq.path)
+        return True
 
 
 def main():
-    ap = argparse.ArgumentParser(description="serve a directory for url: locations")
+    ap = standin.add_server_args(argparse.ArgumentParser(
+        description="serve a directory for url: locations"))
     ap.add_argument("--root", required=True)
-    ap.add_argument("--port", type=int, default=0)
-    ap.add_argument("--port-file")
     args = ap.parse_args()
     Handler.root = os.path.realpath(args.root)
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
-    srv.daemon_threads = True
-    port = srv.server_address[1]
-    if args.port_file:
-        with open(args.port_file + ".tmp", "w") as f:
-            f.write("%d\n" % port)
-        os.replace(args.port_file + ".tmp", args.port_file)
-    print(port, flush=True)
-    try:
-        srv.serve_forever()
-    except KeyboardInterrupt:
-        pass
+    standin.serve(args, Handler, on_ready=lambda srv: print(srv.server_address[1], flush=True))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,9 @@ client_credentials grants, RS256 tokens, a JWKS, and switches to misbehave.
     idp.py --port N [--issuer URL] [--port-file FILE]
 
 Plain HTTP on 127.0.0.1; --port 0 picks a free port.  Prints "ready <port>"
-on stdout once it listens.  The RSA key is made with `openssl genrsa` at
+on stdout once it listens.  Built on standin.py: it records requests, takes
+run-time routes (which win over the routes below) and misbehaves through
+/__standin/ (tests/stubs/README.md), e.g. a stalled /token.  The RSA key is made with `openssl genrsa` at
 start; tokens are signed here (PKCS#1 v1.5 with pow()).
 
 Routes:
@@ -33,7 +35,6 @@ import argparse
 import base64
 import copy
 import hashlib
-import http.server
 import json
 import os
 import secrets
@@ -43,6 +44,8 @@ import tempfile
 import threading
 import time
 import urllib.parse
+
+import standin
 
 DEFAULTS = {
     "clients": {
@@ -189,66 +192,47 @@ def issue(client_id, uid, scope, nonce=None, grant="authorization_code"):
     return out
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, fmt, *args):
-        pass
-
+class Handler(standin.StandinHandler):
     def send(self, status, body=b"", ctype="application/json", headers=()):
         if isinstance(body, (dict, list)):
             body = json.dumps(body).encode()
         elif isinstance(body, str):
             body = body.encode()
-        self.send_response(status)
-        if body or status != 302:
-            self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        for name, value in headers:
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(body)
+        head = [("Content-Type", ctype)] if body or status != 302 else []
+        self.send_bytes(status, head + [("Cache-Control", "no-store")] + list(headers), body)
         sys.stderr.write("%s %s %d\n" % (self.command, self.path.split("?")[0], status))
         sys.stderr.flush()
 
     def oauth_error(self, status, error, desc):
         self.send(status, {"error": error, "error_description": desc})
 
-    def body(self):
-        n = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(n) if n > 0 else b""
-
-    def do_GET(self):
-        url = urllib.parse.urlsplit(self.path)
-        q = dict(urllib.parse.parse_qsl(url.query, keep_blank_values=True))
+    def dynamic(self, rq):
+        """The IdP's own routes; False (standin's answer) for any other."""
         with LOCK:
-            if url.path == "/.well-known/openid-configuration":
-                return self.discovery()
-            if url.path == "/authorize":
-                return self.authorize(q)
-            if url.path == "/jwks":
-                return self.send(200, {"keys": [KEY.jwk()]})
-            if url.path == "/userinfo":
-                return self.userinfo()
-            if url.path == "/logout":
-                target = q.get("post_logout_redirect_uri")
-                if target:
-                    return self.send(302, headers=[("Location", target)])
-                return self.send(200, "signed out\n", "text/plain")
-            if url.path == "/_status":
-                return self.send(200, STATUS)
-        self.send(404, {"error": "not_found"})
+            if rq.method == "GET":
+                return self.get(rq.path, rq.query) is not False
+            if rq.method == "POST" and rq.path in ("/token", "/_config"):
+                (self.token if rq.path == "/token" else self.config)(rq.body)
+                return True
+        return False
 
-    def do_POST(self):
-        url = urllib.parse.urlsplit(self.path)
-        raw = self.body()
-        with LOCK:
-            if url.path == "/token":
-                return self.token(raw)
-            if url.path == "/_config":
-                return self.config(raw)
-        self.send(404, {"error": "not_found"})
+    def get(self, path, q):
+        if path == "/.well-known/openid-configuration":
+            return self.discovery()
+        if path == "/authorize":
+            return self.authorize(q)
+        if path == "/jwks":
+            return self.send(200, {"keys": [KEY.jwk()]})
+        if path == "/userinfo":
+            return self.userinfo()
+        if path == "/logout":
+            target = q.get("post_logout_redirect_uri")
+            if target:
+                return self.send(302, headers=[("Location", target)])
+            return self.send(200, "signed out\n", "text/plain")
+        if path == "/_status":
+            return self.send(200, STATUS)
+        return False
 
     def discovery(self):
         base = ISSUER
@@ -389,28 +373,23 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send(200, {k: v for k, v in CONF.items() if k != "clients"})
 
 
+def ready(srv):
+    global ISSUER
+    port = srv.server_address[1]
+    ISSUER = (ISSUER or "http://127.0.0.1:%d" % port).rstrip("/")
+    print("ready %d" % port, flush=True)
+
+
 def main():
     global KEY, BAD_KEY, ISSUER
-    ap = argparse.ArgumentParser(description="a stand-in OIDC identity provider")
-    ap.add_argument("--port", type=int, default=0)
+    ap = standin.add_server_args(argparse.ArgumentParser(
+        description="a stand-in OIDC identity provider"))
     ap.add_argument("--issuer")
-    ap.add_argument("--port-file")
     args = ap.parse_args()
     KEY, BAD_KEY = RsaKey(), RsaKey()
     BAD_KEY.kid = KEY.kid
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
-    srv.daemon_threads = True
-    port = srv.server_address[1]
-    ISSUER = (args.issuer or "http://127.0.0.1:%d" % port).rstrip("/")
-    if args.port_file:
-        with open(args.port_file + ".tmp", "w") as f:
-            f.write("%d\n" % port)
-        os.replace(args.port_file + ".tmp", args.port_file)
-    print("ready %d" % port, flush=True)
-    try:
-        srv.serve_forever()
-    except KeyboardInterrupt:
-        pass
+    ISSUER = args.issuer
+    standin.serve(args, Handler, on_ready=ready)
 
 
 if __name__ == "__main__":

@@ -296,13 +296,15 @@ class State:
             self.routes.append(route)
         return route
 
-    def answer_for(self, rq):
+    def answer_for(self, rq, runtime_only=False):
+        """The route that answers rq: the run-time routes first, then (unless
+        runtime_only) the fixtures; X-Standin-Fixture picks one by id."""
         pick = rq.headers.get(FIXTURE_HEADER)
         if pick:
             return self.by_id(pick)
         with self.lock:
             routes = list(self.routes)
-        return best(routes, rq) or best(self.fixtures, rq)
+        return best(routes, rq) or (None if runtime_only else best(self.fixtures, rq))
 
     def misbehaviour(self, path):
         """The first rule that applies to path, counting it down."""
@@ -388,22 +390,25 @@ class StandinHandler(http.server.BaseHTTPRequestHandler):
     def dispatch(self):
         self.rq = Request(self.command, self.path, self.headers, self.read_body())
         if self.rq.path.startswith(CONTROL):
-            return self.control()
+            return self.control_api()
         self.state.record(self.rq)
         rule = self.state.misbehaviour(self.rq.path)
         self.rate = None
         if rule and self.misbehave(rule):
             return
-        if self.dynamic(self.rq):
+        route = self.state.answer_for(self.rq, runtime_only=True)
+        if route is None and self.dynamic(self.rq):
             return
-        route = self.state.answer_for(self.rq)
+        route = route or self.state.answer_for(self.rq)
         if route is None:
             return self.send_json(404, {"error": "standin: no fixture for %s %s" % (
                 self.rq.method, self.rq.path)})
         self.answer(route)
 
     def dynamic(self, rq):
-        """Hook for subclasses: answer rq and return True, or return False."""
+        """Hook for subclasses (files.py, idp.py): answer rq and return True,
+        or return False to let the fixtures answer.  It runs after the
+        record, the misbehaviour and the run-time routes."""
         return False
 
     # ------------------------------------------------------------ answers
@@ -511,15 +516,15 @@ class StandinHandler(http.server.BaseHTTPRequestHandler):
 
     # ------------------------------------------------------------ control API
 
-    def control(self):
+    def control_api(self):
         what = self.rq.path[len(CONTROL):].strip("/")
         verb = self.rq.method
         try:
-            return self.control_call(what, verb)
+            return self.control_dispatch(what, verb)
         except (ValueError, KeyError, TypeError) as e:
             return self.send_json(400, {"error": "standin: %s" % e})
 
-    def control_call(self, what, verb):
+    def control_dispatch(self, what, verb):
         st = self.state
         if (what, verb) == ("requests", "GET"):
             with st.lock:

@@ -482,5 +482,47 @@ class Process(unittest.TestCase):
             shutil.rmtree(tmp)
 
 
+class Subclasses(unittest.TestCase):
+    """files.py and idp.py answer with their own code on standin's machinery."""
+
+    def test_files(self):
+        tmp = tempfile.mkdtemp()
+        try:
+            with open(os.path.join(tmp, "a.yaml"), "w") as f:
+                f.write("kind: x\n")
+            with StandIn(script="files.py", args=["--root", tmp]) as s:
+                resp, body = fetch(s, "GET", "/a.yaml")
+                self.assertEqual((resp.status, body), (200, b"kind: x\n"))
+                etag = resp.getheader("etag")
+                self.assertEqual(fetch(s, "GET", "/a.yaml", {"If-None-Match": etag})[0].status,
+                                 304)
+                self.assertEqual(fetch(s, "GET", "/_set?path=/a.yaml&status=500")[0].status, 200)
+                self.assertEqual(fetch(s, "GET", "/a.yaml")[0].status, 500)
+                fetch(s, "GET", "/_reset")
+                s.misbehave({"mode": "reset", "path": "/a.yaml", "times": 1})
+                with self.assertRaises(ConnectionResetError):
+                    fetch(s, "GET", "/a.yaml")
+                s.add_route({"path": "/a.yaml", "status": 410, "body_text": "gone"})
+                self.assertEqual(fetch(s, "GET", "/a.yaml")[1], b"gone")
+                self.assertEqual([r["path"] for r in s.requests()],
+                                 ["/a.yaml"] * 2 + ["/_set", "/a.yaml", "/_reset"] + ["/a.yaml"] * 2)
+        finally:
+            shutil.rmtree(tmp)
+
+    @unittest.skipUnless(shutil.which("openssl"), "no openssl")
+    def test_idp(self):
+        with StandIn(script="idp.py") as s:
+            resp, body = fetch(s, "GET", "/.well-known/openid-configuration")
+            self.assertEqual(json.loads(body)["token_endpoint"], s.url + "/token")
+            form = b"grant_type=client_credentials&client_id=stagehand-service" \
+                   b"&client_secret=service-secret"
+            resp, body = fetch(s, "POST", "/token", {}, form)
+            self.assertEqual(json.loads(body)["token_type"], "Bearer")
+            s.misbehave({"mode": "stall", "seconds": 2, "path": "/token"})
+            with self.assertRaises(socket.timeout):
+                fetch(s, "POST", "/token", {}, form, timeout=0.5)
+            self.assertEqual([r["body"] for r in s.requests()[1:]], [form.decode()] * 2)
+
+
 if __name__ == "__main__":
     unittest.main()
