@@ -2,8 +2,10 @@
  * shtest: the test-only plugin that the integration tests and the benchmark
  * drive.  It reaches every host service through the public API alone (routes
  * and parameters, auth levels, streaming, X-Accel-Redirect, the database pool,
- * migrations, error bodies, plugin config) and installs a stand-in token
- * verifier until the auth plugin exists.  Built with the tree, never installed.
+ * migrations, a task, a cached route, an upstream call through the HTTP
+ * client, error bodies, plugin config) and installs a stand-in token
+ * verifier until the auth plugin exists.  Built with the tree, never
+ * installed.  docs/plugins.md walks through it as the worked example.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -18,10 +20,15 @@
 #include <stagehand/stagehand.h>
 
 #define SLOW_MAX_MS 10000L
+#define UPSTREAM_MAX_BYTES (1024 * 1024)
+#define CACHE_BYTES (1024 * 1024)
+#define CHANGED_CHANNEL "shtest_changed"   /* notified by migration 003's trigger */
 
 struct shtest {
 	const char *greeting;
-	struct sh_host *host;   /* for sh_service_token */
+	const char *upstream_url;   /* [shtest] upstream_url, or NULL */
+	long upstream_timeout_ms;
+	struct sh_host *host;       /* for sh_service_token, sh_host_pool */
 };
 
 static struct shtest shtest;
@@ -243,6 +250,78 @@ static int h_svctoken(struct sh_req *req, void *state)
 	return sh_reply_json(req, 200, body);
 }
 
+/*
+ * GET /upstream: one call through the shared HTTP client to [shtest]
+ * upstream_url; the status, content type and body are relayed as they came.
+ * test_shtest_upstream.py points it at tests/stubs/standin.py.
+ */
+static int h_upstream(struct sh_req *req, void *state)
+{
+	const struct shtest *t = state;
+	struct sh_http_request rq = {
+		.url = t->upstream_url,
+		.timeout_ms = t->upstream_timeout_ms,
+		.max_bytes = UPSTREAM_MAX_BYTES,
+	};
+	struct sh_http_response resp = { 0 };
+	int rc, status;
+
+	if (!t->upstream_url)
+		return sh_fail(req, 404, "NotFoundError", "no upstream_url configured");
+	rc = sh_http_do(&rq, &resp);
+	if (rc == 0) {
+		status = sh_reply_raw(req, (int)resp.status, resp.content_type, resp.body,
+				      resp.body_len);
+	} else {
+		sh_log(SH_LOG_WARN, "shtest: could not reach %s: %s", t->upstream_url, resp.error);
+		status = sh_fail(req, rc == SH_ETIMEDOUT ? 504 : 502, "Error",
+				 "could not reach the upstream: %s", sh_strerror(rc));
+	}
+	sh_http_response_free(&resp);
+	return status;
+}
+
+/*
+ * The heartbeat task: each pool counts its beats in shtest.heartbeat on a
+ * connection of its own (tasks have no request).  Migration 003's trigger
+ * notifies CHANGED_CHANNEL, which empties the cache of GET /heartbeat.
+ */
+static void heartbeat(struct sh_host *host, void *state)
+{
+	const char *params[] = { sh_host_pool(host) };
+	PGconn *conn = sh_db_get(host, 1000);
+
+	if (!conn)
+		return;
+	PQclear(sh_db_exec(conn,
+			   "INSERT INTO shtest.heartbeat (pool, beats, last_beat) "
+			   "VALUES ($1, 1, now()) ON CONFLICT (pool) DO UPDATE "
+			   "SET beats = shtest.heartbeat.beats + 1, last_beat = now()",
+			   1, params));
+	sh_db_put(host, conn);
+}
+
+/* GET /heartbeat[?pool=P] (cached): the beats of a pool, this one by default. */
+static int h_heartbeat(struct sh_req *req, void *state)
+{
+	const struct shtest *t = state;
+	const char *pool = sh_req_query(req, "pool");
+	const char *params[] = { pool ? pool : sh_host_pool(t->host) };
+	PGresult *r = sh_db_query(req,
+				  "SELECT pool, beats, to_char(last_beat AT TIME ZONE 'UTC', "
+				  "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') "
+				  "FROM shtest.heartbeat WHERE pool = $1", 1, params);
+
+	if (!r)
+		return sh_db_fail(req);
+	if (PQntuples(r) != 1)
+		return sh_fail(req, 404, "NotFoundError", "no heartbeat from that pool");
+	return sh_reply_json(req, 200,
+			     json_pack("{s:s, s:I, s:s}", "pool", PQgetvalue(r, 0, 0),
+				       "beats", (json_int_t)strtoll(PQgetvalue(r, 0, 1), NULL, 10),
+				       "last_beat", PQgetvalue(r, 0, 2)));
+}
+
 /* True for a non-empty [a-z0-9._-]+ name. */
 static bool name_ok(const char *s)
 {
@@ -288,6 +367,7 @@ static int verify(struct sh_req *req, const char *token, struct sh_identity *out
 
 /* The route table: every route of the test plugin, in one place. */
 static const char *const echo_query[] = { "q", "x", NULL };
+static const char *const heartbeat_query[] = { "pool", NULL };
 static const char *const alias_mounts[] = { "shtest-alias", NULL };
 
 static const struct sh_route_spec shtest_routes[] = {
@@ -309,6 +389,9 @@ static const struct sh_route_spec shtest_routes[] = {
 	{ "GET", "/slow", SH_AUTH_NONE, h_slow, 0, NULL, NULL },
 	{ "GET", "/fail/:status", SH_AUTH_NONE, h_fail, 0, NULL, NULL },
 	{ "GET", "/config", SH_AUTH_NONE, h_config, 0, NULL, NULL },
+	{ "GET", "/upstream", SH_AUTH_NONE, h_upstream, 0, NULL, NULL },
+	/* 200 replies kept in the cache init makes, until the next beat. */
+	{ "GET", "/heartbeat", SH_AUTH_NONE, h_heartbeat, SH_ROUTE_CACHED, heartbeat_query, NULL },
 	/* Only q and x: anything else is the host's 400 before the handler. */
 	{ "GET", "/strict/*rest", SH_AUTH_NONE, h_echo, 0, echo_query, NULL },
 	/* The same handler on an extra mount: /api/shtest-alias/public. */
@@ -326,10 +409,23 @@ static int shtest_init(struct sh_host *host, void **state, char *err, size_t err
 		return SH_EINVAL;
 	}
 	shtest.greeting = sh_conf_str(conf, "shtest", "greeting");
+	shtest.upstream_url = sh_conf_str(conf, "shtest", "upstream_url");
+	shtest.upstream_timeout_ms = sh_conf_int(conf, "shtest", "upstream_timeout_ms", 2000);
 	shtest.host = host;
 	rc = sh_identity_set_verifier(host, verify, NULL);
 	if (rc < 0) {
 		snprintf(err, errlen, "could not install the test verifier: %s", sh_strerror(rc));
+		return rc;
+	}
+	if (!sh_cache_new(host, CHANGED_CHANNEL, CACHE_BYTES)) {
+		snprintf(err, errlen, "could not make the heartbeat cache");
+		return SH_EINVAL;
+	}
+	rc = sh_task_add(host, "shtest.heartbeat",
+			 (unsigned)sh_conf_int(conf, "shtest", "heartbeat_ms", 10000), 0.1, 0,
+			 heartbeat, &shtest);
+	if (rc < 0) {
+		snprintf(err, errlen, "could not add the heartbeat task: %s", sh_strerror(rc));
 		return rc;
 	}
 	*state = &shtest;
@@ -347,13 +443,17 @@ static const struct sh_conf_key shtest_keys[] = {
 	  .help = "text that GET /api/shtest/config returns" },
 	{ .name = "fail_init", .type = SH_CONF_BOOL, .def = "false",
 	  .help = "make init fail, to test that start-up stops" },
+	{ .name = "upstream_url", .type = SH_CONF_URL,
+	  .help = "URL that GET /api/shtest/upstream fetches and relays" },
+	{ .name = "upstream_timeout_ms", .type = SH_CONF_INT, .def = "2000",
+	  .min = 100, .max = 60000, .help = "timeout of that call" },
+	{ .name = "heartbeat_ms", .type = SH_CONF_INT, .def = "10000",
+	  .min = 100, .max = 3600000, .help = "period of the heartbeat task" },
 	{ .name = NULL },
 };
 
 static const struct sh_plugin_info shtest_info = {
-	.size = sizeof(struct sh_plugin_info),
-	.abi_major = SH_ABI_MAJOR,
-	.abi_minor = SH_ABI_MINOR,
+	SH_PLUGIN_STAMP,
 	.name = "shtest",
 	.flag = { .name = "shtest", .def = "false" },
 	.mounts = alias_mounts,
