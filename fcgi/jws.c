@@ -19,6 +19,10 @@
 #include "jws.h"
 
 #define EC_COORD 32   /* bytes of a P-256 coordinate, r or s */
+/* Cap on a token we sign.  Larger than SH_JWS_MAX_TOKEN on purpose: a
+ * signer may mint one that is too long, look at its length and sign a
+ * smaller one (the auth plugin drops "ent"); this only bounds memory. */
+#define SIGN_MAX (1024 * 1024)
 
 /* ------------------------------------------------------------------ base64url */
 
@@ -259,7 +263,7 @@ char *sh_jws_sign_es256(EVP_PKEY *key, const json_t *header, const json_t *paylo
 	unsigned char raw[HOST_ES256_SIG_LEN];
 	struct sh_buf b;
 
-	sh_buf_init(&b, SH_JWS_MAX_TOKEN);
+	sh_buf_init(&b, SIGN_MAX);
 	if (!key_fits(key, SH_JWS_ES256) || add_b64_json(&b, header) != 0 ||
 	    sh_buf_addc(&b, '.') != 0 || add_b64_json(&b, payload) != 0 ||
 	    es256_sign(key, b.data, b.len, raw) != 0 || sh_buf_addc(&b, '.') != 0 ||

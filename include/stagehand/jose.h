@@ -75,7 +75,9 @@ EVP_PKEY *sh_es256_generate(void);
  * insertion order, so put "alg": "ES256" (and "kid") in the header yourself.
  * header, payload and key are borrowed.  Returns the compact token,
  * malloc'd (free it), or NULL when key is not a P-256 private key or the
- * token would exceed SH_JWS_MAX_TOKEN.
+ * token would exceed 1 MiB.  A token longer than SH_JWS_MAX_TOKEN is
+ * returned all the same (sh_jws_parse would refuse it): check the length
+ * of what you hand on.
  */
 char *sh_jws_sign_es256(EVP_PKEY *key, const json_t *header, const json_t *payload);
 

@@ -360,6 +360,25 @@ START_TEST(test_rs256)
 }
 END_TEST
 
+/* A signer may mint a token longer than the parse cap (the auth plugin then
+ * signs a smaller one), so sh_jws_sign_es256 must not refuse it. */
+START_TEST(test_sign_long)
+{
+	json_t *ent = json_array();
+	struct sh_jws j;
+	char why[128], *t;
+
+	for (int i = 0; i < 400; i++)
+		json_array_append_new(ent, json_sprintf("group:default/team-%03d-longish", i));
+	t = mint(key, "vnd.backstage.user",
+		 json_pack("{s:s, s:o}", "sub", "user:default/a", "ent", ent));
+	ck_assert_ptr_nonnull(t);
+	ck_assert_uint_gt(strlen(t), SH_JWS_MAX_TOKEN);
+	ck_assert_int_eq(sh_jws_parse(t, &j, why, sizeof why), SH_ETOOBIG);
+	free(t);
+}
+END_TEST
+
 START_TEST(test_malformed)
 {
 	static const char *const bad[] = {
@@ -510,6 +529,7 @@ int main(void)
 	tcase_add_test(tc, test_jwk_ec);
 	tcase_add_test(tc, test_jwk_optional_members);
 	tcase_add_test(tc, test_rs256);
+	tcase_add_test(tc, test_sign_long);
 	tcase_add_test(tc, test_malformed);
 	tcase_add_test(tc, test_claims);
 	tcase_add_test(tc, test_claims_wrong_key);
