@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <stagehand/alloc.h>
 #include <stagehand/errors.h>
 
 #include "allow.h"
@@ -80,7 +81,7 @@ static int parse_host(const char *s, size_t n, struct allow_rule *r)
 	}
 	if (!catalog_url_host_ok(s, hn) || (r->wildcard && memchr(s + 1, '.', hn - 1) == s + 1))
 		return SH_EINVAL;
-	r->host = catalog_xstrndup(s, hn);
+	r->host = sh_xstrndup(s, hn);
 	for (char *h = r->host; *h; h++)
 		*h = (char)tolower((unsigned char)*h);
 	return 0;
@@ -99,8 +100,8 @@ static int parse_rule(const char *v, struct allow_rule *r)
 		n = strcspn(v, blank);
 		if (v[0] != '/')
 			return SH_EINVAL;
-		r->paths = catalog_xrealloc(r->paths, (r->n_paths + 1) * sizeof(*r->paths));
-		r->paths[r->n_paths++] = catalog_xstrndup(v, n);
+		r->paths = sh_xrealloc(r->paths, (r->n_paths + 1) * sizeof(*r->paths));
+		r->paths[r->n_paths++] = sh_xstrndup(v, n);
 	}
 	return 0;
 }
@@ -108,15 +109,15 @@ static int parse_rule(const char *v, struct allow_rule *r)
 int catalog_allow_parse(const char *const *values, size_t n, struct catalog_allow **out,
 			char **err)
 {
-	struct catalog_allow *a = catalog_xmalloc(sizeof(*a));
+	struct catalog_allow *a = sh_xmalloc(sizeof(*a));
 
 	*out = NULL;
 	*err = NULL;
-	a->rules = catalog_xmalloc((n ? n : 1) * sizeof(*a->rules));
+	a->rules = sh_xmalloc((n ? n : 1) * sizeof(*a->rules));
 	memset(a->rules, 0, (n ? n : 1) * sizeof(*a->rules));
 	for (a->n = 0; a->n < n; a->n++) {
 		if (parse_rule(values[a->n], &a->rules[a->n]) != 0) {
-			*err = catalog_fmt("invalid reading_allow rule \"%s\": expected "
+			*err = sh_xasprintf("invalid reading_allow rule \"%s\": expected "
 					   "<host>[:<port>[-<port>]] [/<path-prefix>...]",
 					   values[a->n]);
 			a->n++;
@@ -160,7 +161,7 @@ int catalog_allow_match(const struct catalog_allow *a, const char *url)
 
 char *catalog_allow_denied_message(const char *url)
 {
-	return catalog_fmt("Reading from '%s' is not allowed. You may need to configure an "
+	return sh_xasprintf("Reading from '%s' is not allowed. You may need to configure an "
 			   "integration for the target host, or add it to the configured list of "
 			   "allowed hosts at 'backend.reading.allow'", url);
 }

@@ -5,6 +5,8 @@
  */
 #include <stdlib.h>
 
+#include <stagehand/alloc.h>
+
 #include "body.h"
 #include "util.h"
 
@@ -24,8 +26,8 @@ static const char *parsed_type(const json_t *v)
 static void issue(json_t *issues, const char *expected, const json_t *v, json_t *path)
 {
 	const char *got = parsed_type(v);
-	char *msg = v ? catalog_fmt("Expected %s, received %s", expected, got) :
-		catalog_xstrdup("Required");
+	char *msg = v ? sh_xasprintf("Expected %s, received %s", expected, got) :
+		sh_xstrdup("Required");
 
 	json_array_append_new(issues, json_pack("{s:s, s:s, s:s, s:o, s:s}", "code", "invalid_type",
 						"expected", expected, "received", got,
@@ -63,7 +65,7 @@ char *catalog_body_check_refs(const json_t *body)
 	}
 	if (json_array_size(issues) > 0) {
 		text = json_dumps(issues, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		msg = catalog_fmt("Malformed request body (did you remember to specify an "
+		msg = sh_xasprintf("Malformed request body (did you remember to specify an "
 				  "application/json content type?), %s", text);
 		free(text);
 	}

@@ -152,28 +152,9 @@ void catalog_stitch_task(struct sh_host *host, void *state);
 /* stitch.c: stitches queued entities until the queue has none to claim. */
 void catalog_stitch_drain(struct sh_host *host);
 
-/* routes_common.c: helpers of the read routes.  Functions returning int
- * give 0, or the 4xx status they already replied. */
-struct catalog_filter;
-struct catalog_fields;
-struct catalog_sql;
 /* The NOTIFY channel sql/catalog/004_notify.sql signals on every change of
  * catalog.final_entities (and so of what every read route answers). */
 #define CATALOG_CHANGED_CHANNEL "catalog_changed"
-int catalog_int_param(struct sh_req *req, const char *key, long long min, long long *out,
-		      int *has);
-/* `filter` and `fields` of the query string, freed with the request. */
-int catalog_parse_filter_fields(struct sh_req *req, struct catalog_filter **f,
-				struct catalog_fields **fields);
-void catalog_defer_filter(struct sh_req *req, struct catalog_filter *f);
-void catalog_defer_fields(struct sh_req *req, struct catalog_fields *fields);
-/* An empty statement freed with the request. */
-struct catalog_sql *catalog_req_sql(struct sh_req *req);
-/* 400 InputError with a malloc'd message, which it frees. */
-int catalog_fail_free(struct sh_req *req, char *msg);
-/* Appends a stored entity's JSON text (NULL: null), projected by fields. */
-void catalog_append_entity(struct catalog_sql *b, const char *text,
-			   const struct catalog_fields *fields);
 
 /* db_locations.c: registered locations (spec §3.10-§3.11) and refresh
  * (§3.9) on the request's connection.  A location is the JSON object

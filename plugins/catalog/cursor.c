@@ -1,90 +1,71 @@
 /*
- * Cursor encode/decode (spec §5.1, §5.2).  Own base64 so the padding and
- * decoded length are exact and nothing links libcrypto; decoding accepts what
- * Node's Buffer.from(s, 'base64') accepts in practice (padding optional,
- * URL-safe letters) and the JSON is validated field by field.
+ * Cursor encode/decode (spec §5.1, §5.2) over the host's base64
+ * (<stagehand/codec.h>); decoding accepts what Node's Buffer.from(s,
+ * 'base64') accepts in practice (padding optional, URL-safe letters) and
+ * the JSON is validated field by field.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <stagehand/alloc.h>
+#include <stagehand/codec.h>
 #include <stagehand/errors.h>
 
 #include "cursor.h"
 #include "util.h"
 
-static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
 char *catalog_cursor_base64_encode(const unsigned char *d, size_t n)
 {
-	char *out = catalog_xmalloc((n + 2) / 3 * 4 + 1), *o = out;
-	size_t i;
+	char *out = sh_xmalloc(SH_BASE64_ENCODED_SIZE(n));
 
-	for (i = 0; i + 2 < n; i += 3) {
-		*o++ = b64[d[i] >> 2];
-		*o++ = b64[(d[i] & 3) << 4 | d[i + 1] >> 4];
-		*o++ = b64[(d[i + 1] & 15) << 2 | d[i + 2] >> 6];
-		*o++ = b64[d[i + 2] & 63];
-	}
-	if (i < n) {
-		*o++ = b64[d[i] >> 2];
-		if (i + 1 < n) {
-			*o++ = b64[(d[i] & 3) << 4 | d[i + 1] >> 4];
-			*o++ = b64[(d[i + 1] & 15) << 2];
-		} else {
-			*o++ = b64[(d[i] & 3) << 4];
-			*o++ = '=';
-		}
-		*o++ = '=';
-	}
-	*o = '\0';
+	sh_base64_encode(out, d, n, SH_B64_STD);
 	return out;
 }
 
-static int b64_value(char c)
+/*
+ * What Node's Buffer.from(s, 'base64') reads, in the one spelling the
+ * strict decoder takes: either alphabet as the URL one, padding dropped,
+ * and the unused low bits of a last partial group cleared (Node ignores
+ * them).  Returns the length, or -1 when no decoder could read s.
+ */
+static ssize_t normalise(const char *s, char *out)
 {
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+' || c == '-')
-		return 62;
-	if (c == '/' || c == '_')
-		return 63;
-	return -1;
-}
-
-unsigned char *catalog_cursor_base64_decode(const char *s, size_t *n)
-{
-	size_t len = strlen(s), i, o = 0;
-	unsigned acc = 0, bits = 0;
-	unsigned char *out;
+	static const char url[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	size_t len = strlen(s);
+	const char *at;
 
 	if (len && s[len - 1] == '=')
 		len--;
 	if (len && s[len - 1] == '=')
 		len--;
 	if (len % 4 == 1)
-		return NULL;
-	out = catalog_xmalloc(len / 4 * 3 + 3);
-	for (i = 0; i < len; i++) {
-		int v = b64_value(s[i]);
+		return -1;
+	for (size_t i = 0; i < len; i++)
+		out[i] = s[i] == '+' ? '-' : s[i] == '/' ? '_' : s[i];
+	if (len % 4 > 1 && out[len - 1] != '\0' && (at = strchr(url, out[len - 1])) != NULL)
+		out[len - 1] = url[(at - url) & (len % 4 == 2 ? 0x30 : 0x3c)];
+	return (ssize_t)len;
+}
 
-		if (v < 0) {
-			free(out);
-			return NULL;
-		}
-		acc = (acc << 6 | (unsigned)v) & 0xFFFFFF;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[o++] = (unsigned char)(acc >> bits);
-		}
+unsigned char *catalog_cursor_base64_decode(const char *s, size_t *n)
+{
+	char *norm = sh_xmalloc(strlen(s) + 1);
+	ssize_t len = normalise(s, norm), got = -1;
+	unsigned char *out = NULL;
+
+	if (len >= 0) {
+		out = sh_xmalloc(SH_BASE64_DECODED_MAX((size_t)len) + 1);
+		got = sh_base64_decode(out, norm, (size_t)len, SH_B64_URL);
 	}
-	out[o] = '\0';
-	*n = o;
+	free(norm);
+	if (got < 0) {
+		free(out);
+		return NULL;
+	}
+	out[got] = '\0';
+	*n = (size_t)got;
 	return out;
 }
 
@@ -168,7 +149,7 @@ int catalog_cursor_offset_decode(const char *s, struct catalog_offset_cursor *ou
 		json_decref(j);
 	}
 	if (msg) {
-		*err = catalog_xstrdup(msg);
+		*err = sh_xstrdup(msg);
 		return SH_EINVAL;
 	}
 	return 0;
@@ -225,14 +206,14 @@ static const char *take_order(const json_t *v, struct catalog_query_cursor *out)
 
 	if (!json_is_array(v))
 		return "orderFields must be an array";
-	out->order = catalog_xmalloc(json_array_size(v) * sizeof(*out->order));
+	out->order = sh_xmalloc(json_array_size(v) * sizeof(*out->order));
 	json_array_foreach(v, i, item) {
 		const char *field = json_string_value(json_object_get(item, "field"));
 		const char *order = json_string_value(json_object_get(item, "order"));
 
 		if (!field || !order || (strcmp(order, "asc") && strcmp(order, "desc")))
 			return "orderFields items must be {field, order: asc|desc}";
-		out->order[i].field = catalog_xstrdup(field);
+		out->order[i].field = sh_xstrdup(field);
 		out->order[i].desc = !strcmp(order, "desc");
 		out->n_order = i + 1;
 	}
@@ -316,7 +297,7 @@ int catalog_cursor_query_decode(const char *s, struct catalog_query_cursor *out,
 	if (!why)
 		return 0;
 	n = strlen(why) + sizeof("Malformed cursor: ");
-	*err = catalog_xmalloc(n);
+	*err = sh_xmalloc(n);
 	snprintf(*err, n, "Malformed cursor: %s", why);
 	return SH_EINVAL;
 }

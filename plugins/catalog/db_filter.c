@@ -8,39 +8,48 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stagehand/alloc.h>
 #include <stagehand/errors.h>
 
 #include "db_filter.h"
 #include "util.h"
 
+void catalog_sql_init(struct catalog_sql *q)
+{
+	memset(q, 0, sizeof(*q));
+	sh_buf_init(&q->text, CATALOG_SQL_MAX_TEXT);
+}
+
+const char *catalog_sql_str(const struct catalog_sql *q)
+{
+	return sh_buf_str(&q->text);
+}
+
 void catalog_sql_append(struct catalog_sql *q, const char *sql)
 {
-	size_t n = strlen(sql);
-
-	if (q->len + n + 1 > q->cap) {
-		q->cap = (q->len + n + 1) * 2;
-		q->text = catalog_xrealloc(q->text, q->cap);
-	}
-	memcpy(q->text + q->len, sql, n + 1);
-	q->len += n;
+	if (q->rc == 0)
+		q->rc = sh_buf_addstr(&q->text, sql);
 }
 
 int catalog_sql_param(struct catalog_sql *q, const char *value)
 {
 	char ref[16];
-	size_t n = strlen(value) + 1;
 
 	if (q->n_params >= CATALOG_SQL_MAX_PARAMS)
-		return SH_ETOOBIG;
+		q->rc = SH_ETOOBIG;
+	if (q->rc != 0)
+		return q->rc;
 	if (q->n_params == q->cap_params) {
 		q->cap_params = q->cap_params ? q->cap_params * 2 : 8;
-		q->params = catalog_xrealloc(q->params, q->cap_params * sizeof(*q->params));
+		q->params = sh_xrealloc(q->params, q->cap_params * sizeof(*q->params));
 	}
-	q->params[q->n_params] = memcpy(catalog_xrealloc(NULL, n), value, n);
+	q->params[q->n_params] = sh_xstrdup(value);
 	snprintf(ref, sizeof(ref), "$%zu", ++q->n_params);
 	catalog_sql_append(q, ref);
-	return 0;
+	return q->rc;
 }
+
+static int filter_sql(struct catalog_sql *q, const struct catalog_filter *f, const char *id_col);
 
 static int leaf(struct catalog_sql *q, const struct catalog_filter *f, const char *id_col)
 {
@@ -80,18 +89,18 @@ static int group(struct catalog_sql *q, const struct catalog_filter *f, const ch
 		return 0;
 	}
 	if (f->n_kids == 1)
-		return catalog_sql_filter(q, f->kids[0], id_col);
+		return filter_sql(q, f->kids[0], id_col);
 	catalog_sql_append(q, "(");
 	for (size_t i = 0; rc == 0 && i < f->n_kids; i++) {
 		if (i > 0)
 			catalog_sql_append(q, sep);
-		rc = catalog_sql_filter(q, f->kids[i], id_col);
+		rc = filter_sql(q, f->kids[i], id_col);
 	}
 	catalog_sql_append(q, ")");
 	return rc;
 }
 
-int catalog_sql_filter(struct catalog_sql *q, const struct catalog_filter *f, const char *id_col)
+static int filter_sql(struct catalog_sql *q, const struct catalog_filter *f, const char *id_col)
 {
 	int rc;
 
@@ -106,7 +115,7 @@ int catalog_sql_filter(struct catalog_sql *q, const struct catalog_filter *f, co
 		return group(q, f, id_col, " OR ", "FALSE");
 	case CATALOG_FILTER_NOT:
 		catalog_sql_append(q, "NOT (");
-		rc = catalog_sql_filter(q, f->kids[0], id_col);
+		rc = filter_sql(q, f->kids[0], id_col);
 		catalog_sql_append(q, ")");
 		return rc;
 	default:
@@ -114,11 +123,18 @@ int catalog_sql_filter(struct catalog_sql *q, const struct catalog_filter *f, co
 	}
 }
 
+int catalog_sql_filter(struct catalog_sql *q, const struct catalog_filter *f, const char *id_col)
+{
+	int rc = filter_sql(q, f, id_col);
+
+	return rc != 0 ? rc : q->rc;
+}
+
 void catalog_sql_free(struct catalog_sql *q)
 {
 	for (size_t i = 0; i < q->n_params; i++)
 		free(q->params[i]);
 	free(q->params);
-	free(q->text);
-	memset(q, 0, sizeof(*q));
+	sh_buf_free(&q->text);
+	catalog_sql_init(q);
 }

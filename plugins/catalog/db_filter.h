@@ -8,23 +8,37 @@
 
 #include <stddef.h>
 
+#include <stagehand/buf.h>
+
 #include "filter.h"
 
 /* PostgreSQL's limit on parameters of one statement. */
 #define CATALOG_SQL_MAX_PARAMS 65535
+/*
+ * The cap on a statement's text.  Keys and values are parameters, so the
+ * text grows only by literal SQL per filter node, order field or ref: with
+ * at most CATALOG_SQL_MAX_PARAMS parameters that is under 8 MiB, and the
+ * request body cap bounds the nodes without a parameter.
+ */
+#define CATALOG_SQL_MAX_TEXT (16u << 20)
 
 /* A statement being built: its text and its text parameters. */
 struct catalog_sql {
-	char *text;
-	size_t len, cap;
+	struct sh_buf text;     /* at most CATALOG_SQL_MAX_TEXT bytes */
+	int rc;                 /* the first failure (SH_ETOOBIG), kept */
 	char **params;
 	size_t n_params, cap_params;
 };
 
-/* Appends literal SQL text (never outside input). */
+/* An empty statement (or one catalog_sql_free emptied). */
+void catalog_sql_init(struct catalog_sql *q);
+/* The statement's text, NUL-terminated; borrowed until the next change. */
+const char *catalog_sql_str(const struct catalog_sql *q);
+/* Appends literal SQL text (never outside input).  Past the text cap it
+ * appends nothing and q->rc says SH_ETOOBIG from then on. */
 void catalog_sql_append(struct catalog_sql *q, const char *sql);
 /* Adds a parameter (copied) and appends its "$n".  Returns 0, or
- * SH_ETOOBIG past CATALOG_SQL_MAX_PARAMS. */
+ * SH_ETOOBIG past CATALOG_SQL_MAX_PARAMS or the text cap (kept in q->rc). */
 int catalog_sql_param(struct catalog_sql *q, const char *value);
 /*
  * Appends a boolean SQL expression true for the rows whose entity id column
@@ -33,6 +47,7 @@ int catalog_sql_param(struct catalog_sql *q, const char *value);
  * SH_ETOOBIG.
  */
 int catalog_sql_filter(struct catalog_sql *q, const struct catalog_filter *f, const char *id_col);
+/* Releases the text and parameters; q is then empty, as after init. */
 void catalog_sql_free(struct catalog_sql *q);
 
 #endif

@@ -65,8 +65,8 @@ static int emit_root(PGconn *conn, const char *id, const char *type, const char 
 		     const char *ref, const char *old_key, int forget_hash)
 {
 	json_t *e = location_entity(type, target, ref);
-	char *text = json_dumps(e, JSON_COMPACT), *key = catalog_fmt("location:%s", id);
-	char *loc_key = catalog_fmt("%s:%s", type, target), hash[41];
+	char *text = json_dumps(e, JSON_COMPACT), *key = sh_xasprintf("location:%s", id);
+	char *loc_key = sh_xasprintf("%s:%s", type, target), hash[41];
 	const char *params[7] = { ref, text, hash, loc_key, old_key, forget_hash ? "t" : "f", key };
 	int rc;
 
@@ -183,7 +183,7 @@ static int update_once(PGconn *conn, const char *id, const char *type, const cha
 	res = sh_db_exec(conn, "UPDATE catalog.locations SET type = $2, target = $3"
 			 " WHERE id::text = $1 RETURNING id, type, target, location_entity_ref",
 			 3, params);
-	old_key = catalog_fmt("%s:%s", PQgetvalue(old, 0, 1), PQgetvalue(old, 0, 2));
+	old_key = sh_xasprintf("%s:%s", PQgetvalue(old, 0, 1), PQgetvalue(old, 0, 2));
 	rc = res && PQntuples(res) == 1 ? 0 : SH_EDB;
 	if (rc == 0) {
 		*out = location_json(res, 0);
@@ -305,7 +305,7 @@ static int delete_once(PGconn *conn, const char *id)
 		PQclear(res);
 		return finish(conn, res ? CATALOG_DB_NOT_FOUND : SH_EDB);
 	}
-	key = catalog_fmt("location:%s", PQgetvalue(res, 0, 0));
+	key = sh_xasprintf("location:%s", PQgetvalue(res, 0, 0));
 	params[0] = key;
 	rc = exec_ok(conn, "DELETE FROM catalog.refresh_state_references WHERE source_key = $1",
 		     1, params);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stagehand/alloc.h>
 #include <stagehand/errors.h>
 
 #include "db_query.h"
@@ -88,7 +89,7 @@ int catalog_sql_entities(struct catalog_sql *q, const struct catalog_filter *f,
 		catalog_sql_append(q, ") k JOIN catalog.final_entities e ON e.entity_id = k.entity_id");
 		entities_order(q, orders, n_orders, "k.v", "", "k.");
 	}
-	return rc;
+	return rc != 0 ? rc : q->rc;
 }
 
 /* The full-text condition (spec §3.2): on the joined sort row `s` when it
@@ -98,7 +99,7 @@ static int full_text(struct catalog_sql *q, const struct catalog_query_plan *p,
 		     const char *sort_key, int in_scope)
 {
 	const char *only = sort_key ? sort_key : "metadata.uid";
-	char *like = catalog_fmt("%%%s%%", p->term);
+	char *like = sh_xasprintf("%%%s%%", p->term);
 	size_t n = p->term_fields ? json_array_size(p->term_fields) : 1;
 	int rc = 0;
 
@@ -116,7 +117,7 @@ static int full_text(struct catalog_sql *q, const struct catalog_query_plan *p,
 		catalog_sql_append(q, " AND f.entity_id IN (SELECT entity_id FROM catalog.search"
 				   " WHERE key IN (");
 		for (size_t i = 0; rc == 0 && i < n; i++) {
-			char *key = catalog_xstrdup(p->term_fields ?
+			char *key = sh_xstrdup(p->term_fields ?
 				json_string_value(json_array_get(p->term_fields, i)) : only);
 
 			catalog_search_lower(key);
@@ -250,7 +251,7 @@ static int count(struct catalog_sql *q, const struct catalog_query_plan *p, cons
 
 int catalog_sql_query_page(struct catalog_sql *q, const struct catalog_query_plan *p)
 {
-	char *sort_key = p->sort_field ? catalog_xstrdup(p->sort_field) : NULL;
+	char *sort_key = p->sort_field ? sh_xstrdup(p->sort_field) : NULL;
 	int rc = 0;
 
 	if (sort_key)
@@ -270,7 +271,7 @@ int catalog_sql_query_page(struct catalog_sql *q, const struct catalog_query_pla
 	}
 	order_by(q, p, sort_key != NULL, "p.", "p.");
 	free(sort_key);
-	return rc;
+	return rc != 0 ? rc : q->rc;
 }
 
 static int param_list(struct catalog_sql *q, const char *const *v, size_t n, int lower)
@@ -278,7 +279,7 @@ static int param_list(struct catalog_sql *q, const char *const *v, size_t n, int
 	int rc = 0;
 
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		char *s = catalog_xstrdup(v[i]);
+		char *s = sh_xstrdup(v[i]);
 
 		if (lower)
 			catalog_search_lower(s);
@@ -298,7 +299,7 @@ static char *text_array(const char *const *v, size_t n)
 
 	for (size_t i = 0; i < n; i++)
 		cap += 2 * strlen(v[i]) + 3;
-	o = out = catalog_xmalloc(cap);
+	o = out = sh_xmalloc(cap);
 	*o++ = '{';
 	for (size_t i = 0; i < n; i++) {
 		if (i)
@@ -330,7 +331,7 @@ int catalog_sql_by_refs(struct catalog_sql *q, const char *const *refs, size_t n
 	catalog_sql_append(q, "::text[]) AND ");
 	if (rc == 0)
 		rc = catalog_sql_filter(q, f, "f.entity_id");
-	return rc;
+	return rc != 0 ? rc : q->rc;
 }
 
 int catalog_sql_facets(struct catalog_sql *q, const char *const *keys, size_t n,
@@ -346,5 +347,5 @@ int catalog_sql_facets(struct catalog_sql *q, const char *const *keys, size_t n,
 	if (rc == 0)
 		rc = catalog_sql_filter(q, f, "s.entity_id");
 	catalog_sql_append(q, " GROUP BY s.key, v ORDER BY s.key, v");
-	return rc;
+	return rc != 0 ? rc : q->rc;
 }

@@ -18,12 +18,12 @@
 /* Backstage's processed.errors.map(String).join(', '). */
 static char *join_errors(const json_t *list)
 {
-	char *out = catalog_xstrdup(""), *next;
+	char *out = sh_xstrdup(""), *next;
 	const json_t *e;
 	size_t i;
 
 	json_array_foreach(list, i, e) {
-		next = catalog_fmt("%s%s%s: %s", out, i ? ", " : "",
+		next = sh_xasprintf("%s%s%s: %s", out, i ? ", " : "",
 				   json_string_value(json_object_get(e, "name")),
 				   json_string_value(json_object_get(e, "message")));
 		free(out);
@@ -43,7 +43,7 @@ static int process_one(const struct catalog_state *st, json_t *stack, json_t *do
 
 	json_array_remove(stack, json_array_size(stack) - 1);
 	if (ref == NULL) {
-		*err = catalog_xstrdup("InputError: Entity envelope failed validation");
+		*err = sh_xstrdup("InputError: Entity envelope failed validation");
 		json_decref(entity);
 		return SH_EINVAL;
 	}
@@ -52,7 +52,7 @@ static int process_one(const struct catalog_state *st, json_t *stack, json_t *do
 		*err = join_errors(o.errs.list);
 		rc = SH_EINVAL;
 	} else if (json_object_get(refs, ref)) {
-		*err = catalog_fmt("Duplicate nested entity: %s", ref);
+		*err = sh_xasprintf("Duplicate nested entity: %s", ref);
 		rc = SH_EINVAL;
 	} else {
 		for (size_t i = 0; i < o.children.n; i++)
@@ -78,7 +78,7 @@ json_t *catalog_dryrun_location(const struct catalog_state *st, const char *type
 	json_array_append_new(stack, root);
 	while (rc == 0 && json_array_size(stack) > 0) {
 		if (json_array_size(done) >= DRYRUN_MAX_ENTITIES) {
-			*err = catalog_fmt("Location %s:%s yields more than %d entities", type,
+			*err = sh_xasprintf("Location %s:%s yields more than %d entities", type,
 					   target, DRYRUN_MAX_ENTITIES);
 			rc = SH_EINVAL;
 			break;

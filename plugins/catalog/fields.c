@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stagehand/alloc.h>
 #include <stagehand/errors.h>
 
 #include "fields.h"
@@ -29,8 +30,8 @@ static void add_field(struct catalog_fields *f, const char *s, size_t n)
 	for (i = 0; i < f->n; i++)
 		if (strlen(f->paths[i]) == n && !memcmp(f->paths[i], s, n))
 			return;
-	f->paths = catalog_xrealloc(f->paths, (f->n + 1) * sizeof(*f->paths));
-	f->paths[f->n++] = catalog_xstrndup(s, n);
+	f->paths = sh_xrealloc(f->paths, (f->n + 1) * sizeof(*f->paths));
+	f->paths[f->n++] = sh_xstrndup(s, n);
 }
 
 static void add_item(struct catalog_fields *f, const char *item, int split_commas)
@@ -47,7 +48,7 @@ static void add_item(struct catalog_fields *f, const char *item, int split_comma
 int catalog_fields_parse(const char *const *items, size_t n, int split_commas,
 			 struct catalog_fields **out, char **err)
 {
-	struct catalog_fields *f = catalog_xmalloc(sizeof(*f));
+	struct catalog_fields *f = sh_xmalloc(sizeof(*f));
 	size_t i;
 
 	memset(f, 0, sizeof(*f));
@@ -59,7 +60,7 @@ int catalog_fields_parse(const char *const *items, size_t n, int split_commas,
 		if (strchr(f->paths[i], '[')) {
 			size_t len = strlen(f->paths[i]) + 64;
 
-			*err = catalog_xmalloc(len);
+			*err = sh_xmalloc(len);
 			snprintf(*err, len, "Invalid field \"%s\", array type fields are not supported",
 				 f->paths[i]);
 			catalog_fields_free(f);
@@ -82,8 +83,8 @@ static char **split_dots(const char *path, size_t *n)
 	*n = 0;
 	for (;;) {
 		dot = strchr(path, '.');
-		parts = catalog_xrealloc(parts, (*n + 1) * sizeof(*parts));
-		parts[(*n)++] = catalog_xstrndup(path, dot ? (size_t)(dot - path) : strlen(path));
+		parts = sh_xrealloc(parts, (*n + 1) * sizeof(*parts));
+		parts[(*n)++] = sh_xstrndup(path, dot ? (size_t)(dot - path) : strlen(path));
 		if (!dot)
 			return parts;
 		path = dot + 1;
@@ -94,7 +95,7 @@ static char **split_dots(const char *path, size_t *n)
 static void glue(char **parts, size_t i)
 {
 	size_t la = strlen(parts[i]), lb = strlen(parts[i + 1]);
-	char *p = catalog_xmalloc(la + lb + 2);
+	char *p = sh_xmalloc(la + lb + 2);
 
 	memcpy(p, parts[i], la);
 	p[la] = '.';
@@ -130,7 +131,7 @@ static void project(json_t *out, json_t *entity, const char *path)
 {
 	size_t n, i;
 	char **parts = split_dots(path, &n);
-	unsigned char *found = catalog_xmalloc(n);
+	unsigned char *found = sh_xmalloc(n);
 	json_t *cur = entity;
 
 	memset(found, 0, n);

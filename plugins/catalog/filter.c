@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <stagehand/alloc.h>
 #include <stagehand/errors.h>
 
 #include "filter.h"
@@ -55,7 +56,7 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
 static char *lowered(const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	char *p = catalog_xmalloc(3 * n + 1);
+	char *p = sh_xmalloc(3 * n + 1);
 	size_t i = 0, o = 0, len;
 
 	while (i < n) {
@@ -77,7 +78,7 @@ static char *lowered(const char *s, size_t n)
 
 static struct catalog_filter *node_new(enum catalog_filter_op op, const char *key)
 {
-	struct catalog_filter *f = catalog_xmalloc(sizeof(*f));
+	struct catalog_filter *f = sh_xmalloc(sizeof(*f));
 
 	memset(f, 0, sizeof(*f));
 	f->op = op;
@@ -88,13 +89,13 @@ static struct catalog_filter *node_new(enum catalog_filter_op op, const char *ke
 
 static void add_value(struct catalog_filter *f, const char *v, size_t n)
 {
-	f->values = catalog_xrealloc(f->values, (f->n_values + 1) * sizeof(*f->values));
+	f->values = sh_xrealloc(f->values, (f->n_values + 1) * sizeof(*f->values));
 	f->values[f->n_values++] = lowered(v, n);
 }
 
 static void add_kid(struct catalog_filter *f, struct catalog_filter *kid)
 {
-	f->kids = catalog_xrealloc(f->kids, (f->n_kids + 1) * sizeof(*f->kids));
+	f->kids = sh_xrealloc(f->kids, (f->n_kids + 1) * sizeof(*f->kids));
 	f->kids[f->n_kids++] = kid;
 }
 
@@ -146,7 +147,7 @@ static int add_statement(struct catalog_filter *set, char ***raw, const char *st
 
 	trim(&key, &kn);
 	if (!kn) {
-		*err = catalog_fmt("Invalid filter, '%.*s' is not a valid statement "
+		*err = sh_xasprintf("Invalid filter, '%.*s' is not a valid statement "
 				 "(expected a string on the form a=b or a= or a)", (int)n, st);
 		return SH_EINVAL;
 	}
@@ -154,12 +155,12 @@ static int add_statement(struct catalog_filter *set, char ***raw, const char *st
 		if (strlen((*raw)[i]) == kn && !memcmp((*raw)[i], key, kn))
 			leaf = set->kids[i];
 	if (!leaf) {
-		char *k = catalog_xstrndup(key, kn);
+		char *k = sh_xstrndup(key, kn);
 
 		leaf = node_new(CATALOG_FILTER_EXISTS, k);
 		free(k);
-		*raw = catalog_xrealloc(*raw, (set->n_kids + 1) * sizeof(**raw));
-		(*raw)[set->n_kids] = catalog_xstrndup(key, kn);
+		*raw = sh_xrealloc(*raw, (set->n_kids + 1) * sizeof(**raw));
+		(*raw)[set->n_kids] = sh_xstrndup(key, kn);
 		add_kid(set, leaf);
 	}
 	if (eq) {
@@ -231,7 +232,7 @@ static char *json_text(const json_t *v)
 {
 	char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
 
-	return s ? s : catalog_fmt("null");
+	return s ? s : sh_xasprintf("null");
 }
 
 static int is_primitive(const json_t *v)
@@ -251,7 +252,7 @@ static int bad_value(const char *key, const json_t *v, char **err)
 {
 	char *t = json_text(v);
 
-	*err = catalog_fmt("Invalid filter predicate value for field \"%s\": expected a primitive "
+	*err = sh_xasprintf("Invalid filter predicate value for field \"%s\": expected a primitive "
 			 "value, $exists, $in, $hasPrefix, or $contains operator, but got %s", key, t);
 	free(t);
 	return SH_EINVAL;
@@ -273,7 +274,7 @@ static int relation_refs(struct catalog_filter *f, const json_t *v, char **err)
 			if (!json_is_string(item))
 				break;
 		if (i == json_array_size(in) && i == 0) {
-			*err = catalog_fmt("Empty \"$in\" array for $contains on \"relations\" is not allowed");
+			*err = sh_xasprintf("Empty \"$in\" array for $contains on \"relations\" is not allowed");
 			return SH_EINVAL;
 		}
 		if (i == json_array_size(in)) {
@@ -283,7 +284,7 @@ static int relation_refs(struct catalog_filter *f, const json_t *v, char **err)
 		}
 	}
 	t = json_text(v);
-	*err = catalog_fmt("Unsupported value in $contains for \"relations\": expected a string or "
+	*err = sh_xasprintf("Unsupported value in $contains for \"relations\": expected a string or "
 			 "{ \"$in\": [strings] }, but got %s", t);
 	free(t);
 	return SH_EINVAL;
@@ -300,12 +301,12 @@ static int contains_relation(const json_t *target, struct catalog_filter **out, 
 				    : !strcasecmp(k, "targetRef") ? &refs : NULL;
 
 		if (!slot) {
-			*err = catalog_fmt("Unsupported key \"%s\" in $contains for \"relations\". "
+			*err = sh_xasprintf("Unsupported key \"%s\" in $contains for \"relations\". "
 					 "Only \"type\" and \"targetRef\" are supported", k);
 			return SH_EINVAL;
 		}
 		if (*slot) {
-			*err = catalog_fmt("Duplicate key \"%s\" in $contains for \"relations\"", k);
+			*err = sh_xasprintf("Duplicate key \"%s\" in $contains for \"relations\"", k);
 			return SH_EINVAL;
 		}
 		if (slot == &type && !json_is_string(v))
@@ -313,11 +314,11 @@ static int contains_relation(const json_t *target, struct catalog_filter **out, 
 		*slot = v;
 	}
 	if (!type || !json_string_length(type)) {
-		*err = catalog_fmt("The $contains operator for \"relations\" requires a \"type\" string "
+		*err = sh_xasprintf("The $contains operator for \"relations\" requires a \"type\" string "
 				 "property");
 		return SH_EINVAL;
 	}
-	key = catalog_fmt("relations.%s", json_string_value(type));
+	key = sh_xasprintf("relations.%s", json_string_value(type));
 	*out = node_new(refs ? CATALOG_FILTER_IN : CATALOG_FILTER_EXISTS, key);
 	free(key);
 	if (refs && relation_refs(*out, refs, err)) {
@@ -340,11 +341,11 @@ static int contains(const char *key, const json_t *target, struct catalog_filter
 	if (json_is_object(target)) {
 		if (!strcmp(key, "relations"))
 			return contains_relation(target, out, err);
-		*err = catalog_fmt("Object form of $contains is not supported for field \"%s\"", key);
+		*err = sh_xasprintf("Object form of $contains is not supported for field \"%s\"", key);
 		return SH_EINVAL;
 	}
 	t = json_text(target);
-	*err = catalog_fmt("Unsupported $contains target for field \"%s\": %s", key, t);
+	*err = sh_xasprintf("Unsupported $contains target for field \"%s\": %s", key, t);
 	free(t);
 	return SH_EINVAL;
 }
@@ -433,7 +434,7 @@ static int parse_list(const char *op_name, const json_t *list, enum catalog_filt
 
 	if (!json_is_array(list)) {
 		t = json_text(list);
-		*err = catalog_fmt("Invalid filter predicate: %s must be an array, but got %s",
+		*err = sh_xasprintf("Invalid filter predicate: %s must be an array, but got %s",
 				 op_name, t);
 		free(t);
 		return SH_EINVAL;
@@ -462,7 +463,7 @@ static int parse_fields(const json_t *p, struct catalog_filter **out, char **err
 		int rc;
 
 		if (*key == '$') {
-			*err = catalog_fmt("Invalid filter predicate: unknown operator \"%s\"", k);
+			*err = sh_xasprintf("Invalid filter predicate: unknown operator \"%s\"", k);
 			rc = SH_EINVAL;
 		} else {
 			rc = field_condition(key, v, &kid, err);
@@ -485,12 +486,12 @@ static int parse_pred(const json_t *p, int depth, struct catalog_filter **out, c
 
 	*out = NULL;
 	if (depth > MAX_DEPTH) {
-		*err = catalog_fmt("Invalid filter predicate: nested more than %d levels deep", MAX_DEPTH);
+		*err = sh_xasprintf("Invalid filter predicate: nested more than %d levels deep", MAX_DEPTH);
 		return SH_EINVAL;
 	}
 	if (!json_is_object(p)) {
 		t = json_text(p);
-		*err = catalog_fmt("Invalid filter predicate: top-level primitive values are not "
+		*err = sh_xasprintf("Invalid filter predicate: top-level primitive values are not "
 				 "supported. Wrap the value in a field expression, e.g. "
 				 "{ \"kind\": %s }", t);
 		free(t);
@@ -499,7 +500,7 @@ static int parse_pred(const json_t *p, int depth, struct catalog_filter **out, c
 	if ((json_object_get(p, "$not") || json_object_get(p, "$all") || json_object_get(p, "$any")) &&
 	    json_object_size(p) != 1) {
 		t = json_text(p);
-		*err = catalog_fmt("Invalid filter predicate: $all, $any and $not must be the only "
+		*err = sh_xasprintf("Invalid filter predicate: $all, $any and $not must be the only "
 				   "key of their object, but got %s", t);
 		free(t);
 		return SH_EINVAL;

@@ -36,7 +36,7 @@ json_t *catalog_ingest_location_entity(const char *type, const char *target)
 	json_t *e;
 	size_t n = strlen(type) + strlen(target) + 2;
 
-	loc = catalog_xmalloc(n);
+	loc = sh_xmalloc(n);
 	snprintf(loc, n, "%s:%s", type, target);
 	catalog_sha1_hex(loc, strlen(loc), hex);
 	snprintf(name, sizeof(name), "generated-%s", hex);
@@ -70,13 +70,13 @@ json_t *catalog_ingest_config_entity(const char *value)
  * path made absolute as catalog_ingest_config_entity does (malloc'd). */
 static char *config_location(const char *value, size_t n)
 {
-	char *loc = catalog_xstrndup(value, n), *abs;
+	char *loc = sh_xstrndup(value, n), *abs;
 	json_t *e;
 
 	if (strncmp(loc, "file:", 5) != 0 || loc[5] == '\0')
 		return loc;
 	e = catalog_ingest_config_entity(loc);
-	abs = catalog_fmt("file:%s", json_string_value(json_object_get(json_object_get(e, "spec"),
+	abs = sh_xasprintf("file:%s", json_string_value(json_object_get(json_object_get(e, "spec"),
 								       "target")));
 	json_decref(e);
 	free(loc);
@@ -93,7 +93,7 @@ static int configure_location(struct catalog_state *st, const char *value, char 
 	int rc;
 
 	st->own_locations[st->n_locations++] = loc;
-	type = catalog_xstrndup(loc, colon ? (size_t)(colon - loc) : 0);
+	type = sh_xstrndup(loc, colon ? (size_t)(colon - loc) : 0);
 	rc = catalog_rules_add_location(st->rules, type, colon ? colon + 1 : "", value + n, &msg);
 	if (rc != 0)
 		snprintf(err, errlen, "[catalog] location \"%s\": %s", value, msg);
@@ -113,7 +113,7 @@ int catalog_ingest_configure(struct catalog_state *st, const struct sh_conf *con
 	st->rules = catalog_rules_new();
 	catalog_rules_add_kinds(st->rules, values, n);
 	n = sh_conf_multi(conf, "catalog", "location", &values);
-	st->own_locations = catalog_xmalloc((n + 1) * sizeof(*st->own_locations));
+	st->own_locations = sh_xmalloc((n + 1) * sizeof(*st->own_locations));
 	st->locations = (const char *const *)st->own_locations;
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = configure_location(st, values[i], err, errlen);
@@ -179,12 +179,12 @@ static void add_child(struct catalog_placeholders *ph, json_t *entity, const cha
 	}
 	if (out->n == out->cap) {
 		out->cap = out->cap ? out->cap * 2 : 16;
-		out->v = catalog_xrealloc(out->v, out->cap * sizeof(*out->v));
+		out->v = sh_xrealloc(out->v, out->cap * sizeof(*out->v));
 	}
 	c = &out->v[out->n++];
 	c->ref = catalog_ref_of_entity(entity);
 	c->entity = json_incref(entity);
-	c->location_key = catalog_xstrdup(loc);
+	c->location_key = sh_xstrdup(loc);
 }
 
 /* Reads one target ("file:<abs path>" or "url:<URL>", reader.c) and
@@ -227,7 +227,7 @@ static void read_one(const struct catalog_state *st, const struct catalog_locati
 		loc = catalog_reader_url_loc(own->type, own->target, target, errs);
 	} else if (strcmp(type, "file") == 0 && strcmp(own->type, "file") == 0) {
 		path = catalog_path_resolve(own->target, target);
-		loc = catalog_fmt("file:%s", path);
+		loc = sh_xasprintf("file:%s", path);
 		free(path);
 	} else {
 		catalog_errors_add(errs, "InputError",

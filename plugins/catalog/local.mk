@@ -30,6 +30,7 @@ plugins_catalog_libcatalog_domain_la_LIBADD = $(JANSSON_LIBS) $(YAML_LIBS) $(SSL
 plugin_LTLIBRARIES += plugins/catalog/catalog.la
 plugins_catalog_catalog_la_SOURCES = \
 	plugins/catalog/catalog.h plugins/catalog/plugin.c plugins/catalog/routes.h \
+	plugins/catalog/routes_common.h \
 	plugins/catalog/routes_entities.c plugins/catalog/routes_common.c \
 	plugins/catalog/routes_query.c plugins/catalog/routes_refs.c plugins/catalog/routes_facets.c \
 	plugins/catalog/routes_entity_ops.c plugins/catalog/routes_validate.c plugins/catalog/db_entity_ops.c \
@@ -55,8 +56,9 @@ nobase_dist_pkgdata_DATA += sql/catalog/010_search_entity_key.sql
 nobase_dist_pkgdata_DATA += sql/catalog/011_edges_without_fk.sql
 
 if HAVE_CHECK
-CATALOG_UNIT_LIBS = plugins/catalog/libcatalog_domain.la $(JANSSON_LIBS) $(YAML_LIBS) $(SSL_LIBS) \
-	$(CHECK_LIBS)
+# The domain library calls libstagehand's sh_x*, sh_buf and codec functions.
+CATALOG_UNIT_LIBS = plugins/catalog/libcatalog_domain.la fcgi/libstagehand.la $(JANSSON_LIBS) \
+	$(YAML_LIBS) $(SSL_LIBS) $(CHECK_LIBS)
 CATALOG_UNIT_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(YAML_CFLAGS) $(CHECK_CFLAGS)
 CATALOG_UNITS = tests/unit/check_catalog_ref tests/unit/check_catalog_relations \
 	tests/unit/check_catalog_search tests/unit/check_catalog_filter \

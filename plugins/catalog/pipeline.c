@@ -32,7 +32,7 @@ static void sort_ref_arrays(json_t *entity)
 			;
 		if (n < 2 || i < n)
 			continue;
-		v = catalog_xmalloc(n * sizeof(*v));
+		v = sh_xmalloc(n * sizeof(*v));
 		for (i = 0; i < n; i++)
 			v[i] = json_array_get(a, i);
 		qsort(v, n, sizeof(*v), cmp_str);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stagehand/alloc.h>
 #include <stagehand/errors.h>
 
 #include "placeholders.h"
@@ -18,7 +19,7 @@
 char *catalog_path_resolve(const char *base, const char *rel)
 {
 	size_t blen = strlen(base), cap = blen + strlen(rel) + 3, n = 0;
-	char *in = catalog_xmalloc(cap), *out = catalog_xmalloc(cap), *seg, *save = NULL;
+	char *in = sh_xmalloc(cap), *out = sh_xmalloc(cap), *seg, *save = NULL;
 	const char *slash = strrchr(base, '/');
 
 	if (rel[0] == '/' || slash == NULL)
@@ -49,14 +50,14 @@ char *catalog_placeholder_target(const char *base_loc, const char *value)
 	if (url == NULL && strncmp(base_loc, "url:", 4) == 0)
 		url = catalog_url_resolve(base_loc + 4, value);
 	if (url != NULL) {
-		loc = catalog_fmt("url:%s", url);
+		loc = sh_xasprintf("url:%s", url);
 		free(url);
 		return loc;
 	}
 	if (strncmp(base_loc, "file:", 5) != 0 || value[0] == '\0')
 		return NULL;
 	path = catalog_path_resolve(base_loc + 5, value);
-	loc = catalog_fmt("file:%s", path);
+	loc = sh_xasprintf("file:%s", path);
 	free(path);
 	return loc;
 }
@@ -66,7 +67,7 @@ char *catalog_placeholder_target(const char *base_loc, const char *value)
 static json_t *text_value(const char *s, size_t n)
 {
 	static const char repl[] = "\xef\xbf\xbd";
-	char *out = catalog_xmalloc(3 * n + 1);
+	char *out = sh_xmalloc(3 * n + 1);
 	size_t o = 0;
 	json_t *v;
 
@@ -130,7 +131,7 @@ static int parse_json(const char *key, const char *value, const char *buf, size_
 
 	*out = json_loadb(buf, len, JSON_DECODE_ANY, &jerr);
 	if (*out == NULL) {
-		*err = catalog_fmt("Placeholder $%s failed to parse JSON data at %s, SyntaxError: %s "
+		*err = sh_xasprintf("Placeholder $%s failed to parse JSON data at %s, SyntaxError: %s "
 				   "at line %d, column %d", key, value, jerr.text, jerr.line,
 				   jerr.column);
 		return SH_EINVAL;
@@ -147,12 +148,12 @@ static int parse_yaml(const char *key, const char *value, const char *loc, const
 	catalog_yaml_parse_values(buf, len, loc, &res);
 	*out = NULL;
 	if (res.ndocs != 1) {
-		*err = catalog_fmt("Placeholder $%s expected to find exactly one document of data "
+		*err = sh_xasprintf("Placeholder $%s expected to find exactly one document of data "
 				   "at %s, found %zu", key, value, res.ndocs);
 	} else if (res.docs[0].error) {
 		const char *e = res.docs[0].error;
 
-		*err = catalog_fmt("Placeholder $%s found an error in the data at %s, %s", key, value,
+		*err = sh_xasprintf("Placeholder $%s found an error in the data at %s, %s", key, value,
 				   strlen(e) > skip ? e + skip : e);
 	} else {
 		*out = json_incref(res.docs[0].entity);
@@ -173,19 +174,19 @@ static int resolve_one(struct catalog_placeholders *ph, const char *key, const c
 	if (loc == NULL) {
 		const char *colon = strchr(base_loc, ':');
 
-		*err = catalog_fmt("Placeholder $%s could not form a URL out of %s and %s, "
+		*err = sh_xasprintf("Placeholder $%s could not form a URL out of %s and %s, "
 				   "TypeError: Invalid URL", key, colon ? colon + 1 : base_loc, value);
 		return SH_EINVAL;
 	}
 	if (ph->reads_left == 0)
-		why = catalog_fmt("Error: a file may have at most %u placeholders",
+		why = sh_xasprintf("Error: a file may have at most %u placeholders",
 				  CATALOG_PLACEHOLDER_MAX_READS);
 	else if (ph->reads_left--, ph->read(ph->ctx, loc, &buf, &len, &why) == 0 &&
 		 len > ph->bytes_left)
-		why = catalog_fmt("Error: the placeholders of a file may read at most %u bytes",
+		why = sh_xasprintf("Error: the placeholders of a file may read at most %u bytes",
 				  CATALOG_PLACEHOLDER_MAX_BYTES);
 	if (why) {
-		*err = catalog_fmt("Placeholder $%s could not read location %s, %s", key, value, why);
+		*err = sh_xasprintf("Placeholder $%s could not read location %s, %s", key, value, why);
 	} else {
 		ph->bytes_left -= len;
 		if (strcmp(key, "text") == 0) {
@@ -197,7 +198,7 @@ static int resolve_one(struct catalog_placeholders *ph, const char *key, const c
 			rc = parse_yaml(key, value, loc, buf, len, out, err);
 		}
 		if (rc == 0 && depth_of(*out) > CATALOG_YAML_MAX_DEPTH) {
-			*err = catalog_fmt("Placeholder $%s failed to parse %s data at %s, Error: nested "
+			*err = sh_xasprintf("Placeholder $%s failed to parse %s data at %s, Error: nested "
 					   "deeper than %d levels", key, key[0] == 'j' ? "JSON" : "YAML",
 					   value, CATALOG_YAML_MAX_DEPTH);
 			json_decref(*out);

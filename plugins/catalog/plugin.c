@@ -188,11 +188,9 @@ static void fini(void *state)
 static int init(struct sh_host *host, void **state, char *err, size_t errlen)
 {
 	const struct sh_conf *conf = sh_host_conf(host);
-	struct catalog_state *st = calloc(1, sizeof(*st));
+	struct catalog_state *st = sh_xcalloc(1, sizeof(*st));
 	int rc;
 
-	if (st == NULL)
-		abort();
 	st->host = host;
 	st->interval_s = sh_conf_int(conf, "catalog", "processing_interval", 100);
 	st->keep_orphans = strcmp(sh_conf_str(conf, "catalog", "orphan_strategy"), "keep") == 0;

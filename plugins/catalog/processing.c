@@ -28,7 +28,7 @@ struct kid {
 
 static struct kid *kids_of(const struct catalog_child *v, size_t n)
 {
-	struct kid *k = catalog_xmalloc((n + 1) * sizeof(*k));
+	struct kid *k = sh_xmalloc((n + 1) * sizeof(*k));
 
 	for (size_t i = 0; i < n; i++) {
 		k[i].c = &v[i];
@@ -158,7 +158,7 @@ static int seed(PGconn *conn, const struct catalog_state *st)
 	int rc;
 
 	memset(cols, 0, sizeof(cols));
-	roots.v = catalog_xmalloc((st->n_locations + 1) * sizeof(*roots.v));
+	roots.v = sh_xmalloc((st->n_locations + 1) * sizeof(*roots.v));
 	for (size_t i = 0; i < st->n_locations; i++) {
 		struct catalog_child *c = &roots.v[roots.n++];
 		const json_t *ann;
@@ -166,7 +166,7 @@ static int seed(PGconn *conn, const struct catalog_state *st)
 		c->entity = catalog_ingest_config_entity(st->locations[i]);
 		ann = json_object_get(json_object_get(c->entity, "metadata"), "annotations");
 		c->ref = catalog_ref_of_entity(c->entity);
-		c->location_key = catalog_xstrdup(json_string_value(
+		c->location_key = sh_xstrdup(json_string_value(
 			json_object_get(ann, CATALOG_ANN_LOCATION)));
 	}
 	k = kids_of(roots.v, roots.n);

@@ -38,7 +38,7 @@ struct catalog_reader {
 
 struct catalog_reader *catalog_reader_new(struct catalog_allow *allow, long timeout_ms)
 {
-	struct catalog_reader *r = catalog_xmalloc(sizeof(*r));
+	struct catalog_reader *r = sh_xmalloc(sizeof(*r));
 
 	memset(r, 0, sizeof(*r));
 	r->allow = allow;
@@ -115,7 +115,7 @@ static char *cache_etag(struct catalog_reader *r, const char *url)
 	pthread_mutex_lock(&r->lock);
 	for (struct cached *c = r->cache; c && etag == NULL; c = c->next)
 		if (strcmp(c->url, url) == 0)
-			etag = catalog_xstrdup(c->etag);
+			etag = sh_xstrdup(c->etag);
 	pthread_mutex_unlock(&r->lock);
 	return etag;
 }
@@ -129,7 +129,7 @@ static char *cache_body(struct catalog_reader *r, const char *url, const char *e
 	pthread_mutex_lock(&r->lock);
 	c = cache_unlink(r, url);
 	if (c && strcmp(c->etag, etag) == 0) {
-		body = catalog_xmalloc(c->len + 1);
+		body = sh_xmalloc(c->len + 1);
 		memcpy(body, c->body, c->len + 1);
 		*len = c->len;
 	}
@@ -146,10 +146,10 @@ static void cache_put(struct catalog_reader *r, const char *url, const char *eta
 
 	if (etag == NULL || strlen(etag) > READER_ETAG_MAX || len > READER_CACHE_BYTES)
 		return;
-	c = catalog_xmalloc(sizeof(*c));
-	c->url = catalog_xstrdup(url);
-	c->etag = catalog_xstrdup(etag);
-	c->body = catalog_xmalloc(len + 1);
+	c = sh_xmalloc(sizeof(*c));
+	c->url = sh_xstrdup(url);
+	c->etag = sh_xstrdup(etag);
+	c->body = sh_xmalloc(len + 1);
 	memcpy(c->body, body, len + 1);
 	c->len = len;
 	pthread_mutex_lock(&r->lock);
@@ -203,8 +203,8 @@ static int status_error(const char *url, long status, struct failure *f)
 
 	if (status == 404)
 		return fail(f, SH_ENOTFOUND, "NotFoundError",
-			    catalog_fmt("could not read %s, 404 Not Found", url));
-	return fail(f, SH_EIO, "Error", catalog_fmt("could not read %s, %ld%s%s", url, status,
+			    sh_xasprintf("could not read %s, 404 Not Found", url));
+	return fail(f, SH_EIO, "Error", sh_xasprintf("could not read %s, %ld%s%s", url, status,
 						   *why ? " " : "", why));
 }
 
@@ -213,7 +213,7 @@ static int status_error(const char *url, long status, struct failure *f)
 static int fetch(struct catalog_reader *r, const char *url, const char *etag,
 		 struct sh_http_response *resp)
 {
-	char *hdr = etag ? catalog_fmt("If-None-Match: %s", etag) : NULL;
+	char *hdr = etag ? sh_xasprintf("If-None-Match: %s", etag) : NULL;
 	const char *headers[] = { hdr, NULL };
 	struct sh_http_request rq = {
 		.url = url, .headers = hdr ? headers : NULL, .timeout_ms = r->timeout_ms,
@@ -237,7 +237,7 @@ static int read_url(struct catalog_reader *r, const char *url, char **buf, size_
 	etag = cache_etag(r, url);
 	rc = fetch(r, url, etag, &resp);
 	if (rc != 0) {
-		rc = fail(f, rc, "Error", catalog_fmt("Unable to read %s, %s", url, resp.error));
+		rc = fail(f, rc, "Error", sh_xasprintf("Unable to read %s, %s", url, resp.error));
 	} else if (resp.status == 304 && etag &&
 		   (*buf = cache_body(r, url, etag, len)) != NULL) {
 		/* unchanged since the cached read: its body is the answer */
@@ -265,7 +265,7 @@ static int read_path(const char *path, char **buf, size_t *len)
 	*buf = NULL;
 	if (fp == NULL)
 		return errno == ENOENT || errno == ENOTDIR ? SH_ENOTFOUND : SH_EIO;
-	*buf = catalog_xmalloc(cap + 1);
+	*buf = sh_xmalloc(cap + 1);
 	n = fread(*buf, 1, cap, fp);
 	if (ferror(fp))
 		rc = SH_EIO;
@@ -287,9 +287,9 @@ static int read_file(const char *path, char **buf, size_t *len, struct failure *
 	int rc = read_path(path, buf, len);
 
 	if (rc == SH_ENOTFOUND)
-		return fail(f, rc, "NotFoundError", catalog_fmt("file %s does not exist", path));
+		return fail(f, rc, "NotFoundError", sh_xasprintf("file %s does not exist", path));
 	if (rc != 0)
-		return fail(f, rc, "Error", catalog_fmt("could not read file:%s: %s", path,
+		return fail(f, rc, "Error", sh_xasprintf("could not read file:%s: %s", path,
 							sh_strerror(rc)));
 	return 0;
 }
@@ -304,7 +304,7 @@ static int read_loc(struct catalog_reader *r, const char *loc, char **buf, size_
 	if (strncmp(loc, "url:", 4) == 0)
 		return read_url(r, loc + 4, buf, len, f);
 	return fail(f, SH_EINVAL, "InputError",
-		    catalog_fmt("No processor was able to handle reading of %s", loc));
+		    sh_xasprintf("No processor was able to handle reading of %s", loc));
 }
 
 int catalog_reader_read(struct catalog_reader *r, const char *loc, int optional, char **buf,
@@ -331,7 +331,7 @@ int catalog_reader_fetch(struct catalog_reader *r, const char *loc, char **buf, 
 	struct failure f = { NULL, NULL };
 	int rc = read_loc(r, loc, buf, len, &f);
 
-	*why = rc == 0 ? NULL : catalog_fmt("%s: %s", f.name, f.msg);
+	*why = rc == 0 ? NULL : sh_xasprintf("%s: %s", f.name, f.msg);
 	free(f.msg);
 	return rc;
 }
@@ -348,7 +348,7 @@ char *catalog_reader_url_loc(const char *own_type, const char *own_target, const
 				   target);
 		return NULL;
 	}
-	loc = catalog_fmt("url:%s", url);
+	loc = sh_xasprintf("url:%s", url);
 	free(url);
 	return loc;
 }

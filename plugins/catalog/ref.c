@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <stagehand/alloc.h>
 #include <stagehand/errors.h>
 
 #include "ref.h"
@@ -21,7 +22,7 @@ static char *json_text(const json_t *v)
 	char *s = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER) : NULL;
 
 	if (!s)
-		return catalog_fmt("%s", v ? "null" : "undefined");
+		return sh_xasprintf("%s", v ? "null" : "undefined");
 	return s;
 }
 
@@ -30,10 +31,10 @@ static int fail_missing(const json_t *ref, const char *what, char **err)
 	char *t = json_text(ref);
 
 	if (!strcmp(what, "kind"))
-		*err = catalog_fmt("Entity reference %s had missing or empty kind "
+		*err = sh_xasprintf("Entity reference %s had missing or empty kind "
 				 "(e.g. did not start with \"component:\" or similar)", t);
 	else
-		*err = catalog_fmt("Entity reference %s had missing or empty %s", t, what);
+		*err = sh_xasprintf("Entity reference %s had missing or empty %s", t, what);
 	free(t);
 	return SH_EINVAL;
 }
@@ -51,17 +52,17 @@ static int split_ref(const char *ref, struct catalog_ref *out, char **err)
 	if (slash)
 		name = slash + 1;
 	if ((colon && colon == ref) || (slash && slash == (colon ? colon + 1 : ref)) || !*name) {
-		*err = catalog_fmt("Entity reference \"%s\" was not on the form "
+		*err = sh_xasprintf("Entity reference \"%s\" was not on the form "
 				 "[<kind>:][<namespace>/]<name>", ref);
 		return SH_EINVAL;
 	}
-	out->kind = colon ? catalog_xstrndup(ref, (size_t)(colon - ref)) : NULL;
+	out->kind = colon ? sh_xstrndup(ref, (size_t)(colon - ref)) : NULL;
 	if (slash) {
 		const char *ns = colon ? colon + 1 : ref;
 
-		out->namespace = catalog_xstrndup(ns, (size_t)(slash - ns));
+		out->namespace = sh_xstrndup(ns, (size_t)(slash - ns));
 	}
-	out->name = catalog_xstrndup(name, strlen(name));
+	out->name = sh_xstrndup(name, strlen(name));
 	return 0;
 }
 
@@ -69,11 +70,11 @@ static int apply_defaults(const json_t *textual, const char *default_kind, const
 			  struct catalog_ref *out, char **err)
 {
 	if (!out->kind && default_kind && *default_kind)
-		out->kind = catalog_xstrndup(default_kind, strlen(default_kind));
+		out->kind = sh_xstrndup(default_kind, strlen(default_kind));
 	if (!out->namespace) {
 		const char *ns = default_ns && *default_ns ? default_ns : "default";
 
-		out->namespace = catalog_xstrndup(ns, strlen(ns));
+		out->namespace = sh_xstrndup(ns, strlen(ns));
 	}
 	if (!out->kind || !*out->kind)
 		return fail_missing(textual, "kind", err);
@@ -93,7 +94,7 @@ int catalog_ref_parse(const char *ref, const char *default_kind, const char *def
 	memset(out, 0, sizeof(*out));
 	*err = NULL;
 	if (!ref || !*ref) {
-		*err = catalog_fmt("Entity reference must not be empty");
+		*err = sh_xasprintf("Entity reference must not be empty");
 		return SH_EINVAL;
 	}
 	rc = split_ref(ref, out, err);
@@ -111,7 +112,7 @@ static char *member(const json_t *obj, const char *key)
 {
 	const json_t *v = json_object_get(obj, key);
 
-	return json_is_string(v) ? catalog_xstrndup(json_string_value(v), json_string_length(v)) : NULL;
+	return json_is_string(v) ? sh_xstrndup(json_string_value(v), json_string_length(v)) : NULL;
 }
 
 int catalog_ref_parse_json(const json_t *ref, const char *default_kind, const char *default_ns,
@@ -126,7 +127,7 @@ int catalog_ref_parse_json(const json_t *ref, const char *default_kind, const ch
 	/* JavaScript falsiness: null, false, 0 are "empty" like "". */
 	if (!ref || json_is_null(ref) || json_is_false(ref) ||
 	    (json_is_number(ref) && json_number_value(ref) == 0)) {
-		*err = catalog_fmt("Entity reference must not be empty");
+		*err = sh_xasprintf("Entity reference must not be empty");
 		return SH_EINVAL;
 	}
 	/* Compound form; a member that is not a string counts as absent. */
@@ -152,7 +153,7 @@ static void lower_into(char *dst, const char *src, size_t n)
 char *catalog_ref_format(const char *kind, const char *ns, const char *name)
 {
 	size_t lk = strlen(kind), ln = strlen(ns), lm = strlen(name);
-	char *p = catalog_xmalloc(lk + ln + lm + 3);
+	char *p = sh_xmalloc(lk + ln + lm + 3);
 
 	lower_into(p, kind, lk);
 	p[lk] = ':';
@@ -191,7 +192,7 @@ static char *trimmed(const char *s, size_t n)
 	}
 	while (n && isspace((unsigned char)s[n - 1]))
 		n--;
-	return catalog_xstrndup(s, n);
+	return sh_xstrndup(s, n);
 }
 
 int catalog_location_ref_parse(const char *ref, struct catalog_location_ref *out, char **err)
@@ -205,13 +206,13 @@ int catalog_location_ref_parse(const char *ref, struct catalog_location_ref *out
 		out->target = trimmed(colon + 1, strlen(colon + 1));
 	}
 	if (!colon || !*out->type || !*out->target)
-		*err = catalog_fmt("Unable to parse location ref '%s', expected '<type>:<target>', "
+		*err = sh_xasprintf("Unable to parse location ref '%s', expected '<type>:<target>', "
 				 "e.g. 'url:https://host/path'", ref ? ref : "undefined");
 	else if (!strcmp(out->type, "http") || !strcmp(out->type, "https"))
-		*err = catalog_fmt("Invalid location ref '%s', please prefix it with 'url:', "
+		*err = sh_xasprintf("Invalid location ref '%s', please prefix it with 'url:', "
 				 "e.g. 'url:%s'", ref, ref);
 	else if (!strncasecmp(out->target, "javascript:", 11))
-		*err = catalog_fmt("Invalid location ref '%s', javascript: targets are not allowed", ref);
+		*err = sh_xasprintf("Invalid location ref '%s', javascript: targets are not allowed", ref);
 	if (*err) {
 		catalog_location_ref_clear(out);
 		return SH_EINVAL;

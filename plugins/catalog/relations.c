@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stagehand/alloc.h>
 #include <stagehand/errors.h>
 
 #include "ref.h"
@@ -44,12 +45,12 @@ static void push(struct catalog_relations *out, const char *src, const char *typ
 
 	if (out->n == out->cap) {
 		out->cap = out->cap ? out->cap * 2 : 16;
-		out->rows = catalog_xrealloc(out->rows, out->cap * sizeof(*out->rows));
+		out->rows = sh_xrealloc(out->rows, out->cap * sizeof(*out->rows));
 	}
 	r = &out->rows[out->n++];
-	r->source_ref = catalog_xstrdup(src);
-	r->type = catalog_xstrdup(type);
-	r->target_ref = catalog_xstrdup(dst);
+	r->source_ref = sh_xstrdup(src);
+	r->type = sh_xstrdup(type);
+	r->target_ref = sh_xstrdup(dst);
 }
 
 static int rule_applies(const struct rule *r, const char *kind)
@@ -131,7 +132,7 @@ int catalog_relations_emit(const json_t *entity, struct catalog_relations *out, 
 	*err = NULL;
 	self = catalog_ref_of_entity(entity);
 	if (!self) {
-		*err = catalog_xstrdup("entity has no kind or metadata.name");
+		*err = sh_xstrdup("entity has no kind or metadata.name");
 		return SH_EINVAL;
 	}
 	if (!ns || !*ns)
@@ -157,7 +158,7 @@ static int cmp_rel(const void *a, const void *b)
 json_t *catalog_relations_build(const struct catalog_relation *rows, size_t n,
 				const char *source_ref)
 {
-	const struct catalog_relation **sel = catalog_xmalloc(n * sizeof(*sel));
+	const struct catalog_relation **sel = sh_xmalloc(n * sizeof(*sel));
 	json_t *arr = json_array();
 	size_t i, k = 0;
 

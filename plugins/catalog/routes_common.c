@@ -1,7 +1,7 @@
 /*
- * What every catalog read route shares: integer parameters, the `filter` and `fields`
- * query parameters, and entities written into a JSON text (projected when
- * `fields` asks for it).
+ * What every catalog read route shares: integer parameters, the `filter` and
+ * `fields` query parameters, request-scoped statements, and the capped reply
+ * body the stored entities are written into (projected when `fields` asks).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -11,6 +11,9 @@
 #include "db_filter.h"
 #include "fields.h"
 #include "filter.h"
+#include "routes_common.h"
+
+#define JSON_TYPE "application/json; charset=utf-8"
 
 /* Backstage's parseIntegerParam plus the range checks of
  * parseEntityPaginationParams. */
@@ -47,7 +50,11 @@ static void free_fields(void *p)
 static void free_sql(void *p)
 {
 	catalog_sql_free(p);
-	free(p);
+}
+
+static void free_buf(void *p)
+{
+	sh_buf_free(p);
 }
 
 void catalog_defer_filter(struct sh_req *req, struct catalog_filter *f)
@@ -62,11 +69,28 @@ void catalog_defer_fields(struct sh_req *req, struct catalog_fields *fields)
 
 struct catalog_sql *catalog_req_sql(struct sh_req *req)
 {
-	struct catalog_sql *q = catalog_xmalloc(sizeof(*q));
+	struct catalog_sql *q = sh_alloc(req, sizeof(*q));
 
-	memset(q, 0, sizeof(*q));
+	catalog_sql_init(q);
 	sh_defer(req, free_sql, q);
 	return q;
+}
+
+struct sh_buf *catalog_req_body(struct sh_req *req)
+{
+	struct sh_buf *b = sh_alloc(req, sizeof(*b));
+
+	sh_buf_init(b, CATALOG_BODY_MAX);
+	sh_defer(req, free_buf, b);
+	return b;
+}
+
+int catalog_reply_body(struct sh_req *req, const struct sh_buf *b, int rc)
+{
+	if (rc != 0)
+		return sh_fail(req, 500, "Error", "the reply would be larger than %zu MiB; ask for "
+			       "fewer entities at a time", CATALOG_BODY_MAX >> 20);
+	return sh_reply_raw(req, 200, JSON_TYPE, sh_buf_str(b), b->len);
 }
 
 int catalog_fail_free(struct sh_req *req, char *msg)
@@ -96,21 +120,23 @@ int catalog_parse_filter_fields(struct sh_req *req, struct catalog_filter **f,
 	return 0;
 }
 
-void catalog_append_entity(struct catalog_sql *b, const char *text,
-			   const struct catalog_fields *fields)
+int catalog_append_entity(struct sh_buf *b, size_t i, const char *text,
+			  const struct catalog_fields *fields)
 {
 	json_t *e, *p;
 	char *out;
+	int rc;
 
-	if (fields == NULL || text == NULL) {
-		catalog_sql_append(b, text ? text : "null");
-		return;
-	}
+	if (i > 0 && (rc = sh_buf_addc(b, ',')) != 0)
+		return rc;
+	if (fields == NULL || text == NULL)
+		return sh_buf_addstr(b, text ? text : "null");
 	e = json_loads(text, 0, NULL);
 	p = catalog_fields_apply(fields, e);
 	out = json_dumps(p, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
-	catalog_sql_append(b, out ? out : "null");
+	rc = sh_buf_addstr(b, out ? out : "null");
 	free(out);
 	json_decref(p);
 	json_decref(e);
+	return rc;
 }

@@ -18,6 +18,7 @@
 #include "filter.h"
 #include "ref.h"
 #include "routes.h"
+#include "routes_common.h"
 
 #define JSON_TYPE "application/json; charset=utf-8"
 
@@ -93,55 +94,60 @@ static int parse_page(struct sh_req *req, struct page *pg, int *is_paged)
 	return 0;
 }
 
-/* application/x-www-form-urlencoded, as URLSearchParams writes it. */
-static void form_encode(struct catalog_sql *b, const char *s)
+/* application/x-www-form-urlencoded as URLSearchParams writes it: unlike
+ * sh_buf_add_form (RFC 3986's unreserved set), '*' stays and '~' is escaped. */
+static int form_encode(struct sh_buf *b, const char *s)
 {
-	char hex[4];
+	int rc = 0;
 
-	for (; *s; s++) {
+	for (; *s && rc == 0; s++) {
 		unsigned char c = (unsigned char)*s;
 
-		if (isalnum(c) || c == '*' || c == '-' || c == '.' || c == '_') {
-			hex[0] = (char)c;
-			hex[1] = '\0';
-		} else if (c == ' ') {
-			snprintf(hex, sizeof(hex), "+");
-		} else {
-			snprintf(hex, sizeof(hex), "%%%02X", c);
-		}
-		catalog_sql_append(b, hex);
+		if (isalnum(c) || c == '*' || c == '-' || c == '.' || c == '_')
+			rc = sh_buf_addc(b, (char)c);
+		else
+			rc = c == ' ' ? sh_buf_addc(b, '+') : sh_buf_printf(b, "%%%02X", c);
 	}
+	return rc;
+}
+
+/* key=value of the Link target's query, after a '&' unless it is the first. */
+static int add_pair(struct sh_buf *b, const char *k, const char *v)
+{
+	int rc = b->data[b->len - 1] == '?' ? 0 : sh_buf_addc(b, '&');
+
+	if (rc == 0)
+		rc = form_encode(b, k);
+	if (rc == 0)
+		rc = sh_buf_addc(b, '=');
+	return rc == 0 ? form_encode(b, v) : rc;
 }
 
 /* Link: </entities?...&after=...>; rel="next", the query re-serialised with
- * `offset` dropped and `after` set, as Backstage's router does. */
-static void link_next(struct sh_req *req, long long limit, long long offset)
+ * `offset` dropped and `after` set, as Backstage's router does.  0, or
+ * SH_ETOOBIG past the body cap (no header is set then). */
+static int link_next(struct sh_req *req, long long limit, long long offset)
 {
 	char *cursor = catalog_cursor_offset_encode(limit, offset);
-	struct catalog_sql b = { 0 };
+	struct sh_buf *b = catalog_req_body(req);
+	int set = 0, rc = sh_buf_addstr(b, "</entities?");
 	const char *k, *v;
-	int set = 0;
 
-	catalog_sql_append(&b, "</entities?");
-	for (size_t i = 0; i < sh_req_query_count(req); i++) {
+	sh_defer(req, free, cursor);
+	for (size_t i = 0; rc == 0 && i < sh_req_query_count(req); i++) {
 		if (sh_req_query_at(req, i, &k, &v) != 0 || strcmp(k, "offset") == 0 ||
 		    (strcmp(k, "after") == 0 && set))
 			continue;
-		if (b.text[b.len - 1] != '?')
-			catalog_sql_append(&b, "&");
-		form_encode(&b, k);
-		catalog_sql_append(&b, "=");
-		form_encode(&b, strcmp(k, "after") == 0 ? cursor : v);
 		set |= strcmp(k, "after") == 0;
+		rc = add_pair(b, k, strcmp(k, "after") == 0 ? cursor : v);
 	}
-	if (!set) {
-		catalog_sql_append(&b, b.text[b.len - 1] == '?' ? "after=" : "&after=");
-		form_encode(&b, cursor);
-	}
-	catalog_sql_append(&b, ">; rel=\"next\"");
-	sh_reply_header(req, "Link", b.text);
-	catalog_sql_free(&b);
-	free(cursor);
+	if (rc == 0 && !set)
+		rc = add_pair(b, "after", cursor);
+	if (rc == 0)
+		rc = sh_buf_addstr(b, ">; rel=\"next\"");
+	if (rc == 0)
+		sh_reply_header(req, "Link", b->data);
+	return rc;
 }
 
 /* The rows as one JSON array, from column col, projected when fields
@@ -149,15 +155,14 @@ static void link_next(struct sh_req *req, long long limit, long long offset)
 static int reply_rows(struct sh_req *req, const PGresult *res, int col, int n,
 		      const struct catalog_fields *fields)
 {
-	struct catalog_sql *b = catalog_req_sql(req);
+	struct sh_buf *b = catalog_req_body(req);
+	int rc = sh_buf_addc(b, '[');
 
-	catalog_sql_append(b, "[");
-	for (int i = 0; i < n; i++) {
-		catalog_sql_append(b, i ? "," : "");
-		catalog_append_entity(b, PQgetvalue(res, i, col), fields);
-	}
-	catalog_sql_append(b, "]");
-	return sh_reply_raw(req, 200, JSON_TYPE, b->text, b->len);
+	for (int i = 0; rc == 0 && i < n; i++)
+		rc = catalog_append_entity(b, (size_t)i, PQgetvalue(res, i, col), fields);
+	if (rc == 0)
+		rc = sh_buf_addc(b, ']');
+	return catalog_reply_body(req, b, rc);
 }
 
 /* order=asc:<field> | desc:<field> (parseEntityOrderParams). */
@@ -192,7 +197,7 @@ static int list_by_query(struct sh_req *req, struct catalog_sql *q, const struct
 
 	if (catalog_sql_query_page(q, &p) != 0)
 		return sh_fail(req, 400, "InputError", "Invalid filter, too many values");
-	res = sh_db_query(req, q->text, (int)q->n_params, (const char *const *)q->params);
+	res = sh_db_query(req, catalog_sql_str(q), (int)q->n_params, (const char *const *)q->params);
 	if (res == NULL)
 		return sh_db_fail(req);
 	return reply_rows(req, res, 3, PQntuples(res), fields);
@@ -218,13 +223,14 @@ int catalog_get_entities(struct sh_req *req, void *state)
 	if (catalog_sql_entities(q, f, order, n_order, paged && pg.limit > 0 ? pg.limit : -1,
 				 pg.offset) != 0)
 		return sh_fail(req, 400, "InputError", "Invalid filter, too many values");
-	res = sh_db_query(req, q->text, (int)q->n_params, (const char *const *)q->params);
+	res = sh_db_query(req, catalog_sql_str(q), (int)q->n_params, (const char *const *)q->params);
 	if (res == NULL)
 		return sh_db_fail(req);
 	n = PQntuples(res);
 	if (paged && pg.limit > 0 && n > pg.limit) {
 		n = (int)pg.limit;
-		link_next(req, pg.limit, pg.offset + pg.limit);
+		if ((rc = link_next(req, pg.limit, pg.offset + pg.limit)) != 0)
+			return catalog_reply_body(req, NULL, rc);
 	}
 	return reply_rows(req, res, 0, n, fields);
 }

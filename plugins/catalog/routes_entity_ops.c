@@ -12,8 +12,7 @@
 #include "db_query.h"
 #include "ref.h"
 #include "routes.h"
-
-#define JSON_TYPE "application/json; charset=utf-8"
+#include "routes_common.h"
 
 /* The walk stops here rather than growing without bound on a huge graph. */
 #define MAX_ANCESTORS 1000
@@ -35,14 +34,15 @@ static void free_json(void *p)
 }
 
 /* A string as a JSON literal. */
-static void append_string(struct catalog_sql *b, const char *s)
+static int append_string(struct sh_buf *b, const char *s)
 {
 	json_t *j = json_string(s);
 	char *text = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+	int rc = sh_buf_addstr(b, text ? text : "\"\"");
 
-	catalog_sql_append(b, text ? text : "\"\"");
 	free(text);
 	json_decref(j);
+	return rc;
 }
 
 /* One node of the walk: its ref and stored final JSON (both borrowed from
@@ -51,42 +51,64 @@ struct node {
 	const char *ref, *text;
 };
 
+/* The walk's state: the stack of entities still to visit, and every ref
+ * pushed so far. */
+struct walk {
+	struct node *todo;
+	size_t n;
+	json_t *seen;
+};
+
+/* One item: the entity and every parent that has a final entity; the
+ * parents not seen yet are pushed.  0 or SH_ETOOBIG. */
+static int append_item(struct sh_buf *b, size_t visited, struct node cur, const PGresult *res,
+		       struct walk *w)
+{
+	int rc = sh_buf_addstr(b, visited ? ",{\"entity\":" : "{\"entity\":");
+
+	if (rc == 0)
+		rc = sh_buf_addstr(b, cur.text);
+	if (rc == 0)
+		rc = sh_buf_addstr(b, ",\"parentEntityRefs\":[");
+	for (int i = 0; rc == 0 && i < PQntuples(res); i++) {
+		const char *ref = PQgetvalue(res, i, 0);
+
+		if (i > 0)
+			rc = sh_buf_addc(b, ',');
+		if (rc == 0)
+			rc = append_string(b, ref);
+		if (json_object_get(w->seen, ref) == NULL && w->n < MAX_ANCESTORS) {
+			json_object_set_new(w->seen, ref, json_true());
+			w->todo[w->n++] = (struct node){ ref, PQgetvalue(res, i, 1) };
+		}
+	}
+	return rc == 0 ? sh_buf_addstr(b, "]}") : rc;
+}
+
 /*
  * Depth first from the root, a stack of entities still to visit; an
  * entity is pushed the first time it is seen, so each appears once and a
- * cycle ends.  Each item lists every parent that has a final entity.
+ * cycle ends.  Returns 0, or the status of the failure it replied.
  */
-static int walk(struct sh_req *req, struct node root, struct catalog_sql *b)
+static int walk(struct sh_req *req, struct node root, struct sh_buf *b)
 {
-	struct node *todo = sh_alloc(req, MAX_ANCESTORS * sizeof(*todo));
-	json_t *seen = json_object();
-	size_t n = 0, visited = 0;
+	struct walk w = { sh_alloc(req, MAX_ANCESTORS * sizeof(*w.todo)), 0, json_object() };
 	struct node cur = root;
+	size_t visited = 0;
+	int rc;
 
-	sh_defer(req, free_json, seen);
-	json_object_set_new(seen, root.ref, json_true());
+	sh_defer(req, free_json, w.seen);
+	json_object_set_new(w.seen, root.ref, json_true());
 	for (;;) {
 		PGresult *res = catalog_db_parents(req, cur.ref);
 
 		if (res == NULL)
 			return sh_db_fail(req);
-		catalog_sql_append(b, visited++ ? ",{\"entity\":" : "{\"entity\":");
-		catalog_sql_append(b, cur.text);
-		catalog_sql_append(b, ",\"parentEntityRefs\":[");
-		for (int i = 0; i < PQntuples(res); i++) {
-			const char *ref = PQgetvalue(res, i, 0);
-
-			catalog_sql_append(b, i ? "," : "");
-			append_string(b, ref);
-			if (json_object_get(seen, ref) == NULL && n < MAX_ANCESTORS) {
-				json_object_set_new(seen, ref, json_true());
-				todo[n++] = (struct node){ ref, PQgetvalue(res, i, 1) };
-			}
-		}
-		catalog_sql_append(b, "]}");
-		if (n == 0 || visited >= MAX_ANCESTORS)
+		if ((rc = append_item(b, visited++, cur, res, &w)) != 0)
+			return catalog_reply_body(req, b, rc);
+		if (w.n == 0 || visited >= MAX_ANCESTORS)
 			return 0;
-		cur = todo[--n];
+		cur = w.todo[--w.n];
 	}
 }
 
@@ -94,7 +116,7 @@ int catalog_get_entity_ancestry(struct sh_req *req, void *state)
 {
 	char *ref = catalog_ref_format(sh_req_param(req, "kind"), sh_req_param(req, "namespace"),
 				       sh_req_param(req, "name"));
-	struct catalog_sql *b = catalog_req_sql(req);
+	struct sh_buf *b = catalog_req_body(req);
 	struct node root;
 	PGresult *res;
 	int rc;
@@ -106,11 +128,14 @@ int catalog_get_entity_ancestry(struct sh_req *req, void *state)
 	if (PQntuples(res) == 0)
 		return sh_fail(req, 404, "NotFoundError", "No such entity %s", ref);
 	root = (struct node){ PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1) };
-	catalog_sql_append(b, "{\"rootEntityRef\":");
-	append_string(b, root.ref);
-	catalog_sql_append(b, ",\"items\":[");
+	rc = sh_buf_addstr(b, "{\"rootEntityRef\":");
+	if (rc == 0)
+		rc = append_string(b, root.ref);
+	if (rc == 0)
+		rc = sh_buf_addstr(b, ",\"items\":[");
+	if (rc != 0)
+		return catalog_reply_body(req, b, rc);
 	if ((rc = walk(req, root, b)) != 0)
 		return rc;
-	catalog_sql_append(b, "]}");
-	return sh_reply_raw(req, 200, JSON_TYPE, b->text, b->len);
+	return catalog_reply_body(req, b, sh_buf_addstr(b, "]}"));
 }

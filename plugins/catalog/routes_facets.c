@@ -13,6 +13,7 @@
 #include "db_query.h"
 #include "filter.h"
 #include "routes.h"
+#include "routes_common.h"
 #include "search.h"
 
 static void free_json(void *p)
@@ -41,7 +42,7 @@ static int reply_facets(struct sh_req *req, const char *const *facets, size_t n,
 										   NULL, 10)));
 	}
 	for (size_t i = 0; i < n; i++) {
-		char *key = catalog_xstrdup(facets[i]);
+		char *key = sh_xstrdup(facets[i]);
 		json_t *list;
 
 		catalog_search_lower(key);
@@ -61,7 +62,7 @@ static int run_facets(struct sh_req *req, const char *const *keys, size_t n,
 
 	if (catalog_sql_facets(q, keys, n, f) != 0)
 		return sh_fail(req, 400, "InputError", "Invalid filter, too many values");
-	res = sh_db_query(req, q->text, (int)q->n_params, (const char *const *)q->params);
+	res = sh_db_query(req, catalog_sql_str(q), (int)q->n_params, (const char *const *)q->params);
 	if (res == NULL)
 		return sh_db_fail(req);
 	return reply_facets(req, keys, n, res);

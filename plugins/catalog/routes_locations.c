@@ -15,6 +15,7 @@
 #include "filter.h"
 #include "ref.h"
 #include "routes.h"
+#include "routes_common.h"
 #include "search.h"
 
 #define LOCATIONS_DEFAULT_LIMIT 1000
@@ -57,7 +58,7 @@ static void zod_issue(json_t *issues, const char *key, const json_t *v)
 							"path", key, "message", "Invalid input"));
 		return;
 	}
-	msg = v ? catalog_fmt("Expected string, received %s", got) : catalog_xstrdup("Required");
+	msg = v ? sh_xasprintf("Expected string, received %s", got) : sh_xstrdup("Required");
 	json_array_append_new(issues, json_pack("{s:s, s:s, s:s, s:[s], s:s}", "code",
 		"invalid_type", "expected", "string", "received", got, "path", key,
 		"message", msg));
@@ -97,7 +98,7 @@ static int location_body(struct sh_req *req, const char **type, const char **tar
 		if (strcmp(k, "type") && strcmp(k, "target") && strcmp(k, "presence"))
 			json_array_append_new(unknown, json_string(k));
 	if (json_array_size(unknown) > 0) {
-		char *msg = catalog_fmt("Unrecognized key(s) in object: '%s'%s",
+		char *msg = sh_xasprintf("Unrecognized key(s) in object: '%s'%s",
 					json_string_value(json_array_get(unknown, 0)),
 					json_array_size(unknown) > 1 ? ", ..." : "");
 
@@ -165,7 +166,7 @@ static int dry_run(struct sh_req *req, const struct catalog_state *st, const cha
 		return sh_db_fail(req);
 	root = catalog_ingest_location_entity(type, target);
 	ref = catalog_ref_of_entity(root);
-	id = catalog_fmt("%s:%s", type, target);
+	id = sh_xasprintf("%s:%s", type, target);
 	loc = json_pack("{s:s, s:s, s:s, s:s}", "type", type, "target", target, "id", id,
 			"entityRef", ref);
 	if (presence)
@@ -322,12 +323,12 @@ static void add_row(struct catalog_search *s, const char *key, const char *value
 
 	if (s->n == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 4;
-		s->rows = catalog_xrealloc(s->rows, s->cap * sizeof(*s->rows));
+		s->rows = sh_xrealloc(s->rows, s->cap * sizeof(*s->rows));
 	}
 	r = &s->rows[s->n++];
-	r->key = catalog_xstrdup(key);
-	r->original_value = catalog_xstrdup(value);
-	r->value = catalog_xstrdup(value);
+	r->key = sh_xstrdup(key);
+	r->original_value = sh_xstrdup(value);
+	r->value = sh_xstrdup(value);
 	catalog_search_lower(r->value);
 }
 

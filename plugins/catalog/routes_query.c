@@ -17,9 +17,9 @@
 #include "fields.h"
 #include "filter.h"
 #include "routes.h"
+#include "routes_common.h"
 #include "search.h"
 
-#define JSON_TYPE "application/json; charset=utf-8"
 /* The current server's default page (the OpenAPI text still says 20). */
 #define DEFAULT_LIMIT 200
 
@@ -66,7 +66,7 @@ static int get_order(struct sh_req *req, struct query *q)
 	const char *const *vals;
 	size_t n = sh_req_query_all(req, "orderField", &vals);
 
-	q->c.order = catalog_xmalloc((n + 1) * sizeof(*q->c.order));
+	q->c.order = sh_xmalloc((n + 1) * sizeof(*q->c.order));
 	for (size_t i = 0; i < n; i++) {
 		const char *comma = strchr(vals[i], ',');
 		const char *dir = comma ? comma + 1 : "asc";
@@ -75,8 +75,8 @@ static int get_order(struct sh_req *req, struct query *q)
 		if (!((dlen == 3 && !strncmp(dir, "asc", 3)) || (dlen == 4 && !strncmp(dir, "desc", 4))))
 			return sh_fail(req, 400, "InputError",
 				       "Invalid order field order, must be asc or desc");
-		q->c.order[i].field = comma ? catalog_xstrndup(vals[i], (size_t)(comma - vals[i])) :
-			catalog_xstrdup(vals[i]);
+		q->c.order[i].field = comma ? sh_xstrndup(vals[i], (size_t)(comma - vals[i])) :
+			sh_xstrdup(vals[i]);
 		q->c.order[i].desc = dlen == 4;
 		q->c.n_order = i + 1;
 	}
@@ -164,56 +164,57 @@ static int row_at(const struct page *pg, int i)
 	return pg->n == 0 ? -1 : pg->back ? PQntuples(pg->res) - 1 - i : i;
 }
 
-static void append_page_info(struct catalog_sql *b, const struct query *q, const struct page *pg)
+/* The next and previous cursors (malloc'd, NULL when there is no such page). */
+static void page_cursors(const struct query *q, const struct page *pg, char **next, char **prev)
 {
 	int sorted = q->c.n_order > 0;
 	json_t *first = q->c.first_values ? json_incref(q->c.first_values) :
 		row_values(pg->res, row_at(pg, 0), sorted);
-	char *next = NULL, *prev = NULL;
 
+	*next = *prev = NULL;
 	if (pg->more)
-		next = page_cursor(q, row_values(pg->res, row_at(pg, pg->n - 1), sorted), first, 0,
-				   pg->total);
+		*next = page_cursor(q, row_values(pg->res, row_at(pg, pg->n - 1), sorted), first, 0,
+				    pg->total);
 	if (q->c.first_values && pg->n > 0) {
 		json_t *v = row_values(pg->res, row_at(pg, 0), sorted);
 
 		if (!json_equal(v, q->c.first_values))
-			prev = page_cursor(q, json_incref(v), q->c.first_values, 1, pg->total);
+			*prev = page_cursor(q, json_incref(v), q->c.first_values, 1, pg->total);
 		json_decref(v);
 	}
 	json_decref(first);
-	catalog_sql_append(b, "\"pageInfo\":{");
-	if (next) {
-		catalog_sql_append(b, "\"nextCursor\":\"");
-		catalog_sql_append(b, next);
-		catalog_sql_append(b, prev ? "\"," : "\"");
-	}
-	if (prev) {
-		catalog_sql_append(b, "\"prevCursor\":\"");
-		catalog_sql_append(b, prev);
-		catalog_sql_append(b, "\"");
-	}
-	catalog_sql_append(b, "}}");
+}
+
+/* "totalItems":n,"pageInfo":{...}} ending the page's object. */
+static int append_page_info(struct sh_buf *b, const struct query *q, const struct page *pg)
+{
+	char *next, *prev;
+	int rc;
+
+	page_cursors(q, pg, &next, &prev);
+	rc = sh_buf_printf(b, "],\"totalItems\":%lld,\"pageInfo\":{", pg->total);
+	if (rc == 0 && next)
+		rc = sh_buf_printf(b, "\"nextCursor\":\"%s\"%s", next, prev ? "," : "");
+	if (rc == 0 && prev)
+		rc = sh_buf_printf(b, "\"prevCursor\":\"%s\"", prev);
+	if (rc == 0)
+		rc = sh_buf_addstr(b, "}}");
 	free(next);
 	free(prev);
+	return rc;
 }
 
 static int reply_page(struct sh_req *req, const struct query *q, struct page *pg)
 {
-	struct catalog_sql *b = catalog_req_sql(req);
-	char num[32];
+	struct sh_buf *b = catalog_req_body(req);
+	int rc = sh_buf_addstr(b, "{\"items\":[");
 
-	catalog_sql_append(b, "{\"items\":[");
-	for (int i = 0; i < pg->n; i++) {
-		catalog_sql_append(b, i ? "," : "");
-		catalog_append_entity(b, PQgetvalue(pg->res, row_at(pg, i), 3), q->fields);
-	}
-	snprintf(num, sizeof(num), "%lld", pg->total);
-	catalog_sql_append(b, "],\"totalItems\":");
-	catalog_sql_append(b, num);
-	catalog_sql_append(b, ",");
-	append_page_info(b, q, pg);
-	return sh_reply_raw(req, 200, JSON_TYPE, b->text, b->len);
+	for (int i = 0; rc == 0 && i < pg->n; i++)
+		rc = catalog_append_entity(b, (size_t)i, PQgetvalue(pg->res, row_at(pg, i), 3),
+					   q->fields);
+	if (rc == 0)
+		rc = append_page_info(b, q, pg);
+	return catalog_reply_body(req, b, rc);
 }
 
 /* The trimmed, lower-cased full-text term (malloc'd), or NULL. */
@@ -229,7 +230,7 @@ static char *term_of(const struct query *q)
 		t++;
 	for (n = strlen(t); n > 0 && isspace((unsigned char)t[n - 1]); n--)
 		;
-	s = catalog_xstrndup(t, n);
+	s = sh_xstrndup(t, n);
 	catalog_search_lower(s);
 	return s;
 }
@@ -256,7 +257,7 @@ static int run(struct sh_req *req, const struct query *q)
 	if (rows != 0)
 		return sh_fail(req, 400, "InputError", "Invalid filter, too many values");
 	if (count || q->limit > 0) {
-		res = sh_db_query(req, sql->text, (int)sql->n_params, (const char *const *)sql->params);
+		res = sh_db_query(req, catalog_sql_str(sql), (int)sql->n_params, (const char *const *)sql->params);
 		if (res == NULL)
 			return sh_db_fail(req);
 	}
@@ -335,7 +336,7 @@ static int body_order(struct sh_req *req, struct query *q, const json_t *v)
 		return 0;
 	if (!json_is_array(v))
 		return sh_fail(req, 400, "InputError", "request/body/orderBy must be array");
-	q->c.order = catalog_xmalloc((json_array_size(v) + 1) * sizeof(*q->c.order));
+	q->c.order = sh_xmalloc((json_array_size(v) + 1) * sizeof(*q->c.order));
 	json_array_foreach(v, i, item) {
 		const char *field = json_string_value(json_object_get(item, "field"));
 		const char *order = json_string_value(json_object_get(item, "order"));
@@ -343,7 +344,7 @@ static int body_order(struct sh_req *req, struct query *q, const json_t *v)
 		if (field == NULL || (order && strcmp(order, "asc") && strcmp(order, "desc")))
 			return sh_fail(req, 400, "InputError",
 				       "Invalid order field order, must be asc or desc");
-		q->c.order[i].field = catalog_xstrdup(field);
+		q->c.order[i].field = sh_xstrdup(field);
 		q->c.order[i].desc = order && !strcmp(order, "desc");
 		q->c.n_order = i + 1;
 	}

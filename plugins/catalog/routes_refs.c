@@ -13,8 +13,7 @@
 #include "fields.h"
 #include "filter.h"
 #include "routes.h"
-
-#define JSON_TYPE "application/json; charset=utf-8"
+#include "routes_common.h"
 
 /* Express parses only ^application/json($|;) bodies; any other body is {}
  * to the handler, which zod then reports. */
@@ -78,23 +77,23 @@ static void free_json(void *p)
 static int reply_items(struct sh_req *req, const json_t *refs, const PGresult *res,
 		       const struct catalog_fields *fields)
 {
-	struct catalog_sql *b = catalog_req_sql(req);
+	struct sh_buf *b = catalog_req_body(req);
 	json_t *index = json_object();
-	size_t i;
+	int rc;
 
 	sh_defer(req, free_json, index);
 	for (int r = 0; r < PQntuples(res); r++)
 		json_object_set_new(index, PQgetvalue(res, r, 0), json_integer(r));
-	catalog_sql_append(b, "{\"items\":[");
-	for (i = 0; i < json_array_size(refs); i++) {
+	rc = sh_buf_addstr(b, "{\"items\":[");
+	for (size_t i = 0; rc == 0 && i < json_array_size(refs); i++) {
 		const json_t *row = json_object_get(index, json_string_value(json_array_get(refs, i)));
 
-		catalog_sql_append(b, i ? "," : "");
-		catalog_append_entity(b, row ? PQgetvalue(res, (int)json_integer_value(row), 1) : NULL,
-				      fields);
+		rc = catalog_append_entity(b, i, row ? PQgetvalue(res, (int)json_integer_value(row), 1) :
+					   NULL, fields);
 	}
-	catalog_sql_append(b, "]}");
-	return sh_reply_raw(req, 200, JSON_TYPE, b->text, b->len);
+	if (rc == 0)
+		rc = sh_buf_addstr(b, "]}");
+	return catalog_reply_body(req, b, rc);
 }
 
 int catalog_post_entities_by_refs(struct sh_req *req, void *state)
@@ -123,7 +122,7 @@ int catalog_post_entities_by_refs(struct sh_req *req, void *state)
 		return reply_items(req, refs, NULL, fields);
 	if (catalog_sql_by_refs(q, list, json_array_size(refs), f) != 0)
 		return sh_fail(req, 400, "InputError", "Invalid request, too many refs");
-	res = sh_db_query(req, q->text, (int)q->n_params, (const char *const *)q->params);
+	res = sh_db_query(req, catalog_sql_str(q), (int)q->n_params, (const char *const *)q->params);
 	if (res == NULL)
 		return sh_db_fail(req);
 	return reply_items(req, refs, res, fields);

@@ -10,6 +10,7 @@
 #include "catalog.h"
 #include "ref.h"
 #include "routes.h"
+#include "routes_common.h"
 #include "url.h"
 #include "validate.h"
 
@@ -42,12 +43,12 @@ static const char *zod_type(const json_t *v)
 static char *zod_string_issue(const char *key, const json_t *v)
 {
 	const char *got = v ? zod_type(v) : "undefined";
-	char *msg = v ? catalog_fmt("Expected string, received %s", got) : catalog_xstrdup("Required");
+	char *msg = v ? sh_xasprintf("Expected string, received %s", got) : sh_xstrdup("Required");
 	json_t *issues = json_pack("[{s:s, s:s, s:s, s:[s], s:s}]", "code", "invalid_type",
 				   "expected", "string", "received", got, "path", key,
 				   "message", msg);
 	char *text = json_dumps(issues, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	char *full = catalog_fmt("Malformed request: %s", text ? text : "[]");
+	char *full = sh_xasprintf("Malformed request: %s", text ? text : "[]");
 
 	free(text);
 	free(msg);
@@ -155,7 +156,7 @@ int catalog_post_validate_entity(struct sh_req *req, void *state)
 	rc = strcmp(loc.type, "url");
 	catalog_location_ref_clear(&loc);
 	if (rc != 0) {
-		err = catalog_fmt("Invalid location ref %s, only 'url:<target>' is supported, "
+		err = sh_xasprintf("Invalid location ref %s, only 'url:<target>' is supported, "
 				  "e.g. url:https://host/path", json_string_value(location));
 		rc = fail_one(req, "TypeError", err);
 		free(err);
@@ -180,25 +181,25 @@ static char *analyze_body_error(const json_t *body)
 	const char *k;
 
 	if (!json_is_object(body))
-		return catalog_xstrdup("request/body must be object");
+		return sh_xstrdup("request/body must be object");
 	if (loc == NULL)
-		return catalog_xstrdup("request/body must have required property 'location'");
+		return sh_xstrdup("request/body must have required property 'location'");
 	if (!json_is_object(loc))
-		return catalog_xstrdup("request/body/location must be object");
+		return sh_xstrdup("request/body/location must be object");
 	if (!json_object_get(loc, "type"))
-		return catalog_xstrdup("request/body/location must have required property 'type'");
+		return sh_xstrdup("request/body/location must have required property 'type'");
 	if (!json_object_get(loc, "target"))
-		return catalog_xstrdup("request/body/location must have required property 'target'");
+		return sh_xstrdup("request/body/location must have required property 'target'");
 	json_object_foreach((json_t *)loc, k, v) {
 		if (strcmp(k, "type") != 0 && strcmp(k, "target") != 0)
-			return catalog_xstrdup("request/body/location must NOT have additional "
+			return sh_xstrdup("request/body/location must NOT have additional "
 					       "properties");
 		if (!json_is_string(v))
-			return catalog_fmt("request/body/location/%s must be string", k);
+			return sh_xasprintf("request/body/location/%s must be string", k);
 	}
 	v = json_object_get(body, "catalogFileName");
 	if (v && !json_is_string(v))
-		return catalog_xstrdup("request/body/catalogFileName must be string");
+		return sh_xstrdup("request/body/catalogFileName must be string");
 	v = json_object_get(body, "catalogFilename");
 	if (v && !json_is_string(v))
 		return zod_string_issue("catalogFilename", v);
@@ -256,14 +257,14 @@ static void repo_of(const char *host, const char *path, char **owner, char **nam
 			break;
 		}
 	if (end < n && len[end] == 4 && memcmp(seg[end], "_git", 4) == 0 && end + 1 < n) {
-		*name = catalog_xstrndup(seg[end + 1], len[end + 1]);
-		*owner = end ? catalog_xstrndup(seg[end - 1], len[end - 1]) : catalog_xstrdup("");
+		*name = sh_xstrndup(seg[end + 1], len[end + 1]);
+		*owner = end ? sh_xstrndup(seg[end - 1], len[end - 1]) : sh_xstrdup("");
 	} else {
 		if (strcmp(host, "github.com") == 0 && end > 2)
 			end = 2;
-		*name = end ? catalog_xstrndup(seg[end - 1], len[end - 1]) : catalog_xstrdup("");
-		*owner = end > 1 ? catalog_xstrndup(seg[0], (size_t)(seg[end - 2] + len[end - 2] - seg[0]))
-				 : catalog_xstrdup("");
+		*name = end ? sh_xstrndup(seg[end - 1], len[end - 1]) : sh_xstrdup("");
+		*owner = end > 1 ? sh_xstrndup(seg[0], (size_t)(seg[end - 2] + len[end - 2] - seg[0]))
+				 : sh_xstrdup("");
 	}
 	end = strlen(*name);
 	if (end > 4 && strcmp(*name + end - 4, ".git") == 0)
@@ -281,7 +282,7 @@ static json_t *generated_component(const struct catalog_url_http *u)
 		      "kind", "Component", "metadata", "name", name, "spec", "type", "other",
 		      "lifecycle", "unknown");
 	if (prefix) {
-		char *key = catalog_fmt("%s/project-slug", prefix), *slug = catalog_fmt("%s/%s", owner, name);
+		char *key = sh_xasprintf("%s/project-slug", prefix), *slug = sh_xasprintf("%s/%s", owner, name);
 
 		json_object_set_new(json_object_get(e, "metadata"), "annotations",
 				    json_pack("{s:s}", key, slug));

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <stagehand/alloc.h>
 #include <stagehand/errors.h>
 
 #include "rules.h"
@@ -39,7 +40,7 @@ struct catalog_rules {
 
 struct catalog_rules *catalog_rules_new(void)
 {
-	struct catalog_rules *r = catalog_xmalloc(sizeof(*r));
+	struct catalog_rules *r = sh_xmalloc(sizeof(*r));
 
 	memset(r, 0, sizeof(*r));
 	return r;
@@ -74,7 +75,7 @@ void catalog_rules_free(struct catalog_rules *r)
 /* Takes ru (zeroed afterwards). */
 static void push_rule(struct catalog_rules *r, struct rule *ru)
 {
-	r->v = catalog_xrealloc(r->v, (r->n + 1) * sizeof(*r->v));
+	r->v = sh_xrealloc(r->v, (r->n + 1) * sizeof(*r->v));
 	r->v[r->n++] = *ru;
 	memset(ru, 0, sizeof(*ru));
 }
@@ -82,9 +83,9 @@ static void push_rule(struct catalog_rules *r, struct rule *ru)
 static void add_allow(struct rule *ru, const char *kind, size_t klen, const char *type,
 		      size_t tlen)
 {
-	ru->allow = catalog_xrealloc(ru->allow, (ru->n_allow + 1) * sizeof(*ru->allow));
-	ru->allow[ru->n_allow].kind = catalog_xstrndup(kind, klen);
-	ru->allow[ru->n_allow].spec_type = type ? catalog_xstrndup(type, tlen) : NULL;
+	ru->allow = sh_xrealloc(ru->allow, (ru->n_allow + 1) * sizeof(*ru->allow));
+	ru->allow[ru->n_allow].kind = sh_xstrndup(kind, klen);
+	ru->allow[ru->n_allow].spec_type = type ? sh_xstrndup(type, tlen) : NULL;
 	ru->n_allow++;
 }
 
@@ -130,11 +131,11 @@ static int parse_location(struct rule *ru, const char *s, size_t n, int pattern)
 
 	if (colon == NULL || colon == s || colon + 1 == s + n)
 		return SH_EINVAL;
-	ru->locs = catalog_xrealloc(ru->locs, (ru->n_locs + 1) * sizeof(*ru->locs));
+	ru->locs = sh_xrealloc(ru->locs, (ru->n_locs + 1) * sizeof(*ru->locs));
 	l = &ru->locs[ru->n_locs++];
 	memset(l, 0, sizeof(*l));
-	l->type = catalog_xstrndup(s, (size_t)(colon - s));
-	*(pattern ? &l->pattern : &l->exact) = catalog_xstrndup(colon + 1,
+	l->type = sh_xstrndup(s, (size_t)(colon - s));
+	*(pattern ? &l->pattern : &l->exact) = sh_xstrndup(colon + 1,
 								 (size_t)(s + n - colon - 1));
 	return 0;
 }
@@ -160,14 +161,14 @@ static int parse_words(struct rule *ru, const char *v, int locations, char **err
 	for (v += strspn(v, blank); *v; v += n, v += strspn(v, blank)) {
 		n = strcspn(v, blank);
 		if (parse_word(ru, v, n, locations) != 0) {
-			*err = catalog_fmt("\"%.*s\": expected allow=<kind>[:<spec.type>][,...]%s",
+			*err = sh_xasprintf("\"%.*s\": expected allow=<kind>[:<spec.type>][,...]%s",
 					   (int)n, v, locations ? ", exact=<type>:<target> or "
 					   "pattern=<type>:<glob>" : "");
 			return SH_EINVAL;
 		}
 	}
 	if (ru->n_allow == 0) {
-		*err = catalog_xstrdup("allow=<kind>[,...] is required");
+		*err = sh_xstrdup("allow=<kind>[,...] is required");
 		return SH_EINVAL;
 	}
 	return 0;
@@ -198,9 +199,9 @@ int catalog_rules_add_location(struct catalog_rules *r, const char *type, const 
 		rule_clear(&ru);
 		return SH_EINVAL;
 	}
-	ru.locs = catalog_xmalloc(sizeof(*ru.locs));
-	ru.locs[0].type = catalog_xstrdup(type);
-	ru.locs[0].exact = catalog_xstrdup(target);
+	ru.locs = sh_xmalloc(sizeof(*ru.locs));
+	ru.locs[0].type = sh_xstrdup(type);
+	ru.locs[0].exact = sh_xstrdup(target);
 	ru.locs[0].pattern = NULL;
 	ru.n_locs = 1;
 	push_rule(r, &ru);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <stagehand/alloc.h>
 #include <stagehand/errors.h>
 
 #include "search.h"
@@ -39,7 +40,7 @@ static void *xgrow(void *p, size_t *cap, size_t n, size_t size)
 	if (n < *cap)
 		return p;
 	*cap = *cap ? *cap * 2 : 32;
-	return catalog_xrealloc(p, *cap * size);
+	return sh_xrealloc(p, *cap * size);
 }
 
 void catalog_search_lower(char *s)
@@ -72,7 +73,7 @@ static char *js_double(double d)
 	char *s;
 
 	if (d == 0)
-		return catalog_xstrdup("0");
+		return sh_xstrdup("0");
 	for (p = 1; p <= 17; p++) {
 		snprintf(buf, sizeof(buf), "%.*e", p - 1, d);
 		if (strtod(buf, NULL) == d)
@@ -96,7 +97,7 @@ static char *js_double(double d)
 	else
 		snprintf(out + i, sizeof(out) - i, "%c%s%se%c%d", digits[0], k > 1 ? "." : "",
 			 digits + 1, n - 1 >= 0 ? '+' : '-', abs(n - 1));
-	return catalog_xstrdup(out);
+	return sh_xstrdup(out);
 }
 
 char *catalog_search_value_string(const json_t *v)
@@ -107,16 +108,16 @@ char *catalog_search_value_string(const json_t *v)
 		return NULL;
 	switch (json_typeof(v)) {
 	case JSON_STRING:
-		return catalog_xstrdup(json_string_value(v));
+		return sh_xstrdup(json_string_value(v));
 	case JSON_INTEGER:
 		snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		return catalog_xstrdup(buf);
+		return sh_xstrdup(buf);
 	case JSON_REAL:
 		return js_double(json_real_value(v));
 	case JSON_TRUE:
-		return catalog_xstrdup("true");
+		return sh_xstrdup("true");
 	case JSON_FALSE:
-		return catalog_xstrdup("false");
+		return sh_xstrdup("false");
 	default:
 		return NULL;
 	}
@@ -125,7 +126,7 @@ char *catalog_search_value_string(const json_t *v)
 static void kv_push(struct kvs *kvs, const char *key, char *value_taken)
 {
 	kvs->v = xgrow(kvs->v, &kvs->cap, kvs->n, sizeof(*kvs->v));
-	kvs->v[kvs->n].key = catalog_xstrdup(key);
+	kvs->v[kvs->n].key = sh_xstrdup(key);
 	kvs->v[kvs->n].value = value_taken;
 	kvs->n++;
 }
@@ -143,7 +144,7 @@ static int is_special(const char *path)
 static char *join(const char *path, const char *key)
 {
 	size_t lp = strlen(path), lk = strlen(key);
-	char *p = catalog_xmalloc(lp + lk + 2);
+	char *p = sh_xmalloc(lp + lk + 2);
 
 	if (!lp) {
 		memcpy(p, key, lk + 1);
@@ -165,7 +166,7 @@ static void push_item_key(struct kvs *kvs, const char *path, const char *item)
 		if (!strcasecmp(kvs->v[i].key, key))
 			break;
 	if (i == kvs->n)
-		kv_push(kvs, key, catalog_xstrdup("true"));
+		kv_push(kvs, key, sh_xstrdup("true"));
 	free(key);
 }
 
@@ -208,7 +209,7 @@ static void push_explicit(struct kvs *kvs, const json_t *entity)
 	if (!ns || json_is_null(ns) || json_is_false(ns) ||
 	    (json_is_string(ns) && !json_string_length(ns)) ||
 	    (json_is_number(ns) && json_number_value(ns) == 0))
-		kv_push(kvs, "metadata.namespace", catalog_xstrdup("default"));
+		kv_push(kvs, "metadata.namespace", sh_xstrdup("default"));
 	json_array_foreach(json_object_get(entity, "relations"), i, rel) {
 		char *type = catalog_search_value_string(json_object_get(rel, "type"));
 		char *key = join("relations", type ? type : "undefined");
@@ -234,7 +235,7 @@ static void append(char **buf, size_t *len, const char *s)
 {
 	size_t n = strlen(s);
 
-	*buf = catalog_xrealloc(*buf, *len + n + 1);
+	*buf = sh_xrealloc(*buf, *len + n + 1);
 	memcpy(*buf + *len, s, n + 1);
 	*len += n;
 }
@@ -294,7 +295,7 @@ static void map_rows(const struct kvs *kvs, struct catalog_search *out)
 	size_t i;
 
 	for (i = 0; i < kvs->n; i++) {
-		char *key = catalog_xstrdup(kvs->v[i].key), *value = NULL, *orig = NULL;
+		char *key = sh_xstrdup(kvs->v[i].key), *value = NULL, *orig = NULL;
 
 		catalog_search_lower(key);
 		if (catalog_search_js_length(key) > MAX_KEY_LENGTH) {
@@ -302,10 +303,10 @@ static void map_rows(const struct kvs *kvs, struct catalog_search *out)
 			continue;
 		}
 		if (kvs->v[i].value) {
-			value = catalog_xstrdup(kvs->v[i].value);
+			value = sh_xstrdup(kvs->v[i].value);
 			catalog_search_lower(value);
 			if (catalog_search_js_length(value) <= MAX_VALUE_LENGTH) {
-				orig = catalog_xstrdup(kvs->v[i].value);
+				orig = sh_xstrdup(kvs->v[i].value);
 			} else {
 				free(value);
 				value = NULL;

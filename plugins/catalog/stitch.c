@@ -45,7 +45,7 @@ static void add_relations(struct stitch *s, const char *rels)
 {
 	json_t *a = rels ? json_loads(rels, 0, NULL) : NULL, *e;
 	size_t n = json_array_size(a), i;
-	struct catalog_relation *rows = catalog_xmalloc((n + 1) * sizeof(*rows));
+	struct catalog_relation *rows = sh_xmalloc((n + 1) * sizeof(*rows));
 
 	json_array_foreach(a, i, e) {
 		rows[i].source_ref = (char *)s->ref;
@@ -176,7 +176,7 @@ static void sort_rows(const struct catalog_text *c, struct catalog_text *out)
 
 	for (const char *q = p; (q = memchr(q, '\n', (size_t)(end - q))) != NULL; q++)
 		n++;
-	r = catalog_xmalloc((n + 1) * sizeof(*r));
+	r = sh_xmalloc((n + 1) * sizeof(*r));
 	for (size_t i = 0; i < n; i++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <stagehand/alloc.h>
 #include <stagehand/errors.h>
 
 #include "url.h"
@@ -103,7 +104,7 @@ static void remove_dot_segments(char *in)
 /* A path with its dot segments removed (malloc'd). */
 static char *no_dots(const char *s, size_t n)
 {
-	char *p = catalog_xstrndup(s, n);
+	char *p = sh_xstrndup(s, n);
 
 	remove_dot_segments(p);
 	return p;
@@ -119,9 +120,9 @@ static char *merge(const struct uri *b, const struct part *rp)
 		keep--;
 
 	if (b->authority.has && b->path.n == 0)
-		p = catalog_fmt("/%.*s", (int)rp->n, rp->s);
+		p = sh_xasprintf("/%.*s", (int)rp->n, rp->s);
 	else
-		p = catalog_fmt("%.*s%.*s", keep, b->path.s, (int)rp->n, rp->s);
+		p = sh_xasprintf("%.*s%.*s", keep, b->path.s, (int)rp->n, rp->s);
 	remove_dot_segments(p);
 	return p;
 }
@@ -129,7 +130,7 @@ static char *merge(const struct uri *b, const struct part *rp)
 /* §5.3 recomposition. */
 static char *recompose(const struct uri *t, const char *path)
 {
-	return catalog_fmt("%.*s:%s%.*s%s%s%.*s%s%.*s",
+	return sh_xasprintf("%.*s:%s%.*s%s%s%.*s%s%.*s",
 			   (int)t->scheme.n, t->scheme.s, t->authority.has ? "//" : "",
 			   (int)t->authority.n, t->authority.s ? t->authority.s : "", path,
 			   t->query.has ? "?" : "", (int)t->query.n, t->query.s ? t->query.s : "",
@@ -150,7 +151,7 @@ char *catalog_url_resolve(const char *base, const char *ref)
 	if (r.scheme.has || r.authority.has) {
 		path = no_dots(r.path.s, r.path.n);
 	} else if (r.path.n == 0) {
-		path = catalog_xstrndup(b.path.s, b.path.n);
+		path = sh_xstrndup(b.path.s, b.path.n);
 		if (!r.query.has)
 			t.query = b.query;
 	} else if (r.path.s[0] == '/') {
@@ -231,7 +232,7 @@ static int port_parse(const char *s, size_t n, unsigned def, unsigned *port)
  * '/' then collapsed as Backstage's path.posix.normalize does. */
 static char *check_path(const struct part *p)
 {
-	char *s = catalog_xstrndup(p->s, p->n), *w = s;
+	char *s = sh_xstrndup(p->s, p->n), *w = s;
 
 	remove_dot_segments(s);
 	for (const char *r = s; *r; r++)
@@ -240,7 +241,7 @@ static char *check_path(const struct part *p)
 	*w = '\0';
 	if (s[0] != '/') {
 		free(s);
-		s = catalog_xstrdup("/");
+		s = sh_xstrdup("/");
 	}
 	return s;
 }
@@ -273,8 +274,8 @@ int catalog_url_http_parse(const char *url, struct catalog_url_http *out)
 	    port_parse(a + hn + skip, n - hn - skip, def, &out->port) != 0)
 		return SH_EINVAL;
 	out->default_port = out->port == def;
-	out->scheme = catalog_xstrdup(def == 80 ? "http" : "https");
-	out->host = catalog_xstrndup(a, hn);
+	out->scheme = sh_xstrdup(def == 80 ? "http" : "https");
+	out->host = sh_xstrndup(a, hn);
 	for (char *h = out->host; *h; h++)
 		*h = (char)tolower((unsigned char)*h);
 	out->path = check_path(&u.path);

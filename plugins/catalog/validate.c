@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stagehand/alloc.h>
 #include <stagehand/errors.h>
 #include "validate.h"
 #include "validate_rules.h"
@@ -31,7 +32,7 @@ static const char *const template_versions[] = {
 
 static void add_error(struct catalog_validate_errors *errs, char *msg)
 {
-	errs->msgs = catalog_xrealloc(errs->msgs, (errs->n + 1) * sizeof(*errs->msgs));
+	errs->msgs = sh_xrealloc(errs->msgs, (errs->n + 1) * sizeof(*errs->msgs));
 	errs->msgs[errs->n++] = msg;
 }
 
@@ -52,7 +53,7 @@ void catalog_validate_errors_free(struct catalog_validate_errors *errs)
 static char *ptr_key(const char *base, const char *key)
 {
 	size_t n = strlen(base), k = strlen(key), i, j = n + 1;
-	char *p = catalog_xmalloc(n + 2 * k + 2);
+	char *p = sh_xmalloc(n + 2 * k + 2);
 
 	memcpy(p, base, n);
 	p[n] = '/';
@@ -70,12 +71,12 @@ static char *ptr_key(const char *base, const char *key)
 
 static char *ptr_index(const char *base, size_t i)
 {
-	return catalog_fmt("%s/%zu", base, i);
+	return sh_xasprintf("%s/%zu", base, i);
 }
 
 static int fail(struct serr *e, const char *path, const char *msg, char *params)
 {
-	e->path = catalog_fmt("%s", *path ? path : "<root>");
+	e->path = sh_xasprintf("%s", *path ? path : "<root>");
 	e->msg = msg;
 	e->params = params;
 	return 1;
@@ -84,8 +85,8 @@ static int fail(struct serr *e, const char *path, const char *msg, char *params)
 /* "<path> <message>[ - <params>]"; frees the parts. */
 static char *serr_text(struct serr *e, int with_params)
 {
-	char *s = with_params ? catalog_fmt("%s %s - %s", e->path, e->msg, e->params)
-			      : catalog_fmt("%s %s", e->path, e->msg);
+	char *s = with_params ? sh_xasprintf("%s %s - %s", e->path, e->msg, e->params)
+			      : sh_xasprintf("%s %s", e->path, e->msg);
 
 	free(e->path);
 	free(e->params);
@@ -104,7 +105,7 @@ static int need_type(const json_t *v, const char *path, const char *type, struct
 	return fail(e, path, strcmp(type, "object") == 0 ? "must be object"
 			   : strcmp(type, "array") == 0 ? "must be array"
 			   : strcmp(type, "string") == 0 ? "must be string" : "must be integer",
-		    catalog_fmt("type: %s", type));
+		    sh_xasprintf("type: %s", type));
 }
 
 /* {type: string, minLength: 1} */
@@ -114,7 +115,7 @@ static int str_min1(const json_t *v, const char *path, struct serr *e)
 		return 1;
 	if (json_string_length(v) == 0)
 		return fail(e, path, "must NOT have fewer than 1 characters",
-			    catalog_fmt("limit: 1"));
+			    sh_xasprintf("limit: 1"));
 	return 0;
 }
 
@@ -168,7 +169,7 @@ static int required(const json_t *obj, const char *path, const char *const *name
 	for (; *names != NULL; names++) {
 		if (json_object_get(obj, *names) == NULL)
 			return fail(e, path, "must have required property",
-				    catalog_fmt("missingProperty: %s", *names));
+				    sh_xasprintf("missingProperty: %s", *names));
 	}
 	return 0;
 }
@@ -182,7 +183,7 @@ static void fix_required_msg(struct serr *e, char **buf)
 	if (strcmp(e->msg, "must have required property") != 0)
 		return;
 	name = e->params + strlen("missingProperty: ");
-	*buf = catalog_fmt("must have required property '%s'", name);
+	*buf = sh_xasprintf("must have required property '%s'", name);
 	e->msg = *buf;
 }
 
@@ -224,7 +225,7 @@ int catalog_validate_envelope(const json_t *entity, struct catalog_validate_erro
 	if (!envelope_schema(entity, &e))
 		return 0;
 	cause = serr_final(&e, 1);
-	add_error(errs, catalog_fmt("Entity envelope failed validation before "
+	add_error(errs, sh_xasprintf("Entity envelope failed validation before "
 					     "processing; caused by TypeError: %s", cause));
 	free(cause);
 	return SH_EINVAL;
@@ -234,7 +235,7 @@ char *catalog_validate_entity_ref(const json_t *entity)
 {
 	const json_t *m = json_object_get(entity, "metadata");
 	const char *ns = json_string_value(json_object_get(m, "namespace"));
-	char *ref = catalog_fmt("%s:%s/%s",
+	char *ref = sh_xasprintf("%s:%s/%s",
 		json_string_value(json_object_get(entity, "kind")), ns ? ns : "default",
 		json_string_value(json_object_get(m, "name")));
 	char *p;
@@ -326,7 +327,7 @@ static int entity_schema(const json_t *en, struct serr *e)
 			;
 		if (known[i] == NULL)
 			return fail(e, "", "must NOT have additional properties",
-				    catalog_fmt("additionalProperty: %s", k));
+				    sh_xasprintf("additionalProperty: %s", k));
 	}
 	return prop(en, "", "apiVersion", str_min1, e) || prop(en, "", "kind", str_min1, e) ||
 	       meta_schema(json_object_get(en, "metadata"), "/metadata", e) ||
@@ -347,7 +348,7 @@ static char *foreign_root_field(const json_t *en)
 		for (i = 0; known[i] != NULL && strcmp(known[i], k) != 0; i++)
 			;
 		if (known[i] == NULL)
-			return catalog_fmt("Unknown field %s", k);
+			return sh_xasprintf("Unknown field %s", k);
 	}
 	return NULL;
 }
@@ -373,13 +374,13 @@ static char *format_error(const char *field, const json_t *v, int ok, const char
 	char *shown, *msg;
 
 	if (v == NULL || json_is_null(v))
-		return catalog_fmt("%s must have a value", field);
+		return sh_xasprintf("%s must have a value", field);
 	if (ok)
 		return NULL;
 	/* The schema step made these strings; dump anything else rather than crash. */
-	shown = json_is_string(v) ? catalog_fmt("%s", json_string_value(v))
+	shown = json_is_string(v) ? sh_xasprintf("%s", json_string_value(v))
 				  : json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-	msg = catalog_fmt("\"%s\" is not valid; expected %s but found \"%s\". %s",
+	msg = sh_xasprintf("\"%s\" is not valid; expected %s but found \"%s\". %s",
 		  field, expect, shown ? shown : "", ADR_LINK);
 	free(shown);
 	return msg;
@@ -394,7 +395,7 @@ static char *check_map_formats(const json_t *map, const char *what, int labels)
 	json_object_foreach((json_t *)map, k, v) {
 		json_t *key = json_string(k);
 
-		field = catalog_fmt("%s.%s", what, k);
+		field = sh_xasprintf("%s.%s", what, k);
 		msg = format_error(field, key, catalog_rule_label_key(k), EXPECT_PREFIX);
 		if (msg == NULL && labels)
 			msg = format_error(field, v, json_is_string(v) &&
@@ -418,19 +419,19 @@ static char *check_links(const json_t *arr)
 	for (i = 0; msg == NULL && i < json_array_size(arr); i++) {
 		const json_t *l = json_array_get(arr, i), *v;
 
-		field = catalog_fmt("links.%zu.url", i);
+		field = sh_xasprintf("links.%zu.url", i);
 		v = json_object_get(l, "url");
 		msg = format_error(field, v, catalog_rule_url(json_string_value(v)),
 				   "a string that is a valid url");
 		free(field);
 		if (msg == NULL && (v = json_object_get(l, "title")) != NULL) {
-			field = catalog_fmt("links.%zu.title", i);
+			field = sh_xasprintf("links.%zu.title", i);
 			msg = format_error(field, v, catalog_rule_non_blank(json_string_value(v)),
 					   "a non empty string");
 			free(field);
 		}
 		if (msg == NULL && (v = json_object_get(l, "icon")) != NULL) {
-			field = catalog_fmt("links.%zu.icon", i);
+			field = sh_xasprintf("links.%zu.icon", i);
 			msg = format_error(field, v, catalog_rule_non_blank(json_string_value(v)),
 					   "a non empty string");
 			free(field);
@@ -447,7 +448,7 @@ static char *check_tags(const json_t *arr)
 	for (i = 0; msg == NULL && i < json_array_size(arr); i++) {
 		const json_t *t = json_array_get(arr, i);
 
-		field = catalog_fmt("tags.%zu", i);
+		field = sh_xasprintf("tags.%zu", i);
 		msg = format_error(field, t, catalog_rule_tag(json_string_value(t)),
 				   EXPECT_TAG);
 		free(field);
@@ -490,7 +491,7 @@ int catalog_validate_policies(json_t *entity, struct catalog_validate_errors *er
 	if (entity_schema(entity, &e)) {
 		char *s = serr_final(&e, 0);
 
-		cause = catalog_fmt("Malformed envelope, %s", s);
+		cause = sh_xasprintf("Malformed envelope, %s", s);
 		free(s);
 	} else {
 		catalog_validate_default_namespace(entity);
@@ -499,7 +500,7 @@ int catalog_validate_policies(json_t *entity, struct catalog_validate_errors *er
 			cause = field_formats(entity);
 	}
 	if (cause != NULL) {
-		add_error(errs, catalog_fmt("Policy check failed for %s; caused by Error: %s",
+		add_error(errs, sh_xasprintf("Policy check failed for %s; caused by Error: %s",
 						     ref, cause));
 		rc = SH_EINVAL;
 	}
@@ -524,7 +525,7 @@ static int presence(const json_t *v, const char *p, struct serr *e)
 		return 1;
 	if (strcmp(s, "required") != 0 && strcmp(s, "optional") != 0)
 		return fail(e, p, "must be equal to one of the allowed values",
-			    catalog_fmt("allowedValues: required,optional"));
+			    sh_xasprintf("allowedValues: required,optional"));
 	return 0;
 }
 
@@ -545,7 +546,7 @@ static int step_if(const json_t *v, const char *p, struct serr *e)
 {
 	if (json_is_string(v) || json_is_boolean(v))
 		return 0;
-	return fail(e, p, "must be string,boolean", catalog_fmt("type: string,boolean"));
+	return fail(e, p, "must be string,boolean", sh_xasprintf("type: string,boolean"));
 }
 
 static int tpl_step(const json_t *v, const char *p, struct serr *e)
@@ -674,11 +675,11 @@ int catalog_validate_kind(const json_t *entity, struct catalog_validate_errors *
 	ks = find_kind(json_string_value(json_object_get(entity, "kind")),
 		       json_string_value(json_object_get(entity, "apiVersion")));
 	if (ks == NULL) {
-		add_error(errs, catalog_fmt("No processor recognized the entity %s as "
+		add_error(errs, sh_xasprintf("No processor recognized the entity %s as "
 			  "valid, possibly caused by a foreign kind or apiVersion", ref));
 	} else if (kind_spec(ks, entity, &e)) {
 		cause = serr_final(&e, 1);
-		add_error(errs, catalog_fmt("Processor %s threw an error while validating "
+		add_error(errs, sh_xasprintf("Processor %s threw an error while validating "
 			  "the entity %s; caused by TypeError: %s", ks->processor, ref, cause));
 		free(cause);
 	} else {

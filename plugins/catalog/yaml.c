@@ -12,6 +12,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include <stagehand/alloc.h>
 #include <stagehand/errors.h>
 #include "yaml.h"
 #include "util.h"
@@ -62,7 +63,7 @@ static void push_doc(struct builder *b, json_t *entity, char *error)
 
 	if (r->ndocs == b->cap_docs) {
 		b->cap_docs = b->cap_docs ? 2 * b->cap_docs : 8;
-		r->docs = catalog_xrealloc(r->docs, b->cap_docs * sizeof(*r->docs));
+		r->docs = sh_xrealloc(r->docs, b->cap_docs * sizeof(*r->docs));
 	}
 	r->docs[r->ndocs].entity = entity;
 	r->docs[r->ndocs].error = error;
@@ -80,10 +81,10 @@ static int doc_error(struct builder *b, yaml_mark_t mark, const char *fmt, ...)
 	size_t n;
 
 	va_start(ap, fmt);
-	problem = catalog_vfmt(fmt, ap);
+	problem = sh_xvasprintf(fmt, ap);
 	va_end(ap);
 	n = strlen(b->loc) + strlen(problem) + 96;
-	msg = catalog_xrealloc(NULL, n);
+	msg = sh_xrealloc(NULL, n);
 	snprintf(msg, n, "YAML error at %s, YAMLParseError: %s at line %zu, column %zu",
 		 b->loc, problem, mark.line + 1, mark.column + 1);
 	free(problem);
@@ -317,10 +318,10 @@ static char *scalar_key(const struct scalar *sc, const char *s, size_t n, size_t
 		break;
 	case SC_STR:
 		*len = n;
-		return catalog_xstrndup(s, n);
+		return sh_xstrndup(s, n);
 	}
 	*len = strlen(buf);
-	return catalog_xstrndup(buf, *len);
+	return sh_xstrndup(buf, *len);
 }
 
 /* The key text of an anchored scalar value used as a key through an alias. */
@@ -360,7 +361,7 @@ static void remember_anchor(struct builder *b, const char *name, json_t *node,
 		return;
 	if (b->nanchors == b->cap_anchors) {
 		b->cap_anchors = b->cap_anchors ? 2 * b->cap_anchors : 16;
-		b->anchors = catalog_xrealloc(b->anchors, b->cap_anchors * sizeof(*b->anchors));
+		b->anchors = sh_xrealloc(b->anchors, b->cap_anchors * sizeof(*b->anchors));
 	}
 	b->anchors[b->nanchors] = (struct anchor){ json_incref(node), nodes, height };
 	json_object_set_new(b->anchor_index, name, json_integer((json_int_t)b->nanchors));
@@ -490,7 +491,7 @@ static int on_start(struct builder *b, const yaml_event_t *ev, int mapping)
 	f->node = mapping ? json_object() : json_array();
 	if (f->node == NULL)
 		abort();
-	f->anchor = anchor ? catalog_xstrndup((const char *)anchor, strlen((const char *)anchor)) : NULL;
+	f->anchor = anchor ? sh_xstrndup((const char *)anchor, strlen((const char *)anchor)) : NULL;
 	f->start_nodes = b->nodes - 1;
 	f->height = 1;
 	f->key = NULL;
@@ -534,7 +535,7 @@ static void on_doc_end(struct builder *b)
 		push_doc(b, root, NULL);
 	} else {
 		n = sizeof("Expected object at root, got boolean");
-		msg = catalog_xrealloc(NULL, n);
+		msg = sh_xrealloc(NULL, n);
 		snprintf(msg, n, "Expected object at root, got %s", js_typeof(root));
 		json_decref(root);
 		push_doc(b, NULL, msg);

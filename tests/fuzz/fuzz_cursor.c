@@ -1,4 +1,4 @@
-/* fuzz-sources: plugins/catalog/cursor.c plugins/catalog/util.c */
+/* fuzz-sources: plugins/catalog/cursor.c plugins/catalog/util.c fcgi/alloc.c fcgi/buf.c fcgi/codec.c */
 /* fuzz-libs: jansson */
 /*
  * libFuzzer target for the catalog cursors: the input is decoded as an

@@ -1,4 +1,4 @@
-/* fuzz-sources: plugins/catalog/placeholders.c plugins/catalog/yaml.c plugins/catalog/url.c plugins/catalog/util.c */
+/* fuzz-sources: plugins/catalog/placeholders.c plugins/catalog/yaml.c plugins/catalog/url.c plugins/catalog/util.c fcgi/alloc.c fcgi/buf.c fcgi/codec.c */
 /* fuzz-libs: yaml-0.1 jansson */
 /*
  * libFuzzer target: the input is parsed as a catalog file and each entity's

@@ -1,4 +1,4 @@
-/* fuzz-sources: plugins/catalog/filter.c plugins/catalog/search.c plugins/catalog/util.c */
+/* fuzz-sources: plugins/catalog/filter.c plugins/catalog/search.c plugins/catalog/util.c fcgi/alloc.c fcgi/buf.c fcgi/codec.c */
 /* fuzz-libs: jansson */
 /*
  * libFuzzer target for the predicate parser (spec §4.2, the POST `query`

@@ -1,4 +1,4 @@
-/* fuzz-sources: plugins/catalog/yaml.c plugins/catalog/validate.c plugins/catalog/validate_rules.c plugins/catalog/util.c */
+/* fuzz-sources: plugins/catalog/yaml.c plugins/catalog/validate.c plugins/catalog/validate_rules.c plugins/catalog/util.c fcgi/alloc.c fcgi/buf.c fcgi/codec.c */
 /* fuzz-libs: yaml-0.1 jansson */
 /*
  * libFuzzer target: any bytes through catalog_yaml_parse, and every

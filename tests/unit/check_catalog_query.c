@@ -13,6 +13,11 @@
 
 static struct catalog_sql q;
 
+static void setup(void)
+{
+	catalog_sql_init(&q);
+}
+
 static void teardown(void)
 {
 	catalog_sql_free(&q);
@@ -20,12 +25,12 @@ static void teardown(void)
 
 static void has(const char *needle)
 {
-	ck_assert_msg(strstr(q.text, needle) != NULL, "\"%s\" not in \"%s\"", needle, q.text);
+	ck_assert_msg(strstr(catalog_sql_str(&q), needle) != NULL, "\"%s\" not in \"%s\"", needle, catalog_sql_str(&q));
 }
 
 static void hasnt(const char *needle)
 {
-	ck_assert_msg(strstr(q.text, needle) == NULL, "\"%s\" in \"%s\"", needle, q.text);
+	ck_assert_msg(strstr(catalog_sql_str(&q), needle) == NULL, "\"%s\" in \"%s\"", needle, catalog_sql_str(&q));
 }
 
 START_TEST(test_page_unordered)
@@ -34,7 +39,7 @@ START_TEST(test_page_unordered)
 
 	/* no count: one plain page, the primary key gives the order */
 	ck_assert_int_eq(catalog_sql_query_page(&q, &p), 0);
-	ck_assert_str_eq(q.text, "SELECT NULL::bigint AS n, p.* FROM (SELECT k.entity_id, k.value,"
+	ck_assert_str_eq(catalog_sql_str(&q), "SELECT NULL::bigint AS n, p.* FROM (SELECT k.entity_id, k.value,"
 			 " e.final_entity FROM (SELECT f.entity_id, NULL::text AS value FROM"
 			 " catalog.final_entities f WHERE TRUE ORDER BY f.entity_id ASC LIMIT $1) k"
 			 " JOIN catalog.final_entities e ON e.entity_id = k.entity_id) p"
@@ -51,7 +56,7 @@ START_TEST(test_page_count)
 	/* the count is over entities, also past the last page (LEFT JOIN);
 	 * orderField keys are lower-cased (spec §3.2); no value, no row */
 	ck_assert_int_eq(catalog_sql_query_page(&q, &p), 0);
-	ck_assert_str_eq(q.text, "SELECT c.n, p.* FROM (SELECT count(*) AS n FROM"
+	ck_assert_str_eq(catalog_sql_str(&q), "SELECT c.n, p.* FROM (SELECT count(*) AS n FROM"
 			 " catalog.final_entities f WHERE EXISTS (SELECT 1 FROM catalog.search s"
 			 " WHERE s.entity_id = f.entity_id AND s.key = $1 AND s.value IS NOT NULL)"
 			 " AND TRUE) c LEFT JOIN (SELECT k.entity_id, k.value, e.final_entity FROM"
@@ -170,11 +175,11 @@ START_TEST(test_entities_order)
 	catalog_sql_free(&q);
 	ck_assert_int_eq(catalog_sql_entities(&q, NULL, NULL, 0, -1, 0), 0);
 	/* without a limit every row's JSON is sent: one sort */
-	ck_assert_str_eq(q.text, "SELECT f.final_entity FROM catalog.final_entities f WHERE TRUE"
+	ck_assert_str_eq(catalog_sql_str(&q), "SELECT f.final_entity FROM catalog.final_entities f WHERE TRUE"
 			 " ORDER BY f.entity_ref");
 	catalog_sql_free(&q);
 	ck_assert_int_eq(catalog_sql_entities(&q, NULL, NULL, 0, 0, 5), 0);
-	ck_assert_str_eq(q.text, "SELECT e.final_entity FROM (SELECT f.entity_id, f.entity_ref"
+	ck_assert_str_eq(catalog_sql_str(&q), "SELECT e.final_entity FROM (SELECT f.entity_id, f.entity_ref"
 			 " FROM catalog.final_entities f WHERE TRUE ORDER BY f.entity_ref"
 			 " LIMIT $1 OFFSET $2) k JOIN catalog.final_entities e"
 			 " ON e.entity_id = k.entity_id ORDER BY k.entity_ref");
@@ -230,7 +235,7 @@ int main(void)
 	SRunner *sr;
 	int failed;
 
-	tcase_add_checked_fixture(tc, NULL, teardown);
+	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_page_unordered);
 	tcase_add_test(tc, test_page_count);
 	tcase_add_test(tc, test_page_sorted_keyset);

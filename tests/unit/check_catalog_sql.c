@@ -16,6 +16,11 @@
 
 static struct catalog_sql q;
 
+static void setup(void)
+{
+	catalog_sql_init(&q);
+}
+
 static void teardown(void)
 {
 	catalog_sql_free(&q);
@@ -47,7 +52,7 @@ static void pred_sql(const char *json)
 START_TEST(test_none)
 {
 	ck_assert_int_eq(catalog_sql_filter(&q, NULL, "f.entity_id"), 0);
-	ck_assert_str_eq(q.text, "TRUE");
+	ck_assert_str_eq(catalog_sql_str(&q), "TRUE");
 	ck_assert_uint_eq(q.n_params, 0);
 }
 END_TEST
@@ -57,7 +62,7 @@ START_TEST(test_and_or)
 	const char *p[] = { "kind=Component,spec.type=service", "kind=api" };
 
 	params_sql(p, 2);
-	ck_assert_str_eq(q.text, "((" SUB "$1 AND value IN ($2)) AND " SUB "$3 AND value IN ($4)))"
+	ck_assert_str_eq(catalog_sql_str(&q), "((" SUB "$1 AND value IN ($2)) AND " SUB "$3 AND value IN ($4)))"
 			 " OR " SUB "$5 AND value IN ($6)))");
 	ck_assert_uint_eq(q.n_params, 6);
 	ck_assert_str_eq(q.params[0], "kind");
@@ -72,8 +77,8 @@ START_TEST(test_same_key_exists)
 	const char *p[] = { "kind=user,kind=group,metadata.tags.java" };
 
 	params_sql(p, 1);
-	ck_assert_ptr_nonnull(strstr(q.text, "value IN ($2, $3)"));
-	ck_assert_ptr_nonnull(strstr(q.text, SUB "$4)"));
+	ck_assert_ptr_nonnull(strstr(catalog_sql_str(&q), "value IN ($2, $3)"));
+	ck_assert_ptr_nonnull(strstr(catalog_sql_str(&q), SUB "$4)"));
 	ck_assert_str_eq(q.params[3], "metadata.tags.java");
 }
 END_TEST
@@ -83,8 +88,8 @@ START_TEST(test_values_never_in_text)
 	const char *p[] = { "metadata.name=x'); DROP TABLE catalog.search; --" };
 
 	params_sql(p, 1);
-	ck_assert_ptr_null(strstr(q.text, "DROP"));
-	ck_assert_ptr_null(strstr(q.text, "'"));
+	ck_assert_ptr_null(strstr(catalog_sql_str(&q), "DROP"));
+	ck_assert_ptr_null(strstr(catalog_sql_str(&q), "'"));
 	ck_assert_str_eq(q.params[1], "x'); drop table catalog.search; --");
 }
 END_TEST
@@ -92,21 +97,21 @@ END_TEST
 START_TEST(test_predicates)
 {
 	pred_sql("{\"$not\": {\"metadata.name\": {\"$hasPrefix\": \"Pet\"}}}");
-	ck_assert_str_eq(q.text, "NOT (" SUB "$1 AND starts_with(value, $2)))");
+	ck_assert_str_eq(catalog_sql_str(&q), "NOT (" SUB "$1 AND starts_with(value, $2)))");
 	ck_assert_str_eq(q.params[1], "pet");
 	catalog_sql_free(&q);
 	pred_sql("{\"$any\": []}");
-	ck_assert_str_eq(q.text, "FALSE");
+	ck_assert_str_eq(catalog_sql_str(&q), "FALSE");
 	catalog_sql_free(&q);
 	pred_sql("{\"$all\": []}");
-	ck_assert_str_eq(q.text, "TRUE");
+	ck_assert_str_eq(catalog_sql_str(&q), "TRUE");
 	catalog_sql_free(&q);
 	pred_sql("{\"kind\": {\"$in\": []}}");
-	ck_assert_ptr_nonnull(strstr(q.text, "FALSE"));
+	ck_assert_ptr_nonnull(strstr(catalog_sql_str(&q), "FALSE"));
 	ck_assert_uint_eq(q.n_params, 0);
 	catalog_sql_free(&q);
 	pred_sql("{\"spec.owner\": {\"$exists\": true}}");
-	ck_assert_ptr_nonnull(strstr(q.text, SUB "$1)"));
+	ck_assert_ptr_nonnull(strstr(catalog_sql_str(&q), SUB "$1)"));
 }
 END_TEST
 
@@ -118,7 +123,25 @@ START_TEST(test_param_cap)
 		ck_assert_int_eq(catalog_sql_param(&q, "v"), 0);
 	ck_assert_int_eq(catalog_sql_param(&q, "v"), SH_ETOOBIG);
 	ck_assert_uint_eq(q.n_params, CATALOG_SQL_MAX_PARAMS);
-	ck_assert_ptr_nonnull(strstr(q.text, "$65535"));
+	ck_assert_ptr_nonnull(strstr(catalog_sql_str(&q), "$65535"));
+}
+END_TEST
+
+/* Past the text cap nothing more is appended and every later call fails. */
+START_TEST(test_text_cap)
+{
+	q.text.max = 20;
+	catalog_sql_append(&q, "SELECT 1 WHERE ");
+	ck_assert_int_eq(q.rc, 0);
+	ck_assert_int_eq(catalog_sql_filter(&q, NULL, "f.entity_id"), 0);
+	ck_assert_int_eq(catalog_sql_param(&q, "v"), SH_ETOOBIG);
+	ck_assert_str_eq(catalog_sql_str(&q), "SELECT 1 WHERE TRUE");
+	catalog_sql_append(&q, "x");
+	ck_assert_int_eq(catalog_sql_filter(&q, NULL, "f.entity_id"), SH_ETOOBIG);
+	ck_assert_str_eq(catalog_sql_str(&q), "SELECT 1 WHERE TRUE");
+	catalog_sql_free(&q);
+	ck_assert_int_eq(q.rc, 0);
+	ck_assert_uint_eq(q.text.max, CATALOG_SQL_MAX_TEXT);
 }
 END_TEST
 
@@ -129,13 +152,14 @@ int main(void)
 	SRunner *sr;
 	int failed;
 
-	tcase_add_checked_fixture(tc, NULL, teardown);
+	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_none);
 	tcase_add_test(tc, test_and_or);
 	tcase_add_test(tc, test_same_key_exists);
 	tcase_add_test(tc, test_values_never_in_text);
 	tcase_add_test(tc, test_predicates);
 	tcase_add_test(tc, test_param_cap);
+	tcase_add_test(tc, test_text_cap);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
