@@ -134,6 +134,22 @@ enum host_match_result host_router_match(const struct host_router *r, const char
 int host_router_add_q(struct host_router *r, const char *method, const char *pattern,
 		      enum sh_auth auth, sh_handler_fn fn, void *state,
 		      const struct host_plugin *owner, const char *const *query);
+/* Route flag beside SH_ROUTE_*: the host's handler under a plugin's path
+ * (the cookie routes); --routes names "host" as its owner. */
+#define HOST_ROUTE_BY_HOST 0x100u
+/* Registers one route of a plugin's table (spec's method, auth, handler,
+ * flags and query keys) at the absolute `pattern`. */
+int host_router_add_spec(struct host_router *r, const char *pattern,
+			 const struct sh_route_spec *spec, void *state,
+			 const struct host_plugin *owner);
+/* Every route, in registration order; the array lives as long as the router. */
+size_t host_router_routes(const struct host_router *r, const struct host_route *const **out);
+/* Prints the table as `stagehandd --routes` does: one line per route,
+ * sorted by path then method (route_table.c). */
+void host_router_print(const struct host_router *r, FILE *out);
+const char *host_route_method(const struct host_route *rt);
+const char *host_route_pattern(const struct host_route *rt);
+unsigned host_route_flags(const struct host_route *rt);
 sh_handler_fn host_route_fn(const struct host_route *rt);
 const char *const *host_route_query(const struct host_route *rt);
 void *host_route_state(const struct host_route *rt);
@@ -228,7 +244,7 @@ int host_identity_check(struct sh_req *req, enum sh_auth need);
 int host_identity_backstage(struct sh_req *req, const char *token, bool allow_limited,
 			    struct sh_identity *out, char *why, size_t whylen);
 /* Registers GET/DELETE /api/<plugin>/.backstage/auth/v1/cookie for every
- * started plugin (identity_cookie.c); call after host_plugins_init. */
+ * loaded plugin (identity_cookie.c); call after host_plugins_init. */
 int host_identity_cookie_register(struct sh_host *h);
 
 /* ------------------------------------------------------------------ log (log.c) */
@@ -263,6 +279,9 @@ void host_plugin_flag_name(const struct sh_plugin_info *info, char *key, size_t 
 /* Whether some plugin in `dir` (any *.so with a valid descriptor) declares
  * the feature flag `key`; opens their descriptors, never init. */
 bool host_plugin_flag_installed(const char *dir, const char *key);
+/* Registers every loaded plugin's route table without calling init (state
+ * NULL, no caches): what `stagehandd --routes` prints. */
+int host_plugins_tables(struct sh_host *h, char *err, size_t errlen);
 /* Calls init of each loaded plugin in order; stops at the first failure. */
 int host_plugins_init(struct sh_host *h, char *err, size_t errlen);
 /* Calls fini in reverse order, then dlcloses (not in sanitizer builds). */

@@ -181,22 +181,26 @@ static int delete_cookie(struct sh_req *req, void *state)
 
 int host_identity_cookie_register(struct sh_host *h)
 {
+	static const struct sh_route_spec get = {
+		.method = "GET", .auth = SH_AUTH_USER_COOKIE, .fn = get_cookie,
+		.flags = HOST_ROUTE_BY_HOST
+	};
+	static const struct sh_route_spec del = {
+		.method = "DELETE", .auth = SH_AUTH_USER_COOKIE, .fn = delete_cookie,
+		.flags = HOST_ROUTE_BY_HOST
+	};
 	char path[256];
 	int rc = 0;
 
 	for (size_t i = 0; i < h->n_plugins && rc == 0; i++) {
 		const struct host_plugin *p = &h->plugins[i];
 
-		if (!p->started)
-			continue;
 		snprintf(path, sizeof path, "/api/%s%s", p->info->name, COOKIE_PATH);
 		/* user-cookie, as Backstage's credentials barrier registers this
 		 * path: the cookie itself may renew or clear the cookie. */
-		rc = host_router_add(h->router, "GET", path, SH_AUTH_USER_COOKIE, get_cookie, NULL,
-				     p);
+		rc = host_router_add_spec(h->router, path, &get, NULL, p);
 		if (rc == 0)
-			rc = host_router_add(h->router, "DELETE", path, SH_AUTH_USER_COOKIE,
-					     delete_cookie, NULL, p);
+			rc = host_router_add_spec(h->router, path, &del, NULL, p);
 	}
 	return rc;
 }

@@ -28,6 +28,7 @@ struct opts {
 	const char *pool;
 	bool check;
 	bool migrate;
+	bool routes;
 };
 
 static void usage(FILE *out)
@@ -36,6 +37,12 @@ static void usage(FILE *out)
 		"usage: stagehandd [--config FILE] [--pool NAME]      serve a pool\n"
 		"       stagehandd [--config FILE] --check-config [--pool NAME]\n"
 		"       stagehandd [--config FILE] --migrate\n"
+		"       stagehandd [--config FILE] --routes [--pool NAME]\n"
+		"           prints the pool's route table (default pool: main), one line a\n"
+		"           route sorted by path then method: method, path, who may call it\n"
+		"           (none/user/service/any/user-cookie), owner (plugin or host),\n"
+		"           \"cached\" and query=KEYS (or query=(none)) where set; no\n"
+		"           database needed\n"
 		"       stagehandd --version\n"
 		"default config: %s; conf.d/*.ini beside it is read after it\n", SH_CONFFILE);
 }
@@ -48,6 +55,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "pool", required_argument, NULL, 'p' },
 		{ "check-config", no_argument, NULL, 'k' },
 		{ "migrate", no_argument, NULL, 'm' },
+		{ "routes", no_argument, NULL, 'r' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -61,13 +69,14 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'p': o->pool = optarg; break;
 		case 'k': o->check = true; break;
 		case 'm': o->migrate = true; break;
+		case 'r': o->routes = true; break;
 		case 'V': printf("stagehandd %s (plugin ABI %d.%d)\n", SH_VERSION,
 				 SH_ABI_MAJOR, SH_ABI_MINOR); return 0;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
-	if (optind < argc) {
+	if (optind < argc || o->check + o->migrate + o->routes > 1) {
 		usage(stderr);
 		return 2;
 	}
@@ -121,6 +130,32 @@ static int prepare(struct sh_host *h, const struct opts *o, char *err)
 	if (!o->check)
 		host_plugins_keep_enabled(h);
 	return 0;
+}
+
+/* --routes: the route table serving would build, without init or database. */
+static int print_routes(struct sh_host *h, char *err)
+{
+	int rc;
+
+	h->router = host_router_new();
+	h->registering = true;
+	rc = host_health_register(h);
+	if (rc == 0)
+		rc = host_plugins_tables(h, err, ERRLEN);
+	if (rc == 0)
+		rc = host_identity_cookie_register(h);
+	h->registering = false;
+	if (rc == 0)
+		host_router_print(h->router, stdout);
+	for (size_t i = 0; rc == 0 && i < h->n_plugins; i++)
+		if (!h->plugins[i].info->routes)
+			printf("# %s: no route table; routes it registers from init are not listed\n",
+			       h->plugins[i].info->name);
+	if (rc != 0 && !err[0])
+		snprintf(err, ERRLEN, "route table: registration failed");
+	host_router_free(h->router);
+	h->router = NULL;
+	return rc;
 }
 
 static int start(struct sh_host *h, struct server **srv, char *err)
@@ -269,6 +304,10 @@ int main(int argc, char **argv)
 	if (o.check) {
 		host_conf_dump(h.conf, stdout);
 		rc = 0;
+	} else if (o.routes) {
+		rc = print_routes(&h, err) != 0;
+		if (rc)
+			fprintf(stderr, "stagehandd: %s\n", err);
 	} else if (o.migrate) {
 		rc = host_db_init(&h, err, ERRLEN) != 0 || host_migrate(&h, err, ERRLEN) != 0;
 		if (rc)

@@ -297,8 +297,7 @@ static int register_table(struct sh_host *h, struct host_plugin *p, char *err, s
 			rc = host_cache_route(h, r->method, full, r->auth, r->fn, p->state, p->caches,
 					      p, r->query);
 		else
-			rc = host_router_add_q(h->router, r->method, full, r->auth, r->fn, p->state,
-					       p, r->query);
+			rc = host_router_add_spec(h->router, full, r, p->state, p);
 		if (rc != 0) {
 			snprintf(err, errlen, "plugin %s: route %s %s: bad pattern or duplicate route",
 				 info->name, r->method, r->pattern ? r->pattern : "(null)");
@@ -333,6 +332,14 @@ int host_plugins_init(struct sh_host *h, char *err, size_t errlen)
 		sh_log(SH_LOG_INFO, "plugin %s %s started", p->info->name,
 		       p->info->version ? p->info->version : "");
 	}
+	return 0;
+}
+
+int host_plugins_tables(struct sh_host *h, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < h->n_plugins; i++)
+		if (register_table(h, &h->plugins[i], err, errlen) != 0)
+			return SH_EINVAL;
 	return 0;
 }
 

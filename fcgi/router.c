@@ -13,6 +13,8 @@
 
 struct host_route {
 	char *method;
+	char *pattern;                          /* absolute, as registered */
+	unsigned flags;                         /* SH_ROUTE_* of its spec */
 	enum sh_auth auth;
 	sh_handler_fn fn;
 	void *state;
@@ -42,6 +44,8 @@ struct node {
 struct host_router {
 	struct node root;
 	unsigned long seq;
+	const struct host_route **all;          /* every route, in registration order */
+	size_t n_all;
 };
 
 /* State of one match walk. */
@@ -70,6 +74,7 @@ static void route_free(struct host_route *rt)
 	for (i = 0; i < rt->n_names; i++)
 		free(rt->names[i]);
 	free(rt->method);
+	free(rt->pattern);
 	free(rt);
 }
 
@@ -101,6 +106,7 @@ void host_router_free(struct host_router *r)
 	if (!r)
 		return;
 	node_clear(&r->root);
+	free(r->all);
 	free(r);
 }
 
@@ -203,11 +209,22 @@ int host_router_add_q(struct host_router *r, const char *method, const char *pat
 		      enum sh_auth auth, sh_handler_fn fn, void *state,
 		      const struct host_plugin *owner, const char *const *query)
 {
+	struct sh_route_spec spec = { .method = method, .pattern = pattern, .auth = auth,
+				      .fn = fn, .query = query };
+
+	return host_router_add_spec(r, pattern, &spec, state, owner);
+}
+
+int host_router_add_spec(struct host_router *r, const char *pattern,
+			 const struct sh_route_spec *spec, void *state,
+			 const struct host_plugin *owner)
+{
+	const char *method = spec->method;
 	struct host_route *rt;
 	struct node *n;
 	size_t i;
 
-	if (!r || !method || !pattern || !fn || !valid_method(method))
+	if (!r || !method || !pattern || !spec->fn || !valid_method(method))
 		return SH_EINVAL;
 	rt = sh_xcalloc(1, sizeof(*rt));
 	n = pattern_node(r, pattern, rt);
@@ -222,15 +239,25 @@ int host_router_add_q(struct host_router *r, const char *method, const char *pat
 		}
 	}
 	rt->method = sh_xstrdup(method);
-	rt->auth = auth;
-	rt->fn = fn;
+	rt->pattern = sh_xstrdup(pattern);
+	rt->flags = spec->flags;
+	rt->auth = spec->auth;
+	rt->fn = spec->fn;
 	rt->state = state;
 	rt->owner = owner;
-	rt->query = query;
+	rt->query = spec->query;
 	rt->seq = r->seq++;
 	n->routes = sh_xrealloc(n->routes, (n->n_routes + 1) * sizeof(*n->routes));
 	n->routes[n->n_routes++] = rt;
+	r->all = sh_xrealloc(r->all, (r->n_all + 1) * sizeof(*r->all));
+	r->all[r->n_all++] = rt;
 	return 0;
+}
+
+size_t host_router_routes(const struct host_router *r, const struct host_route *const **out)
+{
+	*out = r->all;
+	return r->n_all;
 }
 
 /* ------------------------------------------------------------ matching */
@@ -393,4 +420,19 @@ const char *const *host_route_query(const struct host_route *rt)
 const struct host_plugin *host_route_owner(const struct host_route *rt)
 {
 	return rt->owner;
+}
+
+const char *host_route_method(const struct host_route *rt)
+{
+	return rt->method;
+}
+
+const char *host_route_pattern(const struct host_route *rt)
+{
+	return rt->pattern;
+}
+
+unsigned host_route_flags(const struct host_route *rt)
+{
+	return rt->flags;
 }

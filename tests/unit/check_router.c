@@ -233,6 +233,40 @@ START_TEST(test_owner_state)
 }
 END_TEST
 
+/* The --routes listing: sorted by path then method, auth names, owner, flags, query keys. */
+START_TEST(test_print)
+{
+	static const char *const keys[] = { "q", "x", NULL }, *const none[] = { NULL };
+	static const struct sh_route_spec list = { "GET", "/", SH_AUTH_ANY, h_a, SH_ROUTE_CACHED,
+						   keys, NULL };
+	static const struct sh_route_spec cookie = { "DELETE", "/", SH_AUTH_USER_COOKIE, h_b,
+						     HOST_ROUTE_BY_HOST, NULL, NULL };
+	static const struct sh_plugin_info info = { .name = "p" };
+	struct host_plugin p = { .info = &info };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	ck_assert_int_eq(host_router_add_spec(r, "/api/p/items", &list, NULL, &p), 0);
+	ck_assert_int_eq(host_router_add(r, "POST", "/api/p/items", SH_AUTH_SERVICE, h_c, NULL, &p), 0);
+	ck_assert_int_eq(host_router_add(r, "GET", "/healthcheck", SH_AUTH_NONE, h_a, NULL, NULL), 0);
+	ck_assert_int_eq(host_router_add(r, "GET", "/api/p/:id", SH_AUTH_USER, h_a, NULL, &p), 0);
+	ck_assert_int_eq(host_router_add_spec(r, "/api/p/c", &cookie, NULL, &p), 0);
+	ck_assert_int_eq(host_router_add_q(r, "PUT", "/api/p/c", SH_AUTH_ANY, h_a, NULL, &p, none), 0);
+	f = open_memstream(&text, &len);
+	host_router_print(r, f);
+	fclose(f);
+	ck_assert_str_eq(text,
+			 "GET     /api/p/:id   user        p\n"
+			 "DELETE  /api/p/c     user-cookie host\n"
+			 "PUT     /api/p/c     any         p query=(none)\n"
+			 "GET     /api/p/items any         p cached query=q,x\n"
+			 "POST    /api/p/items service     p\n"
+			 "GET     /healthcheck none        host\n");
+	free(text);
+}
+END_TEST
+
 START_TEST(test_many_routes)
 {
 	char pat[64], path[64];
@@ -270,6 +304,7 @@ int main(void)
 	tcase_add_test(tc, test_encoded_slash);
 	tcase_add_test(tc, test_owner_state);
 	tcase_add_test(tc, test_many_routes);
+	tcase_add_test(tc, test_print);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
