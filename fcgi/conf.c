@@ -543,16 +543,11 @@ static int parse_dropins(struct sh_conf *c, const char *path, char *err, size_t 
 	return rc;
 }
 
-struct sh_conf *host_conf_load(const char *path, char *err, size_t errlen)
+int conf_read_files(struct sh_conf *c, const char *path, char *err, size_t errlen)
 {
-	struct sh_conf *c = sh_xcalloc(1, sizeof(*c));
+	int rc = parse_file(c, path, err, errlen);
 
-	if (parse_file(c, path, err, errlen) < 0 || parse_dropins(c, path, err, errlen) < 0 ||
-	    host_conf_apply_env(c, err, errlen) < 0 || host_conf_validate_host(c, err, errlen) < 0) {
-		host_conf_free(c);
-		return NULL;
-	}
-	return c;
+	return rc < 0 ? rc : parse_dropins(c, path, err, errlen);
 }
 
 static void entry_free(struct conf_entry *e)

@@ -1,6 +1,8 @@
 /*
  * Private storage of the configuration, shared by conf.c (parsing, files,
  * getters) and conf_schema.c (key tables, environment, validation, dump).
+ * One direction only: conf_schema.c builds on the calls below; conf.c
+ * calls nothing of conf_schema.c.
  * Sections and entries are arrays of pointers so a pointer handed out stays
  * valid while more are added during start-up.
  */
@@ -78,6 +80,9 @@ const struct conf_val *conf_entry_last(const struct conf_entry *e);
  * each split into words when split. */
 void conf_entry_items(struct conf_entry *e, bool all, bool split);
 
+/* Parses `path`, then every *.ini of conf.d/ beside it in name order, into
+ * c (no environment, no validation: host_conf_load in conf_schema.c). */
+int conf_read_files(struct sh_conf *c, const char *path, char *err, size_t errlen);
 /* Reads a regular file of at most cap bytes; NUL-terminates; reason in why. */
 int conf_read_file(const char *path, size_t cap, char **buf, size_t *len,
 		   char *why, size_t whylen);

@@ -1,8 +1,9 @@
 /*
- * What the configuration may say: the host's own key tables, environment
- * overrides, typed validation of every section against its table (host
- * sections here, plugin sections from their descriptors), secrets read from
- * "<key>_file", and the effective configuration printed by --check-config.
+ * What the configuration may say: the host's own key tables, loading (files
+ * through conf.c, then environment overrides and validation), typed
+ * validation of every section against its table (host sections here, plugin
+ * sections and flags from their descriptors), and secrets read from
+ * "<key>_file".  Built on conf.c's storage (conf_int.h), never the reverse.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -208,6 +209,18 @@ int host_conf_apply_env(struct sh_conf *c, char *err, size_t errlen)
 		if ((rc = env_table(c, host_sections[i].name, host_sections[i].keys, err, errlen)) < 0)
 			return rc;
 	return 0;
+}
+
+struct sh_conf *host_conf_load(const char *path, char *err, size_t errlen)
+{
+	struct sh_conf *c = sh_xcalloc(1, sizeof(*c));
+
+	if (conf_read_files(c, path, err, errlen) < 0 || host_conf_apply_env(c, err, errlen) < 0 ||
+	    host_conf_validate_host(c, err, errlen) < 0) {
+		host_conf_free(c);
+		return NULL;
+	}
+	return c;
 }
 
 /* ------------------------------------------------------------------ typed checks */
