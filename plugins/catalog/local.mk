@@ -62,11 +62,12 @@ CATALOG_UNIT_LIBS = plugins/catalog/libcatalog_domain.la fcgi/libstagehand.la $(
 CATALOG_UNIT_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(YAML_CFLAGS) $(CHECK_CFLAGS)
 CATALOG_UNITS = tests/unit/check_catalog_ref tests/unit/check_catalog_relations \
 	tests/unit/check_catalog_search tests/unit/check_catalog_filter \
-	tests/unit/check_catalog_fields tests/unit/check_catalog_cursor \
-	tests/unit/check_catalog_yaml tests/unit/check_catalog_validate \
-	tests/unit/check_catalog_sql tests/unit/check_catalog_query \
-	tests/unit/check_catalog_reader tests/unit/check_catalog_rules \
-	tests/unit/check_catalog_placeholders
+	tests/unit/check_catalog_fields tests/unit/check_catalog_cursor tests/unit/check_catalog_yaml \
+	tests/unit/check_catalog_validate tests/unit/check_catalog_db_filter \
+	tests/unit/check_catalog_db_query tests/unit/check_catalog_body tests/unit/check_catalog_url \
+	tests/unit/check_catalog_allow tests/unit/check_catalog_rules \
+	tests/unit/check_catalog_placeholders tests/unit/check_catalog_util \
+	tests/unit/check_catalog_errors
 check_PROGRAMS += $(CATALOG_UNITS)
 TESTS += $(CATALOG_UNITS)
 tests_unit_check_catalog_ref_SOURCES = tests/unit/check_catalog_ref.c
@@ -93,20 +94,32 @@ tests_unit_check_catalog_yaml_LDADD = $(CATALOG_UNIT_LIBS)
 tests_unit_check_catalog_validate_SOURCES = tests/unit/check_catalog_validate.c tests/unit/testdata.c tests/unit/testdata.h
 tests_unit_check_catalog_validate_CFLAGS = $(CATALOG_UNIT_CFLAGS)
 tests_unit_check_catalog_validate_LDADD = $(CATALOG_UNIT_LIBS)
-tests_unit_check_catalog_sql_SOURCES = tests/unit/check_catalog_sql.c
-tests_unit_check_catalog_sql_CFLAGS = $(CATALOG_UNIT_CFLAGS)
-tests_unit_check_catalog_sql_LDADD = $(CATALOG_UNIT_LIBS)
-tests_unit_check_catalog_query_SOURCES = tests/unit/check_catalog_query.c
-tests_unit_check_catalog_query_CFLAGS = $(CATALOG_UNIT_CFLAGS)
-tests_unit_check_catalog_query_LDADD = $(CATALOG_UNIT_LIBS)
-tests_unit_check_catalog_reader_SOURCES = tests/unit/check_catalog_reader.c
-tests_unit_check_catalog_reader_CFLAGS = $(CATALOG_UNIT_CFLAGS)
-tests_unit_check_catalog_reader_LDADD = $(CATALOG_UNIT_LIBS)
+tests_unit_check_catalog_db_filter_SOURCES = tests/unit/check_catalog_db_filter.c
+tests_unit_check_catalog_db_filter_CFLAGS = $(CATALOG_UNIT_CFLAGS)
+tests_unit_check_catalog_db_filter_LDADD = $(CATALOG_UNIT_LIBS)
+tests_unit_check_catalog_db_query_SOURCES = tests/unit/check_catalog_db_query.c
+tests_unit_check_catalog_db_query_CFLAGS = $(CATALOG_UNIT_CFLAGS)
+tests_unit_check_catalog_db_query_LDADD = $(CATALOG_UNIT_LIBS)
+tests_unit_check_catalog_body_SOURCES = tests/unit/check_catalog_body.c
+tests_unit_check_catalog_body_CFLAGS = $(CATALOG_UNIT_CFLAGS)
+tests_unit_check_catalog_body_LDADD = $(CATALOG_UNIT_LIBS)
+tests_unit_check_catalog_url_SOURCES = tests/unit/check_catalog_url.c
+tests_unit_check_catalog_url_CFLAGS = $(CATALOG_UNIT_CFLAGS)
+tests_unit_check_catalog_url_LDADD = $(CATALOG_UNIT_LIBS)
+tests_unit_check_catalog_allow_SOURCES = tests/unit/check_catalog_allow.c
+tests_unit_check_catalog_allow_CFLAGS = $(CATALOG_UNIT_CFLAGS)
+tests_unit_check_catalog_allow_LDADD = $(CATALOG_UNIT_LIBS)
 tests_unit_check_catalog_rules_SOURCES = tests/unit/check_catalog_rules.c
 tests_unit_check_catalog_rules_CFLAGS = $(CATALOG_UNIT_CFLAGS)
 tests_unit_check_catalog_rules_LDADD = $(CATALOG_UNIT_LIBS)
 tests_unit_check_catalog_placeholders_SOURCES = tests/unit/check_catalog_placeholders.c
 tests_unit_check_catalog_placeholders_CFLAGS = $(CATALOG_UNIT_CFLAGS)
 tests_unit_check_catalog_placeholders_LDADD = $(CATALOG_UNIT_LIBS)
+tests_unit_check_catalog_util_SOURCES = tests/unit/check_catalog_util.c
+tests_unit_check_catalog_util_CFLAGS = $(CATALOG_UNIT_CFLAGS)
+tests_unit_check_catalog_util_LDADD = $(CATALOG_UNIT_LIBS)
+tests_unit_check_catalog_errors_SOURCES = tests/unit/check_catalog_errors.c
+tests_unit_check_catalog_errors_CFLAGS = $(CATALOG_UNIT_CFLAGS)
+tests_unit_check_catalog_errors_LDADD = $(CATALOG_UNIT_LIBS)
 endif
 EXTRA_DIST += tests/data

@@ -1,7 +1,7 @@
 /*
- * Filters as SQL: the exact WHERE text and parameters for the filter=
- * grammar and predicate forms (AND, OR, NOT, IN, exists, prefix, empty
- * sets), values never in the text, and the parameter cap.
+ * db_filter.c, filters as SQL: the exact WHERE text and parameters for the
+ * filter= grammar and predicate forms (AND, OR, NOT, IN, exists, prefix,
+ * empty sets), values never in the text, and the parameter and text caps.
  */
 #include <check.h>
 #include <stdio.h>
@@ -147,7 +147,7 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("catalog_sql");
+	Suite *s = suite_create("catalog_db_filter");
 	TCase *tc = tcase_create("core");
 	SRunner *sr;
 	int failed;

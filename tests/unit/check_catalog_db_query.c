@@ -1,14 +1,12 @@
 /*
- * The read routes' pure logic: the by-query page statement (sort join,
+ * db_query.c, the read routes' statements: the by-query page (sort join,
  * keyset in both directions, full-text variants, null cursor values),
- * GET /entities ordering, by-refs and facets SQL, and the zod issue text
- * of a malformed by-refs body.
+ * GET /entities ordering, by-refs and facets SQL.
  */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../plugins/catalog/body.h"
 #include "../../plugins/catalog/db_query.h"
 
 static struct catalog_sql q;
@@ -206,31 +204,9 @@ START_TEST(test_refs_and_facets)
 }
 END_TEST
 
-START_TEST(test_refs_body)
-{
-	json_t *ok = json_pack("{s:[s]}", "entityRefs", "component:default/a");
-	json_t *bad = json_pack("{s:[s,i], s:s}", "entityRefs", "a", 1, "fields", "x");
-	char *msg;
-
-	ck_assert_ptr_null(catalog_body_check_refs(ok));
-	msg = catalog_body_check_refs(NULL);
-	ck_assert_str_eq(msg, "Malformed request body (did you remember to specify an application/"
-			 "json content type?), [\n  {\n    \"code\": \"invalid_type\",\n    \"expected\":"
-			 " \"array\",\n    \"received\": \"undefined\",\n    \"path\": [\n      "
-			 "\"entityRefs\"\n    ],\n    \"message\": \"Required\"\n  }\n]");
-	free(msg);
-	msg = catalog_body_check_refs(bad);
-	ck_assert_ptr_nonnull(strstr(msg, "\"path\": [\n      \"entityRefs\",\n      1\n    ]"));
-	ck_assert_ptr_nonnull(strstr(msg, "\"message\": \"Expected array, received string\""));
-	free(msg);
-	json_decref(ok);
-	json_decref(bad);
-}
-END_TEST
-
 int main(void)
 {
-	Suite *s = suite_create("catalog_query");
+	Suite *s = suite_create("catalog_db_query");
 	TCase *tc = tcase_create("core");
 	SRunner *sr;
 	int failed;
@@ -243,7 +219,6 @@ int main(void)
 	tcase_add_test(tc, test_page_full_text);
 	tcase_add_test(tc, test_entities_order);
 	tcase_add_test(tc, test_refs_and_facets);
-	tcase_add_test(tc, test_refs_body);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

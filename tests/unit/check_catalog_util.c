@@ -1,0 +1,69 @@
+/*
+ * util.c: the uid check (the database's spelling only), the length-framed
+ * hash input text, and its SHA-1 in lower-case hex (FIPS 180 vectors).
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../plugins/catalog/util.h"
+
+START_TEST(test_is_uuid)
+{
+	ck_assert(catalog_is_uuid("0f9c1d4e-3b2a-4c5d-8e7f-a0b1c2d3e4f5"));
+	ck_assert(!catalog_is_uuid("0F9C1D4E-3B2A-4C5D-8E7F-A0B1C2D3E4F5"));
+	ck_assert(!catalog_is_uuid("0f9c1d4e3b2a4c5d8e7fa0b1c2d3e4f5"));
+	ck_assert(!catalog_is_uuid("0f9c1d4e-3b2a-4c5d-8e7f-a0b1c2d3e4f5 "));
+	ck_assert(!catalog_is_uuid("0f9c1d4e-3b2a-4c5d-8e7f-a0b1c2d3e4f"));
+	ck_assert(!catalog_is_uuid("0f9c1d4e-3b2a-4c5d-8e7f-a0b1c2d3e4g5"));
+	ck_assert(!catalog_is_uuid(""));
+}
+END_TEST
+
+/* "ab" + "c" and "a" + "bc" must not be the same input. */
+START_TEST(test_text_fields)
+{
+	struct catalog_text a = { NULL, 0, 0 }, b = { NULL, 0, 0 };
+
+	catalog_text_add_field(&a, "ab");
+	catalog_text_add_field(&a, "c");
+	catalog_text_add_field(&a, NULL);
+	catalog_text_add_field(&b, "a");
+	catalog_text_add_field(&b, "bc");
+	catalog_text_add_field(&b, "");
+	ck_assert_uint_eq(a.len, strlen("2:ab1:c0:"));
+	ck_assert(!memcmp(a.buf, "2:ab1:c0:", a.len));
+	ck_assert(!memcmp(b.buf, "1:a2:bc0:", b.len));
+	free(a.buf);
+	free(b.buf);
+}
+END_TEST
+
+START_TEST(test_sha1_hex)
+{
+	char hex[41];
+
+	catalog_sha1_hex("abc", 3, hex);
+	ck_assert_str_eq(hex, "a9993e364706816aba3e25717850c26c9cd0d89d");
+	catalog_sha1_hex("", 0, hex);
+	ck_assert_str_eq(hex, "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("catalog_util");
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, test_is_uuid);
+	tcase_add_test(tc, test_text_fields);
+	tcase_add_test(tc, test_sha1_hex);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
