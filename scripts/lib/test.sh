@@ -3,14 +3,43 @@
 # failure does not stop the others, then one plain summary line.  The
 # integration stage always tears its own stack down, whatever happens.
 
+# The unit suites of the host's db, task and cache modules need PostgreSQL:
+# each stage that runs them starts a throwaway cluster of its own under
+# $SH_VAR/unit-pg (its own socket directory, unix socket only, so it clashes
+# with no other cluster), hands it to make check as SH_TEST_PG, and stops it
+# when the stage ends.  The suites make and drop their own databases.
+test_pg() {
+	(
+		SH_VAR=$SH_VAR/unit-pg
+		SH_LOG=$SH_VAR/log
+		mkdir -p "$SH_VAR"
+		sh_pg_paths
+		"$@"
+	)
+}
+
+test_pg_conninfo() {
+	printf 'host=%s port=%s dbname=postgres user=postgres\n' "$SH_PG_SOCK" "$SH_PG_PORT"
+}
+
+# Starts the stage's cluster, exports SH_TEST_PG and stops it on exit.
+test_pg_up() {
+	test_pg pg_start >/dev/null
+	trap 'test_pg pg_stop >/dev/null' EXIT
+	SH_TEST_PG=$(test_pg test_pg_conninfo)
+	export SH_TEST_PG
+}
+
 test_stage_unit() {
 	build_main
+	test_pg_up
 	build_check "$SH_BUILD"
 	make -C "$SH_BUILD" check-style
 }
 
 test_stage_asan() {
 	build_asan
+	test_pg_up
 	build_check "$SH_BUILD_ASAN"
 }
 
