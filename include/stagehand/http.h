@@ -66,7 +66,10 @@ struct sh_http_request {
 	/* Hosts (exact names, any case; no port) a followed redirect may go
 	 * to besides the first URL's host; NULL-terminated, or NULL for that
 	 * host only.  Redirects to other hosts, to other schemes than
-	 * http/https, or from https to http are refused with SH_EDENIED. */
+	 * http/https, or from https to http are refused with SH_EDENIED.  A
+	 * hop to another origin (scheme, host, port) goes without the
+	 * credentials: the Basic or bearer header the client adds and the
+	 * caller's Authorization, Proxy-Authorization and Cookie headers. */
 	const char *const *redirect_hosts;
 	/* When set: the transfer stops (SH_EIO, aborted) as soon as
 	 * sh_req_client_gone(stop_when_gone) says so, even while the upstream

@@ -425,23 +425,46 @@ START_TEST(test_stream_cap)
 }
 END_TEST
 
-/* The handler's client goes while the upstream sends nothing: the transfer
- * stops at curl's next progress call, long before the timeout. */
+/* The handler's client goes while the upstream sends nothing: curl's
+ * progress calls (about one a second when idle) see it, and the transfer
+ * stops long before its timeout. */
 START_TEST(test_stop_when_gone)
 {
 	struct memreq m;
-	struct sh_http_request rq = { .url = url("/stall-gone"), .timeout_ms = 5000,
+	struct sh_http_request rq = { .url = url("/stall-gone"), .timeout_ms = 8000,
 				      .stop_when_gone = &m.req };
 	struct sh_http_response resp;
 	long long t0;
 
 	memreq_begin(&m, "/api/x/proxy");
-	misbehave(json_pack("{s:s,s:s,s:i}", "mode", "stall", "path", "/stall-gone", "seconds", 6));
-	m.hangup = 1;
+	misbehave(json_pack("{s:s,s:s,s:i}", "mode", "stall", "path", "/stall-gone", "seconds", 9));
+	m.hangup_after = 3;
 	t0 = now_ms();
 	ck_assert_int_eq(sh_http_do(&rq, &resp), SH_EIO);
 	ck_assert(resp.aborted);
-	ck_assert_int_lt(now_ms() - t0, 2000);
+	ck_assert_str_eq(resp.error, "aborted by the receiver");
+	ck_assert_int_lt(now_ms() - t0, 5000);
+	ck_assert_int_eq(m.gone_polls, 3);
+	ck_assert(sh_req_client_gone(&m.req));
+	sh_http_response_free(&resp);
+	memreq_end(&m);
+}
+END_TEST
+
+/* A client that stays: the transfer runs to its end, polled on the way. */
+START_TEST(test_stop_when_gone_stays)
+{
+	struct memreq m;
+	struct sink s = { 0 };
+	struct sh_http_request rq = { .url = url("/nd-stays"), .on_chunk = on_chunk,
+				      .chunk_state = &s, .stop_when_gone = &m.req };
+	struct sh_http_response resp;
+
+	memreq_begin(&m, "/api/x/proxy");
+	ndjson_route("/nd-stays");
+	ck_assert_int_eq(sh_http_do(&rq, &resp), 0);
+	ck_assert(!resp.aborted);
+	ck_assert_uint_eq(s.bytes, strlen(ndjson));
 	ck_assert_int_ge(m.gone_polls, 1);
 	sh_http_response_free(&resp);
 	memreq_end(&m);
@@ -717,7 +740,7 @@ static Suite *suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_checked_fixture(tc, setup, NULL);
-	tcase_set_timeout(tc, 20);
+	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_basic_auth);
 	tcase_add_test(tc, test_service_bearer);
 	tcase_add_test(tc, test_service_bearer_unavailable);
@@ -730,6 +753,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_stream_abort);
 	tcase_add_test(tc, test_stream_cap);
 	tcase_add_test(tc, test_stop_when_gone);
+	tcase_add_test(tc, test_stop_when_gone_stays);
 	tcase_add_test(tc, test_timeout);
 	tcase_add_test(tc, test_timeout_default);
 	tcase_add_test(tc, test_reset);

@@ -13,7 +13,7 @@ static int fake_gone(void *ctx)
 	struct memreq *m = (struct memreq *)((char *)ctx - offsetof(struct memreq, io));
 
 	m->gone_polls++;
-	return m->hangup;
+	return m->hangup || (m->hangup_after > 0 && m->gone_polls >= m->hangup_after);
 }
 
 void memreq_begin(struct memreq *m, const char *uri)

@@ -15,6 +15,7 @@ struct memreq {
 	struct sh_host host;
 	struct sh_req req;
 	int hangup;                  /* what the io's gone() answers */
+	int hangup_after;            /* > 0: it answers 1 from this poll on */
 	int gone_polls;              /* how often it was asked */
 };
 
