@@ -715,6 +715,35 @@ START_TEST(test_redirect_303)
 }
 END_TEST
 
+/* The hop rules alone, without a server: https never goes down to http. */
+START_TEST(test_redirect_downgrade_refused)
+{
+	struct sh_http_request rq = { .url = "https://api.example.org/x", .follow_redirects = 1 };
+	struct sh_http_response out = { .status = 302, .location = "http://api.example.org/y" };
+	struct http_call c = { .rq = &rq, .out = &out };
+
+	c.url = sh_xstrdup(rq.url);
+	ck_assert_int_eq(host_http_next_hop(&c, rq.url), SH_EDENIED);
+	ck_assert_str_eq(out.error, "redirect refused: plain http from https: api.example.org");
+	out.location = "/y?page=2";
+	ck_assert_int_eq(host_http_next_hop(&c, rq.url), 0);
+	ck_assert_str_eq(c.url, "https://api.example.org/y?page=2");
+	ck_assert(c.same_origin);
+	free(c.url);
+}
+END_TEST
+
+START_TEST(test_same_origin)
+{
+	ck_assert(host_http_same_origin("http://a.example/x", "http://A.example:80/y"));
+	ck_assert(host_http_same_origin("https://a.example/x", "https://a.example:443/"));
+	ck_assert(!host_http_same_origin("http://a.example/x", "https://a.example/x"));
+	ck_assert(!host_http_same_origin("http://a.example/x", "http://a.example:8080/x"));
+	ck_assert(!host_http_same_origin("http://a.example/x", "http://b.example/x"));
+	ck_assert(!host_http_same_origin("http://a.example/x", "not a url"));
+}
+END_TEST
+
 /* ---------------------------------------------------------------- main */
 
 /* [http] defaults small enough to test, and the IdP at the stand-in. */
@@ -768,6 +797,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_redirect_bad_scheme);
 	tcase_add_test(tc, test_redirect_loop);
 	tcase_add_test(tc, test_redirect_303);
+	tcase_add_test(tc, test_redirect_downgrade_refused);
+	tcase_add_test(tc, test_same_origin);
 	suite_add_tcase(s, tc);
 	return s;
 }
