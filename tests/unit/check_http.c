@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "http_int.h"
+#include "idp.h"
 #include "memreq.h"
 
 static pid_t standin_pid;
@@ -175,6 +176,7 @@ static void setup(void)
 {
 	control("POST", "/__standin/reset", NULL);
 	host_http_etag_clear();
+	host_svctoken_reset();
 }
 
 static long long now_ms(void)
