@@ -8,14 +8,15 @@
 # $SH_VAR/unit-pg (its own socket directory, unix socket only, so it clashes
 # with no other cluster), hands it to make check as SH_TEST_PG, and stops it
 # when the stage ends.  The suites make and drop their own databases.
+# pg.sh reads SH_VAR, SH_LOG and the SH_PG_* paths; test_pg gives the
+# command it runs the stage's own (bash locals are seen by callees).
+# shellcheck disable=SC2034
 test_pg() {
-	(
-		SH_VAR=$SH_VAR/unit-pg
-		SH_LOG=$SH_VAR/log
-		mkdir -p "$SH_VAR"
-		sh_pg_paths
-		"$@"
-	)
+	local SH_VAR=$SH_VAR/unit-pg SH_LOG SH_PG_DIR SH_PG_MOVED SH_PG_DATA SH_PG_SOCK SH_PG_LOG
+	SH_LOG=$SH_VAR/log
+	mkdir -p "$SH_VAR"
+	sh_pg_paths
+	"$@"
 }
 
 test_pg_conninfo() {
