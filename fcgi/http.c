@@ -60,10 +60,10 @@ void host_http_fini(void)
 	http_ready = false;
 }
 
-long host_http_timeout_ms(void) { return http_timeout_ms; }
-long host_http_connect_timeout_ms(void) { return http_connect_timeout_ms; }
-size_t host_http_max_body(void) { return http_max_body; }
-const char *host_http_user_agent(void) { return http_user_agent; }
+const char *host_http_user_agent(void)
+{
+	return http_user_agent;
+}
 
 long long host_http_now_ms(void)
 {

@@ -40,10 +40,7 @@ struct http_call {
 
 /* ---------------------------------------------------------------- http.c */
 
-/* The [http] defaults (the config keys' minimum is 1: never "none"). */
-long host_http_timeout_ms(void);
-long host_http_connect_timeout_ms(void);
-size_t host_http_max_body(void);
+/* [http] user_agent. */
 const char *host_http_user_agent(void);
 /* Milliseconds on a monotonic clock. */
 long long host_http_now_ms(void);

@@ -140,5 +140,5 @@ int main(void)
 		test_client_gone_hangup,
 	};
 
-	return memreq_main("ndjson", "/api/x/logs", tests, sizeof(tests) / sizeof(tests[0]));
+	return memreq_main("ndjson", "/api/x/logs", tests, sizeof(tests) / sizeof(*tests));
 }

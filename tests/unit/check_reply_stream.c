@@ -134,5 +134,5 @@ int main(void)
 		test_client_gone_unknown,
 	};
 
-	return memreq_main("reply_stream", "/api/x/stream", tests, sizeof(tests) / sizeof(tests[0]));
+	return memreq_main("reply_stream", "/api/x/stream", tests, sizeof(tests) / sizeof(*tests));
 }

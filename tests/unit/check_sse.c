@@ -44,7 +44,8 @@ START_TEST(test_multiline)
 {
 	sh_sse_begin(&fx.req);
 	ck_assert_int_eq(sh_sse_event(&fx.req, "m", "a\nb\r\nc\rd\n"), 0);
-	ck_assert_str_eq(memreq_body(&fx), "event: m\ndata: a\ndata: b\ndata: c\ndata: d\ndata: \n\n");
+	ck_assert_str_eq(memreq_body(&fx),
+		"event: m\ndata: a\ndata: b\ndata: c\ndata: d\ndata: \n\n");
 }
 END_TEST
 
@@ -150,5 +151,5 @@ int main(void)
 		test_client_gone_hangup,
 	};
 
-	return memreq_main("sse", "/api/x/events", tests, sizeof(tests) / sizeof(tests[0]));
+	return memreq_main("sse", "/api/x/events", tests, sizeof(tests) / sizeof(*tests));
 }
