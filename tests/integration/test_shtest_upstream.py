@@ -56,6 +56,19 @@ def upstream_answers_are_relayed(s):
     check((r.status, r.body) == (418, b"short and stout"), "relayed 418: %r" % r)
 
 
+def upstream_etag_is_reused(s):
+    """The second call is conditional; the stand-in's 304 is relayed as the
+    stored 200."""
+    s.add_route({"path": "/status", "headers": {"content-type": "application/json",
+                                                "etag": '"v1"'}, "body_text": '{"v":1}'})
+    first, _ = relayed()
+    second, _ = relayed()
+    check(first.status == second.status == 200 and first.body == second.body == b'{"v":1}',
+          "etag answers %r then %r" % (first, second))
+    inm = [q["headers"].get("if-none-match") for q in s.requests()]
+    check(inm == [None, '"v1"'], "If-None-Match sent: %r" % inm)
+
+
 def upstream_failures_are_gateway_errors(s):
     s.misbehave({"mode": "status", "status": 503, "times": 1})
     r, _ = relayed()
@@ -76,8 +89,9 @@ def upstream_failures_are_gateway_errors(s):
 
 @test
 def shtest_upstream_through_the_standin():
-    """GET /api/shtest/upstream relays what the stand-in answers; its
-    stalls, resets and 5xx become 504, 502 and the relayed status."""
+    """GET /api/shtest/upstream relays what the stand-in answers, reuses a
+    body by its ETag; the stand-in's stalls, resets and 5xx become 504, 502
+    and the relayed status."""
     r = get("/api/shtest/upstream")
     check(r.status == 404, "without upstream_url: %r" % r)
     with StandIn(log=os.path.join(itest.LOG, "stub-standin.log")) as s:
@@ -86,6 +100,8 @@ def shtest_upstream_through_the_standin():
             configure(s.url + "/status")
             s.reset()
             upstream_answers_are_relayed(s)
+            s.reset()
+            upstream_etag_is_reused(s)
             s.reset()
             s.add_route({"path": "/status", "body_text": "{}"})
             upstream_failures_are_gateway_errors(s)

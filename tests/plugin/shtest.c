@@ -253,7 +253,9 @@ static int h_svctoken(struct sh_req *req, void *state)
 /*
  * GET /upstream: one call through the shared HTTP client to [shtest]
  * upstream_url; the status, content type and body are relayed as they came.
- * test_shtest_upstream.py points it at tests/stubs/standin.py.
+ * Conditional: a body with an ETag is kept, and a 304 answers from it.  The
+ * call stops as soon as the client has gone.  test_shtest_upstream.py
+ * points it at tests/stubs/standin.py.
  */
 static int h_upstream(struct sh_req *req, void *state)
 {
@@ -262,6 +264,8 @@ static int h_upstream(struct sh_req *req, void *state)
 		.url = t->upstream_url,
 		.timeout_ms = t->upstream_timeout_ms,
 		.max_bytes = UPSTREAM_MAX_BYTES,
+		.conditional = true,
+		.stop_when_gone = req,
 	};
 	struct sh_http_response resp = { 0 };
 	int rc, status;
