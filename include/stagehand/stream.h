@@ -71,14 +71,17 @@ struct sh_ndjson;
  * Starts an application/x-ndjson stream with `status` and returns its
  * pass-through state (the request owns it: it is released when the request
  * ends), or NULL when the request had already replied.  A line may be at
- * most max_line bytes (0: 1 MiB) while it waits for its end.
+ * most max_line bytes without its "\n" (0: 1 MiB): that caps what waits
+ * for a line's end.
  */
 struct sh_ndjson *sh_ndjson_begin(struct sh_req *req, int status, size_t max_line);
 /*
  * Feeds upstream bytes, cut anywhere: each complete line (through its
  * "\n") is written and flushed on its own; the rest waits for the next
- * feed.  Returns 0; SH_ETOOBIG when a waiting line would pass max_line
- * (nothing of it is written); SH_EIO once the client has gone.
+ * feed.  Returns 0; SH_ETOOBIG when a line is longer than max_line
+ * (nothing of that line is written, the lines before it were: end the
+ * stream); SH_EIO once the client has gone, seen by a failed write or
+ * sh_req_client_gone.
  */
 int sh_ndjson_feed(struct sh_ndjson *nd, const void *buf, size_t len);
 /* sh_ndjson_feed as a sh_http_chunk_fn (state = the sh_ndjson), so that an
