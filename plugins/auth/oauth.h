@@ -1,9 +1,9 @@
 /*
- * The OAuth sign-in providers (spec platform-apis §1.1-1.5, 1.8, 1.9): the
- * state parameter and cookie encodings (state.c, cookies.c: pure, unit
- * tested), the generic start/handler/refresh/logout flow (oauth.c), the
- * IdP side of `oidc` and `openchoreo-auth` (oidc.c) and the sign-in
- * resolvers (resolvers.c).
+ * The OAuth sign-in providers' domain (spec platform-apis §1.1-1.5, 1.8,
+ * 1.9): the state parameter, form bodies, origins, cookies and the IdP
+ * authorize URL (pure, unit tested), the providers' configuration, the IdP
+ * protocol of `oidc` and `openchoreo-auth` (oidc*.c) and the sign-in
+ * resolvers.  The request-bound steps the routes share are in flow.h.
  */
 #ifndef AUTH_OAUTH_H
 #define AUTH_OAUTH_H
@@ -16,8 +16,10 @@
 #include <jansson.h>
 
 struct auth;
-struct sh_host;
+struct sh_conf;
 struct sh_req;
+
+#define AUTH_DEFAULT_SCOPE "openid profile email"
 
 /* ------------------------------------------------------------ state.c */
 
@@ -26,23 +28,35 @@ struct auth_state {
 	char *nonce, *env, *origin, *redirect_url, *flow, *scope;
 };
 
-/* encodeURIComponent (with ' as %27 when `quote`): malloc'd. */
-char *auth_uri_component(const char *s, bool quote);
-/* application/x-www-form-urlencoded value (URLSearchParams): malloc'd. */
-char *auth_form_value(const char *s);
-/* Percent-decoding; '+' is a space only when `plus`.  malloc'd, NULL on a
- * bad escape or an embedded NUL. */
-char *auth_percent_decode(const char *s, size_t len, bool plus);
 /* The hex of "nonce=..&env=..&origin=..&redirectUrl=..&flow=..&scope=.."
- * (NULL members omitted): malloc'd, or NULL. */
+ * (NULL members omitted): malloc'd, or NULL when longer than a state may be. */
 char *auth_state_encode(const struct auth_state *st);
 /* Decodes a state; 0, or SH_EINVAL with the Backstage message in why
  * ("OAuth state is invalid, missing env", ...).  Clear after either way. */
 int auth_state_decode(const char *hex, struct auth_state *st, char *why, size_t whylen);
 void auth_state_clear(struct auth_state *st);
+/* Whether st (may be NULL) asks for the redirect flow rather than the popup. */
+bool auth_state_is_redirect(const struct auth_state *st);
+
+/* ------------------------------------------------------------ form.c */
+
+/* Steps through "k=v&k2=v2": the next pair's raw key and value (not
+ * decoded; a pair without '=' has an empty value).  false at the end. */
+bool auth_form_next(const char **cursor, const char **key, size_t *klen, const char **val,
+		    size_t *vlen);
+/* The decoded value of the first "key=" pair in a form text of len bytes
+ * ('+' is a space): malloc'd, or NULL when absent (a bare "key" without
+ * '=' included) or badly escaped. */
+char *auth_form_get(const char *form, size_t len, const char *key);
+
+/* ------------------------------------------------------------ origins.c */
+
 /* scheme://host[:port] of a URL, lower-cased, default ports dropped:
  * malloc'd, or NULL if it is not an http(s) URL. */
 char *auth_url_origin(const char *url);
+/* The host of a URL without its port (an IPv6 literal is kept whole, port
+ * included): malloc'd or NULL; compared only to tell hosts apart. */
+char *auth_url_host(const char *url);
 /* Whether origin matches a glob (`*` within one label run, no globstar),
  * case-insensitively. */
 bool auth_origin_glob(const char *pattern, const char *origin);
@@ -59,13 +73,14 @@ struct auth_cookie_attrs {
 	const char *same_site;   /* "Lax", "None" */
 };
 
-/* Set-Cookie values for name=value: one, or `<name>-0..` chunks of
- * AUTH_COOKIE_CHUNK characters when longer.  `now` gives Expires.  Fills
- * out[] with malloc'd strings; returns their count, or -1. */
+/* Set-Cookie values for name=value (value percent-encoded): one, or
+ * `<name>-0..` chunks of AUTH_COOKIE_CHUNK characters when longer.  `now`
+ * gives Expires.  Fills out[] with malloc'd strings; returns their count,
+ * or -1 when more than max are needed. */
 int auth_cookie_build(const char *name, const char *value, const struct auth_cookie_attrs *a,
 		      time_t now, char **out, int max);
 /* Joins a value read back: `whole` if not NULL, else chunks[0..n) in order;
- * URL-decodes it.  malloc'd, or NULL. */
+ * percent-decodes it.  malloc'd, or NULL. */
 char *auth_cookie_join(const char *whole, const char *const *chunks, int n);
 
 /* ------------------------------------------------------------ providers */
@@ -101,6 +116,37 @@ struct auth_provider {
 	time_t jwks_at;
 };
 
+/* providers.c: sets up the providers [auth] configures in a->providers. */
+int auth_providers_init(const struct sh_conf *c, struct auth *a, char *err, size_t errlen);
+/* providers.c: the provider named `id`, or NULL. */
+struct auth_provider *auth_provider_find(struct auth *a, const char *id);
+/* providers.c: callback URL, cookie path, app origin and cookie attributes
+ * from the issuer and [server] base_url.  0 or SH_EINVAL. */
+int auth_provider_urls(struct auth_provider *p, const char *issuer, const char *base_url);
+/* providers.c: whether an origin (already normalised) may start or receive
+ * a sign-in: the app's, or one of [auth] extra_allowed_origins. */
+bool auth_provider_origin_ok(const struct auth_provider *p, const char *origin);
+/* providers.c: whether a URL's origin may receive the outcome of a sign-in. */
+bool auth_provider_url_ok(const struct auth_provider *p, const char *url);
+void auth_providers_fini(struct auth *a);
+
+/* ------------------------------------------------------------ authorize.c */
+
+/* Space-joined union of space/comma-separated scope lists (NULL entries
+ * skipped), in first-seen order: malloc'd. */
+char *auth_scope_union(const char *const *lists, size_t n);
+/* The PKCE S256 code_challenge of a verifier (base64url of its SHA-256)
+ * into out; 0 or SH_EINVAL. */
+#define AUTH_PKCE_CHALLENGE_LEN 45   /* SH_BASE64_ENCODED_SIZE(32) */
+int auth_pkce_challenge(const char *verifier, char out[AUTH_PKCE_CHALLENGE_LEN]);
+/* The IdP authorize URL the start route redirects to.  challenge and nonce
+ * are the oidc extras (NULL for openchoreo-auth).  malloc'd, or NULL when
+ * over the URL cap. */
+char *auth_authorize_url(const struct auth_provider *p, const char *scope, const char *state,
+			 const char *challenge, const char *nonce);
+
+/* ------------------------------------------------------------ session.c */
+
 /* An error of the flow: Backstage name, message and HTTP status. */
 struct auth_err {
 	int status;
@@ -108,6 +154,7 @@ struct auth_err {
 	char message[512];
 };
 
+/* Fills e; returns SH_EINVAL so that callers can `return auth_err_set(...)`. */
 int auth_err_set(struct auth_err *e, int status, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
@@ -121,30 +168,35 @@ struct auth_session {
 };
 void auth_session_clear(struct auth_session *s);
 
+/* ------------------------------------------------------------ oidc*.c */
+
+/* oidc.c: GET (body NULL) or POST a URL; *out is the JSON object of a 2xx
+ * answer.  0, or an SH_E* code with the reason in why. */
+int auth_idp_fetch(const char *url, const char *const *headers, const char *body, json_t **out,
+		   char *why, size_t whylen);
 /* oidc.c: discovery (lazy, cached). 0 or an error in e. */
 int auth_idp_discover(struct auth_provider *p, struct auth_err *e);
-/* oidc.c: the authorization_code exchange (+ id_token checks for oidc). */
+/* oidc_grants.c: the authorization_code exchange (+ id_token checks for oidc). */
 int auth_idp_exchange(struct auth_provider *p, const char *code, const char *verifier,
 		      const char *nonce, struct auth_session *s, struct auth_err *e);
-/* oidc.c: a session from the refresh cookie's value. */
+/* oidc_grants.c: a session from the refresh cookie's value. */
 int auth_idp_refresh(struct auth_provider *p, const char *value, const char *scope,
 		     struct auth_session *s, struct auth_err *e);
-/* oidc.c: decodes a JWT payload without verifying it; NULL if not a JWT. */
+/* oidc_verify.c: decodes a JWT payload without verifying it; NULL if not a JWT. */
 json_t *auth_jwt_payload(const char *token);
-/* oidc.c: verifies an RS256 JWT against the IdP JWKS; 0 or SH_EINVAL. */
+/* oidc_verify.c: verifies an RS256 JWT against the IdP JWKS; 0 or SH_EINVAL. */
 int auth_idp_verify(struct auth_provider *p, const char *token, char *why, size_t whylen);
-void auth_provider_fini(struct auth_provider *p);
+/* oidc_verify.c: the OIDC checks of an id_token (signature, iss, aud, exp,
+ * iat, and nonce unless NULL); *claims a new reference.  0 or SH_EINVAL. */
+int auth_idp_check_id_token(struct auth_provider *p, const char *token, const char *nonce,
+			    json_t **claims, char *why, size_t whylen);
 
-/* resolvers.c: the profile of §1.5 from a session. New reference. */
+/* ------------------------------------------------------------ resolvers.c */
+
+/* The profile of §1.5 from a session. New reference. */
 json_t *auth_profile(const struct auth_provider *p, const struct auth_session *s);
-/* resolvers.c: the sign-in resolver: *sub (malloc'd) and *ent (new ref). */
+/* The sign-in resolver: *sub (malloc'd) and *ent (new ref). */
 int auth_resolve(struct sh_req *req, struct auth_provider *p, const struct auth_session *s,
 		 json_t *profile, char **sub, json_t **ent, struct auth_err *e);
-
-/* oauth.c: registers a provider's routes. */
-int auth_oauth_routes(struct sh_host *host, struct auth_provider *p, char *err, size_t errlen);
-/* providers.c: sets up the configured providers. */
-int auth_oauth_init(struct sh_host *host, struct auth *a, char *err, size_t errlen);
-void auth_oauth_fini(void);
 
 #endif

@@ -1,106 +1,45 @@
 /*
- * The auth plugin (spec platform-apis §1): descriptor, configuration, init
- * and the provider-independent routes under /api/auth (JWKS, OpenID
- * discovery, userinfo, unknown providers).  Token verification is the host's
- * (fcgi/identity_keys.c); this plugin signs and publishes keys.
+ * The auth plugin (spec platform-apis §1): descriptor, configuration keys,
+ * the route table and init/fini.  Token verification is the host's
+ * (fcgi/identity_keys.c); this plugin signs tokens, publishes its keys and
+ * runs the sign-in providers: guest, and the OAuth providers that
+ * [auth] configures, all behind the table's /:provider/... routes.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <libpq-fe.h>
+#include <stagehand/alloc.h>
+#include <stagehand/stagehand.h>
 
 #include "auth.h"
-#include "oauth.h"
+#include "routes.h"
 
 #define KEYS_TASK_MS 60000u
 
-static struct auth auth = { .lock = PTHREAD_MUTEX_INITIALIZER };
-
-/* GET /.well-known/jwks.json: every published, unexpired public key. */
-static int h_jwks(struct sh_req *req, void *state)
-{
-	PGresult *r = sh_db_query(req, "SELECT jwk FROM auth.public_keys_v1()", 0, NULL);
-	json_t *keys;
-
-	if (!r)
-		return sh_db_fail(req);
-	keys = json_array();
-	for (int i = 0; i < PQntuples(r); i++) {
-		json_t *jwk = json_loads(PQgetvalue(r, i, 0), 0, NULL);
-
-		if (jwk)
-			json_array_append_new(keys, jwk);
-	}
-	return sh_reply_json(req, 200, json_pack("{s:o}", "keys", keys));
-}
-
-static int h_openid(struct sh_req *req, void *state)
-{
-	const struct auth *a = state;
-	const char *is = a->issuer;
-
-	return sh_reply_json(req, 200, json_pack(
-		"{s:s, s:s+, s:s+, s:s+, s:s+, s:[ss], s:[s], s:[sssssssssss], s:[s], s:[ss],"
-		" s:[ss], s:[s], s:[ss]}",
-		"issuer", is,
-		"token_endpoint", is, "/v1/token",
-		"userinfo_endpoint", is, "/v1/userinfo",
-		"jwks_uri", is, "/.well-known/jwks.json",
-		"authorization_endpoint", is, "/v1/authorize",
-		"response_types_supported", "code", "id_token",
-		"subject_types_supported", "public",
-		"id_token_signing_alg_values_supported", "RS256", "RS384", "RS512", "ES256",
-		"ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA", "ES256K",
-		"scopes_supported", "openid",
-		"token_endpoint_auth_methods_supported", "client_secret_basic", "client_secret_post",
-		"claims_supported", "sub", "ent",
-		"grant_types_supported", "authorization_code",
-		"code_challenge_methods_supported", "S256", "plain"));
-}
-
-/* GET /v1/userinfo: the claims stored when the caller's token was issued.
- * Users only, limited tokens included (Backstage: allow user,
- * allowLimitedAccess), so the route is user-cookie and services are 403. */
-static int h_userinfo(struct sh_req *req, void *state)
-{
-	const struct sh_identity *id = sh_req_identity(req);
-	const char *sub = id->subject;
-	PGresult *r;
-	json_t *info;
-
-	if (id->kind != SH_PRINCIPAL_USER)
-		return sh_fail(req, 403, "NotAllowedError",
-			       "This endpoint does not allow 'service' credentials");
-	r = sh_db_query(req, "SELECT user_info FROM auth.user_info WHERE user_entity_ref = $1", 1,
-			&sub);
-	if (!r)
-		return sh_db_fail(req);
-	if (PQntuples(r) == 0 || !(info = json_loads(PQgetvalue(r, 0, 0), 0, NULL)))
-		return sh_fail(req, 404, "NotFoundError", "User info not found for '%s'", sub);
-	return sh_reply_json(req, 200, info);
-}
-
-static int h_unknown(struct sh_req *req, void *state)
-{
-	return sh_fail(req, 404, "NotFoundError", "Unknown auth provider '%s'",
-		       sh_req_param(req, "provider"));
-}
-
-static const struct {
-	const char *method, *pattern;
-	enum sh_auth auth;
-	sh_handler_fn fn;
-} routes[] = {
-	{ "GET", "/.well-known/jwks.json", SH_AUTH_NONE, h_jwks },
-	{ "GET", "/.well-known/openid-configuration", SH_AUTH_NONE, h_openid },
-	{ "GET", "/v1/userinfo", SH_AUTH_USER_COOKIE, h_userinfo },
-	{ "GET", "/:provider/start", SH_AUTH_NONE, h_unknown },
-	{ "GET", "/:provider/handler/frame", SH_AUTH_NONE, h_unknown },
-	{ "POST", "/:provider/handler/frame", SH_AUTH_NONE, h_unknown },
-	{ "GET", "/:provider/refresh", SH_AUTH_NONE, h_unknown },
-	{ "POST", "/:provider/refresh", SH_AUTH_NONE, h_unknown },
-	{ "POST", "/:provider/logout", SH_AUTH_NONE, h_unknown },
+/*
+ * Every route under /api/auth.  The guest provider's literal routes win
+ * over /:provider/... (the router prefers literal segments); the
+ * /:provider/... handlers look the provider up and answer 404 "Unknown
+ * auth provider" for a name that is not configured.
+ */
+static const struct sh_route_spec auth_routes[] = {
+	{ "GET", "/.well-known/jwks.json", SH_AUTH_NONE, auth_route_jwks, 0, NULL, NULL },
+	{ "GET", "/.well-known/openid-configuration", SH_AUTH_NONE, auth_route_openid, 0, NULL, NULL },
+	{ "GET", "/v1/userinfo", SH_AUTH_USER_COOKIE, auth_route_userinfo, 0, NULL, NULL },
+	{ "GET", "/guest/refresh", SH_AUTH_NONE, auth_route_guest_refresh, 0, NULL, NULL },
+	{ "POST", "/guest/refresh", SH_AUTH_NONE, auth_route_guest_refresh, 0, NULL, NULL },
+	{ "GET", "/guest/start", SH_AUTH_NONE, auth_route_guest_unsupported, 0, NULL, NULL },
+	{ "GET", "/guest/handler/frame", SH_AUTH_NONE, auth_route_guest_unsupported, 0, NULL, NULL },
+	{ "POST", "/guest/handler/frame", SH_AUTH_NONE, auth_route_guest_unsupported, 0, NULL, NULL },
+	{ "POST", "/guest/logout", SH_AUTH_NONE, auth_route_guest_logout, 0, NULL, NULL },
+	{ "GET", "/:provider/start", SH_AUTH_NONE, auth_route_start, 0, NULL, NULL },
+	{ "GET", "/:provider/handler/frame", SH_AUTH_NONE, auth_route_frame, 0, NULL, NULL },
+	{ "POST", "/:provider/handler/frame", SH_AUTH_NONE, auth_route_frame, 0, NULL, NULL },
+	{ "GET", "/:provider/refresh", SH_AUTH_NONE, auth_route_refresh, 0, NULL, NULL },
+	{ "POST", "/:provider/refresh", SH_AUTH_NONE, auth_route_refresh, 0, NULL, NULL },
+	{ "POST", "/:provider/logout", SH_AUTH_NONE, auth_route_logout, 0, NULL, NULL },
+	{ NULL, NULL, SH_AUTH_NONE, NULL, 0, NULL, NULL },
 };
 
 /* Every minute, or twice per key lifetime when that is shorter. */
@@ -111,65 +50,64 @@ static unsigned keys_task_ms(long key_lifetime)
 	return half < KEYS_TASK_MS ? (half < 1000 ? 1000 : half) : KEYS_TASK_MS;
 }
 
+/* [server] base_url without trailing slashes, + "/api/auth". */
 static char *make_issuer(const struct sh_conf *conf)
 {
 	const char *base = sh_conf_str(conf, "server", "base_url");
-	size_t len = strlen(base), n;
-	char *s;
+	size_t len = strlen(base);
 
 	while (len > 0 && base[len - 1] == '/')
 		len--;
-	n = len + sizeof "/api/auth";
-	s = malloc(n);
-	if (s)
-		snprintf(s, n, "%.*s/api/auth", (int)len, base);
-	return s;
+	return sh_xasprintf("%.*s/api/auth", (int)len, base);
 }
 
-static int auth_init(struct sh_host *host, void **state, char *err, size_t errlen)
+static struct auth *auth_new(struct sh_host *host)
 {
 	const struct sh_conf *conf = sh_host_conf(host);
-	int rc;
+	struct auth *a = sh_xcalloc(1, sizeof *a);
 
-	auth.host = host;
-	auth.ttl = sh_conf_int(conf, "auth", "token_ttl", 3600);
-	auth.key_lifetime = sh_conf_int(conf, "auth", "key_lifetime", 0);
-	if (auth.key_lifetime <= 0 || auth.key_lifetime > auth.ttl)
-		auth.key_lifetime = auth.ttl;
-	auth.guest = !sh_conf_feature(conf, "auth") ||
-		     sh_conf_bool(conf, "auth", "dangerously_allow_guest", false);
-	auth.issuer = make_issuer(conf);
-	if (!auth.issuer) {
-		snprintf(err, errlen, "auth: out of memory");
-		return SH_EINVAL;
-	}
-	*state = &auth;
-	if ((rc = auth_keys_init(&auth, err, errlen)) != 0)
-		return rc;
-	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
-		if ((rc = sh_route(host, routes[i].method, routes[i].pattern, routes[i].auth,
-				   routes[i].fn, &auth)) < 0)
-			goto fail;
-	if ((rc = auth_oauth_init(host, &auth, err, errlen)) != 0)
-		return rc;
-	if ((rc = auth_guest_routes(host, &auth)) < 0 ||
-	    (rc = sh_task_add(host, "auth-keys", keys_task_ms(auth.key_lifetime), 0.2, 0,
-			      auth_keys_task, &auth)) < 0)
-		goto fail;
-	return 0;
-fail:
-	snprintf(err, errlen, "auth: route or task registration failed: %s", sh_strerror(rc));
-	return rc;
+	pthread_mutex_init(&a->lock, NULL);
+	a->host = host;
+	a->ttl = sh_conf_int(conf, "auth", "token_ttl", 3600);
+	a->key_lifetime = sh_conf_int(conf, "auth", "key_lifetime", 0);
+	if (a->key_lifetime <= 0 || a->key_lifetime > a->ttl)
+		a->key_lifetime = a->ttl;
+	a->guest = !sh_conf_feature(conf, "auth") ||
+		   sh_conf_bool(conf, "auth", "dangerously_allow_guest", false);
+	a->issuer = make_issuer(conf);
+	return a;
 }
 
 static void auth_fini(void *state)
 {
 	struct auth *a = state;
 
-	auth_oauth_fini();
+	auth_providers_fini(a);
 	auth_keys_fini(a);
+	pthread_mutex_destroy(&a->lock);
 	free(a->issuer);
-	a->issuer = NULL;
+	free(a);
+}
+
+static int auth_init(struct sh_host *host, void **state, char *err, size_t errlen)
+{
+	struct auth *a = auth_new(host);
+	int rc;
+
+	if ((rc = auth_keys_init(a, err, errlen)) != 0 ||
+	    (rc = auth_providers_init(sh_host_conf(host), a, err, errlen)) != 0)
+		goto fail;
+	rc = sh_task_add(host, "auth-keys", keys_task_ms(a->key_lifetime), 0.2, 0, auth_keys_task,
+			 a);
+	if (rc < 0) {
+		snprintf(err, errlen, "auth: task registration failed: %s", sh_strerror(rc));
+		goto fail;
+	}
+	*state = a;
+	return 0;
+fail:
+	auth_fini(a);
+	return rc;
 }
 
 static const struct sh_conf_key auth_keys[] = {
@@ -220,13 +158,12 @@ static const struct sh_conf_key auth_keys[] = {
 };
 
 static const struct sh_plugin_info auth_info = {
-	.size = sizeof(struct sh_plugin_info),
-	.abi_major = SH_ABI_MAJOR,
-	.abi_minor = SH_ABI_MINOR,
+	SH_PLUGIN_STAMP,
 	.name = "auth",
 	.flag = { .name = "auth_backend", .def = "true" },
 	.version = "1",
 	.keys = auth_keys,
+	.routes = auth_routes,
 	.init = auth_init,
 	.fini = auth_fini,
 };

@@ -1,7 +1,8 @@
 /*
  * The OAuth providers' configuration (spec platform-apis §1.8, 1.9; keys
  * in docs/auth.md): which of `openchoreo-auth` and `oidc` exist, their
- * callback URL, cookie path and attributes, and their routes.
+ * callback URL, cookie path, cookie attributes and allowed origins, and the
+ * lookup by name the `/:provider/...` routes make.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,12 +12,60 @@
 #include <stagehand/stagehand.h>
 
 #include "auth.h"
-#include "oauth.h"
 
-#define MAX_PROVIDERS 2
+struct auth_provider *auth_provider_find(struct auth *a, const char *id)
+{
+	for (size_t i = 0; id && i < a->n_providers; i++)
+		if (!strcmp(a->providers[i].id, id))
+			return &a->providers[i];
+	return NULL;
+}
 
-static struct auth_provider providers[MAX_PROVIDERS];
-static size_t n_providers;
+bool auth_provider_origin_ok(const struct auth_provider *p, const char *origin)
+{
+	if (!strcmp(origin, p->app_origin))
+		return true;
+	for (size_t i = 0; i < p->n_extra_origins; i++)
+		if (auth_origin_glob(p->extra_origins[i], origin))
+			return true;
+	return false;
+}
+
+bool auth_provider_url_ok(const struct auth_provider *p, const char *url)
+{
+	char *o = auth_url_origin(url);
+	bool ok = o && auth_provider_origin_ok(p, o);
+
+	free(o);
+	return ok;
+}
+
+/* SameSite=None only when the app and the callback are on different hosts
+ * over https (the popup's cookies are then third-party). */
+static const char *same_site(const struct auth_provider *p)
+{
+	char *app = auth_url_host(p->app_origin), *cb = auth_url_host(p->callback_url);
+	bool cross = p->secure && app && cb && strcmp(app, cb);
+
+	free(app);
+	free(cb);
+	return cross ? "None" : "Lax";
+}
+
+int auth_provider_urls(struct auth_provider *p, const char *issuer, const char *base_url)
+{
+	const char *after_scheme = strstr(issuer, "://");
+	const char *path = after_scheme ? strchr(after_scheme + 3, '/') : NULL;
+
+	p->callback_url = sh_xasprintf("%s/%s/handler/frame", issuer, p->id);
+	p->cookie_path = sh_xasprintf("%s/%s", path ? path : "", p->id);
+	p->app_origin = auth_url_origin(base_url);
+	if (!p->app_origin)
+		return SH_EINVAL;
+	p->secure = !strncasecmp(p->callback_url, "https:", 6);
+	p->same_site = same_site(p);
+	return 0;
+}
 
 static const char *conf_opt(const struct sh_conf *c, const char *key)
 {
@@ -25,54 +74,18 @@ static const char *conf_opt(const struct sh_conf *c, const char *key)
 	return v && *v ? v : NULL;
 }
 
-static char *host_of(const char *url)
+/* What both providers take from [auth] and [server]. */
+static int provider_common(const struct sh_conf *c, struct auth *a, struct auth_provider *p,
+			   char *err, size_t errlen)
 {
-	char *o = auth_url_origin(url), *h, *out;
-
-	if (!o)
-		return NULL;
-	h = strstr(o, "://") + 3;
-	out = strdup(h);
-	free(o);
-	if (out && out[0] != '[' && strchr(out, ':'))
-		*strchr(out, ':') = '\0';
-	return out;
-}
-
-static int provider_setup(struct sh_host *host, struct auth *a, struct auth_provider *p,
-			  char *err, size_t errlen)
-{
-	const struct sh_conf *c = sh_host_conf(host);
-	const char *after_scheme = strstr(a->issuer, "://");
-	const char *path = after_scheme ? strchr(after_scheme + 3, '/') : NULL;
-	char *app_host, *cb_host;
-	size_t n;
-
-	p->auth = a;
-	pthread_mutex_init(&p->lock, NULL);
 	p->env = sh_conf_str(c, "auth", "environment");
 	p->session_max_age = sh_conf_int(c, "auth", "session_duration", 86400L * 1000);
 	p->n_extra_origins = sh_conf_multi(c, "auth", "extra_allowed_origins", &p->extra_origins);
-	n = strlen(a->issuer) + strlen(p->id) + sizeof "//handler/frame";
-	p->callback_url = malloc(n);
-	if (p->callback_url)
-		snprintf(p->callback_url, n, "%s/%s/handler/frame", a->issuer, p->id);
-	n = (path ? strlen(path) : 0) + strlen(p->id) + 2;
-	p->cookie_path = malloc(n);
-	if (p->cookie_path)
-		snprintf(p->cookie_path, n, "%s/%s", path ? path : "", p->id);
-	p->app_origin = auth_url_origin(sh_conf_str(c, "server", "base_url"));
-	if (!p->callback_url || !p->cookie_path || !p->app_origin || !p->env) {
-		snprintf(err, errlen, "auth: %s: bad [server] base_url or out of memory", p->id);
+	if (!p->env || auth_provider_urls(p, a->issuer, sh_conf_str(c, "server", "base_url"))) {
+		snprintf(err, errlen, "auth: %s: bad [server] base_url", p->id);
 		return SH_EINVAL;
 	}
-	p->secure = !strncasecmp(p->callback_url, "https:", 6);
-	app_host = host_of(p->app_origin);
-	cb_host = host_of(p->callback_url);
-	p->same_site = p->secure && app_host && cb_host && strcmp(app_host, cb_host) ? "None" : "Lax";
-	free(app_host);
-	free(cb_host);
-	return auth_oauth_routes(host, p, err, errlen);
+	return 0;
 }
 
 static enum auth_resolver resolver_of(const char *name)
@@ -84,61 +97,86 @@ static enum auth_resolver resolver_of(const char *name)
 	return AUTH_RESOLVE_EMAIL_PROFILE;
 }
 
-int auth_oauth_init(struct sh_host *host, struct auth *a, char *err, size_t errlen)
+static struct auth_provider *add(struct auth *a, const char *id, enum auth_kind kind)
 {
-	const struct sh_conf *c = sh_host_conf(host);
-	struct auth_provider *p;
+	struct auth_provider *p = &a->providers[a->n_providers++];
+
+	memset(p, 0, sizeof *p);
+	pthread_mutex_init(&p->lock, NULL);
+	p->auth = a;
+	p->id = id;
+	p->kind = kind;
+	return p;
+}
+
+static int openchoreo_init(const struct sh_conf *c, struct auth *a, char *err, size_t errlen)
+{
+	struct auth_provider *p = add(a, "openchoreo-auth", AUTH_KIND_OPENCHOREO);
+
+	p->resolver = AUTH_RESOLVE_OPENCHOREO;
+	p->client_id = conf_opt(c, "openchoreo_client_id");
+	p->client_secret = conf_opt(c, "openchoreo_client_secret");
+	p->metadata_url = conf_opt(c, "openchoreo_metadata_url");
+	p->conf_authorize_url = conf_opt(c, "openchoreo_authorization_url");
+	p->conf_token_url = conf_opt(c, "openchoreo_token_url");
+	p->scope = conf_opt(c, "openchoreo_scope");
+	if (!p->metadata_url && !p->conf_token_url) {
+		snprintf(err, errlen, "auth: openchoreo-auth needs openchoreo_metadata_url "
+			 "or openchoreo_token_url");
+		return SH_EINVAL;
+	}
+	return provider_common(c, a, p, err, errlen);
+}
+
+static int oidc_init(const struct sh_conf *c, struct auth *a, char *err, size_t errlen)
+{
+	struct auth_provider *p = add(a, "oidc", AUTH_KIND_OIDC);
+
+	p->client_id = conf_opt(c, "oidc_client_id");
+	p->client_secret = conf_opt(c, "oidc_client_secret");
+	p->metadata_url = conf_opt(c, "oidc_metadata_url");
+	p->scope = conf_opt(c, "oidc_scope");
+	p->prompt = conf_opt(c, "oidc_prompt");
+	p->resolver = resolver_of(conf_opt(c, "oidc_resolver"));
+	p->allow_without_user = sh_conf_bool(c, "auth", "oidc_allow_without_catalog_user", false);
+	if (!p->metadata_url) {
+		snprintf(err, errlen, "auth: oidc needs oidc_metadata_url");
+		return SH_EINVAL;
+	}
+	return provider_common(c, a, p, err, errlen);
+}
+
+int auth_providers_init(const struct sh_conf *c, struct auth *a, char *err, size_t errlen)
+{
 	int rc;
 
-	n_providers = 0;
-	if (sh_conf_feature(c, "auth") && conf_opt(c, "openchoreo_client_id")) {
-		p = &providers[n_providers++];
-		memset(p, 0, sizeof *p);
-		p->id = "openchoreo-auth";
-		p->kind = AUTH_KIND_OPENCHOREO;
-		p->resolver = AUTH_RESOLVE_OPENCHOREO;
-		p->client_id = conf_opt(c, "openchoreo_client_id");
-		p->client_secret = conf_opt(c, "openchoreo_client_secret");
-		p->metadata_url = conf_opt(c, "openchoreo_metadata_url");
-		p->conf_authorize_url = conf_opt(c, "openchoreo_authorization_url");
-		p->conf_token_url = conf_opt(c, "openchoreo_token_url");
-		p->scope = conf_opt(c, "openchoreo_scope");
-		if (!p->metadata_url && !p->conf_token_url) {
-			snprintf(err, errlen, "auth: openchoreo-auth needs openchoreo_metadata_url "
-				 "or openchoreo_token_url");
-			return SH_EINVAL;
-		}
-		if ((rc = provider_setup(host, a, p, err, errlen)) != 0)
-			return rc;
-	}
-	if (conf_opt(c, "oidc_client_id")) {
-		p = &providers[n_providers++];
-		memset(p, 0, sizeof *p);
-		p->id = "oidc";
-		p->kind = AUTH_KIND_OIDC;
-		p->client_id = conf_opt(c, "oidc_client_id");
-		p->client_secret = conf_opt(c, "oidc_client_secret");
-		p->metadata_url = conf_opt(c, "oidc_metadata_url");
-		p->scope = conf_opt(c, "oidc_scope");
-		p->prompt = conf_opt(c, "oidc_prompt");
-		p->resolver = resolver_of(conf_opt(c, "oidc_resolver"));
-		p->allow_without_user = sh_conf_bool(c, "auth", "oidc_allow_without_catalog_user",
-						     false);
-		if (!p->metadata_url) {
-			snprintf(err, errlen, "auth: oidc needs oidc_metadata_url");
-			return SH_EINVAL;
-		}
-		if ((rc = provider_setup(host, a, p, err, errlen)) != 0)
-			return rc;
-	}
+	a->n_providers = 0;
+	if (sh_conf_feature(c, "auth") && conf_opt(c, "openchoreo_client_id") &&
+	    (rc = openchoreo_init(c, a, err, errlen)) != 0)
+		return rc;
+	if (conf_opt(c, "oidc_client_id") && (rc = oidc_init(c, a, err, errlen)) != 0)
+		return rc;
 	return 0;
 }
 
-void auth_oauth_fini(void)
+static void provider_fini(struct auth_provider *p)
 {
-	for (size_t i = 0; i < n_providers; i++) {
-		pthread_mutex_destroy(&providers[i].lock);
-		auth_provider_fini(&providers[i]);
-	}
-	n_providers = 0;
+	pthread_mutex_destroy(&p->lock);
+	free(p->authorize_url);
+	free(p->token_url);
+	free(p->jwks_uri);
+	free(p->userinfo_url);
+	free(p->issuer);
+	json_decref(p->jwks);
+	free(p->callback_url);
+	free(p->cookie_path);
+	free(p->app_origin);
+	memset(p, 0, sizeof *p);
+}
+
+void auth_providers_fini(struct auth *a)
+{
+	for (size_t i = 0; i < a->n_providers; i++)
+		provider_fini(&a->providers[i]);
+	a->n_providers = 0;
 }

@@ -3,7 +3,7 @@
  * OpenChoreo's (email as the user name, groups from the token claims, no
  * catalog lookup) and the catalog ones, emailMatchingUserEntityProfileEmail
  * (through catalog.user_by_email_v1) and emailLocalPartMatchingUserEntityName
- * (through catalog.entity_by_ref_v1).  Catalog ownership is the user plus
+ * (through catalog.entity_by_ref_v1; the SQL is in db_users.c).  Catalog ownership is the user plus
  * every memberOf relation to a group.
  */
 #include <ctype.h>
@@ -11,8 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libpq-fe.h>
-
+#include <stagehand/alloc.h>
 #include <stagehand/stagehand.h>
 
 #include "auth.h"
@@ -29,54 +28,73 @@ static const char *str(const json_t *o, const char *key)
 	return s && *s ? s : NULL;
 }
 
-json_t *auth_profile(const struct auth_provider *p, const struct auth_session *s)
+static char *lower(char *s)
+{
+	for (char *q = s; *q; q++)
+		*q = (char)tolower((unsigned char)*q);
+	return s;
+}
+
+/* oidc: from userinfo (else the id_token), email only when verified. */
+static json_t *profile_oidc(const json_t *src)
 {
 	json_t *prof = json_object();
-	const json_t *c = s->claims;
-	const char *email, *name, *given, *family, *picture;
+	const char *name = str(src, "name"), *picture = str(src, "picture");
 
-	if (p->kind == AUTH_KIND_OIDC) {
-		const json_t *src = s->userinfo ? s->userinfo : c;
+	if (json_is_true(json_object_get(src, "email_verified")) && str(src, "email"))
+		json_object_set_new(prof, "email", json_string(str(src, "email")));
+	if (name)
+		json_object_set_new(prof, "displayName", json_string(name));
+	if (picture)
+		json_object_set_new(prof, "picture", json_string(picture));
+	return prof;
+}
 
-		if (json_is_true(json_object_get(src, "email_verified")) && str(src, "email"))
-			json_object_set_new(prof, "email", json_string(str(src, "email")));
-		if ((name = str(src, "name")))
-			json_object_set_new(prof, "displayName", json_string(name));
-		if ((picture = str(src, "picture")))
-			json_object_set_new(prof, "picture", json_string(picture));
-		return prof;
-	}
-	email = str(c, "email");
-	if (!email)
-		email = str(c, "preferred_username");
-	if (!email)
-		email = str(c, "username");
-	if (!email)
-		email = str(c, "unique_name");
+/* The first of the claims an IdP may carry the user's email in. */
+static const char *claim_email(const json_t *c)
+{
+	static const char *const keys[] = { "email", "preferred_username", "username",
+					    "unique_name" };
+
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (str(c, keys[i]))
+			return str(c, keys[i]);
+	return NULL;
+}
+
+/* openchoreo-auth: from the token claims; the display name falls back to
+ * given + family name, then the email. */
+static json_t *profile_openchoreo(const json_t *c)
+{
+	json_t *prof = json_object();
+	const char *email = claim_email(c), *name = str(c, "name");
+	const char *given = str(c, "given_name"), *family = str(c, "family_name");
+	char buf[512];
+
 	if (email)
 		json_object_set_new(prof, "email", json_string(email));
-	name = str(c, "name");
-	given = str(c, "given_name");
-	family = str(c, "family_name");
-	if (name) {
-		json_object_set_new(prof, "displayName", json_string(name));
-	} else if (given || family) {
-		char buf[512];
-
+	if (!name && (given || family)) {
 		snprintf(buf, sizeof buf, "%s%s%s", given ? given : "", given && family ? " " : "",
 			 family ? family : "");
-		json_object_set_new(prof, "displayName", json_string(buf));
-	} else if (email) {
-		json_object_set_new(prof, "displayName", json_string(email));
+		name = buf;
 	}
+	if (name || email)
+		json_object_set_new(prof, "displayName", json_string(name ? name : email));
 	return prof;
+}
+
+json_t *auth_profile(const struct auth_provider *p, const struct auth_session *s)
+{
+	if (p->kind == AUTH_KIND_OIDC)
+		return profile_oidc(s->userinfo ? s->userinfo : s->claims);
+	return profile_openchoreo(s->claims);
 }
 
 /* Adds group:default/<lower(g)> for each string in a claim (array or string). */
 static void add_groups(json_t *ent, const json_t *claim)
 {
 	size_t i;
-	json_t *v;
+	json_t *v, *have;
 	json_t *one = json_is_string(claim) ? json_pack("[O]", claim) : NULL;
 
 	if (one)
@@ -92,10 +110,9 @@ static void add_groups(json_t *ent, const json_t *claim)
 		n = (size_t)snprintf(ref, sizeof ref, "group:default/%s", g);
 		if (n >= sizeof ref)
 			continue;
-		for (char *q = ref; *q; q++)
-			*q = (char)tolower((unsigned char)*q);
-		json_array_foreach(ent, k, v)
-			if (!strcmp(json_string_value(v), ref))
+		lower(ref);
+		json_array_foreach(ent, k, have)
+			if (!strcmp(json_string_value(have), ref))
 				dup = true;
 		if (!dup)
 			json_array_append_new(ent, json_string(ref));
@@ -111,7 +128,7 @@ static int catalog_identity(const char *ref, const char *entity_text, char **sub
 
 	if (!e)
 		return SH_EINVAL;
-	*sub = strdup(ref);
+	*sub = sh_xstrdup(ref);
 	*ent = json_pack("[s]", ref);
 	json_array_foreach(json_object_get(e, "relations"), i, r) {
 		const char *type = str(r, "type"), *target = str(r, "targetRef");
@@ -120,24 +137,23 @@ static int catalog_identity(const char *ref, const char *entity_text, char **sub
 			json_array_append_new(*ent, json_string(target));
 	}
 	json_decref(e);
-	return *sub ? 0 : SH_EINVAL;
+	return 0;
 }
 
 static int by_email(struct sh_req *req, const char *email, char **sub, json_t **ent,
 		    struct auth_err *e)
 {
-	const char *params[1] = { email };
-	PGresult *r = sh_db_query(req, "SELECT entity_ref, final_entity "
-				  "FROM catalog.user_by_email_v1($1)", 1, params);
+	const char *ref, *entity;
+	int n = auth_db_users_by_email(req, email, &ref, &entity);
 
-	if (!r)
+	if (n < 0)
 		return auth_err_set(e, 500, "Error", "catalog lookup failed");
-	if (PQntuples(r) > 1)
+	if (n > 1)
 		return auth_err_set(e, 409, "ConflictError",
 				    "Multiple users found for the email '%s'", email);
-	if (PQntuples(r) == 0)
+	if (n == 0)
 		return SH_ENOTFOUND;
-	if (catalog_identity(PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), sub, ent) != 0)
+	if (catalog_identity(ref, entity, sub, ent) != 0)
 		return auth_err_set(e, 500, "Error", "bad catalog entity");
 	return 0;
 }
@@ -145,17 +161,15 @@ static int by_email(struct sh_req *req, const char *email, char **sub, json_t **
 static int by_name(struct sh_req *req, const char *name, char **sub, json_t **ent,
 		   struct auth_err *e)
 {
-	char *ref = sh_printf(req, "user:default/%s", name);
-	const char *params[1] = { ref };
-	PGresult *r;
+	char *ref = lower(sh_printf(req, "user:default/%s", name));
+	const char *entity;
+	int rc = auth_db_entity_by_ref(req, ref, &entity);
 
-	for (char *q = ref; *q; q++)
-		*q = (char)tolower((unsigned char)*q);
-	if (!(r = sh_db_query(req, "SELECT catalog.entity_by_ref_v1($1)", 1, params)))
+	if (rc == SH_EDB)
 		return auth_err_set(e, 500, "Error", "catalog lookup failed");
-	if (PQntuples(r) != 1 || PQgetisnull(r, 0, 0))
+	if (rc != 0)
 		return SH_ENOTFOUND;
-	if (catalog_identity(ref, PQgetvalue(r, 0, 0), sub, ent) != 0)
+	if (catalog_identity(ref, entity, sub, ent) != 0)
 		return auth_err_set(e, 500, "Error", "bad catalog entity");
 	return 0;
 }
@@ -170,6 +184,49 @@ static char *untagged(struct sh_req *req, const char *email)
 	return sh_printf(req, "%.*s%s", (int)(plus - email), email, at);
 }
 
+/* user:default/<email> owning only itself. */
+static void email_user(struct sh_req *req, const char *email, char **sub, json_t **ent)
+{
+	char *ref = sh_printf(req, "user:default/%s", email);
+
+	*sub = sh_xstrdup(ref);
+	*ent = json_pack("[s]", ref);
+}
+
+/* OpenChoreo's: the email is the user name; groups from the claims and userinfo. */
+static int by_openchoreo(struct sh_req *req, const struct auth_session *s, const char *email,
+			 char **sub, json_t **ent, struct auth_err *e)
+{
+	if (strchr(email, ':') || strchr(email, '/') || strpbrk(email, " \t"))
+		return auth_err_set(e, 401, "AuthenticationError",
+				    "Login failed, the email '%s' is not a valid user name", email);
+	email_user(req, email, sub, ent);
+	add_groups(*ent, json_object_get(s->claims, "groups"));
+	if (s->userinfo) {
+		add_groups(*ent, json_object_get(s->userinfo, "groups"));
+		add_groups(*ent, json_object_get(s->userinfo, "group"));
+	}
+	return 0;
+}
+
+/* The catalog resolvers: 0, SH_ENOTFOUND, or an error in e. */
+static int by_catalog(struct sh_req *req, const struct auth_provider *p, const char *email,
+		      char **sub, json_t **ent, struct auth_err *e)
+{
+	const char *at = strchr(email, '@'), *bare;
+	int rc;
+
+	if (p->resolver == AUTH_RESOLVE_EMAIL_LOCAL_PART)
+		return by_name(req, at ? sh_strndup(req, email, (size_t)(at - email)) : email, sub,
+			       ent, e);
+	if (p->resolver != AUTH_RESOLVE_EMAIL_PROFILE)
+		return auth_err_set(e, 500, "Error", "no sign-in resolver");
+	rc = by_email(req, email, sub, ent, e);
+	if (rc == SH_ENOTFOUND && (bare = untagged(req, email)))
+		rc = by_email(req, bare, sub, ent, e);
+	return rc;
+}
+
 int auth_resolve(struct sh_req *req, struct auth_provider *p, const struct auth_session *s,
 		 json_t *profile, char **sub, json_t **ent, struct auth_err *e)
 {
@@ -181,47 +238,12 @@ int auth_resolve(struct sh_req *req, struct auth_provider *p, const struct auth_
 	if (!email)
 		return auth_err_set(e, 401, "AuthenticationError",
 				    "Login failed, user profile does not contain an email");
-	switch (p->resolver) {
-	case AUTH_RESOLVE_OPENCHOREO: {
-		char *ref = sh_printf(req, "user:default/%s", email);
-
-		if (strchr(email, ':') || strchr(email, '/') || strpbrk(email, " \t"))
-			return auth_err_set(e, 401, "AuthenticationError",
-					    "Login failed, the email '%s' is not a valid user name",
-					    email);
-		*sub = strdup(ref);
-		*ent = json_pack("[s]", ref);
-		add_groups(*ent, json_object_get(s->claims, "groups"));
-		if (s->userinfo) {
-			add_groups(*ent, json_object_get(s->userinfo, "groups"));
-			add_groups(*ent, json_object_get(s->userinfo, "group"));
-		}
-		return *sub ? 0 : auth_err_set(e, 500, "Error", "out of memory");
-	}
-	case AUTH_RESOLVE_EMAIL_PROFILE: {
-		const char *bare;
-
-		rc = by_email(req, email, sub, ent, e);
-		if (rc == SH_ENOTFOUND && (bare = untagged(req, email)))
-			rc = by_email(req, bare, sub, ent, e);
-		break;
-	}
-	case AUTH_RESOLVE_EMAIL_LOCAL_PART: {
-		const char *at = strchr(email, '@');
-
-		rc = by_name(req, at ? sh_strndup(req, email, (size_t)(at - email)) : email, sub,
-			     ent, e);
-		break;
-	}
-	default:
-		return auth_err_set(e, 500, "Error", "no sign-in resolver");
-	}
+	if (p->resolver == AUTH_RESOLVE_OPENCHOREO)
+		return by_openchoreo(req, s, email, sub, ent, e);
+	rc = by_catalog(req, p, email, sub, ent, e);
 	if (rc == SH_ENOTFOUND && p->allow_without_user) {
-		char *ref = sh_printf(req, "user:default/%s", email);
-
-		*sub = strdup(ref);
-		*ent = json_pack("[s]", ref);
-		return *sub ? 0 : auth_err_set(e, 500, "Error", "out of memory");
+		email_user(req, email, sub, ent);
+		return 0;
 	}
 	if (rc == SH_ENOTFOUND)
 		return auth_err_set(e, 404, "NotFoundError", NOT_RESOLVED);
