@@ -42,20 +42,4 @@ int host_user_token_check(const struct sh_jws *j, EVP_PKEY *key, const char *iss
 int host_limited_token_check(const struct sh_jws *j, EVP_PKEY *key, long long now,
 			     char *why, size_t whylen);
 
-/*
- * TRANSITIONAL: the auth plugin's old spellings, so it keeps building until
- * plugins/auth includes <stagehand/jose.h> and calls sh_*; delete this block
- * then (issue 13).
- */
-#define host_jws sh_jws
-#define host_jws_parse sh_jws_parse
-#define host_jws_clear sh_jws_clear
-#define host_jws_verify sh_jws_verify
-#define host_es256_generate sh_es256_generate
-#define host_jws_sign_es256 sh_jws_sign_es256
-#define host_jwk_from_ec sh_jwk_from_ec
-#define host_jwk_to_key sh_jwk_to_key
-#define HOST_JWS_ES256 SH_JWS_ES256
-#define HOST_JWS_RS256 SH_JWS_RS256
-
 #endif
