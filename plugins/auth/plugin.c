@@ -61,9 +61,8 @@ static char *make_issuer(const struct sh_conf *conf)
 	return sh_xasprintf("%.*s/api/auth", (int)len, base);
 }
 
-static struct auth *auth_new(struct sh_host *host)
+static struct auth *auth_new(struct sh_host *host, const struct sh_conf *conf)
 {
-	const struct sh_conf *conf = sh_host_conf(host);
 	struct auth *a = sh_xcalloc(1, sizeof *a);
 
 	pthread_mutex_init(&a->lock, NULL);
@@ -91,11 +90,12 @@ static void auth_fini(void *state)
 
 static int auth_init(struct sh_host *host, void **state, char *err, size_t errlen)
 {
-	struct auth *a = auth_new(host);
+	const struct sh_conf *conf = sh_host_conf(host);
+	struct auth *a = auth_new(host, conf);
 	int rc;
 
 	if ((rc = auth_keys_init(a, err, errlen)) != 0 ||
-	    (rc = auth_providers_init(sh_host_conf(host), a, err, errlen)) != 0)
+	    (rc = auth_providers_init(conf, a, err, errlen)) != 0)
 		goto fail;
 	rc = sh_task_add(host, "auth-keys", keys_task_ms(a->key_lifetime), 0.2, 0, auth_keys_task,
 			 a);
