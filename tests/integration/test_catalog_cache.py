@@ -133,7 +133,10 @@ def catalog_cache_off_with_read_cache_mb_zero():
         restart_main()
         try:
             test_catalog.wait_ingested()
-            check(not listening(), "a listener without any cache")
+            # Pool main keeps its listener for shtest's heartbeat cache, so
+            # a catalog cache would now be live: only its absence lets an
+            # unannounced change show at once.
+            check(wait_for(listening, 10), "pool main has no listening connection")
             first = description()
             set_description("seen at once", notify=False)
             check(description() == "seen at once", "a reply came from a cache that is off")
