@@ -257,7 +257,7 @@ void host_log_context(const char *plugin, const char *request_id);
 void host_log_kv(enum sh_log_level level, const char *kv, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* ------------------------------------------------------------------ plugins (plugin.c) */
+/* ------------------------------------------------------------------ plugins (plugin.c, plugin_open.c) */
 
 /* Checks a descriptor before anything else of it is used: ABI stamp, size,
  * name (must be `name`), init, and mounts (paths under /api/ of

@@ -1,4 +1,4 @@
-/* fuzz-sources: fcgi/conf.c fcgi/conf_schema.c fcgi/conf_dump.c fcgi/arena.c fcgi/alloc.c fcgi/buf.c fcgi/codec.c fcgi/log.c */
+/* fuzz-sources: fcgi/conf.c fcgi/conf_schema.c fcgi/conf_dump.c fcgi/plugin_open.c fcgi/arena.c fcgi/alloc.c fcgi/buf.c fcgi/codec.c fcgi/log.c */
 /*
  * libFuzzer target for the ini reader and the validation behind it: any
  * input must parse or fail with a message, never crash or leak.  Build and
