@@ -342,21 +342,6 @@ int host_cache_route(struct sh_host *host, const char *method, const char *patte
 	return 0;
 }
 
-int sh_route_cached(struct sh_host *host, const char *method, const char *pattern,
-		    enum sh_auth auth, sh_handler_fn fn, void *state, struct sh_cache *cache)
-{
-	char full[1024];
-	int n;
-
-	if (!host || !host->registering || !host->loading || !pattern || pattern[0] != '/')
-		return SH_EINVAL;
-	n = snprintf(full, sizeof full, "/api/%s%s", host->loading->info->name,
-		     strcmp(pattern, "/") == 0 ? "" : pattern);
-	if (n < 0 || (size_t)n >= sizeof full)
-		return SH_EINVAL;
-	return host_cache_route(host, method, full, auth, fn, state, cache, host->loading, NULL);
-}
-
 void host_cache_store(struct sh_req *req, const char *head, size_t hlen, const void *body,
 		      size_t blen)
 {

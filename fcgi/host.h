@@ -45,7 +45,7 @@ struct sh_host {
 	struct host_plugin *plugins;      /* loaded, in load order */
 	size_t n_plugins;
 	struct host_plugin *loading;      /* plugin whose init runs now; NULL after */
-	bool registering;                 /* sh_route etc. allowed */
+	bool registering;                 /* init-only calls (caches, tasks, verifiers) allowed */
 	struct host_db *db;
 	struct host_tasks *tasks;
 	struct host_caches *caches;       /* response caches and their listener */

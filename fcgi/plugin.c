@@ -2,8 +2,8 @@
  * The plugins' life in a process: opening the ones a pool lists (their
  * descriptors through plugin_open.c) and declaring their flags, keeping
  * those whose flag is on, init in load order, registering route tables,
- * fini in reverse.  Also the registration calls plugins make from init
- * (sh_route, sh_host_conf, sh_host_pool).
+ * fini in reverse.  Also what a plugin asks of its host (sh_host_conf,
+ * sh_host_pool).
  */
 #include <dlfcn.h>
 #include <stdbool.h>
@@ -202,23 +202,6 @@ void host_plugins_fini(struct sh_host *h)
 		p->dl = NULL;
 #endif
 	}
-}
-
-int sh_route(struct sh_host *host, const char *method, const char *pattern,
-	     enum sh_auth auth, sh_handler_fn fn, void *state)
-{
-	char full[1024];
-	int n;
-
-	if (!host->registering || !host->loading)
-		return SH_ESTATE;
-	if (!method || !pattern || pattern[0] != '/' || !fn)
-		return SH_EINVAL;
-	n = snprintf(full, sizeof full, "/api/%s%s", host->loading->info->name,
-		     strcmp(pattern, "/") == 0 ? "" : pattern);
-	if (n < 0 || (size_t)n >= sizeof full)
-		return SH_EINVAL;
-	return host_router_add(host->router, method, full, auth, fn, state, host->loading);
 }
 
 const struct sh_conf *sh_host_conf(const struct sh_host *host)

@@ -1,6 +1,6 @@
 /*
  * Response caches for read routes.  A cache keeps the complete 200 replies
- * (head and body) of the routes registered with sh_route_cached, in this
+ * (head and body) of its plugin's SH_ROUTE_CACHED routes (plugin.h), in this
  * process, bounded in bytes, least recently used first out.  It is tied to
  * a PostgreSQL NOTIFY channel: the host keeps one listening connection per
  * process, and every notification on the channel (from any process on any
@@ -28,22 +28,16 @@ struct sh_cache;
  * initialised.  `channel` is a NOTIFY channel, [a-z_][a-z0-9_]* and at most
  * 63 characters.  Only during init; NULL on bad arguments.  The host frees
  * it at exit.
+ *
+ * The plugin's SH_ROUTE_CACHED routes use the cache it made last, keyed by
+ * method, the raw request URI, Content-Type and body.  The caller's identity
+ * is not part of the key: mark only routes whose reply does not depend on
+ * who asks (the route's auth level is still enforced before every lookup).
+ * Any other request to the plugin's routes whose method is not GET or HEAD
+ * empties the plugin's caches after its handler has run, so this process
+ * reads its own writes.
  */
 struct sh_cache *sh_cache_new(struct sh_host *host, const char *channel, size_t max_bytes);
-
-/*
- * Like sh_route, with the route's 200 replies sent through sh_reply_raw or
- * sh_reply_json kept in `cache`, keyed by method, the raw request URI,
- * Content-Type and body.  The caller's identity is not part of the key:
- * only for routes whose reply does not depend on who asks (the route's
- * auth level is still enforced before every lookup).  Any other request to
- * the plugin's routes whose method is not GET or HEAD empties the plugin's
- * caches after its handler has run, so this process reads its own writes.
- */
-/* TRANSITIONAL (removed once every plugin declares a route table with
- * SH_ROUTE_CACHED). */
-int sh_route_cached(struct sh_host *host, const char *method, const char *pattern,
-		    enum sh_auth auth, sh_handler_fn fn, void *state, struct sh_cache *cache);
 
 /* Drops every entry (a change was committed outside a request). */
 void sh_cache_clear(struct sh_cache *cache);

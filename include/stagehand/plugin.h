@@ -129,13 +129,6 @@ typedef const struct sh_plugin_info *(*sh_plugin_info_fn)(void);
 	.size = sizeof(struct sh_plugin_info), .abi_major = SH_ABI_MAJOR,      \
 	.abi_minor = SH_ABI_MINOR
 
-/*
- * TRANSITIONAL (removed once every plugin declares a route table): registers
- * one route from init.  Returns 0 or SH_EINVAL.
- */
-int sh_route(struct sh_host *host, const char *method, const char *pattern,
-	     enum sh_auth auth, sh_handler_fn fn, void *state);
-
 /* The effective configuration; valid for the life of the process. */
 const struct sh_conf *sh_host_conf(const struct sh_host *host);
 
