@@ -47,10 +47,9 @@ static long long jwt_exp(const char *token)
 	return exp;
 }
 
-/* The client: the service client, else the sign-in client, named under
- * [identity] or, as OpenChoreo's chart has only the one, as the auth
- * plugin's openchoreo-auth client (the section is read, not the plugin:
- * this pool need not load it). */
+/* The client: the service client, else the sign-in client, both under
+ * [identity] (the chart's OPENCHOREO_AUTH_CLIENT_* set the sign-in client
+ * there, as they set the auth plugin's own keys). */
 static bool client_of(const struct sh_conf *c, const char **id, const char **secret)
 {
 	*id = conf_nonempty(c, "identity", "service_client_id");
@@ -58,10 +57,6 @@ static bool client_of(const struct sh_conf *c, const char **id, const char **sec
 	if (!*id) {
 		*id = conf_nonempty(c, "identity", "client_id");
 		*secret = conf_nonempty(c, "identity", "client_secret");
-	}
-	if (!*id) {
-		*id = conf_nonempty(c, "auth", "openchoreo_client_id");
-		*secret = conf_nonempty(c, "auth", "openchoreo_client_secret");
 	}
 	return *id != NULL;
 }
