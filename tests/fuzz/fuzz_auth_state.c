@@ -1,4 +1,4 @@
-/* fuzz-sources: plugins/auth/state.c plugins/auth/cookies.c */
+/* fuzz-sources: plugins/auth/state.c plugins/auth/cookies.c plugins/auth/form.c plugins/auth/origins.c fcgi/alloc.c fcgi/buf.c fcgi/codec.c */
 /* fuzz-libs: jansson */
 /*
  * libFuzzer target for the OAuth state and cookie encodings of the auth
@@ -8,6 +8,7 @@
  *
  * clang -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude \
  *   tests/fuzz/fuzz_auth_state.c plugins/auth/state.c plugins/auth/cookies.c \
+ *   plugins/auth/form.c plugins/auth/origins.c fcgi/alloc.c fcgi/buf.c fcgi/codec.c \
  *   $(pkg-config --cflags --libs jansson) -o /tmp/fuzz_auth_state
  */
 #include <stdint.h>
