@@ -8,7 +8,7 @@
 # PostgreSQL used, the load average and the box's speed (calib below).
 # The drop-in is removed at the end; the stack is left up without
 # the demo catalog (a plain `up` brings it back).
-#   SH_VAR=... bench/catalog/ingest.sh [N]
+#   SH_VAR=... [BENCH_CATALOG_SO=<catalog.so>] bench/catalog/ingest.sh [N]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -61,6 +61,13 @@ pg_cpu() {
 }
 q() { psql -X -At -h "$SH_PG_SOCK" -p "$SH_PG_PORT" -U stagehand -d stagehand -c "$1"; }
 "$repo/scripts/dev" pool stop main >/dev/null
+# BENCH_CATALOG_SO=<file>: this run uses that build of the catalog plugin
+# instead of the one up just installed, so that two versions can be
+# alternated side by side (the next up installs the built one again).
+if [ -n "${BENCH_CATALOG_SO:-}" ]; then
+	so=$SH_PREFIX/lib/stagehand/plugins/catalog.so
+	cp "$BENCH_CATALOG_SO" "$so.bench" && mv -f "$so.bench" "$so"
+fi
 "$SH_DAEMON" --config "$SH_CONF" --migrate >"$SH_LOG/migrate.log" 2>&1 ||
 	{ echo "ingest: stagehandd --migrate failed:" >&2; tail -n 5 "$SH_LOG/migrate.log" >&2; exit 1; }
 q "TRUNCATE catalog.refresh_state, catalog.refresh_state_references, catalog.relations,

@@ -190,7 +190,7 @@ static int upsert_children(PGconn *conn, struct catalog_pgarray *children,
 int catalog_db_seed(PGconn *conn, struct catalog_pgarray *roots)
 {
 	const char *key[1] = { "config" };
-	struct catalog_pgarray none = { { NULL, 0, 0 }, 0, 0 };
+	struct catalog_pgarray none = { .n = 0 };
 	int rc = catalog_db_begin(conn);
 
 	if (rc == 0)

@@ -5,7 +5,6 @@
  * length (-1 for NULL) and its bytes.
  */
 #include <arpa/inet.h>
-#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,36 +20,34 @@
 
 static const char zeros[HEADER];
 
-static void put32(struct catalog_text *t, uint32_t v)
-{
-	uint32_t be = htonl(v);
-
-	catalog_text_add(t, &be, sizeof(be));
-}
-
-/* The header's room, filled in by finish(). */
+/* The header's room, filled in by finish(); a zeroed array gets its cap. */
 static void start(struct catalog_pgarray *a)
 {
-	if (a->data.len == 0)
-		catalog_text_add(&a->data, zeros, HEADER);
+	if (a->data.max == 0)
+		sh_buf_init(&a->data, CATALOG_BATCH_MAX);
+	if (a->data.len == 0 && sh_buf_add(&a->data, zeros, HEADER) != 0)
+		abort(); /* 20 bytes under a 1 GiB cap */
 }
 
 void catalog_pgarray_add(struct catalog_pgarray *a, const char *s)
 {
-	size_t n = s ? strlen(s) : 0;
+	size_t n = s ? strlen(s) : 0, was;
+	uint32_t be = htonl(s ? (uint32_t)n : UINT32_MAX);
 
 	start(a);
-	if (n > INT32_MAX - 4 || a->data.len + n + 4 > (size_t)INT_MAX)
-		abort();
-	put32(&a->data, s ? (uint32_t)n : UINT32_MAX);
-	catalog_text_add(&a->data, s, n);
+	was = a->data.len;
+	if (sh_buf_add(&a->data, &be, sizeof(be)) != 0 || sh_buf_add(&a->data, s, n) != 0) {
+		sh_buf_truncate(&a->data, was);
+		a->too_big = 1;
+		return;
+	}
 	a->has_null |= s == NULL;
 	a->n++;
 }
 
 void catalog_pgarray_free(struct catalog_pgarray *a)
 {
-	free(a->data.buf);
+	sh_buf_free(&a->data);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -61,7 +58,7 @@ static void finish(struct catalog_pgarray *a)
 				   htonl((uint32_t)a->n), htonl(1) };
 
 	start(a);
-	memcpy(a->data.buf, h, HEADER);
+	memcpy(a->data.data, h, HEADER);
 }
 
 PGresult *catalog_db_exec_arrays(PGconn *conn, const char *sql, int n,
@@ -75,8 +72,13 @@ PGresult *catalog_db_exec_arrays(PGconn *conn, const char *sql, int n,
 	if (n < 0 || n > MAX_PARAMS)
 		abort();
 	for (int i = 0; i < n; i++) {
+		if (arrays[i]->too_big) {
+			sh_log(SH_LOG_WARN, "query not run: its parameter $%d would be over %zu bytes",
+			       i + 1, CATALOG_BATCH_MAX);
+			return NULL;
+		}
 		finish(arrays[i]);
-		values[i] = arrays[i]->data.buf;
+		values[i] = arrays[i]->data.data;
 		/* An empty array is its 12 first bytes. */
 		lengths[i] = arrays[i]->n > 0 ? (int)arrays[i]->data.len : 12;
 		formats[i] = 1;

@@ -70,23 +70,23 @@ static void add_children(struct catalog_pgarray *cols, const char *src, const ch
 static void result_hash(const char *processed, const char *errors, const struct kid *k,
 			size_t n, const struct catalog_relations *rels, char hex[41])
 {
-	struct catalog_text in = { NULL, 0, 0 };
+	struct catalog_hash h;
 	size_t i;
 
-	catalog_text_add_field(&in, processed);
-	catalog_text_add_field(&in, errors);
+	catalog_hash_start(&h);
+	catalog_hash_field(&h, processed);
+	catalog_hash_field(&h, errors);
 	for (i = 0; i < n; i++) {
-		catalog_text_add_field(&in, k[i].c->ref);
-		catalog_text_add_field(&in, k[i].c->location_key);
-		catalog_text_add_field(&in, k[i].hash);
+		catalog_hash_field(&h, k[i].c->ref);
+		catalog_hash_field(&h, k[i].c->location_key);
+		catalog_hash_field(&h, k[i].hash);
 	}
 	for (i = 0; i < rels->n; i++) {
-		catalog_text_add_field(&in, rels->rows[i].source_ref);
-		catalog_text_add_field(&in, rels->rows[i].type);
-		catalog_text_add_field(&in, rels->rows[i].target_ref);
+		catalog_hash_field(&h, rels->rows[i].source_ref);
+		catalog_hash_field(&h, rels->rows[i].type);
+		catalog_hash_field(&h, rels->rows[i].target_ref);
 	}
-	catalog_sha1_hex(in.buf ? in.buf : "", in.len, hex);
-	free(in.buf);
+	catalog_hash_end(&h, hex);
 }
 
 static void add_outcome(struct catalog_db_batch *b, const char *id, const char *ref,

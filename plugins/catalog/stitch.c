@@ -35,7 +35,8 @@ struct stitch {
 struct writes {
 	struct catalog_pgarray finals[4]; /* id, ref, final JSON text, hash */
 	struct catalog_pgarray ids;       /* ids whose search rows are replaced */
-	struct catalog_text search; /* COPY text rows: key, value, id, original */
+	struct sh_buf search;             /* COPY text rows: key, value, id, original */
+	int too_big;                      /* search rows past CATALOG_BATCH_MAX */
 };
 
 
@@ -102,27 +103,25 @@ static void fix_annotations(struct stitch *s)
 	}
 }
 
-/* One field in COPY text format (\N for NULL), then sep. */
-static void copy_field(struct catalog_text *c, const char *v, char sep)
+/* One field in COPY text format (\N for NULL), then sep.  0 or
+ * SH_ETOOBIG. */
+static int copy_field(struct sh_buf *c, const char *v, char sep)
 {
-	size_t n = v ? strlen(v) : 0;
+	int rc = v ? 0 : sh_buf_add(c, "\\N", 2);
 
-	catalog_text_reserve(c, 2 * n + 4);
-	if (v == NULL) {
-		memcpy(c->buf + c->len, "\\N", 2);
-		c->len += 2;
-	}
-	for (size_t i = 0; i < n; i++) {
-		char ch = v[i], esc = ch == '\\' ? '\\' : ch == '\t' ? 't' : ch == '\n' ? 'n' :
-				      ch == '\r' ? 'r' : 0;
+	while (rc == 0 && v && *v) {
+		size_t run = strcspn(v, "\\\t\n\r");
+		char esc[2] = { '\\', 0 };
 
-		if (esc) {
-			c->buf[c->len++] = '\\';
-			ch = esc;
+		rc = sh_buf_add(c, v, run);
+		v += run;
+		if (rc == 0 && *v) {
+			esc[1] = *v == '\\' ? '\\' : *v == '\t' ? 't' : *v == '\n' ? 'n' : 'r';
+			rc = sh_buf_add(c, esc, 2);
+			v++;
 		}
-		c->buf[c->len++] = ch;
 	}
-	c->buf[c->len++] = sep;
+	return rc == 0 ? sh_buf_addc(c, sep) : rc;
 }
 
 /* Appends the search rows of one entity.  An original value equal to its
@@ -131,16 +130,24 @@ static void copy_field(struct catalog_text *c, const char *v, char sep)
  * narrower row to write and index (007_search_original.sql).  Rows start
  * with key and value, so that sorting the lines sorts them by those
  * (sort_rows). */
-static void add_search_rows(struct catalog_text *c, const char *id, const struct catalog_search *idx)
+static void add_search_rows(struct writes *w, const char *id, const struct catalog_search *idx)
 {
-	for (size_t i = 0; i < idx->n; i++) {
+	struct sh_buf *c = &w->search;
+	size_t was = c->len;
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < idx->n; i++) {
 		const struct catalog_search_row *r = &idx->rows[i];
 		int same = r->value && r->original_value && !strcmp(r->value, r->original_value);
 
-		copy_field(c, r->key, '\t');
-		copy_field(c, r->value, '\t');
-		copy_field(c, id, '\t');
-		copy_field(c, same ? NULL : r->original_value, '\n');
+		if ((rc = copy_field(c, r->key, '\t')) == 0 &&
+		    (rc = copy_field(c, r->value, '\t')) == 0 &&
+		    (rc = copy_field(c, id, '\t')) == 0)
+			rc = copy_field(c, same ? NULL : r->original_value, '\n');
+	}
+	if (rc != 0) {
+		sh_buf_truncate(c, was);
+		w->too_big = 1;
 	}
 }
 
@@ -168,9 +175,9 @@ static int row_cmp(const void *a, const void *b)
  * batch, so a filter term (kind=component) visits a few pages per batch
  * instead of one per matching entity, and the index entries of each key
  * and value go in in order. */
-static void sort_rows(const struct catalog_text *c, struct catalog_text *out)
+static void sort_rows(const struct sh_buf *c, struct sh_buf *out)
 {
-	const char *p = c->buf, *end = c->buf + c->len;
+	const char *p = c->data, *end = c->data + c->len;
 	size_t n = 0;
 	struct row *r;
 
@@ -185,9 +192,12 @@ static void sort_rows(const struct catalog_text *c, struct catalog_text *out)
 		p = nl + 1;
 	}
 	qsort(r, n, sizeof(*r), row_cmp);
-	catalog_text_reserve(out, c->len);
-	for (size_t i = 0; i < n; i++)
-		catalog_text_add(out, r[i].p, r[i].n);
+	/* One allocation of c's length, then the rows over it in order. */
+	sh_buf_init(out, c->len);
+	if (sh_buf_add(out, c->data, c->len) != 0)
+		abort(); /* c->len is the cap */
+	for (size_t i = 0, o = 0; i < n; o += r[i].n, i++)
+		memcpy(out->data + o, r[i].p, r[i].n);
 	free(r);
 }
 
@@ -206,16 +216,16 @@ static void sort_rows(const struct catalog_text *c, struct catalog_text *out)
 static void stitch_hash(const struct stitch *s, const char *processed, const char *rels,
 			char hex[41])
 {
-	struct catalog_text in = { NULL, 0, 0 };
+	struct catalog_hash h;
 
-	catalog_text_add_field(&in, CATALOG_STITCH_VERSION);
-	catalog_text_add_field(&in, s->id);
-	catalog_text_add_field(&in, processed);
-	catalog_text_add_field(&in, rels);
-	catalog_text_add_field(&in, s->errors);
-	catalog_text_add_field(&in, s->has_parent ? "parent" : "orphan");
-	catalog_sha1_hex(in.buf, in.len, hex);
-	free(in.buf);
+	catalog_hash_start(&h);
+	catalog_hash_field(&h, CATALOG_STITCH_VERSION);
+	catalog_hash_field(&h, s->id);
+	catalog_hash_field(&h, processed);
+	catalog_hash_field(&h, rels);
+	catalog_hash_field(&h, s->errors);
+	catalog_hash_field(&h, s->has_parent ? "parent" : "orphan");
+	catalog_hash_end(&h, hex);
 }
 
 /* Builds the final entity of s (its hash computed) and adds it to the
@@ -249,7 +259,7 @@ static void finalize(struct stitch *s, const char *rels, const char *hash, struc
 	/* A first stitch has no search rows to delete. */
 	if (s->old_hash)
 		catalog_pgarray_add(&w->ids, s->id);
-	add_search_rows(&w->search, s->id, &idx);
+	add_search_rows(w, s->id, &idx);
 	free(text);
 	catalog_search_free(&idx);
 }
@@ -284,14 +294,14 @@ static void stitch_row(const PGresult *res, int i, struct writes *w)
 
 /* COPY ... FROM STDIN of the buffered rows, on the transaction's
  * connection (the data is never SQL text). */
-static int copy_in(PGconn *conn, const char *sql, const struct catalog_text *c)
+static int copy_in(PGconn *conn, const char *sql, const struct sh_buf *c)
 {
 	PGresult *res = PQexec(conn, sql);
 	int ok = PQresultStatus(res) == PGRES_COPY_IN;
 
 	PQclear(res);
 	if (ok)
-		ok = PQputCopyData(conn, c->buf, (int)c->len) == 1;
+		ok = PQputCopyData(conn, c->data, (int)c->len) == 1;
 	if (PQputCopyEnd(conn, ok ? NULL : "could not send the rows") != 1)
 		ok = 0;
 	while ((res = PQgetResult(conn)) != NULL) {
@@ -312,7 +322,14 @@ static int store(PGconn *conn, struct writes *w)
 {
 	struct catalog_pgarray *fin[4] = { &w->finals[0], &w->finals[1], &w->finals[2],
 					   &w->finals[3] }, *ids[1] = { &w->ids };
-	int rc = catalog_db_exec_arrays_ok(conn, "INSERT INTO catalog.final_entities"
+	int rc;
+
+	if (w->too_big) {
+		sh_log(SH_LOG_WARN, "stitch batch not stored: its search rows are over %zu bytes",
+		       CATALOG_BATCH_MAX);
+		return SH_ETOOBIG;
+	}
+	rc = catalog_db_exec_arrays_ok(conn, "INSERT INTO catalog.final_entities"
 		" (entity_id, entity_ref, final_entity, hash)"
 		" SELECT i::uuid, r, t, h FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])"
 		" AS u(i, r, t, h) ORDER BY 1"
@@ -324,12 +341,12 @@ static int store(PGconn *conn, struct writes *w)
 		rc = catalog_db_exec_arrays_ok(conn, "DELETE FROM catalog.search"
 					       " WHERE entity_id = ANY($1::text[]::uuid[])", 1, ids);
 	if (rc == 0 && w->search.len > 0) {
-		struct catalog_text rows = { NULL, 0, 0 };
+		struct sh_buf rows;
 
 		sort_rows(&w->search, &rows);
 		rc = copy_in(conn, "COPY catalog.search (key, value, entity_id, original_value)"
 			     " FROM STDIN", &rows);
-		free(rows.buf);
+		sh_buf_free(&rows);
 	}
 	return rc;
 }
@@ -392,6 +409,7 @@ static int stitch_claimed(PGconn *conn, const char *refs, const char *ids)
 	int rc;
 
 	memset(&w, 0, sizeof(w));
+	sh_buf_init(&w.search, CATALOG_BATCH_MAX);
 	rc = catalog_db_begin(conn);
 	if (rc == 0) {
 		res = sh_db_exec(conn, load_sql, 1, p_refs);
@@ -421,7 +439,7 @@ static int stitch_claimed(PGconn *conn, const char *refs, const char *ids)
 	for (size_t i = 0; i < 4; i++)
 		catalog_pgarray_free(&w.finals[i]);
 	catalog_pgarray_free(&w.ids);
-	free(w.search.buf);
+	sh_buf_free(&w.search);
 	return rc;
 }
 

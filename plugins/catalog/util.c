@@ -1,6 +1,6 @@
 /*
- * The catalog's small shared helpers of util.h: the uid check, hash input
- * text and its SHA-1.
+ * The catalog's small shared helpers of util.h: the uid check and the
+ * SHA-1 hashes.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -13,31 +13,6 @@
 #include <stagehand/codec.h>
 
 #include "util.h"
-
-void catalog_text_reserve(struct catalog_text *t, size_t more)
-{
-	if (t->len + more <= t->cap)
-		return;
-	t->cap = (t->len + more) * 2;
-	t->buf = sh_xrealloc(t->buf, t->cap);
-}
-
-void catalog_text_add(struct catalog_text *t, const void *p, size_t n)
-{
-	catalog_text_reserve(t, n);
-	if (n > 0)
-		memcpy(t->buf + t->len, p, n);
-	t->len += n;
-}
-
-void catalog_text_add_field(struct catalog_text *t, const char *s)
-{
-	size_t n = s ? strlen(s) : 0;
-	char len[24];
-
-	catalog_text_add(t, len, (size_t)snprintf(len, sizeof(len), "%zu:", n));
-	catalog_text_add(t, s, n);
-}
 
 int catalog_is_uuid(const char *s)
 {
@@ -57,5 +32,34 @@ void catalog_sha1_hex(const void *buf, size_t len, char hex[41])
 
 	if (EVP_Digest(buf, len, md, &n, EVP_sha1(), NULL) != 1)
 		abort();
+	sh_hex_encode(hex, md, 20); /* n is SHA-1's 20 */
+}
+
+void catalog_hash_start(struct catalog_hash *h)
+{
+	h->md = EVP_MD_CTX_new();
+	if (h->md == NULL || EVP_DigestInit_ex(h->md, EVP_sha1(), NULL) != 1)
+		abort();
+}
+
+void catalog_hash_field(struct catalog_hash *h, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	char len[24];
+
+	if (EVP_DigestUpdate(h->md, len, (size_t)snprintf(len, sizeof(len), "%zu:", n)) != 1 ||
+	    EVP_DigestUpdate(h->md, s ? s : "", n) != 1)
+		abort();
+}
+
+void catalog_hash_end(struct catalog_hash *h, char hex[41])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+
+	if (EVP_DigestFinal_ex(h->md, md, &n) != 1)
+		abort();
+	EVP_MD_CTX_free(h->md);
+	h->md = NULL;
 	sh_hex_encode(hex, md, 20); /* n is SHA-1's 20 */
 }

@@ -1,6 +1,6 @@
 /*
- * util.c: the uid check (the database's spelling only), the length-framed
- * hash input text, and its SHA-1 in lower-case hex (FIPS 180 vectors).
+ * util.c: the uid check (the database's spelling only), the hash over
+ * length-framed fields, and SHA-1 in lower-case hex (FIPS 180 vectors).
  */
 #include <check.h>
 #include <stdlib.h>
@@ -20,22 +20,33 @@ START_TEST(test_is_uuid)
 }
 END_TEST
 
-/* "ab" + "c" and "a" + "bc" must not be the same input. */
-START_TEST(test_text_fields)
+/* The fields are framed as "<length>:<bytes>" before they are hashed:
+ * "ab" + "c" and "a" + "bc" are not the same input, NULL hashes as "". */
+START_TEST(test_hash_fields)
 {
-	struct catalog_text a = { NULL, 0, 0 }, b = { NULL, 0, 0 };
+	struct catalog_hash h;
+	char a[41], b[41], want[41];
 
-	catalog_text_add_field(&a, "ab");
-	catalog_text_add_field(&a, "c");
-	catalog_text_add_field(&a, NULL);
-	catalog_text_add_field(&b, "a");
-	catalog_text_add_field(&b, "bc");
-	catalog_text_add_field(&b, "");
-	ck_assert_uint_eq(a.len, strlen("2:ab1:c0:"));
-	ck_assert(!memcmp(a.buf, "2:ab1:c0:", a.len));
-	ck_assert(!memcmp(b.buf, "1:a2:bc0:", b.len));
-	free(a.buf);
-	free(b.buf);
+	catalog_hash_start(&h);
+	catalog_hash_field(&h, "ab");
+	catalog_hash_field(&h, "c");
+	catalog_hash_field(&h, NULL);
+	catalog_hash_end(&h, a);
+	ck_assert_ptr_null(h.md);
+	catalog_sha1_hex("2:ab1:c0:", strlen("2:ab1:c0:"), want);
+	ck_assert_str_eq(a, want);
+	catalog_hash_start(&h);
+	catalog_hash_field(&h, "a");
+	catalog_hash_field(&h, "bc");
+	catalog_hash_field(&h, "");
+	catalog_hash_end(&h, b);
+	catalog_sha1_hex("1:a2:bc0:", strlen("1:a2:bc0:"), want);
+	ck_assert_str_eq(b, want);
+	ck_assert_str_ne(a, b);
+	/* No field at all: the SHA-1 of nothing. */
+	catalog_hash_start(&h);
+	catalog_hash_end(&h, a);
+	ck_assert_str_eq(a, "da39a3ee5e6b4b0d3255bfef95601890afd80709");
 }
 END_TEST
 
@@ -58,7 +69,7 @@ int main(void)
 	int failed;
 
 	tcase_add_test(tc, test_is_uuid);
-	tcase_add_test(tc, test_text_fields);
+	tcase_add_test(tc, test_hash_fields);
 	tcase_add_test(tc, test_sha1_hex);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
