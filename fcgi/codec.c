@@ -180,20 +180,29 @@ ssize_t sh_pct_decode(char *dst, const char *src, size_t len, bool plus_space)
 	return (ssize_t)o;
 }
 
-static bool unreserved(unsigned char c)
+/* The percent encodings: RFC 3986 (sh_buf_add_pct), the same with ' ' as
+ * '+' (sh_buf_add_form), and WHATWG's form serialisation, which keeps '*'
+ * and escapes '~' (sh_buf_add_form_www). */
+enum pct_style { PCT_URI, PCT_FORM, PCT_WWW };
+
+/* Whether c goes as it is. */
+static bool kept(unsigned char c, enum pct_style style)
 {
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-	       (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+	if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	    c == '-' || c == '.' || c == '_')
+		return true;
+	return style == PCT_WWW ? c == '*' : c == '~';
 }
 
-/* Appends s percent-encoded; form turns ' ' into '+'.  May leave a part. */
-static int pct_append(struct sh_buf *b, const char *s, size_t len, bool form)
+/* Appends s percent-encoded in style; the form styles turn ' ' into '+'.
+ * May leave a part. */
+static int pct_append(struct sh_buf *b, const char *s, size_t len, enum pct_style style)
 {
 	char esc[3];
 	size_t i, run;
 
 	for (i = 0; i < len; i += run) {
-		for (run = 0; i + run < len && unreserved((unsigned char)s[i + run]); run++)
+		for (run = 0; i + run < len && kept((unsigned char)s[i + run], style); run++)
 			;
 		if (run) {
 			if (sh_buf_add(b, s + i, run) != 0)
@@ -201,7 +210,7 @@ static int pct_append(struct sh_buf *b, const char *s, size_t len, bool form)
 			continue;
 		}
 		run = 1;
-		if (form && s[i] == ' ') {
+		if (style != PCT_URI && s[i] == ' ') {
 			if (sh_buf_addc(b, '+') != 0)
 				return SH_ETOOBIG;
 			continue;
@@ -219,7 +228,22 @@ int sh_buf_add_pct(struct sh_buf *b, const char *s, size_t len)
 {
 	size_t was = b->len;
 
-	if (pct_append(b, s, len, false) != 0) {
+	if (pct_append(b, s, len, PCT_URI) != 0) {
+		sh_buf_truncate(b, was);
+		return SH_ETOOBIG;
+	}
+	return 0;
+}
+
+/* "&key=value" in a form style; all of it or nothing. */
+static int form_pair(struct sh_buf *b, const char *key, const char *value, enum pct_style style)
+{
+	size_t was = b->len;
+
+	if ((was > 0 && sh_buf_addc(b, '&') != 0) ||
+	    pct_append(b, key, strlen(key), style) != 0 ||
+	    sh_buf_addc(b, '=') != 0 ||
+	    pct_append(b, value, strlen(value), style) != 0) {
 		sh_buf_truncate(b, was);
 		return SH_ETOOBIG;
 	}
@@ -228,16 +252,12 @@ int sh_buf_add_pct(struct sh_buf *b, const char *s, size_t len)
 
 int sh_buf_add_form(struct sh_buf *b, const char *key, const char *value)
 {
-	size_t was = b->len;
+	return form_pair(b, key, value, PCT_FORM);
+}
 
-	if ((was > 0 && sh_buf_addc(b, '&') != 0) ||
-	    pct_append(b, key, strlen(key), true) != 0 ||
-	    sh_buf_addc(b, '=') != 0 ||
-	    pct_append(b, value, strlen(value), true) != 0) {
-		sh_buf_truncate(b, was);
-		return SH_ETOOBIG;
-	}
-	return 0;
+int sh_buf_add_form_www(struct sh_buf *b, const char *key, const char *value)
+{
+	return form_pair(b, key, value, PCT_WWW);
 }
 
 /* ------------------------------------------------------------ hex */

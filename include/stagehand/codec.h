@@ -64,6 +64,15 @@ int sh_buf_add_pct(struct sh_buf *b, const char *s, size_t len);
  * except that ' ' becomes '+'.  0 or SH_ETOOBIG.
  */
 int sh_buf_add_form(struct sh_buf *b, const char *key, const char *value);
+/*
+ * The same pair in WHATWG URLSearchParams serialisation (the URL Standard's
+ * application/x-www-form-urlencoded serializer), as browsers and Backstage's
+ * backend write query strings: A-Z a-z 0-9 * - . _ stay, ' ' becomes '+',
+ * every other byte is %XX (upper-case hex), '~' included.  Unlike
+ * sh_buf_add_form, '*' stays and '~' is escaped.  Leading '&' when b is not
+ * empty.  0 or SH_ETOOBIG (nothing of the pair is added then).
+ */
+int sh_buf_add_form_www(struct sh_buf *b, const char *key, const char *value);
 
 /* ------------------------------------------------------------ hex */
 

@@ -3,7 +3,6 @@
  * GET /entities list with filters, projection, order and offset pagination.
  * Stored final JSON is sent as it is unless `fields` asks for a projection.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,59 +93,33 @@ static int parse_page(struct sh_req *req, struct page *pg, int *is_paged)
 	return 0;
 }
 
-/* application/x-www-form-urlencoded as URLSearchParams writes it: unlike
- * sh_buf_add_form (RFC 3986's unreserved set), '*' stays and '~' is escaped. */
-static int form_encode(struct sh_buf *b, const char *s)
-{
-	int rc = 0;
-
-	for (; *s && rc == 0; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (isalnum(c) || c == '*' || c == '-' || c == '.' || c == '_')
-			rc = sh_buf_addc(b, (char)c);
-		else
-			rc = c == ' ' ? sh_buf_addc(b, '+') : sh_buf_printf(b, "%%%02X", c);
-	}
-	return rc;
-}
-
-/* key=value of the Link target's query, after a '&' unless it is the first. */
-static int add_pair(struct sh_buf *b, const char *k, const char *v)
-{
-	int rc = b->data[b->len - 1] == '?' ? 0 : sh_buf_addc(b, '&');
-
-	if (rc == 0)
-		rc = form_encode(b, k);
-	if (rc == 0)
-		rc = sh_buf_addc(b, '=');
-	return rc == 0 ? form_encode(b, v) : rc;
-}
-
 /* Link: </entities?...&after=...>; rel="next", the query re-serialised with
- * `offset` dropped and `after` set, as Backstage's router does.  0, or
- * SH_ETOOBIG past the body cap (no header is set then). */
+ * `offset` dropped and `after` set, as Backstage's router does (its
+ * URLSearchParams: sh_buf_add_form_www).  0, or SH_ETOOBIG past the body
+ * cap (no header is set then). */
 static int link_next(struct sh_req *req, long long limit, long long offset)
 {
 	char *cursor = catalog_cursor_offset_encode(limit, offset);
-	struct sh_buf *b = catalog_req_body(req);
-	int set = 0, rc = sh_buf_addstr(b, "</entities?");
+	struct sh_buf *b = catalog_req_body(req), q;
+	int set = 0, rc = 0;
 	const char *k, *v;
 
 	sh_defer(req, free, cursor);
+	sh_buf_init(&q, b->max);
 	for (size_t i = 0; rc == 0 && i < sh_req_query_count(req); i++) {
 		if (sh_req_query_at(req, i, &k, &v) != 0 || strcmp(k, "offset") == 0 ||
 		    (strcmp(k, "after") == 0 && set))
 			continue;
 		set |= strcmp(k, "after") == 0;
-		rc = add_pair(b, k, strcmp(k, "after") == 0 ? cursor : v);
+		rc = sh_buf_add_form_www(&q, k, strcmp(k, "after") == 0 ? cursor : v);
 	}
 	if (rc == 0 && !set)
-		rc = add_pair(b, "after", cursor);
+		rc = sh_buf_add_form_www(&q, "after", cursor);
 	if (rc == 0)
-		rc = sh_buf_addstr(b, ">; rel=\"next\"");
+		rc = sh_buf_printf(b, "</entities?%s>; rel=\"next\"", sh_buf_str(&q));
 	if (rc == 0)
 		sh_reply_header(req, "Link", b->data);
+	sh_buf_free(&q);
 	return rc;
 }
 

@@ -178,6 +178,19 @@ def catalog_entities_fields_and_pages():
           "pages %r" % names)
 
 
+@test
+def catalog_entities_link_serialisation():
+    """The next-page Link re-serialises the query as Backstage's
+    URLSearchParams does: '*' stays, '~' is escaped, ' ' is '+'."""
+    r = api("/entities?filter=kind=component&filter=metadata.name=x~y*%20z&limit=1"
+            "&fields=metadata.name")
+    check(r.status == 200 and len(r.json()) == 1, "status %d %r" % (r.status, r.body[:200]))
+    link = r.header("Link") or ""
+    check(link.startswith("</entities?filter=kind%3Dcomponent"
+                          "&filter=metadata.name%3Dx%7Ey*+z&limit=1&fields=metadata.name"
+                          "&after=") and link.endswith('>; rel="next"'), "Link %r" % link)
+
+
 TITLES = ["Billing", "Billing Portal", "Checkout", "Checkout API", "Checkout database",
           "Checkout Service", "Checkout Web", "Engineering", "Fraud Detector", "Invoice events",
           "Invoice Service", "Money Library", "Payment Gateway", "Payment Gateway API",

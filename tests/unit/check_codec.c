@@ -216,6 +216,39 @@ START_TEST(test_form)
 }
 END_TEST
 
+/* URLSearchParams' bytes: new URLSearchParams(www_pairs).toString() in a
+ * browser or Node. */
+static const char *const www_pairs[][2] = {
+	{ "a*b", "~x y/\xc3\xa9" }, { "filter", "kind=component,spec.type=service" },
+	{ "q", "-._!'()+&%" }, { "e", "" },
+};
+
+START_TEST(test_form_www)
+{
+	struct sh_buf b;
+
+	sh_buf_init(&b, 200);
+	for (size_t i = 0; i < sizeof(www_pairs) / sizeof(*www_pairs); i++)
+		ck_assert_int_eq(sh_buf_add_form_www(&b, www_pairs[i][0], www_pairs[i][1]), 0);
+	ck_assert_str_eq(b.data, "a*b=%7Ex+y%2F%C3%A9"
+				 "&filter=kind%3Dcomponent%2Cspec.type%3Dservice"
+				 "&q=-._%21%27%28%29%2B%26%25&e=");
+	sh_buf_free(&b);
+	/* sh_buf_add_form spells the two differing bytes the other way */
+	sh_buf_init(&b, 200);
+	ck_assert_int_eq(sh_buf_add_form(&b, "a*b", "~"), 0);
+	ck_assert_str_eq(b.data, "a%2Ab=~");
+	sh_buf_free(&b);
+	/* over the cap ("a=*&k=%7E" is 9 bytes): none of the pair; "a=*&k=*" fits */
+	sh_buf_init(&b, 8);
+	ck_assert_int_eq(sh_buf_add_form_www(&b, "a", "*"), 0);
+	ck_assert_int_eq(sh_buf_add_form_www(&b, "k", "~"), SH_ETOOBIG);
+	ck_assert_int_eq(sh_buf_add_form_www(&b, "k", "*"), 0);
+	ck_assert_str_eq(b.data, "a=*&k=*");
+	sh_buf_free(&b);
+}
+END_TEST
+
 START_TEST(test_hex)
 {
 	const unsigned char bytes[] = { 0x00, 0x01, 0xab, 0xcd, 0xef, 0xff };
@@ -255,6 +288,7 @@ int main(void)
 	tcase_add_test(tc, test_pct_decode);
 	tcase_add_test(tc, test_pct_encode);
 	tcase_add_test(tc, test_form);
+	tcase_add_test(tc, test_form_www);
 	tcase_add_test(tc, test_hex);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
