@@ -2,11 +2,11 @@
  * Reading a location's target: a file from disk, or a URL through the host
  * HTTP client once the allow-list lets it (spec §9.4), with Backstage's
  * error texts (UrlReaderProcessor wraps FetchUrlReader's errors in "Unable
- * to read url, <error>").  Bodies are kept by ETag, within a byte budget,
- * so an unchanged file costs a 304.
+ * to read url, <error>").  Reads are conditional, through the host
+ * client's ETag cache (<stagehand/http.h>), so an unchanged file costs a
+ * 304.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,22 +18,9 @@
 #include "util.h"
 #include "yaml.h"
 
-/* What the ETag cache may hold in all, and the longest ETag it keeps. */
-#define READER_CACHE_BYTES (4u * 1024 * 1024)
-#define READER_ETAG_MAX 256
-
-struct cached {
-	char *url, *etag, *body;
-	size_t len;
-	struct cached *next;
-};
-
 struct catalog_reader {
 	struct catalog_allow *allow;
 	long timeout_ms;
-	pthread_mutex_t lock;
-	struct cached *cache;   /* most recently used first */
-	size_t cache_bytes;
 };
 
 struct catalog_reader *catalog_reader_new(struct catalog_allow *allow, long timeout_ms)
@@ -43,121 +30,15 @@ struct catalog_reader *catalog_reader_new(struct catalog_allow *allow, long time
 	memset(r, 0, sizeof(*r));
 	r->allow = allow;
 	r->timeout_ms = timeout_ms;
-	pthread_mutex_init(&r->lock, NULL);
 	return r;
-}
-
-static void cached_free(struct cached *c)
-{
-	free(c->url);
-	free(c->etag);
-	free(c->body);
-	free(c);
 }
 
 void catalog_reader_free(struct catalog_reader *r)
 {
 	if (r == NULL)
 		return;
-	while (r->cache) {
-		struct cached *c = r->cache;
-
-		r->cache = c->next;
-		cached_free(c);
-	}
-	pthread_mutex_destroy(&r->lock);
 	catalog_allow_free(r->allow);
 	free(r);
-}
-
-/* Unlinks and returns the entry of url (lock held). */
-static struct cached *cache_unlink(struct catalog_reader *r, const char *url)
-{
-	for (struct cached **pp = &r->cache; *pp; pp = &(*pp)->next) {
-		struct cached *c = *pp;
-
-		if (strcmp(c->url, url) == 0) {
-			*pp = c->next;
-			r->cache_bytes -= c->len;
-			return c;
-		}
-	}
-	return NULL;
-}
-
-/* Puts c first, then drops the least recently used over the budget. */
-static void cache_push(struct catalog_reader *r, struct cached *c)
-{
-	struct cached **pp = &r->cache;
-	size_t total = 0;
-
-	c->next = r->cache;
-	r->cache = c;
-	r->cache_bytes += c->len;
-	while (*pp && total + (*pp)->len <= READER_CACHE_BYTES) {
-		total += (*pp)->len;
-		pp = &(*pp)->next;
-	}
-	while (*pp) {
-		struct cached *old = *pp;
-
-		*pp = old->next;
-		r->cache_bytes -= old->len;
-		cached_free(old);
-	}
-}
-
-/* A copy of the ETag cached for url, or NULL. */
-static char *cache_etag(struct catalog_reader *r, const char *url)
-{
-	char *etag = NULL;
-
-	pthread_mutex_lock(&r->lock);
-	for (struct cached *c = r->cache; c && etag == NULL; c = c->next)
-		if (strcmp(c->url, url) == 0)
-			etag = sh_xstrdup(c->etag);
-	pthread_mutex_unlock(&r->lock);
-	return etag;
-}
-
-/* The body cached for url under etag (a copy), or NULL. */
-static char *cache_body(struct catalog_reader *r, const char *url, const char *etag, size_t *len)
-{
-	struct cached *c;
-	char *body = NULL;
-
-	pthread_mutex_lock(&r->lock);
-	c = cache_unlink(r, url);
-	if (c && strcmp(c->etag, etag) == 0) {
-		body = sh_xmalloc(c->len + 1);
-		memcpy(body, c->body, c->len + 1);
-		*len = c->len;
-	}
-	if (c)
-		cache_push(r, c);
-	pthread_mutex_unlock(&r->lock);
-	return body;
-}
-
-static void cache_put(struct catalog_reader *r, const char *url, const char *etag,
-		      const char *body, size_t len)
-{
-	struct cached *c, *old;
-
-	if (etag == NULL || strlen(etag) > READER_ETAG_MAX || len > READER_CACHE_BYTES)
-		return;
-	c = sh_xmalloc(sizeof(*c));
-	c->url = sh_xstrdup(url);
-	c->etag = sh_xstrdup(etag);
-	c->body = sh_xmalloc(len + 1);
-	memcpy(c->body, body, len + 1);
-	c->len = len;
-	pthread_mutex_lock(&r->lock);
-	old = cache_unlink(r, url);
-	cache_push(r, c);
-	pthread_mutex_unlock(&r->lock);
-	if (old)
-		cached_free(old);
 }
 
 /* The reason phrase fetch's statusText would carry, for the usual codes. */
@@ -195,7 +76,7 @@ static int fail(struct failure *f, int rc, const char *name, char *msg)
 	return rc;
 }
 
-/* A response other than a usable 2xx or 304: NotFoundError for 404,
+/* A response other than a usable 2xx: NotFoundError for 404,
  * a generic error else (FetchUrlReader's texts). */
 static int status_error(const char *url, long status, struct failure *f)
 {
@@ -208,41 +89,36 @@ static int status_error(const char *url, long status, struct failure *f)
 						   *why ? " " : "", why));
 }
 
-/* The GET itself; redirects are not followed, since the allow-list
- * vouches only for the URL it was shown. */
-static int fetch(struct catalog_reader *r, const char *url, const char *etag,
-		 struct sh_http_response *resp)
+/* The GET itself, conditional: a 304 to the ETag the host's cache holds
+ * comes back as that cached 200.  Redirects are not followed, since the
+ * allow-list vouches only for the URL it was shown. */
+static int fetch(struct catalog_reader *r, const char *url, struct sh_http_response *resp)
 {
-	char *hdr = etag ? sh_xasprintf("If-None-Match: %s", etag) : NULL;
-	const char *headers[] = { hdr, NULL };
 	struct sh_http_request rq = {
-		.url = url, .headers = hdr ? headers : NULL, .timeout_ms = r->timeout_ms,
-		.max_bytes = CATALOG_YAML_MAX_INPUT,
+		.url = url, .timeout_ms = r->timeout_ms, .max_bytes = CATALOG_YAML_MAX_INPUT,
+		.conditional = true,
 	};
-	int rc = sh_http_do(&rq, resp);
 
-	free(hdr);
-	return rc;
+	return sh_http_do(&rq, resp);
 }
 
 static int read_url(struct catalog_reader *r, const char *url, char **buf, size_t *len,
 		    struct failure *f)
 {
 	struct sh_http_response resp;
-	char *etag;
 	int rc;
 
 	if (!catalog_allow_match(r->allow, url))
 		return fail(f, SH_EDENIED, "NotAllowedError", catalog_allow_denied_message(url));
-	etag = cache_etag(r, url);
-	rc = fetch(r, url, etag, &resp);
+	rc = fetch(r, url, &resp);
 	if (rc != 0) {
 		rc = fail(f, rc, "Error", sh_xasprintf("Unable to read %s, %s", url, resp.error));
-	} else if (resp.status == 304 && etag &&
-		   (*buf = cache_body(r, url, etag, len)) != NULL) {
-		/* unchanged since the cached read: its body is the answer */
+	} else if (resp.body_len > CATALOG_YAML_MAX_INPUT) {
+		/* a body the cache took for a request with a larger cap */
+		rc = fail(f, SH_ETOOBIG, "Error", sh_xasprintf("Unable to read %s, response larger"
+							       " than %u bytes", url,
+							       CATALOG_YAML_MAX_INPUT));
 	} else if (resp.status >= 200 && resp.status < 300) {
-		cache_put(r, url, resp.etag, resp.body, resp.body_len);
 		*buf = resp.body;
 		*len = resp.body_len;
 		resp.body = NULL;
@@ -250,7 +126,6 @@ static int read_url(struct catalog_reader *r, const char *url, char **buf, size_
 		rc = status_error(url, resp.status, f);
 	}
 	sh_http_response_free(&resp);
-	free(etag);
 	return rc;
 }
 

@@ -27,8 +27,9 @@ void catalog_reader_free(struct catalog_reader *r);
  * not allowed. ..." (SH_EDENIED), NotFoundError for a missing file or a 404
  * unless `optional` (SH_ENOTFOUND, then no error), "Unable to read url,
  * Error: could not read <url>, <status> <reason>" for another status, and
- * a transport failure or timeout likewise.  A 304 to If-None-Match hands
- * back the body cached with that ETag.  Thread-safe.
+ * a transport failure or timeout likewise.  URL reads are conditional
+ * (sh_http_request.conditional): a 304 hands back the body the host's
+ * ETag cache keeps for the URL.  Thread-safe.
  */
 int catalog_reader_read(struct catalog_reader *r, const char *loc, int optional, char **buf,
 			size_t *len, struct catalog_errors *errs);
