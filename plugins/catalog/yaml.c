@@ -316,9 +316,17 @@ static char *scalar_key(const struct scalar *sc, const char *s, size_t n, size_t
 		else
 			snprintf(buf, sizeof(buf), "%.17g", sc->d);
 		break;
-	case SC_STR:
+	case SC_STR: {
+		/* All n bytes: a NUL inside ("a\0b") is refused by set_key, which
+		 * must see the whole key (sh_xstrndup would stop at the NUL). */
+		char *key = sh_xmalloc(n + 1);
+
+		if (n > 0)
+			memcpy(key, s, n);
+		key[n] = '\0';
 		*len = n;
-		return sh_xstrndup(s, n);
+		return key;
+	}
 	}
 	*len = strlen(buf);
 	return sh_xstrndup(buf, *len);

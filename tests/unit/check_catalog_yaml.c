@@ -111,6 +111,16 @@ START_TEST(test_invalid_utf8)
 }
 END_TEST
 
+/* A NUL escaped into a map key ("\0") is refused, the whole key read
+ * (the ASan stage catches a key cut short at its NUL). */
+START_TEST(test_nul_in_key)
+{
+	ck_assert_int_ne(parse("\"a\\0bc\": 1\n"), 0);
+	ck_assert_uint_eq(res.nerrors, 1);
+	ck_assert_ptr_nonnull(strstr(err(0), "Map keys must not contain NUL characters"));
+}
+END_TEST
+
 START_TEST(test_core_schema_scalars)
 {
 	ck_assert_int_eq(parse("n1: null\nn2: Null\nn3: NULL\nn4: ~\nn5:\nb1: true\nb2: True\n"
@@ -331,6 +341,7 @@ int main(void)
 	tcase_add_test(tc, test_non_mapping_root);
 	tcase_add_test(tc, test_syntax_error_location);
 	tcase_add_test(tc, test_invalid_utf8);
+	tcase_add_test(tc, test_nul_in_key);
 	tcase_add_test(tc, test_core_schema_scalars);
 	tcase_add_test(tc, test_quoted_and_tagged);
 	tcase_add_test(tc, test_keys);
