@@ -5,12 +5,14 @@
  * duplicate rows dropped and case-colliding keys rejected.
  */
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include <stagehand/alloc.h>
+#include <stagehand/buf.h>
 #include <stagehand/errors.h>
 
 #include "search.h"
@@ -231,21 +233,27 @@ static void kvs_free(struct kvs *kvs)
 	free(kvs->v);
 }
 
-static void append(char **buf, size_t *len, const char *s)
-{
-	size_t n = strlen(s);
+/* The collision message lists every key that fits in this many bytes. */
+#define COLLISIONS_MAX (64 * 1024)
+#define COLLISIONS_HEAD "Entity has duplicate keys that vary only in casing, '"
 
-	*buf = sh_xrealloc(*buf, *len + n + 1);
-	memcpy(*buf + *len, s, n + 1);
-	*len += n;
+/* Appends one lower-cased key; false (and b unchanged) when it does not fit. */
+static bool collision_add(struct sh_buf *b, const char *key)
+{
+	if (sh_buf_printf(b, "%s%s", b->len ? "', '" : COLLISIONS_HEAD, key) != 0)
+		return false;
+	catalog_search_lower(b->data + b->len - strlen(key));
+	return true;
 }
 
 /* Keys that differ only in case, listed the way Backstage lists them. */
 static char *case_collisions(const struct kvs *kvs)
 {
-	char *msg = NULL;
-	size_t i, j, len = 0;
+	struct sh_buf msg;
+	const char *end = "'";
+	size_t i, j;
 
+	sh_buf_init(&msg, COLLISIONS_MAX);
 	for (i = 0; i < kvs->n; i++) {
 		int dup = 0, clash = 0;
 
@@ -255,13 +263,17 @@ static char *case_collisions(const struct kvs *kvs)
 		}
 		if (dup || !clash)
 			continue;
-		append(&msg, &len, msg ? "', '" : "Entity has duplicate keys that vary only in casing, '");
-		append(&msg, &len, kvs->v[i].key);
-		catalog_search_lower(msg + len - strlen(kvs->v[i].key));
+		if (!collision_add(&msg, kvs->v[i].key)) {
+			end = msg.len ? "', ..." : COLLISIONS_HEAD "...";
+			break;
+		}
 	}
-	if (msg)
-		append(&msg, &len, "'");
-	return msg;
+	if (msg.len == 0 && end[0] == '\'')
+		return NULL;
+	/* the ending always fits: the cap grows by its length */
+	msg.max += strlen(end);
+	sh_buf_addstr(&msg, end);
+	return sh_buf_take(&msg, NULL);
 }
 
 static int same(const char *a, const char *b)

@@ -145,6 +145,32 @@ START_TEST(test_case_collision)
 }
 END_TEST
 
+/* Thousands of clashing keys: the message stops at its cap and says so. */
+START_TEST(test_case_collision_capped)
+{
+	json_t *j = json_object(), *spec = json_object();
+	char key[64], *err;
+	size_t len;
+
+	for (int i = 0; i < 3000; i++) {
+		snprintf(key, sizeof key, "a-rather-long-annotation-key-%04d", i);
+		json_object_set_new(spec, key, json_string("x"));
+		key[0] = 'A';
+		json_object_set_new(spec, key, json_string("y"));
+	}
+	json_object_set_new(j, "spec", spec);
+	ck_assert_int_eq(catalog_search_build(j, &s, &err), SH_EINVAL);
+	len = strlen(err);
+	ck_assert_uint_le(len, 64 * 1024 + 8);
+	ck_assert_uint_gt(len, 60 * 1024);
+	ck_assert_str_eq(err + len - 6, "', ...");
+	ck_assert(strncmp(err, "Entity has duplicate keys that vary only in casing, "
+			       "'spec.a-rather-long-annotation-key-0000', ", 93) == 0);
+	free(err);
+	json_decref(j);
+}
+END_TEST
+
 static void expect_number(const char *json, const char *want)
 {
 	json_t *j = json_loads(json, JSON_DECODE_ANY, NULL);
@@ -185,6 +211,7 @@ int main(void)
 	tcase_add_test(tc, test_entity);
 	tcase_add_test(tc, test_caps_and_dups);
 	tcase_add_test(tc, test_case_collision);
+	tcase_add_test(tc, test_case_collision_capped);
 	tcase_add_test(tc, test_js_numbers);
 	suite_add_tcase(su, tc);
 	sr = srunner_create(su);
