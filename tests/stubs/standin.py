@@ -18,6 +18,7 @@ import http.server
 import json
 import os
 import re
+import select
 import signal
 import socket
 import ssl
@@ -319,8 +320,22 @@ class State:
         return None
 
     def record(self, rq):
+        """Appends rq to the record; returns its entry (streams add to it)."""
+        entry = rq.record()
         with self.lock:
-            self.requests.append(rq.record())
+            self.requests.append(entry)
+        return entry
+
+    def stream_note(self, entry, sent=None, end=None):
+        """Adds to a streamed answer's "stream" record: one line sent at
+        time sent, or how the stream ended ("complete", "client gone")."""
+        with self.lock:
+            st = entry.setdefault("stream", {"lines_sent": 0, "sent_times": [], "end": None})
+            if sent is not None:
+                st["lines_sent"] += 1
+                st["sent_times"].append(sent)
+            if end is not None and st["end"] is None:
+                st["end"], st["end_time"] = end, time.time()
 
 
 MODES = ("stall", "reset", "malformed", "status", "slow", "delay")
@@ -344,6 +359,7 @@ class StandinHandler(http.server.BaseHTTPRequestHandler):
     server_version = "standin"
     rate = None         # bytes per second while a "slow" rule applies
     rq = None
+    entry = None        # rq's entry in the request record
 
     def log_message(self, fmt, *args):
         pass
@@ -391,7 +407,7 @@ class StandinHandler(http.server.BaseHTTPRequestHandler):
         self.rq = Request(self.command, self.path, self.headers, self.read_body())
         if self.rq.path.startswith(CONTROL):
             return self.control_api()
-        self.state.record(self.rq)
+        self.entry = self.state.record(self.rq)
         rule = self.state.misbehaviour(self.rq.path)
         self.rate = None
         if rule and self.misbehave(rule):
@@ -461,11 +477,38 @@ class StandinHandler(http.server.BaseHTTPRequestHandler):
         pause = route.pause_ms if route.pause_ms is not None else self.state.pause_ms
         self.send_head(route.status, headers, chunked=True)
         lines = route.body.splitlines(keepends=True)
-        for i, line in enumerate(lines):
-            if i:
-                time.sleep(pause / 1000.0)
-            self.emit(b"%x\r\n%s\r\n" % (len(line), line))
-        self.emit(b"0\r\n\r\n")
+        try:
+            for i, line in enumerate(lines):
+                if i and self.client_gone(pause / 1000.0):
+                    return self.state.stream_note(self.entry, end="client gone")
+                self.emit(b"%x\r\n%s\r\n" % (len(line), line))
+                self.state.stream_note(self.entry, sent=time.time())
+            self.emit(b"0\r\n\r\n")
+        except (ConnectionError, ssl.SSLError, socket.timeout):
+            self.state.stream_note(self.entry, end="client gone")
+            raise
+        self.state.stream_note(self.entry, end="complete")
+
+    def client_gone(self, seconds):
+        """Pauses for seconds, and says True as soon as the client has
+        closed its end (a plain socket turns readable with nothing to read;
+        a TLS one is not watched and just waits)."""
+        sock = self.connection
+        if isinstance(sock, ssl.SSLSocket):
+            time.sleep(seconds)
+            return False
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            ready, _, _ = select.select([sock], [], [], max(0.0, end - time.monotonic()))
+            if not ready:
+                continue
+            try:
+                if not sock.recv(1, socket.MSG_PEEK):
+                    return True
+            except OSError:
+                return True
+            time.sleep(max(0.0, end - time.monotonic()))
+        return False
 
     def rewrite(self, value):
         """Points URLs at the fixtures' hosts to this server, and fills

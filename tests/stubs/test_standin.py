@@ -444,6 +444,36 @@ class Ndjson(unittest.TestCase):
             self.assertLess(time.time() - t0, 0.15)
 
 
+    def test_stream_record(self):
+        """The record says when each line went out and how the stream
+        ended: complete, or the client gone (seen during a pause)."""
+        lines = "".join(json.dumps({"i": i}) + "\n" for i in range(5))
+        with StandIn(ndjson_pause_ms=300) as s:
+            s.add_route({"path": "/chat", "body_text": lines,
+                         "headers": {"content-type": "application/x-ndjson"}})
+            self.assertEqual(fetch(s, "GET", "/chat")[1], lines.encode())
+            st = s.requests()[0]["stream"]
+            self.assertEqual((st["lines_sent"], st["end"]), (5, "complete"))
+            gaps = [b - a for a, b in zip(st["sent_times"], st["sent_times"][1:])]
+            self.assertTrue(all(g > 0.25 for g in gaps), gaps)
+            self.assertGreaterEqual(st["end_time"], st["sent_times"][-1])
+            s.clear_requests()
+            sock = socket.create_connection(("127.0.0.1", s.port), timeout=10)
+            sock.sendall(b"GET /chat HTTP/1.1\r\nHost: x\r\n\r\n")
+            f = sock.makefile("rb")
+            while f.readline() not in (b"\r\n", b""):
+                pass
+            f.readline()
+            self.assertEqual(f.readline(), b'{"i": 0}\n')
+            f.close()
+            sock.close()
+            closed = time.time()
+            time.sleep(0.6)
+            st = s.requests()[0]["stream"]
+            self.assertEqual((st["lines_sent"], st["end"]), (1, "client gone"))
+            self.assertLess(st["end_time"] - closed, 0.2)
+
+
 class Process(unittest.TestCase):
     def test_port_file_stderr_and_sigterm(self):
         tmp = tempfile.mkdtemp()
