@@ -601,6 +601,9 @@ class StandinHandler(http.server.BaseHTTPRequestHandler):
 class StandinServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's default backlog of 5 drops the connects of a burst
+    # (a proxy opening 200 streams at once): they wait for SYN retries.
+    request_queue_size = 256
 
     def __init__(self, addr, handler, state, tls=None):
         self.state = state

@@ -18,6 +18,7 @@ import ssl
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 
@@ -472,6 +473,35 @@ class Ndjson(unittest.TestCase):
             st = s.requests()[0]["stream"]
             self.assertEqual((st["lines_sent"], st["end"]), (1, "client gone"))
             self.assertLess(st["end_time"] - closed, 0.2)
+
+
+    def test_burst_of_streams(self):
+        """200 streams opened at the same moment are all answered at once:
+        the listen backlog takes the burst (socketserver's default of 5
+        left some waiting for SYN retries, seconds to a minute)."""
+        with StandIn(ndjson_pause_ms=100) as s:
+            s.add_route({"path": "/chat", "body_text": "a\nb\n",
+                         "headers": {"content-type": "application/x-ndjson"}})
+            n, barrier, got = 200, threading.Barrier(200), []
+
+            def chat():
+                barrier.wait()
+                try:
+                    sock = socket.create_connection(("127.0.0.1", s.port), timeout=5)
+                    sock.sendall(b"GET /chat HTTP/1.1\r\nHost: x\r\n\r\n")
+                    got.append(b"".join(c for _, c in read_chunks(sock)))
+                    sock.close()
+                except OSError as e:
+                    got.append(repr(e).encode())
+
+            t0 = time.time()
+            threads = [threading.Thread(target=chat) for _ in range(n)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(10)
+            self.assertEqual(got, [b"a\nb\n"] * n)
+            self.assertLess(time.time() - t0, 3)
 
 
 class Process(unittest.TestCase):
