@@ -34,6 +34,9 @@ struct http_call {
 	size_t total;                 /* bytes received in this hop */
 	struct sh_buf body;           /* buffered body (no on_chunk) */
 	bool too_big, aborted;
+	bool head_done;               /* rq->on_head was called */
+	bool idle;                    /* stopped by rq->idle_timeout_ms */
+	long long last_byte_ms;       /* monotonic: when a body byte last came */
 	CURL *easy;                   /* this hop's handle while it runs */
 	char errbuf[CURL_ERROR_SIZE];
 };

@@ -48,6 +48,35 @@ static int make_headers(const struct http_call *c, struct curl_slist **hdrs)
 	return 0;
 }
 
+#define HEAD_MAX 100          /* response headers handed to on_head */
+
+/* Hands the final response's head to rq->on_head, once.  False: abort. */
+static bool give_head(struct http_call *c)
+{
+	const char *list[HEAD_MAX + 1];
+	char *owned[HEAD_MAX];
+	struct curl_header *h, *prev = NULL;
+	long status = 0;
+	size_t n = 0;
+	int rc;
+
+	if (!c->rq->on_head || c->head_done)
+		return true;
+	c->head_done = true;
+	curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &status);
+	while (n < HEAD_MAX && (h = curl_easy_nextheader(c->easy, CURLH_HEADER, -1, prev))) {
+		owned[n] = sh_xasprintf("%s: %s", h->name, h->value);
+		list[n] = owned[n];
+		n++;
+		prev = h;
+	}
+	list[n] = NULL;
+	rc = c->rq->on_head(status, list, c->rq->chunk_state);
+	for (size_t i = 0; i < n; i++)
+		free(owned[i]);
+	return rc == 0;
+}
+
 /* A redirect's body is not the caller's: it is counted, then dropped. */
 static bool hop_body_dropped(const struct http_call *c)
 {
@@ -71,6 +100,11 @@ static size_t on_write(char *ptr, size_t size, size_t nmemb, void *ud)
 	c->total += n;
 	if (hop_body_dropped(c))
 		return n;
+	c->last_byte_ms = host_http_now_ms();
+	if (!give_head(c)) {
+		c->aborted = true;
+		return 0;
+	}
 	if (c->rq->on_chunk) {
 		if (c->rq->on_chunk(ptr, n, c->rq->chunk_state) != 0) {
 			c->aborted = true;
@@ -85,13 +119,19 @@ static size_t on_write(char *ptr, size_t size, size_t nmemb, void *ud)
 	return n;
 }
 
-/* Called about once a second while idle: stops a call whose client left. */
+/* Called about once a second while idle: stops a call whose client left
+ * or whose body has been silent past idle_timeout_ms. */
 static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
 		       curl_off_t ulnow)
 {
 	struct http_call *c = ud;
+	long idle = c->rq->idle_timeout_ms;
 
 	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	if (idle > 0 && host_http_now_ms() - c->last_byte_ms >= idle) {
+		c->idle = true;
+		return 1;
+	}
 	if (sh_req_client_gone(c->rq->stop_when_gone)) {
 		c->aborted = true;
 		return 1;
@@ -145,7 +185,7 @@ static void set_options(struct http_call *c, struct curl_slist *hdrs, long left)
 	curl_easy_setopt(e, CURLOPT_USERAGENT, host_http_user_agent());
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, c);
-	if (c->rq->stop_when_gone) {
+	if (c->rq->stop_when_gone || c->rq->idle_timeout_ms > 0) {
 		curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress);
 		curl_easy_setopt(e, CURLOPT_XFERINFODATA, c);
 		curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
@@ -161,6 +201,8 @@ static int map_error(CURLcode cc, const struct http_call *c)
 {
 	if (c->too_big || cc == CURLE_FILESIZE_EXCEEDED)
 		return SH_ETOOBIG;
+	if (c->idle)
+		return SH_ETIMEDOUT;
 	if (c->aborted)
 		return SH_EIO;
 	switch (cc) {
@@ -184,6 +226,8 @@ static void set_error(struct http_call *c, CURLcode cc)
 
 	if (c->too_big || cc == CURLE_FILESIZE_EXCEEDED)
 		snprintf(out->error, sizeof(out->error), "response larger than %zu bytes", c->cap);
+	else if (c->idle)
+		snprintf(out->error, sizeof(out->error), "no data for %ld ms", c->rq->idle_timeout_ms);
 	else if (c->aborted)
 		snprintf(out->error, sizeof(out->error), "aborted by the receiver");
 	else
@@ -223,6 +267,7 @@ int host_http_perform(struct http_call *c)
 
 	c->total = 0;
 	c->errbuf[0] = '\0';
+	c->last_byte_ms = host_http_now_ms();
 	if (left <= 0) {
 		snprintf(c->out->error, sizeof(c->out->error), "timed out before the last hop");
 		return SH_ETIMEDOUT;
@@ -236,9 +281,15 @@ int host_http_perform(struct http_call *c)
 	cc = curl_easy_perform(c->easy);
 	if (cc == CURLE_OK) {
 		take_headers(c);
+		if (!hop_body_dropped(c) && !give_head(c)) {
+			c->out->aborted = c->aborted = true;
+			snprintf(c->out->error, sizeof(c->out->error), "aborted by the receiver");
+			rc = SH_EIO;
+		}
 	} else {
 		curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &c->out->status);
-		c->out->aborted = c->aborted;
+		c->out->aborted = c->aborted && !c->idle;
+		c->out->idle = c->idle;
 		rc = map_error(cc, c);
 		set_error(c, cc);
 	}

@@ -276,3 +276,24 @@ int host_identity_idp(struct sh_req *req, const struct sh_jws *j, struct sh_iden
 	out->subject = sh_strdup(req, json_string_value(json_object_get(j->payload, "sub")));
 	return 0;
 }
+
+int sh_identity_verify_idp(struct sh_req *req, const char *token, struct sh_identity *out,
+			   char *why, size_t whylen)
+{
+	struct sh_jws j;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (!host_idp_enabled(req->host->conf))
+		return 1;
+	if (!token || sh_jws_parse(token, &j, why, whylen) != 0) {
+		if (!token)
+			snprintf(why, whylen, "no token");
+		return SH_EINVAL;
+	}
+	rc = host_identity_idp(req, &j, out, why, whylen);
+	sh_jws_clear(&j);
+	if (rc == 0)
+		out->token = token;
+	return rc == 0 ? 0 : SH_EINVAL;
+}

@@ -4,7 +4,18 @@
  * writers sit on top.  Also how a handler learns its client has gone: a
  * failed write or flush, or the FastCGI connection hung up by nginx.
  */
+#include <strings.h>
+
 #include "reply_int.h"
+
+/* A header the handler set with sh_reply_header replaces the stream's own. */
+static void own_overridden(const struct sh_req *req, struct host_header *own, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < req->n_headers; j++)
+			if (strcasecmp(own[i].name, req->headers[j].name) == 0)
+				own[i].value = NULL;
+}
 
 int sh_reply_stream_begin(struct sh_req *req, int status, const char *content_type)
 {
@@ -19,6 +30,7 @@ int sh_reply_stream_begin(struct sh_req *req, int status, const char *content_ty
 		return host_reply_refuse(req, status);
 	if (content_type && !host_reply_header_ok(content_type))
 		return sh_fail(req, 500, "Error", "invalid content type");
+	own_overridden(req, own, sizeof(own) / sizeof(own[0]));
 	status = host_reply_send(req, status, own, sizeof(own) / sizeof(own[0]), NULL, 0, false);
 	req->streaming = true;
 	sh_reply_flush(req);

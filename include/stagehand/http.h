@@ -26,6 +26,16 @@ struct sh_req;
  */
 typedef int (*sh_http_chunk_fn)(const char *buf, size_t len, void *state);
 
+/*
+ * Called once per call with the final response's status and headers
+ * ("Name: value" strings as received, at most 100, NULL-terminated,
+ * borrowed for the call), before its first body byte is handed on, or when
+ * it ends if it has no body; not for a redirect that is followed.  state is
+ * chunk_state.  With on_chunk, a streaming proxy sends its head from here.
+ * Return non-zero to abort: sh_http_do then returns SH_EIO, aborted set.
+ */
+typedef int (*sh_http_head_fn)(long status, const char *const *headers, void *state);
+
 struct sh_http_request {
 	const char *method;            /* NULL: GET (POST when body is set) */
 	const char *url;
@@ -76,6 +86,16 @@ struct sh_http_request {
 	 * sends nothing, so that no work goes on for a client that left.
 	 * Only from that request's handler thread. */
 	struct sh_req *stop_when_gone;
+
+	/* Appended for issue 18 (perch); zero them as above. */
+
+	/* The response head, see sh_http_head_fn (buffered or streamed). */
+	sh_http_head_fn on_head;
+	/* > 0: the call ends with SH_ETIMEDOUT and response.idle set once no
+	 * body byte has arrived for this long (from the start, or since the
+	 * last one), checked at least once a second; timeout_ms still bounds
+	 * the whole call.  For streams whose source may go silent. */
+	long idle_timeout_ms;
 };
 
 struct sh_http_response {
@@ -90,6 +110,9 @@ struct sh_http_response {
 	bool from_cache;               /* a 304 answered from the ETag cache (status says 200) */
 	bool aborted;                  /* on_chunk or stop_when_gone stopped it */
 	char *location;                /* Location of a redirect not followed, or NULL */
+
+	/* Appended for issue 18 (perch). */
+	bool idle;                     /* SH_ETIMEDOUT came from idle_timeout_ms */
 };
 
 /*

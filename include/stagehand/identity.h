@@ -47,6 +47,23 @@ typedef int (*sh_verifier_fn)(struct sh_req *req, const char *token,
  * verifier is installed, every bearer token is rejected with 401. */
 int sh_identity_set_verifier(struct sh_host *host, sh_verifier_fn fn, void *state);
 
+/*
+ * Verifies an access token of the configured identity provider ([identity]:
+ * jwks_url or metadata_url, issuer, audience, clock_skew) the way the host
+ * verifies the IdP's service tokens: the signature with the algorithm the
+ * JWKS key pins (ES256 or RS256; the header's alg must match), iss, aud,
+ * exp, nbf, iat and a printable sub.  For a plugin whose route is
+ * SH_AUTH_NONE because the caller's token is meant for another service
+ * (perch forwards the IdP token to the agent and checks it first).
+ * Returns 0 with *out filled (kind SH_PRINCIPAL_SERVICE, subject = sub,
+ * strings from req's arena, token = token), 1 when no IdP is configured
+ * (nothing was checked: the caller decides), or SH_EINVAL with a short
+ * reason in why, without token material: "token expired", "wrong issuer",
+ * "wrong audience", "unknown kid", a signature or format reason.
+ */
+int sh_identity_verify_idp(struct sh_req *req, const char *token, struct sh_identity *out,
+			   char *why, size_t whylen);
+
 #ifdef __cplusplus
 }
 #endif

@@ -27,7 +27,8 @@ typedef struct json_t json_t;
 
 /*
  * Sends status and headers (Content-Type when not NULL, X-Accel-Buffering:
- * no, Cache-Control: no-cache) and flushes.  Returns status; after another
+ * no, Cache-Control: no-cache; one the handler set before with
+ * sh_reply_header replaces the stream's own of that name) and flushes.  Returns status; after another
  * reply it writes nothing and returns that reply's status.
  */
 int sh_reply_stream_begin(struct sh_req *req, int status, const char *content_type);
