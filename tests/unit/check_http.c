@@ -8,6 +8,7 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "http_int.h"
 #include "memreq.h"
@@ -208,6 +209,166 @@ START_TEST(test_stop_when_gone_stays)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- on_head, idle */
+
+struct headsink {
+	struct sink body;
+	int heads;
+	long status;
+	int chunks_at_head;   /* chunks already seen when the head came: must be 0 */
+	bool saw_type, saw_custom;
+	int stop;             /* on_head's answer */
+};
+
+static int on_head(long status, const char *const *headers, void *state)
+{
+	struct headsink *h = state;
+
+	h->heads++;
+	h->status = status;
+	h->chunks_at_head = h->body.chunks;
+	for (size_t i = 0; headers[i]; i++) {
+		if (strcasecmp(headers[i], "content-type: application/x-ndjson") == 0)
+			h->saw_type = true;
+		if (strcasecmp(headers[i], "x-perch: yes") == 0)
+			h->saw_custom = true;
+	}
+	return h->stop;
+}
+
+static int on_head_chunk(const char *buf, size_t len, void *state)
+{
+	return on_chunk(buf, len, &((struct headsink *)state)->body);
+}
+
+static void ndjson_route_status(const char *path, int status, int pause_ms)
+{
+	json_t *spec = json_pack("{s:s,s:s,s:i,s:{s:s,s:s},s:s,s:i}", "method", "GET",
+				 "path", path, "status", status, "headers", "Content-Type",
+				 "application/x-ndjson", "X-Perch", "yes", "body_text", ndjson,
+				 "ndjson_pause_ms", pause_ms);
+
+	standin_route(spec);
+}
+
+/* The head comes once, with every header, before the first chunk. */
+START_TEST(test_head_before_chunks)
+{
+	struct headsink h = { 0 };
+	struct sh_http_request rq = { .url = standin_url("/nd-head"), .on_chunk = on_head_chunk,
+				      .on_head = on_head, .chunk_state = &h };
+	struct sh_http_response resp;
+
+	ndjson_route_status("/nd-head", 201, 50);
+	ck_assert_int_eq(sh_http_do(&rq, &resp), 0);
+	ck_assert_int_eq(h.heads, 1);
+	ck_assert_int_eq(h.status, 201);
+	ck_assert_int_eq(h.chunks_at_head, 0);
+	ck_assert(h.saw_type && h.saw_custom);
+	ck_assert_uint_eq(h.body.bytes, strlen(ndjson));
+	sh_http_response_free(&resp);
+}
+END_TEST
+
+/* Buffered, and with no body at all: still one head. */
+START_TEST(test_head_buffered_and_empty)
+{
+	struct headsink h = { 0 };
+	struct sh_http_request rq = { .url = standin_url("/head-buf"), .on_head = on_head,
+				      .chunk_state = &h };
+	struct sh_http_response resp;
+
+	standin_route(json_pack("{s:s,s:s,s:i,s:{s:s},s:s}", "method", "GET", "path",
+				"/head-buf", "status", 202, "headers", "X-Perch", "yes",
+				"body_text", "{\"status\":\"warming\"}"));
+	standin_route(json_pack("{s:s,s:s,s:i,s:s}", "method", "GET", "path", "/head-empty",
+				"status", 204, "body_text", ""));
+	ck_assert_int_eq(sh_http_do(&rq, &resp), 0);
+	ck_assert_int_eq(h.heads, 1);
+	ck_assert_int_eq(h.status, 202);
+	ck_assert(h.saw_custom);
+	ck_assert_str_eq(resp.body, "{\"status\":\"warming\"}");
+	sh_http_response_free(&resp);
+	memset(&h, 0, sizeof h);
+	rq.url = standin_url("/head-empty");
+	ck_assert_int_eq(sh_http_do(&rq, &resp), 0);
+	ck_assert_int_eq(h.heads, 1);
+	ck_assert_int_eq(h.status, 204);
+	sh_http_response_free(&resp);
+}
+END_TEST
+
+/* on_head says stop: no chunk is handed on. */
+START_TEST(test_head_abort)
+{
+	struct headsink h = { .stop = 1 };
+	struct sh_http_request rq = { .url = standin_url("/nd-head-stop"),
+				      .on_chunk = on_head_chunk, .on_head = on_head,
+				      .chunk_state = &h };
+	struct sh_http_response resp;
+
+	ndjson_route_status("/nd-head-stop", 200, 50);
+	ck_assert_int_eq(sh_http_do(&rq, &resp), SH_EIO);
+	ck_assert(resp.aborted);
+	ck_assert_int_eq(h.heads, 1);
+	ck_assert_int_eq(h.body.chunks, 0);
+	sh_http_response_free(&resp);
+}
+END_TEST
+
+/* Lines 1.5 s apart with a 500 ms idle limit: the first line arrives, the
+ * silence after it ends the call as an idle timeout, well before 8 s. */
+START_TEST(test_idle_between_chunks)
+{
+	struct sink s = { 0 };
+	struct sh_http_request rq = { .url = standin_url("/nd-idle"), .on_chunk = on_chunk,
+				      .chunk_state = &s, .timeout_ms = 8000,
+				      .idle_timeout_ms = 500 };
+	struct sh_http_response resp;
+	long long t0;
+
+	ndjson_route("/nd-idle", 1500);
+	t0 = host_http_now_ms();
+	ck_assert_int_eq(sh_http_do(&rq, &resp), SH_ETIMEDOUT);
+	ck_assert(resp.idle);
+	ck_assert(!resp.aborted);
+	ck_assert_str_eq(resp.error, "no data for 500 ms");
+	ck_assert_int_ge(s.chunks, 1);
+	ck_assert_uint_lt(s.bytes, strlen(ndjson));
+	ck_assert_int_lt(host_http_now_ms() - t0, 2500);
+	sh_http_response_free(&resp);
+}
+END_TEST
+
+/* Silence before any response counts too; a stream with shorter pauses
+ * than the limit runs to its end. */
+START_TEST(test_idle_before_head_and_not_hit)
+{
+	struct sink s = { 0 };
+	struct sh_http_request rq = { .url = standin_url("/stall-idle"), .timeout_ms = 8000,
+				      .idle_timeout_ms = 500 };
+	struct sh_http_response resp;
+	long long t0 = host_http_now_ms();
+
+	standin_misbehave(json_pack("{s:s,s:s,s:i}", "mode", "stall", "path", "/stall-idle",
+				    "seconds", 5));
+	ck_assert_int_eq(sh_http_do(&rq, &resp), SH_ETIMEDOUT);
+	ck_assert(resp.idle);
+	ck_assert_int_lt(host_http_now_ms() - t0, 2500);
+	sh_http_response_free(&resp);
+
+	ndjson_route("/nd-idle-ok", 100);
+	rq.url = standin_url("/nd-idle-ok");
+	rq.on_chunk = on_chunk;
+	rq.chunk_state = &s;
+	rq.idle_timeout_ms = 1500;
+	ck_assert_int_eq(sh_http_do(&rq, &resp), 0);
+	ck_assert(!resp.idle);
+	ck_assert_uint_eq(s.bytes, strlen(ndjson));
+	sh_http_response_free(&resp);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- failures */
 
 START_TEST(test_timeout)
@@ -329,6 +490,11 @@ int main(void)
 		test_stream_cap,
 		test_stop_when_gone,
 		test_stop_when_gone_stays,
+		test_head_before_chunks,
+		test_head_buffered_and_empty,
+		test_head_abort,
+		test_idle_between_chunks,
+		test_idle_before_head_and_not_hit,
 		test_timeout,
 		test_timeout_default,
 		test_reset,

@@ -14,10 +14,17 @@
 #include <openssl/bn.h>
 #include <openssl/hmac.h>
 #include <openssl/pem.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "host.h"
 #include "idp.h"
 #include "jws.h"
+#include "memreq.h"
 
 #define NOW 1700000000LL
 #define ISS "https://idp.example"
@@ -342,6 +349,157 @@ START_TEST(test_limited_token)
 }
 END_TEST
 
+/* ------------------------------------------------ sh_identity_verify_idp */
+
+/* A JWKS on loopback: one fixed answer per connection, from a thread. */
+static int jwks_fd = -1;
+static char jwks_answer[8192];
+
+static void *jwks_serve(void *arg)
+{
+	char buf[4096];
+	int c;
+
+	(void)arg;
+	while ((c = accept(jwks_fd, NULL, NULL)) >= 0) {
+		ssize_t n = read(c, buf, sizeof buf);
+
+		if (n > 0 && write(c, jwks_answer, strlen(jwks_answer)) < 0)
+			perror("jwks write");
+		close(c);
+	}
+	return NULL;
+}
+
+/* Serves `jwks` (stolen) and returns the port. */
+static int jwks_start(json_t *jwks)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof a;
+	char *body = json_dumps(jwks, JSON_COMPACT);
+	pthread_t t;
+
+	snprintf(jwks_answer, sizeof jwks_answer,
+		 "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
+		 "Connection: close\r\n\r\n%s", strlen(body), body);
+	free(body);
+	json_decref(jwks);
+	jwks_fd = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_ge(jwks_fd, 0);
+	ck_assert_int_eq(bind(jwks_fd, (struct sockaddr *)&a, sizeof a), 0);
+	ck_assert_int_eq(listen(jwks_fd, 8), 0);
+	ck_assert_int_eq(getsockname(jwks_fd, (struct sockaddr *)&a, &len), 0);
+	ck_assert_int_eq(pthread_create(&t, NULL, jwks_serve, NULL), 0);
+	pthread_detach(t);
+	return ntohs(a.sin_port);
+}
+
+static struct sh_conf *idp_conf(int port)
+{
+	char ini[512], err[256];
+	struct sh_conf *c;
+
+	if (port)
+		snprintf(ini, sizeof ini, "[http]\ntimeout_ms = 2000\n[identity]\n"
+			 "jwks_url = http://127.0.0.1:%d/jwks\nissuer = %s\naudience = portal\n",
+			 port, ISS);
+	else
+		snprintf(ini, sizeof ini, "[http]\ntimeout_ms = 2000\n");
+	c = host_conf_parse(ini, strlen(ini), "idp.ini", err, sizeof err);
+	ck_assert_msg(c != NULL, "%s", err);
+	return c;
+}
+
+/* An ES256 token with kid, signed by k, claims from svc() with one changed. */
+static char *es_token(EVP_PKEY *k, const char *kid, const char *name, json_t *value)
+{
+	json_t *h = json_pack("{s:s, s:s}", "alg", "ES256", "kid", kid);
+	json_t *p = svc();
+	char *t;
+
+	json_object_set_new(p, "exp", json_integer((json_int_t)time(NULL) + 300));
+	json_object_set_new(p, "iat", json_integer((json_int_t)time(NULL) - 5));
+	json_object_set_new(p, "nbf", json_integer((json_int_t)time(NULL) - 5));
+	json_object_set_new(p, "aud", json_string("portal"));
+	if (name)
+		json_object_set_new(p, name, value);
+	t = sh_jws_sign_es256(k, h, p);
+	json_decref(h);
+	json_decref(p);
+	return t;
+}
+
+static int verify(struct memreq *m, const char *token, char *why, size_t n)
+{
+	struct sh_identity id;
+	int rc = sh_identity_verify_idp(&m->req, token, &id, why, n);
+
+	if (rc == 0) {
+		ck_assert_int_eq(id.kind, SH_PRINCIPAL_SERVICE);
+		ck_assert_str_eq(id.subject, "stagehand-service");
+		ck_assert_ptr_eq(id.token, token);
+	}
+	return rc;
+}
+
+static void expect_refused(struct memreq *m, char *token, const char *reason)
+{
+	char why[160] = "";
+
+	ck_assert_int_eq(verify(m, token, why, sizeof why), SH_EINVAL);
+	if (reason)
+		ck_assert_str_eq(why, reason);
+	free(token);
+}
+
+START_TEST(test_verify_idp)
+{
+	EVP_PKEY *ec = sh_es256_generate(), *other = sh_es256_generate();
+	struct sh_conf *conf = idp_conf(jwks_start(json_pack("{s:[o]}", "keys",
+							     sh_jwk_from_ec(ec, "idp-1"))));
+	struct memreq m;
+	char why[160] = "", *t;
+
+	memreq_begin(&m, "/api/perch/api/v1alpha1/portal-assistant/chat");
+	m.host.conf = conf;
+	host_http_init(conf);
+	t = es_token(ec, "idp-1", NULL, NULL);
+	ck_assert_int_eq(verify(&m, t, why, sizeof why), 0);
+	free(t);
+	expect_refused(&m, es_token(ec, "idp-1", "exp", json_integer((json_int_t)time(NULL) - 120)),
+		       "token expired");
+	expect_refused(&m, es_token(ec, "idp-1", "iss", json_string("https://evil")), "wrong issuer");
+	expect_refused(&m, es_token(ec, "idp-1", "aud", json_string("other")), "wrong audience");
+	expect_refused(&m, es_token(ec, "idp-2", NULL, NULL), "unknown kid");
+	/* The right kid, another key: the signature fails. */
+	expect_refused(&m, es_token(other, "idp-1", NULL, NULL), NULL);
+	expect_refused(&m, sh_xstrdup("not-a-jwt"), NULL);
+	/* alg none under the IdP's kid: the JWK pins ES256. */
+	expect_refused(&m, sh_xstrdup("eyJhbGciOiJub25lIiwia2lkIjoiaWRwLTEifQ."
+				      "eyJzdWIiOiJ4In0."), NULL);
+	ck_assert_int_eq(verify(&m, NULL, why, sizeof why), SH_EINVAL);
+	memreq_end(&m);
+	host_idp_reset();
+	host_conf_free(conf);
+	EVP_PKEY_free(ec);
+	EVP_PKEY_free(other);
+}
+END_TEST
+
+/* No IdP configured: 1, nothing checked (the caller decides). */
+START_TEST(test_verify_idp_none)
+{
+	struct memreq m;
+	char why[160];
+
+	memreq_begin(&m, "/api/perch/x");
+	m.host.conf = idp_conf(0);
+	ck_assert_int_eq(verify(&m, "a.b.c", why, sizeof why), 1);
+	memreq_end(&m);
+	host_conf_free(m.host.conf);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("identity");
@@ -357,6 +515,8 @@ int main(void)
 	tcase_add_test(tc, test_idp_no_issuer_no_audience);
 	tcase_add_test(tc, test_idp_alg_confusion);
 	tcase_add_test(tc, test_limited_token);
+	tcase_add_test(tc, test_verify_idp);
+	tcase_add_test(tc, test_verify_idp_none);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -30,6 +30,22 @@ START_TEST(test_stream)
 }
 END_TEST
 
+/* A header the handler set replaces the stream's own of that name (any
+ * case); the others stay, and nothing is sent twice. */
+START_TEST(test_stream_own_header_replaced)
+{
+	ck_assert_int_eq(sh_reply_header(&fx.req, "cache-control", "no-cache, no-transform"), 0);
+	ck_assert_int_eq(sh_reply_header(&fx.req, "Content-Encoding", "identity"), 0);
+	ck_assert_int_eq(sh_reply_stream_begin(&fx.req, 200, "application/x-ndjson"), 200);
+	ck_assert_str_eq(fx.io.out,
+		"Status: 200 OK\r\n"
+		"Content-Type: application/x-ndjson\r\n"
+		"X-Accel-Buffering: no\r\n"
+		"cache-control: no-cache, no-transform\r\n"
+		"Content-Encoding: identity\r\n\r\n");
+}
+END_TEST
+
 START_TEST(test_stream_client_gone)
 {
 	ck_assert_int_eq(sh_reply_stream_begin(&fx.req, 200, NULL), 200);
@@ -124,6 +140,7 @@ int main(void)
 {
 	const TTest *const tests[] = {
 		test_stream,
+		test_stream_own_header_replaced,
 		test_stream_client_gone,
 		test_stream_flush_fails,
 		test_write_without_stream,
