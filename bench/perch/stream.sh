@@ -1,0 +1,224 @@
+#!/bin/bash
+# Perch streaming benchmark (issue 18 item 5): 200 concurrent chats through
+# nginx and pool stream (plugin perch) against the stand-in agent streaming
+# the build-failure conversation with 50 ms between lines, and catalog
+# by-name throughput from pool main with and without 200 open streams, side
+# by side in one run.  Every figure is printed next to its baseline from the
+# same run (see bench/README.md, "Perch streams"), appended to
+# bench/results/<date>-perch.txt; the stack is always torn down.
+#   SH_VAR=... BENCH_DURATION=10s bench/perch/stream.sh [N]
+# N: generated catalog entities (default 2000).  BENCH_CHATS (default 200),
+# BENCH_STREAM_THREADS (pool stream's request threads, default 220: each
+# open stream holds one), BENCH_CONNS (wrk connections, default 16).
+set -u -o pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+n=${1:-2000}
+chats=${BENCH_CHATS:-200}
+stream_threads=${BENCH_STREAM_THREADS:-220}
+conns=${BENCH_CONNS:-16}
+duration=${BENCH_DURATION:-10s}
+fixtures=${PERCH_FIXTURES:-$(dirname "$repo")/shared/fixtures/upstream/perch}
+parent=${SH_VAR:-$repo/var}
+mkdir -p "$parent" && parent=$(cd "$parent" && pwd) || exit 1
+export SH_VAR="$parent/bench-perch" SH_BUILD="$parent/bench-perch/build"
+unset SH_PREFIX SH_BUILD_ASAN OPENCHOREO_PORTAL_ASSISTANT_URL OPENCHOREO_FEATURES_ASSISTANT_ENABLED
+export SH_HTTPS_PORT=${BENCH_HTTPS_PORT:-38443} SH_HTTP_PORT=${BENCH_HTTP_PORT:-38080} \
+	SH_PG_PORT=${BENCH_PG_PORT:-55482}
+# No demo catalog and no dev agent: the drop-in names ours.
+export SH_DEV_CATALOG='' SH_DEV_AGENT=none
+. "$repo/tests/integration/stack.sh"
+
+log=$SH_VAR/log/bench-dev.log
+dev() {
+	echo "\$ scripts/dev $*" >>"$log"
+	"$repo/scripts/dev" "$@" >>"$log" 2>&1
+}
+die() {
+	echo "bench: $* (see $log)" >&2
+	tail -n 30 "$log" >&2
+	stack_tail_logs
+	exit 1
+}
+
+command -v wrk >/dev/null || die "wrk is not installed (apt-get install wrk)"
+[ -f "$fixtures/index.json" ] || die "no perch fixtures in $fixtures (PERCH_FIXTURES)"
+mkdir -p "$SH_VAR/log" "$repo/bench/results"
+: >"$log"
+stack_env || die "scripts/dev env failed"
+dropin=$(stack_dropins)/50-bench-perch.ini
+mkdir -p "$(dirname "$dropin")"
+rm -f "$(dirname "$dropin")"/*-bench*.ini
+tmp=$(mktemp -d)
+standin_pid=
+cleanup() {
+	[ -n "$standin_pid" ] && kill "$standin_pid" 2>/dev/null
+	dev down
+	rm -rf "$tmp" "$dropin"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+echo "bench: building and starting the stack in $SH_VAR"
+dev up || die "scripts/dev up failed"
+[ -e "$SH_PREFIX/lib/stagehand/plugins/perch.so" ] || die "plugins/perch is not built (no perch.so)"
+
+# The stand-in agent: the recorded conversations, 50 ms between lines.
+python3 -B "$repo/tests/stubs/standin.py" --fixtures "$fixtures" --ndjson-pause-ms 50 \
+	--port 0 --port-file "$tmp/standin.port" 2>>"$SH_VAR/log/bench-standin.log" &
+standin_pid=$!
+for _ in $(seq 50); do [ -s "$tmp/standin.port" ] && break; sleep 0.1; done
+[ -s "$tmp/standin.port" ] || die "the stand-in did not start"
+agent=http://127.0.0.1:$(cat "$tmp/standin.port")
+
+data=$SH_VAR/catalog-$n
+python3 "$repo/bench/catalog/gen.py" "$n" --out "$data" >/dev/null || die "gen.py failed"
+# Pool main as bench/catalog/read.sh; pool stream with a thread per stream
+# (an open chat holds its FastCGI request thread) and perch's cap above
+# the chats, so none is refused with 503.
+{
+	stack_plugin_dirs "$SH_VAR/bench-plugins" || exit 1
+	cat <<INI
+
+[pool.main]
+plugins = shtest auth catalog
+threads = 4
+
+[pool.stream]
+socket = $SH_RUN/stream.sock
+plugins = perch
+threads = $stream_threads
+
+[database]
+pool_size = 8
+
+[features]
+shtest = true
+auth = true
+catalog = true
+assistant = true
+
+[auth]
+dangerously_allow_guest = true
+
+[catalog]
+location = file:$data/all.yaml
+allow = Component API System Domain Resource Group User Location
+processing_interval = 3600
+
+[perch]
+upstream_url = $agent
+verify_token = false
+max_streams = $((chats + 20))
+
+[log]
+level = warn
+INI
+} >"$dropin" || die "could not write the drop-in"
+dev down || die "scripts/dev down failed"
+dev up || die "scripts/dev up with perch and the catalog failed"
+
+base=https://127.0.0.1:$SH_HTTPS_PORT
+token=$(curl -sk -X POST "$base/api/auth/guest/refresh" |
+	python3 -c 'import json,sys; print(json.load(sys.stdin)["backstageIdentity"]["token"])') ||
+	die "no guest token"
+auth="Authorization: Bearer $token"
+psql_q() { psql -X -q -At -h "$SH_PG_SOCK" -p "$SH_PG_PORT" -U stagehand -d stagehand -c "$1"; }
+
+# The whole catalog in and stitched, the tables vacuumed (as read.sh does).
+catalog_ready() {
+	local got t0=$SECONDS
+	until got=$(curl -sk -H "$auth" "$base/api/catalog/entities/by-query?limit=0" |
+		sed -n 's/.*"totalItems":\([0-9]*\).*/\1/p') && [ "${got:-0}" -gt "$n" ] &&
+		[ "$(psql_q "SELECT count(*) FROM catalog.stitch_queue")" = 0 ]; do
+		[ $((SECONDS - t0)) -lt 300 ] || return 1
+		sleep 0.5
+	done
+	psql_q "VACUUM (ANALYZE) catalog.final_entities, catalog.search, catalog.relations"
+}
+catalog_ready || die "the catalog did not load and stitch within 300 s"
+name=$(curl -sk -H "$auth" "$base/api/catalog/entities/by-query?limit=1&filter=kind=component" |
+	python3 -c 'import json,sys; e = json.load(sys.stdin)["items"][0]["metadata"]
+print(e["namespace"] + "/" + e["name"])') || die "no component to read"
+byname=$base/api/catalog/entities/by-name/component/$name
+[ "$(curl -sk -o /dev/null -w '%{http_code}' -H "$auth" "$byname")" = 200 ] ||
+	die "by-name does not answer 200"
+
+stream_pid=$(cat "$SH_RUN/stream.pid") || die "pool stream is not running"
+chats_py() {
+	python3 -B "$here/chats.py" --body "$fixtures/chat.request.build-failure.json" \
+		--expect "$fixtures/chat.build-failure.ndjson" --standin "$agent" "$@"
+}
+forget() { curl -s -X DELETE "$agent/__standin/requests" >/dev/null; }
+chats_py "$base" --chats 1 --token "$token" --rid check >"$tmp/check.json" ||
+	die "a chat through perch failed: $(cat "$tmp/check.json")"
+
+# CPU seconds (user + system) of the processes that share the cores.
+cpu_snapshot() {
+	local nginx_workers
+	nginx_workers=$(pgrep -d, -P "$(cat "$SH_RUN/nginx.pid")")
+	{
+		echo "pool-main $(cat "$SH_RUN/main.pid")"
+		echo "pool-stream $stream_pid"
+		echo "stand-in $standin_pid"
+		echo "nginx $nginx_workers"
+	} | while read -r what pids; do
+		local ticks=0 p
+		for p in ${pids//,/ }; do
+			ticks=$((ticks + $(awk '{ print $14 + $15 }' "/proc/$p/stat")))
+		done
+		echo "$what $ticks"
+	done
+}
+cpu_delta() {  # FILE-BEFORE FILE-AFTER: seconds per process
+	awk -v hz="$(getconf CLK_TCK)" 'NR == FNR { b[$1] = $2; next }
+		{ printf "%s %.2f\n", $1, ($2 - b[$1]) / hz }' "$1" "$2"
+}
+timed_wrk() {  # NAME: wrk on by-name, its output and the CPU it saw
+	cpu_snapshot >"$tmp/cpu0"
+	wrk -t2 -c"$conns" -d"$duration" --latency -H "$auth" "$byname" >"$tmp/wrk-$1.txt" ||
+		die "wrk failed"
+	cpu_snapshot >"$tmp/cpu1"
+	cpu_delta "$tmp/cpu0" "$tmp/cpu1" >"$tmp/cpu-$1.txt"
+}
+
+out=$repo/bench/results/$(date +%F)-perch.txt
+uptime_before=$(uptime)
+# 1. The floor of the measurement: the same chats straight to the stand-in.
+forget
+chats_py "$agent" --path /api/v1alpha1/portal-assistant/chat --chats "$chats" --rid direct \
+	>"$tmp/direct.json"
+# 2. The chats at once through nginx and pool stream.
+forget
+chats_py "$base" --token "$token" --chats "$chats" --rid burst --sample-pid "$stream_pid" \
+	>"$tmp/burst.json"
+# 3. by-name without streams, with the streams held open, and without again.
+forget
+timed_wrk before
+cp "$tmp/cpu-before.txt" "$tmp/cpu-without.txt"
+chats_py "$base" --token "$token" --chats "$chats" --rid held --sample-pid "$stream_pid" \
+	--until "$tmp/stop" --ready "$tmp/ready" >"$tmp/held.json" &
+held=$!
+for _ in $(seq 300); do [ -e "$tmp/ready" ] || ! kill -0 "$held" 2>/dev/null && break; sleep 0.1; done
+[ -e "$tmp/ready" ] || die "the $chats held streams did not all open within 30 s"
+timed_wrk during
+touch "$tmp/stop"
+wait "$held"
+timed_wrk after
+
+{
+	echo "== $(date '+%F %T')  $(uname -sr)  nproc=$(nproc)  entities=$((n + 1))  chats=$chats"
+	echo "uptime before: $uptime_before"
+	echo "stand-in: tests/stubs/standin.py --ndjson-pause-ms 50, chat.build-failure.ndjson" \
+		"(6 lines); client: bench/perch/chats.py (asyncio, one thread), HTTPS keep-alive via nginx"
+	echo "pool stream: perch, $stream_threads threads, max_streams $((chats + 20)), verify_token" \
+		"false; pool main: shtest auth catalog, 4 threads; db pool 8; nginx:" \
+		"$(awk '/worker_processes|worker_connections/ { printf "%s %s ", $1, $2 }' \
+			"$SH_VAR/nginx/nginx.conf")"
+	echo "wrk -t2 -c$conns -d$duration --latency on by-name; the held streams loop the chat back" \
+		"to back on $chats kept-alive connections while wrk runs"
+	python3 -B "$here/report.py" "$tmp" || echo "report.py failed"
+	echo "uptime after: $(uptime)"
+	echo
+} | tee -a "$out" || exit 1
+echo "bench: appended to $out"
