@@ -6,6 +6,10 @@
 # Plugins the dev pool hosts (space-separated), as they land.  A pool with
 # no plugins still serves the health routes.
 SH_DEV_PLUGINS=${SH_DEV_PLUGINS-catalog auth}
+# Plugins of pool `stream` (long-lived streams: DESIGN.md section 1).  The
+# pool is in the config once one of them is installed, so a tree without
+# perch still comes up.
+SH_DEV_STREAM_PLUGINS=${SH_DEV_STREAM_PLUGINS-perch}
 # The catalog location the dev pool reads (the demo catalog under
 # examples/); empty: none (the integration suite sets its own).
 SH_DEV_CATALOG=${SH_DEV_CATALOG-file:$SH_ROOT/examples/catalog/all.yaml}
@@ -18,6 +22,35 @@ config_catalog() {
 allow = Component API System Domain Resource Group User Location Template
 INI
 	[ -z "$SH_DEV_CATALOG" ] || printf 'location = %s\n' "$SH_DEV_CATALOG"
+}
+
+# [pool.stream] and the assistant against the stand-in agent (agent.sh),
+# when the stream pool's plugins are installed.
+config_stream() {
+	local p url
+	[ -n "$SH_DEV_STREAM_PLUGINS" ] || return 0
+	for p in $SH_DEV_STREAM_PLUGINS; do
+		[ -e "$SH_PREFIX/lib/stagehand/plugins/$p.so" ] || return 0
+	done
+	url=$(agent_url)
+	cat <<INI
+
+[pool.stream]
+socket = $SH_RUN/stream.sock
+threads = 4
+plugins = $SH_DEV_STREAM_PLUGINS
+
+[features]
+assistant = true
+
+[perch]
+; The dev stack has no IdP: the agent (the stand-in) gets the bearer as is.
+verify_token = false
+INI
+	if [ -n "$url" ]; then
+		printf '; The stand-in agent scripts/dev up started (tests/stubs/standin.py).\n'
+		printf 'upstream_url = %s\n' "$url"
+	fi
 }
 
 config_write() {
@@ -65,6 +98,7 @@ level = info
 
 INI
 	config_catalog >>"$tmp"
+	config_stream >>"$tmp"
 	mv "$tmp" "$SH_CONF"
 }
 
