@@ -20,6 +20,7 @@ import test_catalog_ingest  # noqa: F401  (registers its tests on import)
 import test_catalog_conflicts  # noqa: F401  (registers its tests on import)
 import test_catalog_cache  # noqa: F401  (registers its tests on import)
 import test_shtest_upstream  # noqa: F401  (registers its tests on import)
+import test_perch  # noqa: F401  (registers its tests on import)
 import test_routes  # noqa: F401  (registers its tests on import)
 import test_stack  # noqa: F401  (registers its tests on import)
 
