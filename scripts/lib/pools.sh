@@ -102,9 +102,25 @@ pools_status() {
 			rc=1
 		fi
 	done
+	pools_status_unstarted || rc=1
 	if [ -z "$any" ]; then
 		printf 'pools: none running\n'
 		rc=1
 	fi
+	return "$rc"
+}
+
+# Pools the configuration names that have no pidfile (never started, or
+# stopped by hand): "stopped"; fails when there is one.
+pools_status_unstarted() {
+	local pools name sock rc=0
+	[ -x "$SH_DAEMON" ] && [ -f "$SH_CONF" ] || return 0
+	pools=$(config_pools 2>/dev/null) || return 0
+	while read -r name sock; do
+		if [ -n "$name" ] && [ ! -e "$(pool_pidfile "$name")" ]; then
+			printf 'pool %s: stopped (configured, socket %s)\n' "$name" "$sock"
+			rc=1
+		fi
+	done <<<"$pools"
 	return "$rc"
 }
