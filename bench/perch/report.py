@@ -6,11 +6,12 @@ left in DIR, each next to its baseline taken in the same run and the ratio.
 
 DIR holds the chats.py summaries direct.json (the chats straight to the
 stand-in: the floor of the latency measurement), burst.json (200 chats at
-once through nginx and pool stream) and held.json (200 streams kept open
-back to back during wrk); wrk's output without streams before
-(wrk-before.txt), during the held streams (wrk-during.txt) and without them
-after (wrk-after.txt); cpu-without.txt and cpu-during.txt (lines "NAME
-SECONDS": the CPU each process used while wrk ran).  Standard library only.
+once through nginx and pool stream), bypass.json and held.json (200 streams
+kept open back to back while wrk ran: straight to the stand-in, and through
+the proxy); wrk's output for each of before (no streams), bypass, held and
+after (no streams again) in wrk-NAME.txt, and cpu-NAME.txt (lines "NAME
+SECONDS": the CPU each process used while that wrk ran).  Standard library
+only.
 """
 import json
 import os
@@ -58,14 +59,13 @@ def row(name, value, base, note=""):
                                        "-" if ratio is None else "%.2f" % ratio, note))
 
 
-def chats_rows(label, run, direct):
-    lat, floor = run.get("latency_ms", {}), direct.get("latency_ms", {})
+def chats_rows(label, run, floor, floor_name):
+    lat, base = run.get("latency_ms", {}), floor.get("latency_ms", {})
     print("%-34s %10s %10s" % (label + ": chats complete", "%d/%d" % (run["complete"], run["chats"]),
                                "failed %d" % run["failed"]),
           json.dumps(run["failures"]) if run["failures"] else "")
     for p in ("p50", "p99", "max"):
-        row("%s: added latency %s ms" % (label, p), lat.get(p), floor.get(p),
-            "base: direct to the stand-in")
+        row("%s: added latency %s ms" % (label, p), lat.get(p), base.get(p), "base: " + floor_name)
     print("%-34s %10s %10s" % (label + ": lines timed", lat.get("n"),
                                "unmatched %s" % lat.get("unmatched")))
     s = run.get("sampled")
@@ -74,31 +74,46 @@ def chats_rows(label, run, direct):
         row(label + ": pool stream RSS max KiB", s["rss_kib_max"], s["rss_kib_idle"], "base: idle")
 
 
-def main(d):
-    direct, burst, held = load(d, "direct.json"), load(d, "burst.json"), load(d, "held.json")
-    print("%-34s %10s %10s %7s  %s" % ("figure", "value", "baseline", "ratio", ""))
-    print("%-34s %10s %10s" % ("direct: chats complete", "%d/%d" % (direct["complete"], direct["chats"]),
-                               "failed %d" % direct["failed"]))
-    chats_rows("burst", burst, direct)
-    chats_rows("held", held, direct)
-    before, during, after = wrk(d, "wrk-before.txt"), wrk(d, "wrk-during.txt"), wrk(d, "wrk-after.txt")
+def wrk_rows(d):
+    runs = dict((k, wrk(d, "wrk-%s.txt" % k)) for k in ("before", "bypass", "held", "after"))
+    without = {}
+    for k in ("rps", "p50", "p99"):
+        both = [runs[x][k] for x in ("before", "after") if runs[x][k] is not None]
+        without[k] = sum(both) / len(both) if len(both) == 2 else None
     for k, unit in (("rps", "req/s"), ("p50", "ms"), ("p99", "ms")):
-        both = [x[k] for x in (before, after) if x[k] is not None]
-        base = sum(both) / len(both) if both else None
-        row("by-name %s %s during streams" % (k, unit), during[k], base,
-            "base: mean of without (before %s, after %s)" % (fmt(before[k]), fmt(after[k])))
-    for x, name in ((before, "before"), (during, "during"), (after, "after")):
+        note = "base: mean of without (before %s, after %s)" % (
+            fmt(runs["before"][k]), fmt(runs["after"][k]))
+        row("by-name %s %s, proxied streams" % (k, unit), runs["held"][k], without[k], note)
+        row("by-name %s %s, bypass streams" % (k, unit), runs["bypass"][k], without[k], note)
+        row("by-name %s %s, proxied/bypass" % (k, unit), runs["held"][k], runs["bypass"][k],
+            "base: bypass (same bench load, no proxy)")
+    for name, x in runs.items():
         if x["errors"]:
             print("wrk %s: %s" % (name, x["errors"]))
-    without, with_ = cpu(d, "cpu-without.txt"), cpu(d, "cpu-during.txt")
-    for k in with_:
-        row("cpu s while wrk ran: " + k, with_[k], without.get(k), "base: wrk without streams")
+    return runs["held"]["rps"] / without["rps"] if runs["held"]["rps"] and without["rps"] else None
+
+
+def cpu_rows(d):
+    runs = dict((k, cpu(d, "cpu-%s.txt" % k)) for k in ("before", "bypass", "held"))
+    for k in runs["held"]:
+        row("cpu s in wrk's window: " + k, runs["held"][k], runs["bypass"].get(k),
+            "base: bypass; without streams %s" % fmt(runs["before"].get(k)))
+
+
+def main(d):
+    direct, burst = load(d, "direct.json"), load(d, "burst.json")
+    bypass, held = load(d, "bypass.json"), load(d, "held.json")
+    print("%-34s %10s %10s %7s  %s" % ("figure", "value", "baseline", "ratio", ""))
+    chats_rows("direct", direct, direct, "itself")
+    chats_rows("burst", burst, direct, "direct (no proxy)")
+    chats_rows("bypass", bypass, direct, "direct (a burst, no wrk)")
+    chats_rows("held", held, bypass, "bypass (same load, no proxy)")
+    ratio = wrk_rows(d)
+    cpu_rows(d)
     p99 = burst.get("latency_ms", {}).get("p99")
-    ratio = during["rps"] / ((before["rps"] + after["rps"]) / 2) if during["rps"] and \
-        before["rps"] and after["rps"] else None
     print("target added latency p99 < 5 ms (burst): %s" % (
         "-" if p99 is None else "%.2f ms, %s" % (p99, "met" if p99 < 5 else "NOT met")))
-    print("target by-name req/s during >= 0.90 of without: %s" % (
+    print("target by-name req/s with 200 proxied streams >= 0.90 of without: %s" % (
         "-" if ratio is None else "%.2f, %s" % (ratio, "met" if ratio >= 0.9 else "NOT met")))
 
 

@@ -145,15 +145,15 @@ byname=$base/api/catalog/entities/by-name/component/$name
 	die "by-name does not answer 200"
 
 stream_pid=$(cat "$SH_RUN/stream.pid") || die "pool stream is not running"
-chats_py() {
-	python3 -B "$here/chats.py" --body "$fixtures/chat.request.build-failure.json" \
-		--expect "$fixtures/chat.build-failure.ndjson" --standin "$agent" "$@"
-}
+chat_args=(--body "$fixtures/chat.request.build-failure.json"
+	--expect "$fixtures/chat.build-failure.ndjson" --standin "$agent")
+chats_py() { python3 -B "$here/chats.py" "${chat_args[@]}" "$@"; }
 forget() { curl -s -X DELETE "$agent/__standin/requests" >/dev/null; }
 chats_py "$base" --chats 1 --token "$token" --rid check >"$tmp/check.json" ||
 	die "a chat through perch failed: $(cat "$tmp/check.json")"
 
-# CPU seconds (user + system) of the processes that share the cores.
+# CPU seconds (user + system) of the processes that share the cores, and
+# of the held streams' client (0 when none runs).
 cpu_snapshot() {
 	local nginx_workers
 	nginx_workers=$(pgrep -d, -P "$(cat "$SH_RUN/nginx.pid")")
@@ -162,6 +162,7 @@ cpu_snapshot() {
 		echo "pool-stream $stream_pid"
 		echo "stand-in $standin_pid"
 		echo "nginx $nginx_workers"
+		echo "client ${1:-}"
 	} | while read -r what pids; do
 		local ticks=0 p
 		for p in ${pids//,/ }; do
@@ -174,11 +175,11 @@ cpu_delta() {  # FILE-BEFORE FILE-AFTER: seconds per process
 	awk -v hz="$(getconf CLK_TCK)" 'NR == FNR { b[$1] = $2; next }
 		{ printf "%s %.2f\n", $1, ($2 - b[$1]) / hz }' "$1" "$2"
 }
-timed_wrk() {  # NAME: wrk on by-name, its output and the CPU it saw
-	cpu_snapshot >"$tmp/cpu0"
+timed_wrk() {  # NAME [CLIENT-PID]: wrk on by-name, its output and the CPU it saw
+	cpu_snapshot "${2:-}" >"$tmp/cpu0"
 	wrk -t2 -c"$conns" -d"$duration" --latency -H "$auth" "$byname" >"$tmp/wrk-$1.txt" ||
 		die "wrk failed"
-	cpu_snapshot >"$tmp/cpu1"
+	cpu_snapshot "${2:-}" >"$tmp/cpu1"
 	cpu_delta "$tmp/cpu0" "$tmp/cpu1" >"$tmp/cpu-$1.txt"
 }
 
@@ -192,18 +193,31 @@ chats_py "$agent" --path /api/v1alpha1/portal-assistant/chat --chats "$chats" --
 forget
 chats_py "$base" --token "$token" --chats "$chats" --rid burst --sample-pid "$stream_pid" \
 	>"$tmp/burst.json"
-# 3. by-name without streams, with the streams held open, and without again.
+# 3. by-name without streams; with 200 streams held open straight to the
+# stand-in (the bench's own load: stand-in and client, no proxy); with them
+# through nginx and pool stream; and without again.
+held_wrk() {  # NAME URL [chats.py options]: wrk while the streams stay open
+	local name=$1 url=$2 pid
+	shift 2
+	rm -f "$tmp/stop" "$tmp/ready"
+	forget
+	# (python3 itself in the background, so that $! is the client's pid)
+	python3 -B "$here/chats.py" "${chat_args[@]}" "$url" --chats "$chats" --rid "$name" \
+		--until "$tmp/stop" --ready "$tmp/ready" "$@" >"$tmp/$name.json" &
+	pid=$!
+	for _ in $(seq 300); do
+		[ -e "$tmp/ready" ] || ! kill -0 "$pid" 2>/dev/null && break
+		sleep 0.1
+	done
+	[ -e "$tmp/ready" ] || die "the $chats $name streams did not all open within 30 s"
+	timed_wrk "$name" "$pid"
+	touch "$tmp/stop"
+	wait "$pid"
+}
 forget
 timed_wrk before
-cp "$tmp/cpu-before.txt" "$tmp/cpu-without.txt"
-chats_py "$base" --token "$token" --chats "$chats" --rid held --sample-pid "$stream_pid" \
-	--until "$tmp/stop" --ready "$tmp/ready" >"$tmp/held.json" &
-held=$!
-for _ in $(seq 300); do [ -e "$tmp/ready" ] || ! kill -0 "$held" 2>/dev/null && break; sleep 0.1; done
-[ -e "$tmp/ready" ] || die "the $chats held streams did not all open within 30 s"
-timed_wrk during
-touch "$tmp/stop"
-wait "$held"
+held_wrk bypass "$agent" --path /api/v1alpha1/portal-assistant/chat
+held_wrk held "$base" --token "$token" --sample-pid "$stream_pid"
 timed_wrk after
 
 {
