@@ -16,7 +16,7 @@ import time
 import urllib.request
 
 import itest
-from itest import check, dev_ok, request, test, try_get, wait_for
+from itest import check, dev_ok, dropin, request, test, try_get, wait_for
 
 sys.path.insert(0, os.path.join(itest.REPO, "tests", "stubs"))
 from standin import StandIn  # noqa: E402
@@ -52,20 +52,6 @@ def stream_pool_up():
 def restart_stream():
     dev_ok("pool", "restart", "stream")
     stream_pool_up()
-
-
-def configure(text):
-    """A drop-in of [perch] (and more) for pool stream; restarts it."""
-    with open(os.path.join(itest.CONF_D, DROPIN), "w") as f:
-        f.write(text)
-    restart_stream()
-
-
-def unconfigure():
-    path = os.path.join(itest.CONF_D, DROPIN)
-    if os.path.exists(path):
-        os.unlink(path)
-    restart_stream()
 
 
 def perch_ini(url, verify=False, **extra):
@@ -359,17 +345,18 @@ def perch_proxy_against_the_stand_in():
                 log=os.path.join(itest.LOG, "stub-standin-perch.log")).start()
     offset = os.path.getsize(stream_log()) if os.path.exists(stream_log()) else 0
     try:
-        configure(perch_ini(s.url))
-        streams_byte_for_byte(s)
-        errors_pass_through(s)
-        header_allow_list(s)
-        disconnect_cancels(s)
-        oversized_body(s)
-        stream_cap(s)
-        silence_and_failures(s)  # stops the stand-in: last
+        with dropin(DROPIN, perch_ini(s.url)):
+            restart_stream()
+            streams_byte_for_byte(s)
+            errors_pass_through(s)
+            header_allow_list(s)
+            disconnect_cancels(s)
+            oversized_body(s)
+            stream_cap(s)
+            silence_and_failures(s)  # stops the stand-in: last
     finally:
         s.stop()
-        unconfigure()
+        restart_stream()
     itest.check_no_sanitizer_reports(itest.log_since(offset, "stream"))
 
 
@@ -400,6 +387,25 @@ def refused(s, token, code, what):
     check(s.requests() == [], "%s went upstream" % what)
 
 
+def token_checks(s, idp):
+    token = idp_token(idp)
+    s.reset()
+    got = Streamed(MOUNTS[0] + CHAT, fixture("chat.request.build-failure.json"),
+                   headers={"Authorization": "Bearer " + token})
+    check(got.status == 200 and got.body == fixture("chat.build-failure.ndjson"),
+          "a good IdP token: %d %r" % (got.status, got.body[:300]))
+    check(one_record(s, "good token")["headers"].get("authorization") == "Bearer " + token,
+          "the token was not forwarded as is")
+    refused(s, None, "MISSING_TOKEN", "no token")
+    refused(s, "not.a.jwt", "INVALID_TOKEN", "malformed")
+    refused(s, idp_token(idp, "stagehand", "stagehand-secret"), "INVALID_TOKEN",
+            "wrong audience")
+    for switch in ("expired", "bad_signature", "wrong_issuer"):
+        idp_config(idp, {"reset": True, switch: True})
+        refused(s, idp_token(idp), "INVALID_TOKEN", switch)
+    idp_config(idp, {"reset": True})
+
+
 @test
 def perch_verifies_the_idp_token():
     """verify_token = true: missing, expired, badly signed, wrong-audience
@@ -408,27 +414,14 @@ def perch_verifies_the_idp_token():
     idp = StandIn(script="idp.py", log=os.path.join(itest.LOG, "stub-idp-perch.log")).start()
     s = StandIn(fixtures=[FIXTURES], ndjson_pause_ms=0,
                 log=os.path.join(itest.LOG, "stub-standin-perch.log")).start()
+    ini = perch_ini(s.url, verify=True) + (
+        "\n[identity]\nmetadata_url = %s/.well-known/openid-configuration\n"
+        "audience = openchoreo-api\n" % idp.url)
     try:
-        configure(perch_ini(s.url, verify=True) +
-                  "\n[identity]\nmetadata_url = %s/.well-known/openid-configuration\n"
-                  "audience = openchoreo-api\n" % idp.url)
-        token = idp_token(idp)
-        s.reset()
-        got = Streamed(MOUNTS[0] + CHAT, fixture("chat.request.build-failure.json"),
-                       headers={"Authorization": "Bearer " + token})
-        check(got.status == 200 and got.body == fixture("chat.build-failure.ndjson"),
-              "a good IdP token: %d %r" % (got.status, got.body[:300]))
-        check(one_record(s, "good token")["headers"].get("authorization") == "Bearer " + token,
-              "the token was not forwarded as is")
-        refused(s, None, "MISSING_TOKEN", "no token")
-        refused(s, "not.a.jwt", "INVALID_TOKEN", "malformed")
-        refused(s, idp_token(idp, "stagehand", "stagehand-secret"), "INVALID_TOKEN",
-                "wrong audience")
-        for switch in ("expired", "bad_signature", "wrong_issuer"):
-            idp_config(idp, {"reset": True, switch: True})
-            refused(s, idp_token(idp), "INVALID_TOKEN", switch)
-        idp_config(idp, {"reset": True})
+        with dropin(DROPIN, ini):
+            restart_stream()
+            token_checks(s, idp)
     finally:
         s.stop()
         idp.stop()
-        unconfigure()
+        restart_stream()
