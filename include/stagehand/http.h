@@ -87,7 +87,7 @@ struct sh_http_request {
 	 * Only from that request's handler thread. */
 	struct sh_req *stop_when_gone;
 
-	/* Appended for issue 18 (perch); zero them as above. */
+	/* Appended with ABI 2.1 (for perch); zero them as above. */
 
 	/* The response head, see sh_http_head_fn (buffered or streamed). */
 	sh_http_head_fn on_head;
@@ -111,7 +111,7 @@ struct sh_http_response {
 	bool aborted;                  /* on_chunk or stop_when_gone stopped it */
 	char *location;                /* Location of a redirect not followed, or NULL */
 
-	/* Appended for issue 18 (perch). */
+	/* Appended with ABI 2.1 (for perch). */
 	bool idle;                     /* SH_ETIMEDOUT came from idle_timeout_ms */
 };
 
