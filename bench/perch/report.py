@@ -6,7 +6,8 @@ left in DIR, each next to its baseline taken in the same run and the ratio.
 
 DIR holds the chats.py summaries direct.json (the chats straight to the
 stand-in: the floor of the latency measurement), burst.json (200 chats at
-once through nginx and pool stream), bypass.json and held.json (200 streams
+once through nginx and pool stream; scale-1/50/100.json the same with
+fewer), bypass.json and held.json (200 streams
 kept open back to back while wrk ran: straight to the stand-in, and through
 the proxy); wrk's output for each of before (no streams), bypass, held and
 after (no streams again) in wrk-NAME.txt, and cpu-NAME.txt (lines "NAME
@@ -108,6 +109,13 @@ def main(d):
     chats_rows("burst", burst, direct, "direct (no proxy)")
     chats_rows("bypass", bypass, direct, "direct (a burst, no wrk)")
     chats_rows("held", held, bypass, "bypass (same load, no proxy)")
+    for c in (1, 50, 100):
+        if os.path.exists(os.path.join(d, "scale-%d.json" % c)):
+            run = load(d, "scale-%d.json" % c)
+            lat = run.get("latency_ms", {})
+            print("%-34s %10s %10s  complete %d/%d" % (
+                "proxied, %d at once: p50 / p99 ms" % c, fmt(lat.get("p50")),
+                fmt(lat.get("p99")), run["complete"], run["chats"]))
     ratio = wrk_rows(d)
     cpu_rows(d)
     p99 = burst.get("latency_ms", {}).get("p99")

@@ -193,6 +193,12 @@ chats_py "$agent" --path /api/v1alpha1/portal-assistant/chat --chats "$chats" --
 forget
 chats_py "$base" --token "$token" --chats "$chats" --rid burst --sample-pid "$stream_pid" \
 	>"$tmp/burst.json"
+# The same through the proxy with fewer chats at once: where latency bends.
+for c in 1 50 100; do
+	[ "$c" -lt "$chats" ] || continue
+	forget
+	chats_py "$base" --token "$token" --chats "$c" --rid "scale-$c" >"$tmp/scale-$c.json"
+done
 # 3. by-name without streams; with 200 streams held open straight to the
 # stand-in (the bench's own load: stand-in and client, no proxy); with them
 # through nginx and pool stream; and without again.
