@@ -326,14 +326,17 @@ class State:
             self.requests.append(entry)
         return entry
 
-    def stream_note(self, entry, sent=None, end=None):
+    def stream_note(self, entry, sent=None, end=None, began=None):
         """Adds to a streamed answer's "stream" record: one line sent at
-        time sent, or how the stream ended ("complete", "client gone")."""
+        time sent (its write begun at time began), or how the stream ended
+        ("complete", "client gone")."""
         with self.lock:
-            st = entry.setdefault("stream", {"lines_sent": 0, "sent_times": [], "end": None})
+            st = entry.setdefault("stream", {"lines_sent": 0, "sent_times": [],
+                                             "write_times": [], "end": None})
             if sent is not None:
                 st["lines_sent"] += 1
                 st["sent_times"].append(sent)
+                st["write_times"].append(began)
             if end is not None and st["end"] is None:
                 st["end"], st["end_time"] = end, time.time()
 
@@ -481,8 +484,9 @@ class StandinHandler(http.server.BaseHTTPRequestHandler):
             for i, line in enumerate(lines):
                 if i and self.client_gone(pause / 1000.0):
                     return self.state.stream_note(self.entry, end="client gone")
+                began = time.time()
                 self.emit(b"%x\r\n%s\r\n" % (len(line), line))
-                self.state.stream_note(self.entry, sent=time.time())
+                self.state.stream_note(self.entry, sent=time.time(), began=began)
             self.emit(b"0\r\n\r\n")
         except (ConnectionError, ssl.SSLError, socket.timeout):
             self.state.stream_note(self.entry, end="client gone")

@@ -458,6 +458,8 @@ class Ndjson(unittest.TestCase):
             gaps = [b - a for a, b in zip(st["sent_times"], st["sent_times"][1:])]
             self.assertTrue(all(g > 0.25 for g in gaps), gaps)
             self.assertGreaterEqual(st["end_time"], st["sent_times"][-1])
+            self.assertEqual(len(st["write_times"]), 5)
+            self.assertTrue(all(w <= t for w, t in zip(st["write_times"], st["sent_times"])))
             s.clear_requests()
             sock = socket.create_connection(("127.0.0.1", s.port), timeout=10)
             sock.sendall(b"GET /chat HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -478,30 +480,37 @@ class Ndjson(unittest.TestCase):
     def test_burst_of_streams(self):
         """200 streams opened at the same moment are all answered at once:
         the listen backlog takes the burst (socketserver's default of 5
-        left some waiting for SYN retries, seconds to a minute)."""
+        left some waiting for SYN retries, seconds to a minute).  Each
+        line's write_times entry precedes its arrival (its sent_times entry
+        may not: the thread can wait for the GIL before noting it)."""
         with StandIn(ndjson_pause_ms=100) as s:
             s.add_route({"path": "/chat", "body_text": "a\nb\n",
                          "headers": {"content-type": "application/x-ndjson"}})
-            n, barrier, got = 200, threading.Barrier(200), []
+            n, barrier, got = 200, threading.Barrier(200), {}
 
-            def chat():
+            def chat(i):
                 barrier.wait()
                 try:
                     sock = socket.create_connection(("127.0.0.1", s.port), timeout=5)
-                    sock.sendall(b"GET /chat HTTP/1.1\r\nHost: x\r\n\r\n")
-                    got.append(b"".join(c for _, c in read_chunks(sock)))
+                    sock.sendall(b"GET /chat HTTP/1.1\r\nHost: x\r\nX-Id: %d\r\n\r\n" % i)
+                    got[str(i)] = read_chunks(sock)
                     sock.close()
                 except OSError as e:
-                    got.append(repr(e).encode())
+                    got[str(i)] = repr(e)
 
             t0 = time.time()
-            threads = [threading.Thread(target=chat) for _ in range(n)]
+            threads = [threading.Thread(target=chat, args=(i,)) for i in range(n)]
             for t in threads:
                 t.start()
             for t in threads:
                 t.join(10)
-            self.assertEqual(got, [b"a\nb\n"] * n)
+            self.assertEqual(sorted((k, b"".join(c for _, c in v)) for k, v in got.items()),
+                             sorted((str(i), b"a\nb\n") for i in range(n)))
             self.assertLess(time.time() - t0, 3)
+            for rq in s.requests():
+                arrived = [t for t, _ in got[rq["headers"]["x-id"]]]
+                began = rq["stream"]["write_times"]
+                self.assertTrue(all(b <= a for b, a in zip(began, arrived)), (began, arrived))
 
 
 class Process(unittest.TestCase):
