@@ -3,13 +3,15 @@
 
   chats.py URL --body REQ.json --expect ANSWER.ndjson [--chats 200]
            [--path P] [--token T] [--rid PREFIX] [--until FILE]
-           [--ready FILE] [--standin URL] [--sample-pid PID]
+           [--ready FILE] [--standin URL] [--sample-pid PID] [--spread-ms S]
 
 Opens --chats connections to URL (http or https; certificates are not
 checked) from one thread (asyncio, so no thread of the client waits for
 the GIL while a line is due), then:
 - without --until (a burst): every connection sends one chat at the same
-  moment and reads its answer;
+  moment and reads its answer (with --spread-ms S: connection i of N waits
+  S*i/N ms first, so the chats are all open at once but their lines, 50 ms
+  apart, do not all fall due at the same instant);
 - with --until FILE: each connection sends chats back to back on its kept-
   alive connection until FILE exists, so --chats streams stay open.
 --ready FILE is written once every connection has received a first line.
@@ -19,13 +21,14 @@ the bearer --token and `X-Request-Id: PREFIX-<conn>-<n>`; it counts as
 complete when the answer is 200 and its body is the --expect bytes exactly.
 The client notes the time each line arrives.  With --standin, the stand-in's
 request record (`GET /__standin/requests`: each streamed answer's per-line
-send times) is joined by X-Request-Id, and every line's latency is its
-arrival minus its send: the time the stand-in wrote it until the client read
-it.  With --sample-pid, the Threads and VmRSS of that process are read
+write_times, noted just before each write) is joined by X-Request-Id, and
+every line's latency is its arrival minus that time: from the stand-in's
+write to the client's read.  (Its sent_times, noted after the write, can lag
+the client's read by tens of ms when 200 stand-in threads share the GIL.)  With --sample-pid, the Threads and VmRSS of that process are read
 every 0.2 s from /proc (before the first chat: the idle figures).
 
 Prints one JSON object: chats, complete, failed, failures by reason,
-lines, latency_ms (n, p50, p99, max; unmatched: lines with no send time),
+lines, latency_ms (n, min, p50, p99, max; unmatched: lines with no send time),
 sampled (threads / rss_kib: idle, max), cpu_s (this client's), wall_s.
 Exits 1 when a chat failed.
 """
@@ -186,6 +189,8 @@ class Run:
         except OSError:
             pass    # the chat connects again, and counts a failure
         await start.wait()
+        if self.cfg.spread_ms:
+            await asyncio.sleep(self.cfg.spread_ms / 1000.0 * conn.index / len(self.conns))
         await self.one_chat(conn)
         while self.cfg.until and not os.path.exists(self.cfg.until):
             await self.one_chat(conn)
@@ -233,7 +238,7 @@ def send_times(standin):
     for entry in record:
         rid = entry.get("headers", {}).get("x-request-id")
         if rid and "stream" in entry:
-            out[rid] = entry["stream"]["sent_times"]
+            out[rid] = entry["stream"]["write_times"]
     return out
 
 
@@ -247,7 +252,7 @@ def latencies(arrivals, sends):
     got.sort()
     return {"n": len(got), "unmatched": unmatched,
             "p50": percentile(got, 50), "p99": percentile(got, 99),
-            "max": got[-1] if got else None}
+            "min": got[0] if got else None, "max": got[-1] if got else None}
 
 
 def summary(run, wall):
@@ -280,6 +285,7 @@ def parse_args(argv):
     ap.add_argument("--ready", metavar="FILE")
     ap.add_argument("--standin", metavar="URL")
     ap.add_argument("--sample-pid", type=int)
+    ap.add_argument("--spread-ms", type=float, default=0)
     cfg = ap.parse_args(argv)
     cfg.url = urllib.parse.urlsplit(cfg.url)
     cfg.tls = None

@@ -193,6 +193,15 @@ chats_py "$agent" --path /api/v1alpha1/portal-assistant/chat --chats "$chats" --
 forget
 chats_py "$base" --token "$token" --chats "$chats" --rid burst --sample-pid "$stream_pid" \
 	>"$tmp/burst.json"
+# The same two, the chats' starts spread over one 50 ms pause: all open at
+# once, but their lines do not all fall due at the same instant (in lockstep
+# the stand-in's 200 threads queue for Python's GIL at every line).
+forget
+chats_py "$agent" --path /api/v1alpha1/portal-assistant/chat --chats "$chats" --rid direct-spread \
+	--spread-ms 50 >"$tmp/direct-spread.json"
+forget
+chats_py "$base" --token "$token" --chats "$chats" --rid spread --spread-ms 50 \
+	--sample-pid "$stream_pid" >"$tmp/spread.json"
 # The same through the proxy with fewer chats at once: where latency bends.
 for c in 1 50 100; do
 	[ "$c" -lt "$chats" ] || continue
