@@ -182,6 +182,7 @@ class Run:
             return self.fail("body differs from the fixture")
         self.complete += 1
         self.arrivals[rid] = times
+        return True
 
     async def worker(self, conn, start):
         try:
@@ -191,9 +192,11 @@ class Run:
         await start.wait()
         if self.cfg.spread_ms:
             await asyncio.sleep(self.cfg.spread_ms / 1000.0 * conn.index / len(self.conns))
-        await self.one_chat(conn)
+        ok = await self.one_chat(conn)
         while self.cfg.until and not os.path.exists(self.cfg.until):
-            await self.one_chat(conn)
+            if not ok:
+                await asyncio.sleep(0.1)    # no busy loop against a stack that is gone
+            ok = await self.one_chat(conn)
         conn.close()
 
     async def sampler(self, stop):

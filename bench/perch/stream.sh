@@ -50,8 +50,9 @@ dropin=$(stack_dropins)/50-bench-perch.ini
 mkdir -p "$(dirname "$dropin")"
 rm -f "$(dirname "$dropin")"/*-bench*.ini
 tmp=$(mktemp -d)
-standin_pid=
+standin_pid='' held_pid=''
 cleanup() {
+	[ -n "$held_pid" ] && kill "$held_pid" 2>/dev/null
 	[ -n "$standin_pid" ] && kill "$standin_pid" 2>/dev/null
 	dev down
 	rm -rf "$tmp" "$dropin"
@@ -184,7 +185,7 @@ timed_wrk() {  # NAME [CLIENT-PID]: wrk on by-name, its output and the CPU it sa
 }
 
 out=$repo/bench/results/$(date +%F)-perch.txt
-uptime_before=$(uptime)
+started=$(date '+%F %T') uptime_before=$(uptime)
 # 1. The floor of the measurement: the same chats straight to the stand-in.
 forget
 chats_py "$agent" --path /api/v1alpha1/portal-assistant/chat --chats "$chats" --rid direct \
@@ -212,22 +213,23 @@ done
 # stand-in (the bench's own load: stand-in and client, no proxy); with them
 # through nginx and pool stream; and without again.
 held_wrk() {  # NAME URL [chats.py options]: wrk while the streams stay open
-	local name=$1 url=$2 pid
+	local name=$1 url=$2
 	shift 2
 	rm -f "$tmp/stop" "$tmp/ready"
 	forget
 	# (python3 itself in the background, so that $! is the client's pid)
 	python3 -B "$here/chats.py" "${chat_args[@]}" "$url" --chats "$chats" --rid "$name" \
 		--until "$tmp/stop" --ready "$tmp/ready" "$@" >"$tmp/$name.json" &
-	pid=$!
+	held_pid=$!
 	for _ in $(seq 300); do
-		[ -e "$tmp/ready" ] || ! kill -0 "$pid" 2>/dev/null && break
+		[ -e "$tmp/ready" ] || ! kill -0 "$held_pid" 2>/dev/null && break
 		sleep 0.1
 	done
 	[ -e "$tmp/ready" ] || die "the $chats $name streams did not all open within 30 s"
-	timed_wrk "$name" "$pid"
+	timed_wrk "$name" "$held_pid"
 	touch "$tmp/stop"
-	wait "$pid"
+	wait "$held_pid"
+	held_pid=
 }
 forget
 timed_wrk before
@@ -236,7 +238,7 @@ held_wrk held "$base" --token "$token" --sample-pid "$stream_pid"
 timed_wrk after
 
 {
-	echo "== $(date '+%F %T')  $(uname -sr)  nproc=$(nproc)  entities=$((n + 1))  chats=$chats"
+	echo "== $started  $(uname -sr)  nproc=$(nproc)  entities=$((n + 1))  chats=$chats"
 	echo "uptime before: $uptime_before"
 	echo "stand-in: tests/stubs/standin.py --ndjson-pause-ms 50, chat.build-failure.ndjson" \
 		"(6 lines); client: bench/perch/chats.py (asyncio, one thread), HTTPS keep-alive via nginx"
