@@ -251,6 +251,7 @@ static char *case_collisions(const struct kvs *kvs)
 {
 	struct sh_buf msg;
 	const char *end = "'";
+	char *out;
 	size_t i, j;
 
 	sh_buf_init(&msg, COLLISIONS_MAX);
@@ -270,10 +271,9 @@ static char *case_collisions(const struct kvs *kvs)
 	}
 	if (msg.len == 0 && end[0] == '\'')
 		return NULL;
-	/* the ending always fits: the cap grows by its length */
-	msg.max += strlen(end);
-	sh_buf_addstr(&msg, end);
-	return sh_buf_take(&msg, NULL);
+	out = sh_xasprintf("%s%s", sh_buf_str(&msg), end);
+	sh_buf_free(&msg);
+	return out;
 }
 
 static int same(const char *a, const char *b)
