@@ -15,34 +15,13 @@ set -u -o pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 n=${1:-10000}
-# Its own state and build under <SH_VAR>/bench-catalog (see bench/run).
-parent=${SH_VAR:-$repo/var}
-mkdir -p "$parent" && parent=$(cd "$parent" && pwd) || exit 1
-export SH_VAR="$parent/bench-catalog"
-export SH_BUILD="$SH_VAR/build"
-unset SH_PREFIX SH_BUILD_ASAN
-export SH_HTTPS_PORT=${BENCH_HTTPS_PORT:-38443} SH_HTTP_PORT=${BENCH_HTTP_PORT:-38080} \
-	SH_PG_PORT=${BENCH_PG_PORT:-55482}
 # No demo catalog: the drop-in names the generated one.
 export SH_DEV_CATALOG=
-. "$repo/tests/integration/stack.sh"
+. "$repo/bench/lib.sh"
+bench_stack bench-catalog
 duration=${BENCH_DURATION:-10s}
 
-devlog=$SH_VAR/log/bench-dev.log
-dev() {
-	echo "\$ scripts/dev $*" >>"$devlog"
-	"$repo/scripts/dev" "$@" >>"$devlog" 2>&1
-}
-die() {
-	echo "bench: $* (see $devlog)" >&2
-	tail -n 30 "$devlog" >&2
-	stack_tail_logs
-	exit 1
-}
-
 command -v wrk >/dev/null || die "wrk is not installed (apt-get install wrk)"
-mkdir -p "$SH_VAR/log" "$repo/bench/results"
-: >"$devlog"
 stack_env || die "scripts/dev env failed"
 dropins=$(stack_dropins)
 mkdir -p "$dropins"
@@ -61,47 +40,16 @@ echo "bench: building and starting the stack in $SH_VAR"
 dev up || die "scripts/dev up failed"
 data=$SH_VAR/catalog-$n
 python3 "$here/gen.py" "$n" --out "$data" >/dev/null || die "gen.py failed"
-# As bench/run (db pool 8, logging at warn), but with the default 4 request
-# threads (BENCH_THREADS): on 2 cores, 8 threads doubled by-name's p99 at
-# c=16 (7-8.5 ms against 3.9-5.1 ms, side by side, 2026-12-03).  Processing every
-# hour, so the refresh task stays out of the measurement once ingested.
-(
-	stack_plugin_dirs "$SH_VAR/bench-plugins" || exit 1
-	cat <<INI
-
-[pool.main]
-plugins = shtest auth catalog
-threads = ${BENCH_THREADS:-4}
-
-[database]
-pool_size = 8
-
-[features]
-shtest = true
-auth = true
-catalog = true
-
-[auth]
-dangerously_allow_guest = true
-
-[catalog]
-location = file:$data/all.yaml
-allow = Component API System Domain Resource Group User Location
-processing_interval = 3600
-read_cache_mb = ${BENCH_CACHE_MB:-8}
-
-[log]
-level = warn
-INI
-) >"$dropins/50-bench.ini" || die "could not write the drop-in"
+# The product's default 4 request threads (BENCH_THREADS): on 2 cores, 8
+# threads doubled by-name's p99 at c=16 (7-8.5 ms against 3.9-5.1 ms, side
+# by side, 2026-12-03).
+bench_catalog_ini "$data" "${BENCH_THREADS:-4}" >"$dropins/50-bench.ini" || die "could not write the drop-in"
 dev down || die "scripts/dev down failed"
 dev up || die "scripts/dev up with the catalog failed"
 
 base=https://127.0.0.1:$SH_HTTPS_PORT
 api=$base/api/catalog
-token=$(curl -sk -X POST "$base/api/auth/guest/refresh" |
-	python3 -c 'import json,sys; print(json.load(sys.stdin)["backstageIdentity"]["token"])') ||
-	die "no guest token"
+token=$(bench_guest_token "$base") || die "no guest token"
 auth="Authorization: Bearer $token"
 # Wait for the whole catalog (N entities + the generated config Location).
 want=$((n + 1)) t0=$(date +%s)

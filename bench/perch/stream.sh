@@ -18,33 +18,15 @@ chats=${BENCH_CHATS:-200}
 stream_threads=${BENCH_STREAM_THREADS:-220}
 conns=${BENCH_CONNS:-16}
 duration=${BENCH_DURATION:-10s}
-fixtures=${PERCH_FIXTURES:-$(dirname "$repo")/shared/fixtures/upstream/perch}
-parent=${SH_VAR:-$repo/var}
-mkdir -p "$parent" && parent=$(cd "$parent" && pwd) || exit 1
-export SH_VAR="$parent/bench-perch" SH_BUILD="$parent/bench-perch/build"
-unset SH_PREFIX SH_BUILD_ASAN OPENCHOREO_PORTAL_ASSISTANT_URL OPENCHOREO_FEATURES_ASSISTANT_ENABLED
-export SH_HTTPS_PORT=${BENCH_HTTPS_PORT:-38443} SH_HTTP_PORT=${BENCH_HTTP_PORT:-38080} \
-	SH_PG_PORT=${BENCH_PG_PORT:-55482}
+fixtures=${PERCH_FIXTURES:-$repo/tests/data/upstream/perch}
+unset OPENCHOREO_PORTAL_ASSISTANT_URL OPENCHOREO_FEATURES_ASSISTANT_ENABLED
 # No demo catalog and no dev agent: the drop-in names ours.
 export SH_DEV_CATALOG='' SH_DEV_AGENT=none
-. "$repo/tests/integration/stack.sh"
-
-log=$SH_VAR/log/bench-dev.log
-dev() {
-	echo "\$ scripts/dev $*" >>"$log"
-	"$repo/scripts/dev" "$@" >>"$log" 2>&1
-}
-die() {
-	echo "bench: $* (see $log)" >&2
-	tail -n 30 "$log" >&2
-	stack_tail_logs
-	exit 1
-}
+. "$repo/bench/lib.sh"
+bench_stack bench-perch
 
 command -v wrk >/dev/null || die "wrk is not installed (apt-get install wrk)"
 [ -f "$fixtures/index.json" ] || die "no perch fixtures in $fixtures (PERCH_FIXTURES)"
-mkdir -p "$SH_VAR/log" "$repo/bench/results"
-: >"$log"
 stack_env || die "scripts/dev env failed"
 dropin=$(stack_dropins)/50-bench-perch.ini
 mkdir -p "$(dirname "$dropin")"
@@ -78,51 +60,25 @@ python3 "$repo/bench/catalog/gen.py" "$n" --out "$data" >/dev/null || die "gen.p
 # (an open chat holds its FastCGI request thread) and perch's cap above
 # the chats, so none is refused with 503.
 {
-	stack_plugin_dirs "$SH_VAR/bench-plugins" || exit 1
+	bench_catalog_ini "$data" 4 assistant || exit 1
 	cat <<INI
-
-[pool.main]
-plugins = shtest auth catalog
-threads = 4
 
 [pool.stream]
 socket = $SH_RUN/stream.sock
 plugins = perch
 threads = $stream_threads
 
-[database]
-pool_size = 8
-
-[features]
-shtest = true
-auth = true
-catalog = true
-assistant = true
-
-[auth]
-dangerously_allow_guest = true
-
-[catalog]
-location = file:$data/all.yaml
-allow = Component API System Domain Resource Group User Location
-processing_interval = 3600
-
 [perch]
 upstream_url = $agent
 verify_token = false
 max_streams = $((chats + 20))
-
-[log]
-level = warn
 INI
 } >"$dropin" || die "could not write the drop-in"
 dev down || die "scripts/dev down failed"
 dev up || die "scripts/dev up with perch and the catalog failed"
 
 base=https://127.0.0.1:$SH_HTTPS_PORT
-token=$(curl -sk -X POST "$base/api/auth/guest/refresh" |
-	python3 -c 'import json,sys; print(json.load(sys.stdin)["backstageIdentity"]["token"])') ||
-	die "no guest token"
+token=$(bench_guest_token "$base") || die "no guest token"
 auth="Authorization: Bearer $token"
 psql_q() { psql -X -q -At -h "$SH_PG_SOCK" -p "$SH_PG_PORT" -U stagehand -d stagehand -c "$1"; }
 
