@@ -96,6 +96,12 @@ struct sh_http_request {
 	 * last one), checked at least once a second; timeout_ms still bounds
 	 * the whole call.  For streams whose source may go silent. */
 	long idle_timeout_ms;
+
+	/* Appended with ABI 2.2 (for openchoreo); zero them as above. */
+
+	/* With service_token: the token comes from sh_service_token_for(
+	 * service_token, service_client) instead of [identity]'s client. */
+	const struct sh_service_client *service_client;
 };
 
 struct sh_http_response {

@@ -31,6 +31,29 @@ struct sh_host;
  */
 int sh_service_token(const struct sh_host *host, char **token);
 
+/*
+ * A plugin's own service client, for a plugin section that names its own
+ * (e.g. [openchoreo] token_url, client_id, client_secret, scope).  Strings
+ * borrowed; they must outlive every call that uses the client.
+ */
+struct sh_service_client {
+	const char *token_url;      /* the IdP's token endpoint (http/https) */
+	const char *client_id;
+	const char *client_secret;
+	const char *scope;          /* space-separated scopes, or NULL: no scope parameter */
+};
+
+/*
+ * sh_service_token for `client` instead of [identity]'s: the same request
+ * (client_credentials; scope=<scope> when set), the same sharing between
+ * threads and one request for concurrent callers, cached per (token_url,
+ * client_id, scope) until 60 s before it expires (the JWT's exp, else
+ * expires_in).  client NULL: sh_service_token.  Returns 0, SH_EINVAL (a
+ * field missing), SH_EUNAVAIL.  Never logs the token or the secret.
+ */
+int sh_service_token_for(const struct sh_host *host, const struct sh_service_client *client,
+			 char **token);
+
 #ifdef __cplusplus
 }
 #endif
