@@ -121,6 +121,9 @@ struct oc_state {
  * as encodeURIComponent does, joined with '/'; malloc'd.
  */
 char *oc_path(const char *const *segments);
+/* One query value encoded as encodeURIComponent does ("project=" + this);
+ * malloc'd, NULL when over 4 KiB. */
+char *oc_encode(const char *s);
 
 /*
  * GET base + path (+ "?" query when query is non-NULL, already encoded),
