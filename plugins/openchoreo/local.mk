@@ -4,7 +4,11 @@
 # a host.
 noinst_LTLIBRARIES += plugins/openchoreo/libopenchoreo_domain.la
 plugins_openchoreo_libopenchoreo_domain_la_SOURCES = plugins/openchoreo/openchoreo.h \
-	plugins/openchoreo/kinds.c
+	plugins/openchoreo/kinds.c \
+	plugins/openchoreo/translate.h plugins/openchoreo/translate.c \
+	plugins/openchoreo/translate_core.c plugins/openchoreo/translate_component.c \
+	plugins/openchoreo/translate_platform.c plugins/openchoreo/translate_planes.c \
+	plugins/openchoreo/translate_types.c
 plugins_openchoreo_libopenchoreo_domain_la_CPPFLAGS = -I$(top_srcdir)/include
 plugins_openchoreo_libopenchoreo_domain_la_CFLAGS = $(AM_CFLAGS) -fPIC -fvisibility=hidden $(JANSSON_CFLAGS)
 plugins_openchoreo_libopenchoreo_domain_la_LIBADD = $(JANSSON_LIBS)
