@@ -2,7 +2,7 @@
  * Response caches (<stagehand/cache.h>): a hash table with an LRU list per
  * cache, a generation counter that every change notification bumps, and
  * one listener thread per process holding a LISTEN connection for every
- * channel a cache names.
+ * channel a cache names or a task is woken by (sh_task_wake_on, task.c).
  *
  * Consistency: a lookup reads the generation before the handler runs; the
  * reply is stored only if the generation is still the same afterwards, and
@@ -230,7 +230,7 @@ void sh_cache_clear(struct sh_cache *c)
 
 /* ------------------------------------------------------------ requests */
 
-static bool channel_ok(const char *s)
+bool host_channel_ok(const char *s)
 {
 	size_t n = s ? strlen(s) : 0;
 
@@ -243,7 +243,7 @@ struct sh_cache *sh_cache_new(struct sh_host *host, const char *channel, size_t 
 {
 	struct sh_cache *c;
 
-	if (!host || !host->registering || !host->loading || !channel_ok(channel) ||
+	if (!host || !host->registering || !host->loading || !host_channel_ok(channel) ||
 	    max_bytes == 0)
 		return NULL;
 	if (host->caches == NULL)
@@ -368,32 +368,43 @@ static void set_live(struct host_caches *cs, bool live)
 	}
 }
 
-/* LISTEN on every channel (validated at sh_cache_new, so quoting is safe). */
-static bool subscribe(struct host_caches *cs, PGconn *conn)
+/* LISTEN on one channel (host_channel_ok, so quoting is safe). */
+static bool listen_on(PGconn *conn, const char *channel)
 {
-	for (struct sh_cache *c = cs->all; c; c = c->next) {
-		char sql[96];
-		PGresult *res;
-		bool ok;
+	char sql[96];
+	PGresult *res;
+	bool ok;
 
-		snprintf(sql, sizeof(sql), "LISTEN \"%s\"", c->channel);
-		res = PQexec(conn, sql);
-		ok = PQresultStatus(res) == PGRES_COMMAND_OK;
-		PQclear(res);
-		if (!ok)
+	snprintf(sql, sizeof(sql), "LISTEN \"%s\"", channel);
+	res = PQexec(conn, sql);
+	ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+	PQclear(res);
+	return ok;
+}
+
+/* LISTEN on every channel of a cache or a task binding. */
+static bool subscribe(const struct sh_host *h, PGconn *conn)
+{
+	const char *ch;
+
+	for (struct sh_cache *c = h->caches->all; c; c = c->next)
+		if (!listen_on(conn, c->channel))
 			return false;
-	}
+	for (size_t i = 0; (ch = host_tasks_channel(h, i)) != NULL; i++)
+		if (!listen_on(conn, ch))
+			return false;
 	return true;
 }
 
-static void notified(struct host_caches *cs, PGconn *conn)
+static void notified(struct sh_host *h, PGconn *conn)
 {
 	PGnotify *n;
 
 	while ((n = PQnotifies(conn)) != NULL) {
-		for (struct sh_cache *c = cs->all; c; c = c->next)
+		for (struct sh_cache *c = h->caches->all; c; c = c->next)
 			if (strcmp(c->channel, n->relname) == 0)
 				sh_cache_clear(c);
+		host_tasks_notified(h, n->relname);
 		PQfreemem(n);
 	}
 }
@@ -412,6 +423,7 @@ static void *listener_main(void *arg)
 	struct host_caches *cs = h->caches;
 	PGconn *conn = NULL;
 	int retry_ms = 100;
+	bool lost = false;
 
 	while (!atomic_load(&cs->stop)) {
 		struct pollfd p[2];
@@ -419,10 +431,13 @@ static void *listener_main(void *arg)
 
 		if (conn == NULL) {
 			conn = host_db_connect(h, "listen");
-			if (conn && subscribe(cs, conn)) {
+			if (conn && subscribe(h, conn)) {
 				set_live(cs, true);
-				sh_log(SH_LOG_DEBUG, "response caches: listening");
+				sh_log(SH_LOG_DEBUG, "listening for changes and task wake-ups");
 				retry_ms = 100;
+				/* What was announced while we were away is lost. */
+				if (lost)
+					host_tasks_notified(h, NULL);
 			} else {
 				if (conn)
 					PQfinish(conn);
@@ -447,19 +462,20 @@ static void *listener_main(void *arg)
 
 			PQclear(res);
 			if (ok) {
-				notified(cs, conn);
+				notified(h, conn);
 				continue;
 			}
 		} else if (n > 0 && PQconsumeInput(conn)) {
-			notified(cs, conn);
+			notified(h, conn);
 			if (PQstatus(conn) == CONNECTION_OK)
 				continue;
 		}
-		sh_log(SH_LOG_WARN, "response caches: the listening connection was lost; "
-		       "bypassing the caches until it is back");
+		sh_log(SH_LOG_WARN, "the listening connection was lost; bypassing the response "
+		       "caches and waking tasks only at their period until it is back");
 		set_live(cs, false);
 		PQfinish(conn);
 		conn = NULL;
+		lost = true;
 	}
 	if (conn)
 		PQfinish(conn);
@@ -470,8 +486,10 @@ int host_caches_start(struct sh_host *h)
 {
 	struct host_caches *cs = h->caches;
 
-	if (cs == NULL || cs->all == NULL)
+	if ((cs == NULL || cs->all == NULL) && host_tasks_channel(h, 0) == NULL)
 		return 0;
+	if (cs == NULL)
+		cs = h->caches = sh_xcalloc(1, sizeof(*cs));
 	if (pipe(cs->wake) != 0)
 		return SH_EIO;
 	for (int i = 0; i < 2; i++) {

@@ -40,7 +40,7 @@ static const struct sh_conf_key server_keys[] = {
 	{ "json_max_depth", SH_CONF_INT, "64", 1, 1000, NULL, NULL, 0, "nesting cap of JSON bodies" },
 	{ "backend_secret", SH_CONF_STR, NULL, 0, 0, NULL, "BACKEND_SECRET", SH_CONF_SECRET, "shared backend secret" },
 	{ "shutdown_timeout", SH_CONF_INT, "10", 0, 300, NULL, NULL, 0, "seconds in-flight requests get on SIGTERM" },
-	{ "task_threads", SH_CONF_INT, "2", 0, 16, NULL, NULL, 0, "background task threads" },
+	{ "task_threads", SH_CONF_INT, "16", 0, 16, NULL, NULL, 0, "background task threads, at most one per task" },
 	{ NULL, 0, NULL, 0, 0, NULL, NULL, 0, NULL }
 };
 

@@ -207,7 +207,10 @@ PGconn *host_db_connect(struct sh_host *h, const char *role);
 
 /* ------------------------------------------------------------------ response caches (cache.c) */
 
-/* Starts the listener thread when a plugin made a cache; stop joins it. */
+/* Starts the listener thread when a plugin made a cache or bound a task to
+ * a channel (sh_task_wake_on); stop joins it.  The listener LISTENs on
+ * every such channel, again after each reconnect, and hands each NOTIFY to
+ * the caches and to host_tasks_notified. */
 int host_caches_start(struct sh_host *h);
 void host_caches_stop(struct sh_host *h);
 void host_caches_free(struct sh_host *h);
@@ -223,9 +226,21 @@ void host_cache_after(struct sh_req *req);
 
 /* ------------------------------------------------------------------ tasks (task.c), http (http.c) */
 
+/* [server] task_threads' default and bound: one thread per task up to it. */
+#define HOST_TASK_THREADS_MAX 16
 int host_tasks_start(struct sh_host *h);
 void host_tasks_stop(struct sh_host *h);
+/* Stops the listener (host_caches_stop) and the task threads, then frees. */
 void host_tasks_free(struct sh_host *h);
+/* The i-th channel sh_task_wake_on bound (repeats possible), NULL past the
+ * last; fixed once init is over, so readable without a lock. */
+const char *host_tasks_channel(const struct sh_host *h, size_t i);
+/* A NOTIFY arrived on `channel`: wakes the tasks bound to it; NULL wakes
+ * every bound task (the listener reconnected and may have missed some). */
+void host_tasks_notified(struct sh_host *h, const char *channel);
+/* A NOTIFY channel name the host LISTENs on unquoted-safe: [a-z_][a-z0-9_]*,
+ * at most 63 bytes (cache.c). */
+bool host_channel_ok(const char *s);
 /* curl_global_init and defaults from [http]; once, before threads. */
 int host_http_init(const struct sh_conf *c);
 void host_http_fini(void);

@@ -1,8 +1,11 @@
 /*
- * Background tasks: registered during plugin init, run on a few dedicated
- * threads at their period plus jitter, never twice at once in this process;
- * singleton tasks also hold a PostgreSQL advisory lock so that only one host
- * sharing the database runs them.
+ * Background tasks: registered during plugin init, run on dedicated threads
+ * (one per task unless [server] task_threads says fewer, so a long run never
+ * holds the others back) at their period plus jitter, or at once when woken
+ * (sh_task_wake, or a NOTIFY on a channel bound by sh_task_wake_on, which
+ * the host's listener in cache.c delivers); never twice at once in this
+ * process; singleton tasks also hold a PostgreSQL advisory lock so that only
+ * one host sharing the database runs them.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -25,6 +28,13 @@ struct host_task {
 	void *state;
 	int64_t due_ms;           /* CLOCK_MONOTONIC */
 	bool running;
+	bool woken;               /* woken while running: run again right after */
+};
+
+/* sh_task_wake_on: a NOTIFY on `channel` wakes task `task`. */
+struct host_task_bind {
+	char *task;
+	char *channel;
 };
 
 struct host_tasks {
@@ -32,6 +42,8 @@ struct host_tasks {
 	pthread_cond_t cv;
 	struct host_task *v;
 	size_t n, cap;
+	struct host_task_bind *binds;
+	size_t n_binds;
 	pthread_t *threads;
 	size_t n_threads;
 	int acquire_timeout_ms;
@@ -86,21 +98,32 @@ static bool name_taken(const struct host_tasks *ts, const char *name)
 	return false;
 }
 
+/* Registration is open: inside init, before the threads start. */
+static bool registering(const struct sh_host *host)
+{
+	return host && host->registering && !(host->tasks && host->tasks->threads);
+}
+
+static struct host_tasks *tasks_of(struct sh_host *host)
+{
+	if (host->tasks == NULL)
+		host->tasks = tasks_new();
+	return host->tasks;
+}
+
 int sh_task_add(struct sh_host *host, const char *name, unsigned period_ms,
 		double jitter, unsigned flags, sh_task_fn fn, void *state)
 {
 	struct host_tasks *ts;
 	struct host_task *t;
 
-	if (!host->registering || (host->tasks && host->tasks->threads))
+	if (!registering(host))
 		return SH_ESTATE;
 	if (name == NULL || *name == '\0' || fn == NULL || period_ms == 0 ||
 	    !(jitter >= 0.0 && jitter <= 10.0) || (flags & ~SH_TASK_SINGLETON) ||
 	    name_taken(host->tasks, name))
 		return SH_EINVAL;
-	if (host->tasks == NULL)
-		host->tasks = tasks_new();
-	ts = host->tasks;
+	ts = tasks_of(host);
 	if (ts->n == ts->cap) {
 		ts->cap = ts->cap ? ts->cap * 2 : 8;
 		ts->v = sh_xrealloc(ts->v, ts->cap * sizeof(*ts->v));
@@ -116,6 +139,78 @@ int sh_task_add(struct sh_host *host, const char *name, unsigned period_ms,
 	t->fn = fn;
 	t->state = state;
 	return 0;
+}
+
+int sh_task_wake_on(struct sh_host *host, const char *name, const char *channel)
+{
+	struct host_tasks *ts;
+	struct host_task_bind *b;
+
+	if (!registering(host))
+		return SH_ESTATE;
+	if (name == NULL || *name == '\0' || !host_channel_ok(channel))
+		return SH_EINVAL;
+	ts = tasks_of(host);
+	for (size_t i = 0; i < ts->n_binds; i++)
+		if (strcmp(ts->binds[i].task, name) == 0 && strcmp(ts->binds[i].channel, channel) == 0)
+			return 0;
+	/* Only during init, a handful per plugin: grown one at a time. */
+	ts->binds = sh_xrealloc(ts->binds, (ts->n_binds + 1) * sizeof(*ts->binds));
+	b = &ts->binds[ts->n_binds++];
+	b->task = sh_xstrdup(name);
+	b->channel = sh_xstrdup(channel);
+	return 0;
+}
+
+const char *host_tasks_channel(const struct sh_host *h, size_t i)
+{
+	return h->tasks && i < h->tasks->n_binds ? h->tasks->binds[i].channel : NULL;
+}
+
+/* Under ts->mu: due now, or (running) once more right after this run. */
+static bool wake_locked(struct host_tasks *ts, const char *name, int64_t now)
+{
+	for (size_t i = 0; i < ts->n; i++) {
+		struct host_task *t = &ts->v[i];
+
+		if (strcmp(t->name, name) != 0)
+			continue;
+		if (t->running)
+			t->woken = true;
+		else if (t->due_ms > now)
+			t->due_ms = now;
+		return true;
+	}
+	return false;
+}
+
+void sh_task_wake(struct sh_host *host, const char *name)
+{
+	struct host_tasks *ts = host ? host->tasks : NULL;
+
+	if (ts == NULL || name == NULL)
+		return;
+	pthread_mutex_lock(&ts->mu);
+	if (wake_locked(ts, name, now_ms()))
+		pthread_cond_broadcast(&ts->cv);
+	pthread_mutex_unlock(&ts->mu);
+}
+
+void host_tasks_notified(struct sh_host *h, const char *channel)
+{
+	struct host_tasks *ts = h->tasks;
+	bool any = false;
+	int64_t now = now_ms();
+
+	if (ts == NULL || ts->n_binds == 0)
+		return;
+	pthread_mutex_lock(&ts->mu);
+	for (size_t i = 0; i < ts->n_binds; i++)
+		if (channel == NULL || strcmp(ts->binds[i].channel, channel) == 0)
+			any |= wake_locked(ts, ts->binds[i].task, now);
+	if (any)
+		pthread_cond_broadcast(&ts->cv);
+	pthread_mutex_unlock(&ts->mu);
 }
 
 bool sh_task_stopping(const struct sh_host *host)
@@ -201,11 +296,15 @@ static void *task_thread(void *arg)
 			continue;
 		}
 		t->running = true;
+		t->woken = false;
 		pthread_mutex_unlock(&ts->mu);
 		run_task(h, t, ts->acquire_timeout_ms);
 		pthread_mutex_lock(&ts->mu);
 		t->running = false;
-		t->due_ms = now_ms() + (int64_t)(t->period_ms * (1.0 + rand01() * t->jitter));
+		t->due_ms = now_ms();
+		if (!t->woken)
+			t->due_ms += (int64_t)(t->period_ms * (1.0 + rand01() * t->jitter));
+		t->woken = false;
 		pthread_cond_broadcast(&ts->cv);
 	}
 	pthread_mutex_unlock(&ts->mu);
@@ -215,7 +314,7 @@ static void *task_thread(void *arg)
 int host_tasks_start(struct sh_host *h)
 {
 	struct host_tasks *ts = h->tasks;
-	long want = sh_conf_int(h->conf, "server", "task_threads", 2);
+	long want = sh_conf_int(h->conf, "server", "task_threads", HOST_TASK_THREADS_MAX);
 	int64_t now = now_ms();
 
 	if (ts == NULL || ts->n == 0 || ts->threads)
@@ -229,7 +328,8 @@ int host_tasks_start(struct sh_host *h)
 	for (size_t i = 0; i < ts->n; i++)
 		ts->v[i].due_ms = now + (int64_t)(rand01() * (ts->v[i].period_ms < SH_TASK_FIRST_MS ?
 							  ts->v[i].period_ms : SH_TASK_FIRST_MS));
-	/* More threads than tasks would only sleep. */
+	/* One thread per task (the default) lets a long run, such as a full
+	 * sync of minutes, delay no other task; more would only sleep. */
 	ts->threads = sh_xcalloc((size_t)want < ts->n ? (size_t)want : ts->n, sizeof(pthread_t));
 	for (size_t i = 0; i < (size_t)want && i < ts->n; i++) {
 		if (pthread_create(&ts->threads[i], NULL, task_thread, h) != 0) {
@@ -264,11 +364,17 @@ void host_tasks_free(struct sh_host *h)
 
 	if (ts == NULL)
 		return;
+	host_caches_stop(h);    /* its listener wakes tasks */
 	host_tasks_stop(h);
 	for (size_t i = 0; i < ts->n; i++) {
 		free(ts->v[i].name);
 		free(ts->v[i].plugin);
 	}
+	for (size_t i = 0; i < ts->n_binds; i++) {
+		free(ts->binds[i].task);
+		free(ts->binds[i].channel);
+	}
+	free(ts->binds);
 	free(ts->v);
 	free(ts->threads);
 	pthread_cond_destroy(&ts->cv);

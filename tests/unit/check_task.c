@@ -3,8 +3,12 @@
  * PostgreSQL for singletons (pgtest.h): registration only during init and
  * with sane arguments, the first run soon, the period and its jitter
  * bounds, a singleton skipped while another connection holds its advisory
- * lock (and holding it while it runs), the stop flag long tasks poll, and
- * task_threads = 0.
+ * lock (and holding it while it runs), the stop flag long tasks poll,
+ * task_threads = 0, one thread per task so that a long run holds no other
+ * task back, and wake-ups: sh_task_wake runs a task well before its period
+ * (once more after a run in progress, however many wakes came meanwhile),
+ * and a NOTIFY on a channel bound by sh_task_wake_on does the same, also
+ * after the listening connection was lost and came back.
  */
 #include <check.h>
 #include <pthread.h>
@@ -254,11 +258,197 @@ START_TEST(test_no_task_threads)
 }
 END_TEST
 
+/* Two tasks: a long one that runs until the host stops and "t", every 30 ms. */
+START_TEST(test_long_task_starves_none)
+{
+	struct runs lr, r;
+	struct sh_host *h;
+
+	runs_init(&lr);
+	runs_init(&r);
+	h = pgtest_host("task", NULL, NULL, false);
+	h->registering = true;
+	ck_assert_int_eq(sh_task_add(h, "long", 30, 0.0, 0, long_task, &lr), 0);
+	ck_assert_int_eq(sh_task_add(h, "t", 30, 0.0, 0, record, &r), 0);
+	h->registering = false;
+	ck_assert_int_eq(host_tasks_start(h), 0);
+	ck_assert(wait_for(&lr, 1, 3000));
+	ck_assert_msg(wait_for(&r, 5, 3000), "a long task kept the other from running");
+	ck_assert_int_eq(runs_count(&lr), 1);     /* still in its first run */
+	host_tasks_stop(h);
+	pgtest_host_free(h);
+}
+END_TEST
+
+START_TEST(test_wake_rules)
+{
+	struct runs r;
+	struct sh_host *h;
+
+	runs_init(&r);
+	h = task_host(NULL, 100000, 0.0, 0, record, &r);
+	ck_assert_int_eq(sh_task_wake_on(h, "t", "ch"), SH_ESTATE);
+	h->registering = true;
+	ck_assert_int_eq(sh_task_wake_on(h, NULL, "ch"), SH_EINVAL);
+	ck_assert_int_eq(sh_task_wake_on(h, "t", NULL), SH_EINVAL);
+	ck_assert_int_eq(sh_task_wake_on(h, "t", "Bad-Channel"), SH_EINVAL);
+	ck_assert_int_eq(sh_task_wake_on(h, "t", "x;drop"), SH_EINVAL);
+	ck_assert_int_eq(sh_task_wake_on(h, "t", "ch_1"), 0);
+	ck_assert_int_eq(sh_task_wake_on(h, "t", "ch_1"), 0);   /* once is enough */
+	ck_assert_int_eq(sh_task_wake_on(h, "another_plugins_task", "ch_2"), 0);
+	h->registering = false;
+	ck_assert_str_eq(host_tasks_channel(h, 0), "ch_1");
+	ck_assert_str_eq(host_tasks_channel(h, 1), "ch_2");
+	ck_assert_ptr_null(host_tasks_channel(h, 2));
+	/* Unknown names and a host without threads: nothing happens. */
+	sh_task_wake(h, "nope");
+	sh_task_wake(h, NULL);
+	host_tasks_notified(h, "ch_2");
+	pgtest_host_free(h);
+}
+END_TEST
+
+START_TEST(test_wake)
+{
+	struct runs r;
+	struct sh_host *h;
+	int64_t t0;
+
+	runs_init(&r);
+	h = task_host(NULL, 100000, 0.0, 0, record, &r);
+	ck_assert_int_eq(host_tasks_start(h), 0);
+	ck_assert(wait_for(&r, 1, 3000));
+	pgtest_sleep_ms(50);
+	ck_assert_int_eq(runs_count(&r), 1);
+	t0 = pgtest_now_ms();
+	sh_task_wake(h, "t");
+	ck_assert(wait_for(&r, 2, 3000));
+	ck_assert_msg(r.at[1] - t0 < SLACK_MS, "woken after %lld ms", (long long)(r.at[1] - t0));
+	pgtest_sleep_ms(200);
+	ck_assert_int_eq(runs_count(&r), 2);
+	host_tasks_stop(h);
+	pgtest_host_free(h);
+}
+END_TEST
+
+/* Wakes during a run: one more run right after it, not one per wake. */
+START_TEST(test_wake_while_running)
+{
+	struct runs r;
+	struct sh_host *h;
+
+	runs_init(&r);
+	r.first_sleep_ms = 400;
+	h = task_host(NULL, 100000, 0.0, 0, record, &r);
+	ck_assert_int_eq(host_tasks_start(h), 0);
+	ck_assert(wait_for(&r, 1, 3000));
+	for (int i = 0; i < 3; i++) {
+		ck_assert(atomic_load(&r.running));
+		sh_task_wake(h, "t");
+		pgtest_sleep_ms(20);
+	}
+	ck_assert(wait_for(&r, 2, 3000));
+	ck_assert_int_lt(r.at[1] - r.at[0], 400 + SLACK_MS);
+	pgtest_sleep_ms(300);
+	ck_assert_int_eq(runs_count(&r), 2);
+	host_tasks_stop(h);
+	pgtest_host_free(h);
+}
+END_TEST
+
+/* "t" every 100 s, woken by NOTIFY tw_changes; listener and tasks started. */
+static struct sh_host *bound_host(struct runs *r)
+{
+	struct sh_host *h = task_host(NULL, 100000, 0.0, 0, record, r);
+
+	h->registering = true;
+	ck_assert_int_eq(sh_task_wake_on(h, "t", "tw_changes"), 0);
+	h->registering = false;
+	ck_assert_int_eq(host_tasks_start(h), 0);
+	ck_assert_int_eq(host_caches_start(h), 0);
+	ck_assert(wait_for(r, 1, 3000));
+	return h;
+}
+
+/* True once the host's listening session has LISTENed (waits up to ms). */
+static bool wait_listening(PGconn *admin, int ms)
+{
+	for (int64_t end = pgtest_now_ms() + ms; pgtest_now_ms() < end; pgtest_sleep_ms(10))
+		if (pgtest_long(admin, "SELECT count(*) FROM pg_stat_activity"
+				" WHERE application_name = 'stagehand-task-listen'"
+				" AND datname = current_database() AND state = 'idle'"
+				" AND query LIKE 'LISTEN%'") == 1)
+			return true;
+	return false;
+}
+
+/* NOTIFY, then the time until run n starts (-1: not within wait_ms). */
+static int64_t notify_latency(PGconn *admin, struct runs *r, int n, const char *channel,
+			      int wait_ms)
+{
+	char sql[64];
+	int64_t t0 = pgtest_now_ms();
+
+	snprintf(sql, sizeof sql, "NOTIFY %s", channel);
+	pgtest_exec(admin, sql);
+	if (!wait_for(r, n, wait_ms))
+		return -1;
+	return r->at[n - 1] - t0;
+}
+
+START_TEST(test_wake_on_notify)
+{
+	PGconn *admin = pgtest_admin();
+	struct runs r;
+	struct sh_host *h;
+	int64_t ms;
+
+	runs_init(&r);
+	h = bound_host(&r);
+	ck_assert(wait_listening(admin, 5000));
+	ck_assert_int_eq(notify_latency(admin, &r, 2, "other_channel", 300), -1);
+	ms = notify_latency(admin, &r, 2, "tw_changes", 3000);
+	ck_assert_msg(ms >= 0 && ms < SLACK_MS * 2, "woken %lld ms after the NOTIFY", (long long)ms);
+	PQfinish(admin);
+	pgtest_host_free(h);
+	ck_assert_int_eq(runs_count(&r), 2);
+}
+END_TEST
+
+/* Runs last: a failure here leaves the database closed to new sessions. */
+START_TEST(test_wake_after_reconnect)
+{
+	PGconn *admin = pgtest_admin();
+	struct runs r;
+	struct sh_host *h;
+	int64_t ms;
+
+	runs_init(&r);
+	h = bound_host(&r);
+	ck_assert(wait_listening(admin, 5000));
+	pgtest_allow_connections(false);
+	pgtest_exec(admin, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+		    " WHERE application_name = 'stagehand-task-listen'"
+		    " AND datname = current_database()");
+	/* Down: the NOTIFY reaches nobody; back: the bound task is woken, as
+	 * it may have missed one, and the channel is listened to again. */
+	ck_assert_int_eq(notify_latency(admin, &r, 2, "tw_changes", 300), -1);
+	pgtest_allow_connections(true);
+	ck_assert(wait_for(&r, 2, 10000));
+	ck_assert(wait_listening(admin, 10000));
+	ms = notify_latency(admin, &r, 3, "tw_changes", 3000);
+	ck_assert_msg(ms >= 0 && ms < SLACK_MS * 2, "woken %lld ms after the NOTIFY", (long long)ms);
+	PQfinish(admin);
+	pgtest_host_free(h);
+}
+END_TEST
+
 static Suite *task_suite(void)
 {
 	Suite *s = suite_create("task");
 	TCase *tc = tcase_create("task");
 
+	tcase_set_timeout(tc, 30);    /* the reconnect waits out the listener's back-off */
 	tcase_add_test(tc, test_register_rules);
 	tcase_add_test(tc, test_period);
 	tcase_add_test(tc, test_jitter_bounds);
@@ -266,6 +456,12 @@ static Suite *task_suite(void)
 	tcase_add_test(tc, test_stop_flag);
 	tcase_add_test(tc, test_host_stopping);
 	tcase_add_test(tc, test_no_task_threads);
+	tcase_add_test(tc, test_long_task_starves_none);
+	tcase_add_test(tc, test_wake_rules);
+	tcase_add_test(tc, test_wake);
+	tcase_add_test(tc, test_wake_while_running);
+	tcase_add_test(tc, test_wake_on_notify);
+	tcase_add_test(tc, test_wake_after_reconnect);
 	suite_add_tcase(s, tc);
 	return s;
 }
