@@ -99,6 +99,7 @@ level = info
 INI
 	config_catalog >>"$tmp"
 	config_stream >>"$tmp"
+	config_openchoreo >>"$tmp"
 	mv "$tmp" "$SH_CONF"
 }
 
