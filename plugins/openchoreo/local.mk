@@ -21,4 +21,10 @@ tests_unit_check_openchoreo_client_SOURCES = tests/unit/check_openchoreo_client.
 	plugins/openchoreo/client.c $(STANDIN_SOURCES)
 tests_unit_check_openchoreo_client_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_openchoreo_client_LDADD = $(UNIT_LIBS)
+# The translators against every example of spec §2.1-§2.17.
+check_PROGRAMS += tests/unit/check_openchoreo_translate
+TESTS += tests/unit/check_openchoreo_translate
+tests_unit_check_openchoreo_translate_SOURCES = tests/unit/check_openchoreo_translate.c
+tests_unit_check_openchoreo_translate_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_openchoreo_translate_LDADD = plugins/openchoreo/libopenchoreo_domain.la $(UNIT_LIBS)
 endif
