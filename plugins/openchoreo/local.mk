@@ -5,6 +5,7 @@
 noinst_LTLIBRARIES += plugins/openchoreo/libopenchoreo_domain.la
 plugins_openchoreo_libopenchoreo_domain_la_SOURCES = plugins/openchoreo/openchoreo.h \
 	plugins/openchoreo/kinds.c \
+	plugins/openchoreo/events.h plugins/openchoreo/event.c \
 	plugins/openchoreo/translate.h plugins/openchoreo/translate.c \
 	plugins/openchoreo/translate_core.c plugins/openchoreo/translate_component.c \
 	plugins/openchoreo/translate_platform.c plugins/openchoreo/translate_planes.c \
@@ -27,4 +28,15 @@ TESTS += tests/unit/check_openchoreo_translate
 tests_unit_check_openchoreo_translate_SOURCES = tests/unit/check_openchoreo_translate.c
 tests_unit_check_openchoreo_translate_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_openchoreo_translate_LDADD = plugins/openchoreo/libopenchoreo_domain.la $(UNIT_LIBS)
+endif
+
+# The events queue (helper ocevents): its migration, and the pure checks of
+# the ingress against no host.
+nobase_dist_pkgdata_DATA += sql/openchoreo/002_events.sql
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/check_openchoreo_event
+TESTS += tests/unit/check_openchoreo_event
+tests_unit_check_openchoreo_event_SOURCES = tests/unit/check_openchoreo_event.c
+tests_unit_check_openchoreo_event_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_openchoreo_event_LDADD = plugins/openchoreo/libopenchoreo_domain.la $(UNIT_LIBS)
 endif
