@@ -257,37 +257,41 @@ const char *oc_src_init(struct oc_src *s, enum oc_kind kind, const struct oc_ctx
 	return NULL;
 }
 
+typedef json_t *(*translate_fn)(const struct oc_src *s);
+
 /* The translator of each kind oc_translate handles; NULL: not this function's. */
-static json_t *(*translator(enum oc_kind kind))(const struct oc_src *)
-{
-	switch (kind) {
-	case OC_NAMESPACE: return oc_tr_namespace;
-	case OC_PROJECT: return oc_tr_project;
-	case OC_ENVIRONMENT: return oc_tr_environment;
-	case OC_PIPELINE: return oc_tr_pipeline;
-	case OC_CHANNEL: return oc_tr_channel;
-	case OC_DATAPLANE: case OC_WORKFLOWPLANE: case OC_OBSERVABILITYPLANE:
-	case OC_CLUSTERDATAPLANE: case OC_CLUSTEROBSERVABILITYPLANE:
-	case OC_CLUSTERWORKFLOWPLANE:
-		return oc_tr_plane;
-	case OC_COMPONENTTYPE: case OC_TRAIT: case OC_RESOURCETYPE: case OC_PROJECTTYPE:
-	case OC_WORKFLOW: case OC_CLUSTERCOMPONENTTYPE: case OC_CLUSTERRESOURCETYPE:
-	case OC_CLUSTERPROJECTTYPE: case OC_CLUSTERTRAIT: case OC_CLUSTERWORKFLOW:
-		return oc_tr_type;
-	case OC_RESOURCE: return oc_tr_resource;
-	default: return NULL;
-	}
-}
+static const translate_fn translators[OC_KIND_COUNT] = {
+	[OC_NAMESPACE] = oc_tr_namespace,
+	[OC_PROJECT] = oc_tr_project,
+	[OC_ENVIRONMENT] = oc_tr_environment,
+	[OC_PIPELINE] = oc_tr_pipeline,
+	[OC_CHANNEL] = oc_tr_channel,
+	[OC_DATAPLANE] = oc_tr_plane,
+	[OC_WORKFLOWPLANE] = oc_tr_plane,
+	[OC_OBSERVABILITYPLANE] = oc_tr_plane,
+	[OC_CLUSTERDATAPLANE] = oc_tr_plane,
+	[OC_CLUSTEROBSERVABILITYPLANE] = oc_tr_plane,
+	[OC_CLUSTERWORKFLOWPLANE] = oc_tr_plane,
+	[OC_COMPONENTTYPE] = oc_tr_type,
+	[OC_TRAIT] = oc_tr_type,
+	[OC_RESOURCETYPE] = oc_tr_type,
+	[OC_PROJECTTYPE] = oc_tr_type,
+	[OC_WORKFLOW] = oc_tr_type,
+	[OC_CLUSTERCOMPONENTTYPE] = oc_tr_type,
+	[OC_CLUSTERRESOURCETYPE] = oc_tr_type,
+	[OC_CLUSTERPROJECTTYPE] = oc_tr_type,
+	[OC_CLUSTERTRAIT] = oc_tr_type,
+	[OC_CLUSTERWORKFLOW] = oc_tr_type,
+	[OC_RESOURCE] = oc_tr_resource,
+};
 
 json_t *oc_translate(enum oc_kind kind, const struct oc_ctx *ctx, const json_t *item,
 		     char *err, size_t errlen)
 {
-	json_t *(*fn)(const struct oc_src *) = NULL;
+	translate_fn fn = (unsigned)kind < OC_KIND_COUNT ? translators[kind] : NULL;
 	struct oc_src s;
 	const char *why;
 
-	if ((unsigned)kind < OC_KIND_COUNT)
-		fn = translator(kind);
 	if (fn == NULL) {
 		snprintf(err, errlen, "kind %d is not translated by oc_translate", (int)kind);
 		return NULL;

@@ -7,33 +7,31 @@
 
 #include "translate.h"
 
-/* One listener ({host, port}) with only those two keys, or NULL. */
-static json_t *listener(const json_t *side, const char *key)
+/* A new object of the `keys` (NULL-terminated) that `from` has; NULL when it is no object. */
+static json_t *pick(const json_t *from, const char *const *keys)
 {
-	const json_t *l = json_object_get(side, key);
 	json_t *out;
 
-	if (!json_is_object(l))
+	if (!json_is_object(from))
 		return NULL;
 	out = json_object();
-	oc_copy(out, "host", json_object_get(l, "host"));
-	oc_copy(out, "port", json_object_get(l, "port"));
+	for (; *keys != NULL; keys++)
+		oc_copy(out, *keys, json_object_get(from, *keys));
 	return out;
 }
 
-/* One side of the ingress keeping name, namespace, http, https; or NULL. */
+/* One side of the ingress keeping name, namespace, http{host,port}, https{host,port}. */
 static json_t *gateway_side(const json_t *ingress, const char *key)
 {
+	static const char *const own[] = { "name", "namespace", NULL };
+	static const char *const listener[] = { "host", "port", NULL };
 	const json_t *side = json_object_get(ingress, key);
-	json_t *out;
+	json_t *out = pick(side, own);
 
-	if (!json_is_object(side))
-		return NULL;
-	out = json_object();
-	oc_copy(out, "name", json_object_get(side, "name"));
-	oc_copy(out, "namespace", json_object_get(side, "namespace"));
-	json_object_set_new(out, "http", listener(side, "http"));
-	json_object_set_new(out, "https", listener(side, "https"));
+	if (out != NULL) {
+		json_object_set_new(out, "http", pick(json_object_get(side, "http"), listener));
+		json_object_set_new(out, "https", pick(json_object_get(side, "https"), listener));
+	}
 	return out;
 }
 
