@@ -1,0 +1,69 @@
+/*
+ * The full sync's own parts (sync.c runs it, sync_walk.c walks the API,
+ * db_sync.c records the outcome, routes_status.c shows it).  Not for the
+ * rest of the plugin: openchoreo.h is the contract between its parts.
+ */
+#ifndef OPENCHOREO_SYNC_H
+#define OPENCHOREO_SYNC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "openchoreo.h"
+
+/* One run: what the walk gathers and the budget it runs under. */
+struct oc_run {
+	struct oc_state api;        /* the plugin's state; http_timeout_ms set per call */
+	long call_timeout_ms;       /* the configured bound of one call */
+	double deadline;            /* CLOCK_MONOTONIC seconds after which the run is abandoned */
+	json_t *entities;           /* the full mutation, in spec §1.6 order */
+	json_t *counts;             /* {"<entity kind>": n} */
+	json_t *namespaces;         /* the namespace list (step 1) */
+	char err[512];              /* why the run failed: the call and the reason */
+};
+
+/* sync_walk.c: the calls of spec §1.2 in order, translating as it goes.
+ * 0, or a negative SH_E* code with run->err set: the run is abandoned. */
+int oc_walk(struct oc_run *run);
+
+/* CLOCK_MONOTONIC in seconds. */
+double oc_now(void);
+
+/* The walk's steps share these (sync_walk.c). */
+const char *oc_name_of(const json_t *item);  /* metadata.name, or "" */
+/* Before each call: 0, or the run is over (shutdown, sync_timeout) with
+ * run->err naming `what`; sets the call's timeout to what is left. */
+int oc_walk_budget(struct oc_run *run, const char *what);
+/* A kind's list in namespace ns (ignored for cluster kinds) into items;
+ * extra: an encoded query prefix ("project=p") or NULL. */
+int oc_walk_list(struct oc_run *run, enum oc_kind k, const char *ns, const char *extra,
+		 json_t *items);
+/* The translators' context for namespace ns. */
+struct oc_ctx oc_walk_ctx(const struct oc_run *run, const char *ns);
+/* Appends the entity of each item (oc_translate), in order. */
+int oc_walk_translate(struct oc_run *run, enum oc_kind k, const char *ns, json_t *items);
+/* Appends one entity (stolen) and counts it by its kind. */
+void oc_walk_emit(struct oc_run *run, json_t *entity);
+/* Step 7 for namespace ns: Systems, Components with their APIs, then
+ * DeploymentPipelines (sync_projects.c). */
+int oc_walk_projects(struct oc_run *run, const char *ns);
+
+/* What db_sync.c records of a run. */
+struct oc_sync_report {
+	double started;             /* wall clock, seconds since the epoch */
+	long duration_ms;
+	const char *error;          /* NULL: it succeeded */
+	const json_t *counts;       /* entities by kind (a good run) */
+	struct oc_mutation_result mutation;
+};
+
+/* Upserts the one row of openchoreo.sync_status; a failed run keeps the
+ * counts of the last good one.  0 or SH_EDB. */
+int oc_db_sync_record(PGconn *conn, const struct oc_sync_report *r);
+/* The status route's "lastSync" object (json_null() before the first run);
+ * NULL on a database error, already logged. */
+json_t *oc_db_sync_status(struct sh_req *req);
+
+#endif
