@@ -63,6 +63,8 @@ struct catalog_state {
 	int readonly;                   /* [catalog] readonly: location writes are 403 (§3.10) */
 	const char *const *location_types; /* types POST /locations accepts (default "url") */
 	size_t n_location_types;
+	int openchoreo;                 /* [features] openchoreo: OpenChoreo's kinds and
+					   relations are known (kinds_openchoreo.h) */
 };
 
 /* One entity read from a location's file, waiting to be upserted. */

@@ -20,7 +20,8 @@ plugins_catalog_libcatalog_domain_la_SOURCES = \
 	plugins/catalog/url.c plugins/catalog/url.h \
 	plugins/catalog/allow.c plugins/catalog/allow.h \
 	plugins/catalog/rules.c plugins/catalog/rules.h \
-	plugins/catalog/placeholders.c plugins/catalog/placeholders.h
+	plugins/catalog/placeholders.c plugins/catalog/placeholders.h \
+	plugins/catalog/kinds_openchoreo.c plugins/catalog/kinds_openchoreo.h
 plugins_catalog_libcatalog_domain_la_CFLAGS = $(AM_CFLAGS) -fPIC -fvisibility=hidden $(JANSSON_CFLAGS) $(YAML_CFLAGS) \
 	$(SSL_CFLAGS)
 plugins_catalog_libcatalog_domain_la_LIBADD = $(JANSSON_LIBS) $(YAML_LIBS) $(SSL_LIBS) -lm
@@ -67,7 +68,7 @@ CATALOG_UNITS = tests/unit/check_catalog_ref tests/unit/check_catalog_relations 
 	tests/unit/check_catalog_db_query tests/unit/check_catalog_body tests/unit/check_catalog_url \
 	tests/unit/check_catalog_allow tests/unit/check_catalog_rules \
 	tests/unit/check_catalog_placeholders tests/unit/check_catalog_util \
-	tests/unit/check_catalog_errors
+	tests/unit/check_catalog_errors tests/unit/check_catalog_kinds_openchoreo
 check_PROGRAMS += $(CATALOG_UNITS)
 TESTS += $(CATALOG_UNITS)
 tests_unit_check_catalog_ref_SOURCES = tests/unit/check_catalog_ref.c
@@ -121,5 +122,9 @@ tests_unit_check_catalog_util_LDADD = $(CATALOG_UNIT_LIBS)
 tests_unit_check_catalog_errors_SOURCES = tests/unit/check_catalog_errors.c
 tests_unit_check_catalog_errors_CFLAGS = $(CATALOG_UNIT_CFLAGS)
 tests_unit_check_catalog_errors_LDADD = $(CATALOG_UNIT_LIBS)
+tests_unit_check_catalog_kinds_openchoreo_SOURCES = tests/unit/check_catalog_kinds_openchoreo.c \
+	tests/unit/testdata.c tests/unit/testdata.h
+tests_unit_check_catalog_kinds_openchoreo_CFLAGS = $(CATALOG_UNIT_CFLAGS)
+tests_unit_check_catalog_kinds_openchoreo_LDADD = $(CATALOG_UNIT_LIBS)
 endif
 EXTRA_DIST += tests/data

@@ -1,13 +1,15 @@
 /*
  * The processing pipeline of one entity (spec §9.3), without the database:
  * validate, check the ref did not move, sort ref arrays, read a Location's
- * targets, emit relations.  The refresh task runs it on claimed rows; dry
+ * targets, emit relations (OpenChoreo's kinds and relations too while
+ * [features] openchoreo is on).  The refresh task runs it on claimed rows; dry
  * runs (POST /locations?dryRun, /validate-entity) run it in memory.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "catalog.h"
+#include "kinds_openchoreo.h"
 #include "ref.h"
 #include "validate.h"
 
@@ -50,7 +52,10 @@ void catalog_process_entity(const struct catalog_state *st, json_t *entity, cons
 	struct catalog_validate_errors verr = { 0 };
 	char *now_ref, *err = NULL;
 
-	if (catalog_validate_entity(entity, &verr) != 0) {
+	if (st->openchoreo)
+		catalog_openchoreo_preprocess(entity);
+	if (catalog_validate_entity_also(entity, st->openchoreo ? catalog_openchoreo_accepts : NULL,
+					 &verr) != 0) {
 		catalog_errors_add(&o->errs, "InputError", "%s", verr.msgs[0]);
 		catalog_validate_errors_free(&verr);
 		return;
@@ -66,7 +71,8 @@ void catalog_process_entity(const struct catalog_state *st, json_t *entity, cons
 	sort_ref_arrays(entity);
 	if (strcmp(json_string_value(json_object_get(entity, "kind")), "Location") == 0)
 		catalog_ingest_read_location(st, entity, &o->children, &o->errs);
-	if (catalog_relations_emit(entity, &o->rels, &err) != 0) {
+	if (catalog_relations_emit(entity, &o->rels, &err) != 0 ||
+	    (st->openchoreo && catalog_openchoreo_relations_emit(entity, &o->rels, &err) != 0)) {
 		catalog_errors_add(&o->errs, "InputError", "%s", err);
 		free(err);
 	}

@@ -195,6 +195,7 @@ static int init(struct sh_host *host, void **state, char *err, size_t errlen)
 	st->interval_s = sh_conf_int(conf, "catalog", "processing_interval", 100);
 	st->keep_orphans = strcmp(sh_conf_str(conf, "catalog", "orphan_strategy"), "keep") == 0;
 	st->readonly = sh_conf_bool(conf, "catalog", "readonly", false);
+	st->openchoreo = sh_conf_feature(conf, "openchoreo");
 	st->n_location_types = sh_conf_multi(conf, "catalog", "location_types",
 					     &st->location_types);
 	if ((rc = catalog_ingest_configure(st, conf, err, errlen)) != 0 ||

@@ -39,7 +39,8 @@ static const struct rule rules[] = {
 	{ { "User" }, "memberOf", "memberOf", "hasMember", "Group" },
 };
 
-static void push(struct catalog_relations *out, const char *src, const char *type, const char *dst)
+void catalog_relations_push(struct catalog_relations *out, const char *src, const char *type,
+			    const char *dst)
 {
 	struct catalog_relation *r;
 
@@ -64,7 +65,7 @@ static int rule_applies(const struct rule *r, const char *kind)
 }
 
 /* JavaScript falsiness, which is how the processor skips absent fields. */
-static int falsy(const json_t *v)
+int catalog_relations_falsy(const json_t *v)
 {
 	return !v || json_is_null(v) || json_is_false(v) ||
 	       (json_is_string(v) && !json_string_length(v)) ||
@@ -82,8 +83,8 @@ static int emit_one(const struct rule *r, const json_t *target, const char *self
 	if (rc)
 		return rc;
 	canon = catalog_ref_format(ref.kind, ref.namespace, ref.name);
-	push(out, self, r->forward, canon);
-	push(out, canon, r->reverse, self);
+	catalog_relations_push(out, self, r->forward, canon);
+	catalog_relations_push(out, canon, r->reverse, self);
 	free(canon);
 	catalog_ref_clear(&ref);
 	return 0;
@@ -96,7 +97,7 @@ static int emit_rule(const struct rule *r, const json_t *spec, const char *self,
 	size_t i;
 	int rc = 0;
 
-	if (falsy(v))
+	if (catalog_relations_falsy(v))
 		return 0;
 	if (!json_is_array(v))
 		return emit_one(r, v, self, self_ns, out, err);
@@ -108,7 +109,7 @@ static int emit_rule(const struct rule *r, const json_t *spec, const char *self,
 	return rc;
 }
 
-static void truncate_rows(struct catalog_relations *out, size_t n)
+void catalog_relations_truncate(struct catalog_relations *out, size_t n)
 {
 	while (out->n > n) {
 		struct catalog_relation *r = &out->rows[--out->n];
@@ -141,7 +142,7 @@ int catalog_relations_emit(const json_t *entity, struct catalog_relations *out, 
 		if (rule_applies(&rules[i], kind))
 			rc = emit_rule(&rules[i], spec, self, ns, out, err);
 	if (rc)
-		truncate_rows(out, start);
+		catalog_relations_truncate(out, start);
 	free(self);
 	return rc;
 }
@@ -181,7 +182,7 @@ json_t *catalog_relations_build(const struct catalog_relation *rows, size_t n,
 
 void catalog_relations_free(struct catalog_relations *rels)
 {
-	truncate_rows(rels, 0);
+	catalog_relations_truncate(rels, 0);
 	free(rels->rows);
 	memset(rels, 0, sizeof(*rels));
 }

@@ -42,4 +42,13 @@ json_t *catalog_relations_build(const struct catalog_relation *rows, size_t n,
 
 void catalog_relations_free(struct catalog_relations *rels);
 
+/* For other emitters (kinds_openchoreo.c): append one row (copies of the
+ * three strings); drop the rows from index n on, undoing a failed
+ * emission; and JavaScript's falsiness of a spec value (absent, null,
+ * false, "", 0), by which processors skip a field. */
+void catalog_relations_push(struct catalog_relations *out, const char *src, const char *type,
+			    const char *dst);
+void catalog_relations_truncate(struct catalog_relations *out, size_t n);
+int catalog_relations_falsy(const json_t *v);
+
 #endif

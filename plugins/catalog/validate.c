@@ -576,7 +576,20 @@ static int output_links(const json_t *v, const char *p, struct serr *e)
 	return each_item(v, p, output_link, e);
 }
 
-/* additionalProperties (strings) is evaluated before properties (links). */
+/* output.text[]: Markdown blobs {title?, icon?, content?}, as the generated
+ * OpenChoreo Templates (openchoreo-provider.md §2.18) carry. */
+static int output_text(const json_t *v, const char *p, struct serr *e)
+{
+	return need_type(v, p, "object", e) || prop(v, p, "title", str_min1, e) ||
+	       prop(v, p, "icon", str_min1, e) || prop(v, p, "content", str_any, e);
+}
+
+static int output_texts(const json_t *v, const char *p, struct serr *e)
+{
+	return each_item(v, p, output_text, e);
+}
+
+/* additionalProperties (strings) is evaluated before properties (links, text). */
 static int tpl_output(const json_t *v, const char *p, struct serr *e)
 {
 	const char *k;
@@ -585,10 +598,10 @@ static int tpl_output(const json_t *v, const char *p, struct serr *e)
 	if (need_type(v, p, "object", e))
 		return 1;
 	json_object_foreach((json_t *)v, k, val) {
-		if (strcmp(k, "links") != 0 && prop(v, p, k, str_any, e))
+		if (strcmp(k, "links") != 0 && strcmp(k, "text") != 0 && prop(v, p, k, str_any, e))
 			return 1;
 	}
-	return prop(v, p, "links", output_links, e);
+	return prop(v, p, "links", output_links, e) || prop(v, p, "text", output_texts, e);
 }
 
 struct field {
@@ -665,7 +678,8 @@ static int kind_spec(const struct kind_schema *ks, const json_t *en, struct serr
 	return 0;
 }
 
-int catalog_validate_kind(const json_t *entity, struct catalog_validate_errors *errs)
+static int validate_kind(const json_t *entity, catalog_kind_accept_fn extra,
+			 struct catalog_validate_errors *errs)
 {
 	const struct kind_schema *ks;
 	char *ref = catalog_validate_entity_ref(entity), *cause;
@@ -674,7 +688,9 @@ int catalog_validate_kind(const json_t *entity, struct catalog_validate_errors *
 
 	ks = find_kind(json_string_value(json_object_get(entity, "kind")),
 		       json_string_value(json_object_get(entity, "apiVersion")));
-	if (ks == NULL) {
+	if (ks == NULL && extra && extra(entity)) {
+		rc = 0;
+	} else if (ks == NULL) {
 		add_error(errs, sh_xasprintf("No processor recognized the entity %s as "
 			  "valid, possibly caused by a foreign kind or apiVersion", ref));
 	} else if (kind_spec(ks, entity, &e)) {
@@ -689,13 +705,24 @@ int catalog_validate_kind(const json_t *entity, struct catalog_validate_errors *
 	return rc;
 }
 
-int catalog_validate_entity(json_t *entity, struct catalog_validate_errors *errs)
+int catalog_validate_kind(const json_t *entity, struct catalog_validate_errors *errs)
+{
+	return validate_kind(entity, NULL, errs);
+}
+
+int catalog_validate_entity_also(json_t *entity, catalog_kind_accept_fn extra,
+				 struct catalog_validate_errors *errs)
 {
 	int rc = catalog_validate_envelope(entity, errs);
 
 	if (rc == 0)
 		rc = catalog_validate_policies(entity, errs);
 	if (rc == 0)
-		rc = catalog_validate_kind(entity, errs);
+		rc = validate_kind(entity, extra, errs);
 	return rc;
+}
+
+int catalog_validate_entity(json_t *entity, struct catalog_validate_errors *errs)
+{
+	return catalog_validate_entity_also(entity, NULL, errs);
 }

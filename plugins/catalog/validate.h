@@ -56,6 +56,20 @@ int catalog_validate_kind(const json_t *entity, struct catalog_validate_errors *
 int catalog_validate_entity(json_t *entity, struct catalog_validate_errors *errs);
 
 /*
+ * Another processor's validateEntityKind: 1 when it accepts the entity
+ * (valid envelope), 0 when it does not know it.  It cannot reject.
+ */
+typedef int (*catalog_kind_accept_fn)(const json_t *entity);
+
+/*
+ * catalog_validate_entity with the kinds `extra` accepts (NULL: none) known
+ * beside the built-in ones, as a plugin's processors make them known to
+ * Backstage: step 4 passes when a built-in schema or `extra` accepts.
+ */
+int catalog_validate_entity_also(json_t *entity, catalog_kind_accept_fn extra,
+				 struct catalog_validate_errors *errs);
+
+/*
  * The entity ref as Backstage prints it in these messages:
  * "kind:namespace/name", lower-cased, namespace "default" when absent.
  * Needs a valid envelope.  Returns a malloc'd string.

@@ -236,8 +236,20 @@ static const struct vcase cases[] = {
 	{ "{'apiVersion':'scaffolder.backstage.io/v1beta3','kind':'Template','metadata':"
 	  "{'name':'a'},'spec':{'type':'service','parameters':[{'properties':{}}],"
 	  "'steps':[{'id':'f','name':'Fetch','action':'fetch:plain','input':{},'if':true}],"
-	  "'output':{'links':[{'url':'https://x','title':'X'}],'text':'t'},'owner':'t'}}",
+	  "'output':{'links':[{'url':'https://x','title':'X'}],'text':[{'title':'T',"
+	  "'icon':'i','content':''}],'n':'s'},'owner':'t'}}",
 	  NULL },
+	/* output.text is a list of Markdown blobs, not a string (scaffolder-common). */
+	{ "{'apiVersion':'scaffolder.backstage.io/v1beta3','kind':'Template','metadata':"
+	  "{'name':'a'},'spec':{'type':'service','steps':[],'output':{'text':'t'}}}",
+	  "Processor ScaffolderEntitiesProcessor threw an error while validating the entity "
+	  "template:default/a; caused by TypeError: /spec/output/text must be array - type: "
+	  "array" },
+	{ "{'apiVersion':'scaffolder.backstage.io/v1beta3','kind':'Template','metadata':"
+	  "{'name':'a'},'spec':{'type':'service','steps':[],'output':{'text':[{'title':''}]}}}",
+	  "Processor ScaffolderEntitiesProcessor threw an error while validating the entity "
+	  "template:default/a; caused by TypeError: /spec/output/text/0/title must NOT have "
+	  "fewer than 1 characters - limit: 1" },
 	{ "{'apiVersion':'scaffolder.backstage.io/v1beta3','kind':'Template','metadata':"
 	  "{'name':'a'},'spec':{'type':'service','steps':[{'id':'f'}]}}",
 	  "Processor ScaffolderEntitiesProcessor threw an error while validating the entity "
