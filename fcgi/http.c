@@ -106,7 +106,7 @@ static int credentials(struct http_call *c)
 	}
 	if (!rq->service_token)
 		return 0;
-	rc = sh_service_token(rq->service_token, &token);
+	rc = sh_service_token_for(rq->service_token, rq->service_client, &token);
 	if (rc == SH_ENOTFOUND) {
 		sh_log(SH_LOG_DEBUG, "no service client configured: calling without a token");
 		return 0;

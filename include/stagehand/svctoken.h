@@ -45,7 +45,8 @@ struct sh_service_client {
 
 /*
  * sh_service_token for `client` instead of [identity]'s: the same request
- * (client_credentials; scope=<scope> when set), the same sharing between
+ * (client_credentials; scope=<the scopes joined by one space> unless it has
+ * none), form-encoded as URLSearchParams, the same sharing between
  * threads and one request for concurrent callers, cached per (token_url,
  * client_id, scope) until 60 s before it expires (the JWT's exp, else
  * expires_in).  client NULL: sh_service_token.  Returns 0, SH_EINVAL (a

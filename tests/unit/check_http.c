@@ -1,11 +1,12 @@
 /*
  * The HTTP client's call and transfer (http.c, http_transfer.c) against the
  * stand-in server, tests/stubs/standin.py: Basic and service bearer
- * credentials, a streaming callback that aborts, a client gone
+ * credentials (the [identity] client or a plugin's own), a streaming callback that aborts, a client gone
  * mid-transfer, timeouts, resets, size caps and the [http] defaults behind
  * 0.  The ETag cache and redirects have their own suites.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -32,15 +33,24 @@ START_TEST(test_basic_auth)
 }
 END_TEST
 
+/* A token endpoint at token_path giving `token`, and GET /svc answering ok. */
+static void svc_routes(const char *token_path, const char *token)
+{
+	char reply[128];
+
+	snprintf(reply, sizeof reply, "{\"access_token\":\"%s\",\"expires_in\":3600}", token);
+	standin_route(json_pack("{s:s,s:s,s:s}", "method", "POST", "path", token_path,
+				"body_text", reply));
+	standin_route(json_pack("{s:s,s:s,s:s}", "method", "GET", "path", "/svc",
+				"body_text", "ok"));
+}
+
 START_TEST(test_service_bearer)
 {
 	struct sh_http_request rq = { .url = standin_url("/svc"), .service_token = &standin_host };
 	struct sh_http_response resp;
 
-	standin_route(json_pack("{s:s,s:s,s:s}", "method", "POST", "path", "/token", "body_text",
-				"{\"access_token\":\"svc-token-1\",\"expires_in\":3600}"));
-	standin_route(json_pack("{s:s,s:s,s:s}", "method", "GET", "path", "/svc",
-				"body_text", "ok"));
+	svc_routes("/token", "svc-token-1");
 	ck_assert_int_eq(sh_http_do(&rq, &resp), 0);
 	ck_assert_int_eq(resp.status, 200);
 	sh_http_response_free(&resp);
@@ -50,6 +60,29 @@ START_TEST(test_service_bearer)
 	sh_http_response_free(&resp);
 	ck_assert_int_eq(standin_count("/token"), 1);
 	ck_assert_str_eq(standin_sent("/svc", 1, "authorization"), "Bearer svc-token-1");
+}
+END_TEST
+
+/* service_client: the plugin's own client instead of [identity]'s. */
+START_TEST(test_service_bearer_own_client)
+{
+	struct sh_service_client cl = { .token_url = standin_url("/oc-token"), .client_id = "oc",
+					.client_secret = "s" };
+	struct sh_http_request rq = { .url = standin_url("/svc"), .service_token = &standin_host,
+				      .service_client = &cl };
+	struct sh_http_response resp;
+
+	svc_routes("/oc-token", "oc-token-1");
+	ck_assert_int_eq(sh_http_do(&rq, &resp), 0);
+	sh_http_response_free(&resp);
+	ck_assert_str_eq(standin_sent("/svc", 0, "authorization"), "Bearer oc-token-1");
+	ck_assert_int_eq(standin_count("/token"), 0);
+	/* A client missing a field: no request at all. */
+	cl.client_secret = NULL;
+	ck_assert_int_eq(sh_http_do(&rq, &resp), SH_EUNAVAIL);
+	sh_http_response_free(&resp);
+	ck_assert_int_eq(standin_count("/svc"), 1);
+	ck_assert_int_eq(standin_count("/oc-token"), 1);
 }
 END_TEST
 
@@ -483,6 +516,7 @@ int main(void)
 	const TTest *const tests[] = {
 		test_basic_auth,
 		test_service_bearer,
+		test_service_bearer_own_client,
 		test_service_bearer_unavailable,
 		test_basic_and_bearer_refused,
 		test_stream_whole,

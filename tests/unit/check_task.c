@@ -356,20 +356,6 @@ START_TEST(test_wake_while_running)
 }
 END_TEST
 
-/* "t" every 100 s, woken by NOTIFY tw_changes; listener and tasks started. */
-static struct sh_host *bound_host(struct runs *r)
-{
-	struct sh_host *h = task_host(NULL, 100000, 0.0, 0, record, r);
-
-	h->registering = true;
-	ck_assert_int_eq(sh_task_wake_on(h, "t", "tw_changes"), 0);
-	h->registering = false;
-	ck_assert_int_eq(host_tasks_start(h), 0);
-	ck_assert_int_eq(host_caches_start(h), 0);
-	ck_assert(wait_for(r, 1, 3000));
-	return h;
-}
-
 /* True once the host's listening session has LISTENed (waits up to ms). */
 static bool wait_listening(PGconn *admin, int ms)
 {
@@ -380,6 +366,24 @@ static bool wait_listening(PGconn *admin, int ms)
 				" AND query LIKE 'LISTEN%'") == 1)
 			return true;
 	return false;
+}
+
+/* "t" every 100 s, woken by NOTIFY tw_changes; listener and tasks started,
+ * the first run done and the channel listened to. */
+static struct sh_host *bound_host(struct runs *r, PGconn *admin)
+{
+	struct sh_host *h;
+
+	runs_init(r);
+	h = task_host(NULL, 100000, 0.0, 0, record, r);
+	h->registering = true;
+	ck_assert_int_eq(sh_task_wake_on(h, "t", "tw_changes"), 0);
+	h->registering = false;
+	ck_assert_int_eq(host_tasks_start(h), 0);
+	ck_assert_int_eq(host_caches_start(h), 0);
+	ck_assert(wait_for(r, 1, 3000));
+	ck_assert(wait_listening(admin, 5000));
+	return h;
 }
 
 /* NOTIFY, then the time until run n starts (-1: not within wait_ms). */
@@ -396,19 +400,22 @@ static int64_t notify_latency(PGconn *admin, struct runs *r, int n, const char *
 	return r->at[n - 1] - t0;
 }
 
+/* A NOTIFY on tw_changes starts run n promptly. */
+static void expect_woken(PGconn *admin, struct runs *r, int n)
+{
+	int64_t ms = notify_latency(admin, r, n, "tw_changes", 3000);
+
+	ck_assert_msg(ms >= 0 && ms < SLACK_MS * 2, "woken %lld ms after the NOTIFY", (long long)ms);
+}
+
 START_TEST(test_wake_on_notify)
 {
 	PGconn *admin = pgtest_admin();
 	struct runs r;
-	struct sh_host *h;
-	int64_t ms;
+	struct sh_host *h = bound_host(&r, admin);
 
-	runs_init(&r);
-	h = bound_host(&r);
-	ck_assert(wait_listening(admin, 5000));
 	ck_assert_int_eq(notify_latency(admin, &r, 2, "other_channel", 300), -1);
-	ms = notify_latency(admin, &r, 2, "tw_changes", 3000);
-	ck_assert_msg(ms >= 0 && ms < SLACK_MS * 2, "woken %lld ms after the NOTIFY", (long long)ms);
+	expect_woken(admin, &r, 2);
 	PQfinish(admin);
 	pgtest_host_free(h);
 	ck_assert_int_eq(runs_count(&r), 2);
@@ -420,12 +427,8 @@ START_TEST(test_wake_after_reconnect)
 {
 	PGconn *admin = pgtest_admin();
 	struct runs r;
-	struct sh_host *h;
-	int64_t ms;
+	struct sh_host *h = bound_host(&r, admin);
 
-	runs_init(&r);
-	h = bound_host(&r);
-	ck_assert(wait_listening(admin, 5000));
 	pgtest_allow_connections(false);
 	pgtest_exec(admin, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
 		    " WHERE application_name = 'stagehand-task-listen'"
@@ -436,8 +439,7 @@ START_TEST(test_wake_after_reconnect)
 	pgtest_allow_connections(true);
 	ck_assert(wait_for(&r, 2, 10000));
 	ck_assert(wait_listening(admin, 10000));
-	ms = notify_latency(admin, &r, 3, "tw_changes", 3000);
-	ck_assert_msg(ms >= 0 && ms < SLACK_MS * 2, "woken %lld ms after the NOTIFY", (long long)ms);
+	expect_woken(admin, &r, 3);
 	PQfinish(admin);
 	pgtest_host_free(h);
 }
