@@ -9,7 +9,10 @@ plugins_openchoreo_libopenchoreo_domain_la_SOURCES = plugins/openchoreo/openchor
 	plugins/openchoreo/translate.h plugins/openchoreo/translate.c \
 	plugins/openchoreo/translate_core.c plugins/openchoreo/translate_component.c \
 	plugins/openchoreo/translate_platform.c plugins/openchoreo/translate_planes.c \
-	plugins/openchoreo/translate_types.c
+	plugins/openchoreo/translate_types.c \
+	plugins/openchoreo/templates.h plugins/openchoreo/templates.c \
+	plugins/openchoreo/templates_component.c plugins/openchoreo/templates_resource.c \
+	plugins/openchoreo/templates_project.c
 plugins_openchoreo_libopenchoreo_domain_la_CPPFLAGS = -I$(top_srcdir)/include
 plugins_openchoreo_libopenchoreo_domain_la_CFLAGS = $(AM_CFLAGS) -fPIC -fvisibility=hidden $(JANSSON_CFLAGS)
 plugins_openchoreo_libopenchoreo_domain_la_LIBADD = $(JANSSON_LIBS)
@@ -39,4 +42,14 @@ TESTS += tests/unit/check_openchoreo_event
 tests_unit_check_openchoreo_event_SOURCES = tests/unit/check_openchoreo_event.c
 tests_unit_check_openchoreo_event_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_openchoreo_event_LDADD = plugins/openchoreo/libopenchoreo_domain.la $(UNIT_LIBS)
+endif
+
+# The generated scaffolder Templates (helper octmpl), against the spec's
+# examples (tests/data/openchoreo/extract_templates.py).
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/check_openchoreo_templates
+TESTS += tests/unit/check_openchoreo_templates
+tests_unit_check_openchoreo_templates_SOURCES = tests/unit/check_openchoreo_templates.c
+tests_unit_check_openchoreo_templates_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_openchoreo_templates_LDADD = plugins/openchoreo/libopenchoreo_domain.la $(UNIT_LIBS)
 endif
