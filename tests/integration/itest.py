@@ -54,6 +54,11 @@ def test(fn):
     return fn
 
 
+class Skip(Exception):
+    """Raised by a test whose subject is not built yet, with the reason:
+    main.py prints "skip NAME: reason" and counts it apart."""
+
+
 def check(cond, msg):
     if not cond:
         raise AssertionError(msg)

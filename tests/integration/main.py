@@ -21,6 +21,8 @@ import test_catalog_conflicts  # noqa: F401  (registers its tests on import)
 import test_catalog_cache  # noqa: F401  (registers its tests on import)
 import test_shtest_upstream  # noqa: F401  (registers its tests on import)
 import test_perch  # noqa: F401  (registers its tests on import)
+import test_openchoreo  # noqa: F401  (registers its tests on import)
+import test_openchoreo_events  # noqa: F401  (registers its tests on import)
 import test_routes  # noqa: F401  (registers its tests on import)
 import test_stack  # noqa: F401  (registers its tests on import)
 
@@ -29,13 +31,17 @@ def main(argv):
     only = argv[1:]
     cases_first = [t for t in itest.TESTS if t[0].startswith("case ")]
     rest = [t for t in itest.TESTS if not t[0].startswith("case ")]
-    passed = failed = 0
+    passed = failed = skipped = 0
     for name, fn in cases_first + rest:
         if only and not any(o in name for o in only):
             continue
         t0 = time.monotonic()
         try:
             fn()
+        except itest.Skip as e:
+            skipped += 1
+            print("skip %s: %s" % (name, e), flush=True)
+            continue
         except AssertionError as e:
             failed += 1
             print("FAIL %s (%.1f s)\n     %s" % (name, time.monotonic() - t0, e), flush=True)
@@ -46,6 +52,8 @@ def main(argv):
             continue
         passed += 1
         print("ok   %s (%.1f s)" % (name, time.monotonic() - t0), flush=True)
+    if skipped:
+        print("%d skipped (see the skip lines)" % skipped)
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed or not passed else 0
 
