@@ -1,0 +1,163 @@
+#!/bin/bash
+# OpenChoreo provider benchmark (issue 14 item 6): a large OpenChoreo world
+# (bench/openchoreo/world.py on the stand-in: 50 namespaces x 20 projects x
+# 10 components = 10,000 components, 3 environments, a DataPlane, a
+# pipeline and a ComponentType per namespace, a workload per component, an
+# API for every 10th) synced into the catalog by the openchoreo plugin in
+# pool main, on a private stack under <SH_VAR>/bench-openchoreo (BENCH_*
+# ports).  Prints and appends to bench/results/<date>-openchoreo.txt:
+#   - the first full sync: the run's own duration (status route), the
+#     seconds from pool start until the API counts every entity, CPU
+#     seconds of the pool and of PostgreSQL, the pool's RSS;
+#   - an unchanged re-sync (the run at the next pool start): the same;
+#   - event to visible over BENCH_EVENTS (1000) events, p50/p90/p99/max,
+#     next to the by-name poll's own latency (its floor);
+#   - baselines from the same run: the stand-in serving the sync's requests
+#     alone (one client, one connection), and re-sync/first ratios.
+# The stack is always torn down.
+#   SH_VAR=... bench/openchoreo/sync.sh
+# BENCH_NS (50), BENCH_PROJECTS (20), BENCH_COMPONENTS (10), BENCH_EVENTS
+# (1000), BENCH_EVENT_WORKERS (4: events in flight, on distinct components).
+set -u -o pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+ns=${BENCH_NS:-50}
+projects=${BENCH_PROJECTS:-20}
+components=${BENCH_COMPONENTS:-10}
+nevents=${BENCH_EVENTS:-1000}
+workers=${BENCH_EVENT_WORKERS:-4}
+export BENCH_NS=$ns BENCH_PROJECTS=$projects BENCH_COMPONENTS=$components
+# No demo catalog, no dev stand-ins: the drop-in names ours.
+export SH_DEV_CATALOG='' SH_DEV_AGENT=none SH_DEV_OPENCHOREO=none
+. "$repo/bench/lib.sh"
+bench_stack bench-openchoreo
+data=$repo/tests/data/upstream
+
+stack_env || die "scripts/dev env failed"
+dropin=$(stack_dropins)/50-bench-openchoreo.ini
+mkdir -p "$(dirname "$dropin")"
+rm -f "$(dirname "$dropin")"/*-bench*.ini
+tmp=$(mktemp -d)
+world_pid=''
+cleanup() {
+	[ -n "$world_pid" ] && kill "$world_pid" 2>/dev/null
+	dev down
+	rm -rf "$tmp" "$dropin"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+echo "bench: building and starting the stack in $SH_VAR"
+dev up || die "scripts/dev up failed"
+[ -e "$SH_PREFIX/lib/stagehand/plugins/openchoreo.so" ] || die "plugins/openchoreo is not built"
+
+want=$(python3 "$here/world.py" --namespaces "$ns" --projects "$projects" \
+	--components "$components" --print-counts) || die "world.py failed"
+total=$(python3 -c 'import json,sys; print(sum(json.loads(sys.argv[1]).values()))' "$want")
+echo "bench: the world makes $total entities: $want"
+python3 -B "$here/world.py" --namespaces "$ns" --projects "$projects" --components "$components" \
+	--fixtures "$data/openchoreo-world" --fixtures "$data/openchoreo" \
+	--port 0 --port-file "$tmp/world.port" 2>>"$SH_VAR/log/bench-world.log" &
+world_pid=$!
+for _ in $(seq 300); do [ -s "$tmp/world.port" ] && break; sleep 0.1; done
+[ -s "$tmp/world.port" ] || die "the world did not start (log/bench-world.log)"
+world=http://127.0.0.1:$(cat "$tmp/world.port")
+printf 'bench-secret\n' >"$tmp/secret"
+
+cat >"$dropin" <<INI
+[pool.main]
+plugins = auth catalog openchoreo
+threads = 4
+
+[database]
+pool_size = 8
+
+[features]
+auth = true
+catalog = true
+openchoreo = true
+
+[auth]
+dangerously_allow_guest = true
+
+[catalog]
+allow = Component API System Domain Resource Group User Location Template
+
+[openchoreo]
+base_url = $world/api/v1
+token_url = $world/oauth2/token
+client_id = bench-openchoreo
+client_secret_file = $tmp/secret
+; One run at each pool start, none in between: the events run alone.
+sync_frequency = 3600
+sync_timeout = 600
+
+[log]
+level = warn
+INI
+
+tck=$(getconf CLK_TCK)
+pg_cpu() {
+	local pm
+	pm=$(head -n 1 "$SH_PG_DIR/data/postmaster.pid")
+	{ awk '{print $14 + $15 + $16 + $17}' "/proc/$pm/stat"
+	  for c in $(cat "/proc/$pm/task/$pm/children"); do
+		awk '{print $14 + $15}' "/proc/$c/stat" 2>/dev/null
+	  done; } | awk -v t="$tck" '{s += $1} END {printf "%.2f", s / t}'
+}
+pool_cpu() { awk -v t="$tck" '{printf "%.2f", ($14 + $15) / t}' "/proc/$(cat "$SH_RUN/main.pid")/stat"; }
+pool_rss() { awk '/^VmRSS/ {print $2}' "/proc/$(cat "$SH_RUN/main.pid")/status"; }
+pool_hwm() { awk '/^VmHWM/ {print $2}' "/proc/$(cat "$SH_RUN/main.pid")/status"; }
+field() { python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(eval(sys.argv[2], {}, d))' "$1" "$2"; }
+
+dev pool stop main
+"$SH_DAEMON" --config "$SH_CONF" --migrate >"$SH_LOG/migrate.log" 2>&1 || die "migrations failed"
+
+# One full sync from pool start: the count is polled through the API by
+# one process on one connection, started before the clock; it prints the
+# epoch at which the API counted every entity.
+run_sync() {
+	local what=$1 after pg0 reached last
+	coproc COUNT { python3 "$here/measure.py" count "$SH_HTTPS_PORT" "$total"; }
+	local count_pid=$COUNT_PID
+	pg0=$(pg_cpu)
+	after=$(date +%s.%N)
+	dev pool start main || die "pool main did not start"
+	[ -n "$token" ] || token=$(bench_guest_token "https://127.0.0.1:$SH_HTTPS_PORT")
+	echo "go $token" >&"${COUNT[1]}"
+	read -r reached <&"${COUNT[0]}"
+	wait "$count_pid" || die "$what: the API never counted $total entities"
+	last=$(python3 "$here/measure.py" sync "$SH_HTTPS_PORT" "$token" "$after") ||
+		die "$what: the sync failed: $last"
+	printf '%s: run_s=%.2f visible_s=%.2f cpu_pool_s=%s cpu_pg_s=%s rss_kib=%s hwm_kib=%s mutation=%s\n' \
+		"$what" "$(field "$last" 'durationMs/1000')" "$(echo "$reached - $after" | bc)" \
+		"$(pool_cpu)" "$(echo "$(pg_cpu) - $pg0" | bc)" "$(pool_rss)" "$(pool_hwm)" \
+		"$(field "$last" 'mutation')"
+}
+
+results=$repo/bench/results/$(date +%F)-openchoreo.txt
+token=''
+{
+	printf '# %s  %s  nproc=%s load=%s  world: %s ns x %s projects x %s components = %s entities\n' \
+		"$(date -u +%FT%TZ)" "$(git -C "$repo" rev-parse --short HEAD)" "$(nproc)" \
+		"$(cut -d' ' -f1-3 /proc/loadavg)" "$ns" "$projects" "$components" "$total"
+	run_sync "first full sync" >"$tmp/first" || exit 1
+	cat "$tmp/first"
+	echo "baseline: the stand-in alone serving the sync's requests again (one client):" \
+		"$(python3 "$here/measure.py" replay "$world")"
+	dev pool stop main
+	run_sync "unchanged re-sync (next pool start)" >"$tmp/again" || exit 1
+	cat "$tmp/again"
+	python3 - "$tmp/first" "$tmp/again" <<'PY'
+import re, sys
+f, a = (dict(re.findall(r"(\w+)=([\d.]+)", open(p).read())) for p in sys.argv[1:3])
+print("ratio unchanged/first: run %.2f, cpu_pool %.2f, cpu_pg %.2f" % tuple(
+    float(a[k]) / max(float(f[k]), 0.001) for k in ("run_s", "cpu_pool_s", "cpu_pg_s")))
+PY
+	echo "baseline: by-name poll alone: $(python3 "$here/measure.py" floor "$SH_HTTPS_PORT" "$token")"
+	echo "events ($nevents, $workers in flight): $(python3 "$here/measure.py" events \
+		"$SH_HTTPS_PORT" "$token" "$world" "$nevents" "$workers")"
+	printf 'after the events: rss_kib=%s hwm_kib=%s load=%s\n' "$(pool_rss)" "$(pool_hwm)" \
+		"$(cut -d' ' -f1-3 /proc/loadavg)"
+} | tee -a "$results"
+echo "bench: results appended to $results"
