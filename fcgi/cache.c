@@ -417,6 +417,58 @@ static void nap(struct host_caches *cs, int ms)
 	poll(&p, 1, ms);
 }
 
+/* A subscribed connection, or NULL after a back-off nap.  After a loss
+ * (`lost`) every bound task is woken: what was announced meanwhile is gone. */
+static PGconn *listener_connect(struct sh_host *h, int *retry_ms, bool lost)
+{
+	struct host_caches *cs = h->caches;
+	PGconn *conn = host_db_connect(h, "listen");
+
+	if (conn && subscribe(h, conn)) {
+		set_live(cs, true);
+		sh_log(SH_LOG_DEBUG, "listening for changes and task wake-ups");
+		*retry_ms = 100;
+		if (lost)
+			host_tasks_notified(h, NULL);
+		return conn;
+	}
+	if (conn)
+		PQfinish(conn);
+	nap(cs, *retry_ms);
+	*retry_ms = *retry_ms * 2 > LISTEN_RETRY_MAX_MS ? LISTEN_RETRY_MAX_MS : *retry_ms * 2;
+	return NULL;
+}
+
+/* Waits for notifications (or shutdown) and hands them on; false once the
+ * connection is lost. */
+static bool listener_wait(struct sh_host *h, PGconn *conn)
+{
+	struct host_caches *cs = h->caches;
+	struct pollfd p[2] = {
+		{ .fd = PQsocket(conn), .events = POLLIN },
+		{ .fd = cs->wake[0], .events = POLLIN },
+	};
+	int n = poll(p, 2, LISTEN_IDLE_MS);
+
+	if ((n < 0 && errno == EINTR) || atomic_load(&cs->stop))
+		return true;
+	if (n == 0) {
+		/* Silence: make sure the server is still there. */
+		PGresult *res = PQexec(conn, "SELECT 1");
+		bool ok = PQresultStatus(res) == PGRES_TUPLES_OK;
+
+		PQclear(res);
+		if (ok)
+			notified(h, conn);
+		return ok;
+	}
+	if (n > 0 && PQconsumeInput(conn)) {
+		notified(h, conn);
+		return PQstatus(conn) == CONNECTION_OK;
+	}
+	return false;
+}
+
 static void *listener_main(void *arg)
 {
 	struct sh_host *h = arg;
@@ -426,50 +478,10 @@ static void *listener_main(void *arg)
 	bool lost = false;
 
 	while (!atomic_load(&cs->stop)) {
-		struct pollfd p[2];
-		int n;
-
-		if (conn == NULL) {
-			conn = host_db_connect(h, "listen");
-			if (conn && subscribe(h, conn)) {
-				set_live(cs, true);
-				sh_log(SH_LOG_DEBUG, "listening for changes and task wake-ups");
-				retry_ms = 100;
-				/* What was announced while we were away is lost. */
-				if (lost)
-					host_tasks_notified(h, NULL);
-			} else {
-				if (conn)
-					PQfinish(conn);
-				conn = NULL;
-				nap(cs, retry_ms);
-				retry_ms = retry_ms * 2 > LISTEN_RETRY_MAX_MS ? LISTEN_RETRY_MAX_MS :
-					   retry_ms * 2;
-				continue;
-			}
-		}
-		p[0] = (struct pollfd){ .fd = PQsocket(conn), .events = POLLIN };
-		p[1] = (struct pollfd){ .fd = cs->wake[0], .events = POLLIN };
-		n = poll(p, 2, LISTEN_IDLE_MS);
-		if (n < 0 && errno == EINTR)
+		if (conn == NULL && (conn = listener_connect(h, &retry_ms, lost)) == NULL)
 			continue;
-		if (atomic_load(&cs->stop))
-			break;
-		if (n == 0) {
-			/* Silence: make sure the server is still there. */
-			PGresult *res = PQexec(conn, "SELECT 1");
-			bool ok = PQresultStatus(res) == PGRES_TUPLES_OK;
-
-			PQclear(res);
-			if (ok) {
-				notified(h, conn);
-				continue;
-			}
-		} else if (n > 0 && PQconsumeInput(conn)) {
-			notified(h, conn);
-			if (PQstatus(conn) == CONNECTION_OK)
-				continue;
-		}
+		if (listener_wait(h, conn))
+			continue;
 		sh_log(SH_LOG_WARN, "the listening connection was lost; bypassing the response "
 		       "caches and waking tasks only at their period until it is back");
 		set_live(cs, false);
