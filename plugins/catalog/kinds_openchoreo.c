@@ -288,65 +288,31 @@ static int cluster_builds_on(const struct ent *e, struct catalog_relations *out,
 	return 0;
 }
 
+/* The relation fwd/inv to `kind` in ns(e) named by the string spec.<field>. */
+static int spec_named(const struct ent *e, struct catalog_relations *out, const char *field,
+		      const char *fwd, const char *inv, const char *kind)
+{
+	const char *name = str(e->spec, field);
+
+	if (name && *name)
+		pair(e, out, fwd, inv, kind, e->ns, name);
+	return 0;
+}
+
 /* The channel is notifiedBy its environment (the inverse: notifies). */
 static int notified_by(const struct ent *e, struct catalog_relations *out, char **err)
 {
-	const char *env = str(e->spec, "environment");
-
 	(void)err;
-	if (env && *env)
-		pair(e, out, "notifiedBy", "notifies", "environment", e->ns, env);
-	return 0;
+	return spec_named(e, out, "environment", "notifiedBy", "notifies", "environment");
 }
 
 /* ---- steps of the built-in kinds ---- */
 
 static int uses_pipeline(const struct ent *e, struct catalog_relations *out, char **err)
 {
-	const char *name = str(e->spec, "deploymentPipelineRef");
-
 	(void)err;
-	if (name && *name)
-		pair(e, out, "usesPipeline", "pipelineUsedBy", "deploymentpipeline", e->ns, name);
-	return 0;
-}
-
-/*
- * instanceOf its type, named by the annotation `type_key`: the cluster kind
- * in openchoreo-cluster when the annotation `kind_key` is exactly
- * `cluster_kind`, else the namespaced kind in ns(e).
- */
-static void instance_of(const struct ent *e, struct catalog_relations *out, const char *type,
-			const char *kind_key, const char *cluster_kind, const char *ns_kind)
-{
-	const char *kind = str(e->ann, kind_key);
-
-	if (kind && !strcmp(kind, cluster_kind))
-		pair(e, out, "instanceOf", "hasInstance", cluster_kind, CLUSTER_NS, type);
-	else
-		pair(e, out, "instanceOf", "hasInstance", ns_kind, e->ns, type);
-}
-
-static int system_instance_of(const struct ent *e, struct catalog_relations *out, char **err)
-{
-	const char *t = str(e->ann, "openchoreo.io/project-type");
-
-	(void)err;
-	if (t && *t)
-		instance_of(e, out, t, "openchoreo.io/project-type-kind", "ClusterProjectType",
-			    "projecttype");
-	return 0;
-}
-
-static int resource_instance_of(const struct ent *e, struct catalog_relations *out, char **err)
-{
-	const char *t = str(e->ann, "openchoreo.io/resource-type");
-
-	(void)err;
-	if (t && *t)
-		instance_of(e, out, t, "openchoreo.io/resource-type-kind", "ClusterResourceType",
-			    "resourcetype");
-	return 0;
+	return spec_named(e, out, "deploymentPipelineRef", "usesPipeline", "pipelineUsedBy",
+			  "deploymentpipeline");
 }
 
 /* The type name without a leading workload type: /^(?:deployment|statefulset|
@@ -367,16 +333,49 @@ static const char *component_type_name(const char *t)
 	return t;
 }
 
+/*
+ * instanceOf the type the annotation `type_key` names (a component type
+ * without its workload prefix): the cluster kind in openchoreo-cluster when
+ * the annotation `kind_key` is exactly `cluster_kind`, else the namespaced
+ * kind `ns_kind` in ns(e).
+ */
+static int instance_of(const struct ent *e, struct catalog_relations *out, const char *type_key,
+		       const char *kind_key, const char *cluster_kind, const char *ns_kind)
+{
+	const char *type = str(e->ann, type_key), *kind = str(e->ann, kind_key);
+
+	if (!type || !*type)
+		return 0;
+	if (!strcmp(type_key, "openchoreo.io/component-type"))
+		type = component_type_name(type);
+	if (kind && !strcmp(kind, cluster_kind))
+		pair(e, out, "instanceOf", "hasInstance", cluster_kind, CLUSTER_NS, type);
+	else
+		pair(e, out, "instanceOf", "hasInstance", ns_kind, e->ns, type);
+	return 0;
+}
+
+static int system_instance_of(const struct ent *e, struct catalog_relations *out, char **err)
+{
+	(void)err;
+	return instance_of(e, out, "openchoreo.io/project-type", "openchoreo.io/project-type-kind",
+			   "ClusterProjectType", "projecttype");
+}
+
+static int resource_instance_of(const struct ent *e, struct catalog_relations *out, char **err)
+{
+	(void)err;
+	return instance_of(e, out, "openchoreo.io/resource-type",
+			   "openchoreo.io/resource-type-kind", "ClusterResourceType", "resourcetype");
+}
+
 static int component_instance_of(const struct ent *e, struct catalog_relations *out,
 				 char **err)
 {
-	const char *t = str(e->ann, "openchoreo.io/component-type");
-
 	(void)err;
-	if (t && *t)
-		instance_of(e, out, component_type_name(t), "openchoreo.io/component-type-kind",
-			    "ClusterComponentType", "componenttype");
-	return 0;
+	return instance_of(e, out, "openchoreo.io/component-type",
+			   "openchoreo.io/component-type-kind", "ClusterComponentType",
+			   "componenttype");
 }
 
 /* In module.ts's registration order, which is the order errors would win in. */

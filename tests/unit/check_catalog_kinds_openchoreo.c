@@ -59,6 +59,18 @@ static void process(json_t *entity)
 	ck_assert_msg(rc == 0, "%s", err ? err : "?");
 }
 
+static void process_files(const char *const *files, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		json_t *e = load(files[i]);
+
+		process(e);
+		json_decref(e);
+	}
+}
+
+#define PROCESS_FILES(a) process_files(a, sizeof(a) / sizeof(*(a)))
+
 static void process_text(const char *text)
 {
 	json_t *e = parse(text);
@@ -159,12 +171,7 @@ static const char *const world_rows[] = {
 
 START_TEST(fixture_world_gives_the_rows_of_3_3)
 {
-	for (size_t i = 0; i < sizeof(world_files) / sizeof(*world_files); i++) {
-		json_t *e = load(world_files[i]);
-
-		process(e);
-		json_decref(e);
-	}
+	PROCESS_FILES(world_files);
 	ASSERT_ROWS(world_rows);
 }
 END_TEST
@@ -221,12 +228,7 @@ static const char *const synthetic_rows[] = {
 
 START_TEST(synthetic_examples_give_the_rows_of_3_2)
 {
-	for (size_t i = 0; i < sizeof(synthetic_files) / sizeof(*synthetic_files); i++) {
-		json_t *e = load(synthetic_files[i]);
-
-		process(e);
-		json_decref(e);
-	}
+	PROCESS_FILES(synthetic_files);
 	ASSERT_ROWS(synthetic_rows);
 }
 END_TEST
