@@ -160,53 +160,90 @@ static int fill_value(const struct fill *f, json_t *v)
 	return 0;
 }
 
-json_t *oc_tmpl_spec(const char *skeleton, const struct oc_tmpl *t, struct oc_tmpl_slot *slots,
-		     size_t nslots, char *err, size_t errlen)
+/* The form's skeleton filled in, or NULL with err set. */
+static json_t *fill_form(const char *skeleton, const struct oc_tmpl *t, struct oc_tmpl_slot *slots,
+			 size_t nslots, char *err, size_t errlen)
 {
 	struct fill f = { t, slots, nslots };
 	json_error_t jerr;
 	json_t *spec = json_loads(skeleton, 0, &jerr);
 
-	if (!spec)
-		snprintf(err, errlen, "template form does not parse: %s (line %d)", jerr.text,
-			 jerr.line);
-	else if (fill_value(&f, spec) != 0) {
+	if (!spec) {
+		snprintf(err, errlen, "template form does not parse: %s (column %d)", jerr.text,
+			 jerr.column);
+	} else if (fill_value(&f, spec) != 0) {
 		snprintf(err, errlen, "template %s: a value is over %d bytes", t->name,
 			 TMPL_STR_MAX);
 		json_decref(spec);
 		spec = NULL;
 	}
-	for (size_t i = 0; i < nslots; i++)
-		json_decref(slots[i].value);
 	return spec;
 }
 
 /* ---- the entity -------------------------------------------------------- */
 
-json_t *oc_tmpl_entity(const struct oc_tmpl *t, const char *prefix, const char *noun,
-		       json_t *annotations, const char *display_key, json_t *spec)
+static void put(json_t *obj, const char *key, const char *value)
+{
+	json_object_set_new(obj, key, json_string(value));
+}
+
+/* annotations["openchoreo.io/<abbrev>-<what>"] = value */
+static void put_own(json_t *a, const struct oc_tmpl_form *form, const char *what,
+		    const char *value)
+{
+	char key[64];
+
+	snprintf(key, sizeof key, "openchoreo.io/%s-%s", form->abbrev, what);
+	put(a, key, value);
+}
+
+static json_t *annotations(const struct oc_tmpl *t, const struct oc_tmpl_form *form)
+{
+	json_t *a = json_object();
+
+	put_own(a, form, "name", t->name);
+	put_own(a, form, "generated", "true");
+	if (form->kind_annotation)
+		put_own(a, form, "kind", t->type_kind);
+	if (t->workload)
+		put(a, "openchoreo.io/workload-type", t->workload);
+	if (t->display)
+		put_own(a, form, "display-name", t->display);
+	put(a, "backstage.io/managed-by-location", OC_LOCATION_KEY);
+	put(a, "backstage.io/managed-by-origin-location", OC_LOCATION_KEY);
+	return a;
+}
+
+static json_t *metadata(const struct oc_tmpl *t, const struct oc_tmpl_form *form)
 {
 	json_t *meta = json_object();
-	json_t *entity = json_object();
 
-	json_object_set_new(meta, "name", json_sprintf("%s%s", prefix, t->name));
-	json_object_set_new(meta, "namespace", json_string(t->entity_ns));
-	json_object_set_new(meta, "title", json_string(t->title));
+	json_object_set_new(meta, "name", json_sprintf("%s%s", t->prefix, t->name));
+	put(meta, "namespace", t->entity_ns);
+	put(meta, "title", t->title);
 	if (t->description)
-		json_object_set_new(meta, "description", json_string(t->description));
+		put(meta, "description", t->description);
 	else
 		json_object_set_new(meta, "description",
-				    json_sprintf("Create a %s %s", t->title, noun));
-	if (t->display)
-		json_object_set_new(annotations, display_key, json_string(t->display));
-	json_object_set_new(annotations, "backstage.io/managed-by-location",
-			    json_string(OC_LOCATION_KEY));
-	json_object_set_new(annotations, "backstage.io/managed-by-origin-location",
-			    json_string(OC_LOCATION_KEY));
-	json_object_set_new(meta, "annotations", annotations);
-	json_object_set_new(entity, "apiVersion", json_string("scaffolder.backstage.io/v1beta3"));
-	json_object_set_new(entity, "kind", json_string("Template"));
-	json_object_set_new(entity, "metadata", meta);
+				    json_sprintf("Create a %s %s", t->title, form->noun));
+	json_object_set_new(meta, "annotations", annotations(t, form));
+	return meta;
+}
+
+json_t *oc_tmpl_build(const struct oc_tmpl *t, const struct oc_tmpl_form *form,
+		      struct oc_tmpl_slot *slots, size_t nslots, char *err, size_t errlen)
+{
+	json_t *spec = fill_form(form->skeleton, t, slots, nslots, err, errlen);
+	json_t *entity;
+
+	for (size_t i = 0; i < nslots; i++)
+		json_decref(slots[i].value);
+	if (!spec)
+		return NULL;
+	entity = json_object();
+	put(entity, "apiVersion", "scaffolder.backstage.io/v1beta3");
+	put(entity, "kind", "Template");
+	json_object_set_new(entity, "metadata", metadata(t, form));
 	json_object_set_new(entity, "spec", spec);
 	return entity;
 }
@@ -242,6 +279,7 @@ json_t *oc_template(enum oc_kind kind, const struct oc_ctx *ctx, const json_t *i
 			 name && *name ? "a namespace" : "metadata.name");
 		return NULL;
 	}
+	t.prefix = info->template_prefix;
 	t.entity_ns = info->cluster ? OC_CLUSTER_NS : ctx->ns;
 	t.form_ns = info->cluster ? "" : ctx->ns;
 	t.type_kind = info->entity_kind;

@@ -25,6 +25,7 @@
 struct oc_tmpl {
 	enum oc_kind kind;
 	const char *name;        /* the type's metadata.name (non-empty) */
+	const char *prefix;      /* of the Template's name: the kinds table's template_prefix */
 	const char *entity_ns;   /* metadata.namespace: ctx->ns or OC_CLUSTER_NS */
 	const char *form_ns;     /* the form's namespace options: ctx->ns, "" for cluster kinds */
 	const char *type_kind;   /* "ComponentType", "ClusterResourceType", ... */
@@ -32,7 +33,16 @@ struct oc_tmpl {
 	const char *description; /* openchoreo.dev/description when non-empty, else NULL */
 	const char *title;       /* display, else FormatTitle(name) */
 	const char *owner;       /* ctx->default_owner */
-	const char *workload;    /* component templates: spec.workloadType or "deployment" */
+	const char *workload;    /* component templates: spec.workloadType or "deployment";
+				    NULL for the others */
+};
+
+/* What a generator hands oc_tmpl_build besides the variable parts. */
+struct oc_tmpl_form {
+	const char *skeleton;    /* the form: the Template's spec as JSON text */
+	const char *abbrev;      /* of the annotation keys: "ctd", "rtd", "ptd" */
+	const char *noun;        /* of the description fallback: "component" ... */
+	bool kind_annotation;    /* openchoreo.io/<abbrev>-kind = type_kind */
 };
 
 /* A JSON value standing in for the skeleton string `key` ("@SCHEMA@"). */
@@ -40,6 +50,37 @@ struct oc_tmpl_slot {
 	const char *key;
 	json_t *value;           /* stolen; NULL: the key holding the slot is removed */
 };
+
+/* The pieces of the forms more than one form has, as the spec prints them. */
+#define OC_FORM_HEAD(type) \
+	"{\"owner\": \"@OWNER@\", \"type\": \"" type "\"," \
+	" \"EXPERIMENTAL_formDecorators\": [{\"id\": \"openchoreo:inject-user-token\"}],"
+#define OC_FORM_PROJECT_NAMESPACE \
+	"\"project_namespace\": {" \
+	" \"title\": \"Project & Namespace\"," \
+	" \"type\": \"object\"," \
+	" \"ui:field\": \"ProjectNamespaceField\"," \
+	" \"ui:options\": {\"defaultNamespace\": \"@NS@\"}," \
+	" \"properties\": {\"project_name\": {\"type\": \"string\"}," \
+	"  \"namespace_name\": {\"type\": \"string\"}}," \
+	" \"required\": [\"project_name\", \"namespace_name\"]" \
+	"},"
+/* The last section of the Resource and Project forms: the type's own
+ * parameters, `field` the widget, `abbrev` the options' prefix. */
+#define OC_FORM_TYPE_DETAILS(field, abbrev) \
+	"{\"title\": \"@TITLE@ Details\", \"properties\": {\"parameters\": {" \
+	" \"title\": \"Parameters\", \"type\": \"object\", \"ui:field\": \"" field "\"," \
+	" \"ui:options\": {" \
+	"  \"" abbrev "Name\": \"@NAME@\", \"" abbrev "Kind\": \"@KIND@\"," \
+	"  \"" abbrev "DisplayName\": \"@TITLE@\", \"" abbrev "Schema\": \"@SCHEMA@\"}}}}"
+/* The opening of a form's one step; its "input" follows. */
+#define OC_FORM_STEP(id, name, action) \
+	"{\"id\": \"" id "\", \"name\": \"" name "\", \"action\": \"" action "\","
+/* The end of the step's input and of the steps, then the output's link to
+ * what the step made; the links list is left open. */
+#define OC_FORM_OUTPUT_LINK(title, icon, ref) \
+	"}}], \"output\": {\"links\": [" \
+	" {\"title\": \"" title "\", \"icon\": \"" icon "\", \"entityRef\": \"" ref "\"}"
 
 /*
  * FormatTitle: split on '-', upper-case each word's first character, join
@@ -52,24 +93,19 @@ char *oc_format_title(const char *name);
 bool oc_tmpl_truthy(const json_t *v);
 
 /*
- * The Template's spec: `skeleton` parsed, its text placeholders (@NS@ =
- * form_ns, @NAME@, @TITLE@, @KIND@ = type_kind, @WORKLOAD@, @OWNER@)
- * expanded and `slots` (nslots of them, values stolen) put in place.  NULL
+ * The Template: {apiVersion, kind: Template, metadata {name: prefix +
+ * name, namespace, title, description (the annotation, else "Create a
+ * {title} {noun}"), annotations}, spec}.  The spec is the form's skeleton
+ * with its text placeholders (@NS@ = form_ns, @NAME@, @TITLE@, @KIND@ =
+ * type_kind, @WORKLOAD@, @OWNER@) expanded and `slots` (nslots, values
+ * stolen) put in place.  Annotations: <abbrev>-name, <abbrev>-generated,
+ * <abbrev>-kind (when the form says), workload-type (when t->workload),
+ * <abbrev>-display-name (when t->display), then the managed-by pair.  NULL
  * with err set when the skeleton does not parse or a value is over the
  * size cap.
  */
-json_t *oc_tmpl_spec(const char *skeleton, const struct oc_tmpl *t, struct oc_tmpl_slot *slots,
-		     size_t nslots, char *err, size_t errlen);
-
-/*
- * {apiVersion, kind: Template, metadata {name: prefix + name, namespace,
- * title, description (the annotation, else "Create a {title} {noun}"),
- * annotations}, spec}.  `annotations` holds the generator's own keys;
- * the display-name annotation `display_key` (when t->display) and the two
- * managed-by annotations are appended.  annotations and spec are stolen.
- */
-json_t *oc_tmpl_entity(const struct oc_tmpl *t, const char *prefix, const char *noun,
-		       json_t *annotations, const char *display_key, json_t *spec);
+json_t *oc_tmpl_build(const struct oc_tmpl *t, const struct oc_tmpl_form *form,
+		      struct oc_tmpl_slot *slots, size_t nslots, char *err, size_t errlen);
 
 /* The generators: each returns the Template or NULL with err set. */
 json_t *oc_tmpl_component(const struct oc_tmpl *t, const json_t *item, const json_t *schema,

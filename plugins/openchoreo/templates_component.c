@@ -10,23 +10,13 @@
 #include "templates.h"
 
 static const char component_form[] =
-	"{"
-	" \"owner\": \"@OWNER@\","
-	" \"type\": \"Component\","
-	" \"EXPERIMENTAL_formDecorators\": [{\"id\": \"openchoreo:inject-user-token\"}],"
+	OC_FORM_HEAD("Component")
 	" \"parameters\": ["
 	"  {"
 	"   \"title\": \"Component Metadata\","
 	"   \"required\": [\"project_namespace\", \"component_name\"],"
 	"   \"properties\": {"
-	"    \"project_namespace\": {"
-	"     \"title\": \"Project & Namespace\","
-	"     \"type\": \"object\","
-	"     \"ui:field\": \"ProjectNamespaceField\","
-	"     \"ui:options\": {\"defaultNamespace\": \"@NS@\"},"
-	"     \"properties\": {\"project_name\": {\"type\": \"string\"}, \"namespace_name\": {\"type\": \"string\"}},"
-	"     \"required\": [\"project_name\", \"namespace_name\"]"
-	"    },"
+	OC_FORM_PROJECT_NAMESPACE
 	"    \"component_name\": {"
 	"     \"title\": \"Component Name\","
 	"     \"type\": \"string\","
@@ -149,10 +139,7 @@ static const char component_form[] =
 	"  }"
 	" ],"
 	" \"steps\": ["
-	"  {"
-	"   \"id\": \"create-component\","
-	"   \"name\": \"Create OpenChoreo Component\","
-	"   \"action\": \"openchoreo:component:create\","
+	OC_FORM_STEP("create-component", "Create OpenChoreo Component", "openchoreo:component:create")
 	"   \"input\": {"
 	"    \"namespaceName\": \"${{ parameters.project_namespace.namespace_name }}\","
 	"    \"projectName\": \"${{ parameters.project_namespace.project_name }}\","
@@ -174,16 +161,8 @@ static const char component_form[] =
 	"    \"workflow_parameters\": \"${{ parameters.buildAndDeploy.workflow_parameters }}\","
 	"    \"ciPlatform\": \"${{ parameters.buildAndDeploy.ciPlatform }}\","
 	"    \"ciIdentifier\": \"${{ parameters.buildAndDeploy.ciIdentifier }}\""
-	"   }"
-	"  }"
-	" ],"
-	" \"output\": {"
-	"  \"links\": ["
-	"   {"
-	"    \"title\": \"View Component\","
-	"    \"icon\": \"kind:component\","
-	"    \"entityRef\": \"component:${{ steps['create-component'].output.namespaceName }}/${{ steps['create-component'].output.componentName }}\""
-	"   }"
+	OC_FORM_OUTPUT_LINK("View Component", "kind:component",
+			    "component:${{ steps['create-component'].output.namespaceName }}/${{ steps['create-component'].output.componentName }}")
 	"  ]"
 	" }"
 	"}";
@@ -293,30 +272,19 @@ static int traits(const struct oc_tmpl *t, const json_t *spec, json_t **out, cha
 	return 0;
 }
 
-static json_t *annotations(const struct oc_tmpl *t)
-{
-	json_t *a = json_object();
-
-	json_object_set_new(a, "openchoreo.io/ctd-name", json_string(t->name));
-	json_object_set_new(a, "openchoreo.io/ctd-generated", json_string("true"));
-	if (t->kind == OC_CLUSTERCOMPONENTTYPE)
-		json_object_set_new(a, "openchoreo.io/ctd-kind", json_string(t->type_kind));
-	json_object_set_new(a, "openchoreo.io/workload-type", json_string(t->workload));
-	return a;
-}
-
 json_t *oc_tmpl_component(const struct oc_tmpl *t, const json_t *item, const json_t *schema,
 			  char *err, size_t errlen)
 {
 	const json_t *spec = json_object_get(item, "spec");
 	const json_t *wt = json_object_get(spec, "workloadType");
+	struct oc_tmpl_form form = { component_form, "ctd", "component",
+				     t->kind == OC_CLUSTERCOMPONENTTYPE };
 	struct oc_tmpl ct = *t;
 	struct oc_tmpl_slot slots[] = {
 		{ "@WORKFLOWS@", NULL },
 		{ "@TRAITS@", NULL },
 		{ "@SCHEMA@", schema ? json_deep_copy(schema) : NULL },
 	};
-	json_t *form;
 
 	if (wt && !json_is_null(wt) && !json_is_string(wt)) {
 		snprintf(err, errlen, "%s %s: spec.workloadType is not a string", t->type_kind,
@@ -331,10 +299,5 @@ json_t *oc_tmpl_component(const struct oc_tmpl *t, const json_t *item, const jso
 			json_decref(slots[i].value);
 		return NULL;
 	}
-	form = oc_tmpl_spec(component_form, &ct, slots, sizeof slots / sizeof slots[0], err,
-			    errlen);
-	if (!form)
-		return NULL;
-	return oc_tmpl_entity(&ct, "template-", "component", annotations(&ct),
-			      "openchoreo.io/ctd-display-name", form);
+	return oc_tmpl_build(&ct, &form, slots, sizeof slots / sizeof slots[0], err, errlen);
 }

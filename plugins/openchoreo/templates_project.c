@@ -4,15 +4,10 @@
  * schema is the type's own spec.parameters.openAPIV3Schema (no /schema
  * call), and only a namespaced type's form defaults the namespace picker.
  */
-#include <stdbool.h>
-
 #include "templates.h"
 
 static const char project_form[] =
-	"{"
-	" \"owner\": \"@OWNER@\","
-	" \"type\": \"Project\","
-	" \"EXPERIMENTAL_formDecorators\": [{\"id\": \"openchoreo:inject-user-token\"}],"
+	OC_FORM_HEAD("Project")
 	" \"parameters\": ["
 	"  {"
 	"   \"title\": \"Project Metadata\","
@@ -64,28 +59,10 @@ static const char project_form[] =
 	"    }"
 	"   }"
 	"  },"
-	"  {"
-	"   \"title\": \"@TITLE@ Details\","
-	"   \"properties\": {"
-	"    \"parameters\": {"
-	"     \"title\": \"Parameters\","
-	"     \"type\": \"object\","
-	"     \"ui:field\": \"ProjectParametersField\","
-	"     \"ui:options\": {"
-	"      \"ptdName\": \"@NAME@\","
-	"      \"ptdKind\": \"@KIND@\","
-	"      \"ptdDisplayName\": \"@TITLE@\","
-	"      \"ptdSchema\": \"@SCHEMA@\""
-	"     }"
-	"    }"
-	"   }"
-	"  }"
+	OC_FORM_TYPE_DETAILS("ProjectParametersField", "ptd")
 	" ],"
 	" \"steps\": ["
-	"  {"
-	"   \"id\": \"create-project\","
-	"   \"name\": \"Create OpenChoreo Project\","
-	"   \"action\": \"openchoreo:project:create\","
+	OC_FORM_STEP("create-project", "Create OpenChoreo Project", "openchoreo:project:create")
 	"   \"input\": {"
 	"    \"namespaceName\": \"${{ parameters.namespace_name }}\","
 	"    \"projectName\": \"${{ parameters.project_name }}\","
@@ -96,16 +73,8 @@ static const char project_form[] =
 	"    \"typeKind\": \"@KIND@\","
 	"    \"typeName\": \"@NAME@\","
 	"    \"parameters\": \"${{ parameters.parameters }}\""
-	"   }"
-	"  }"
-	" ],"
-	" \"output\": {"
-	"  \"links\": ["
-	"   {"
-	"    \"title\": \"View Project\","
-	"    \"icon\": \"kind:system\","
-	"    \"entityRef\": \"system:${{ steps['create-project'].output.namespaceName }}/${{ steps['create-project'].output.projectName }}\""
-	"   }"
+	OC_FORM_OUTPUT_LINK("View Project", "kind:system",
+			    "system:${{ steps['create-project'].output.namespaceName }}/${{ steps['create-project'].output.projectName }}")
 	"  ],"
 	"  \"text\": ["
 	"   {"
@@ -119,22 +88,14 @@ static const char project_form[] =
 
 json_t *oc_tmpl_project(const struct oc_tmpl *t, const json_t *item, char *err, size_t errlen)
 {
+	static const struct oc_tmpl_form form = { project_form, "ptd", "project", true };
 	const json_t *schema = json_object_get(
 		json_object_get(json_object_get(item, "spec"), "parameters"), "openAPIV3Schema");
-	bool cluster = t->kind == OC_CLUSTERPROJECTTYPE;
 	struct oc_tmpl_slot slots[] = {
-		{ "@NSREF@", cluster ? NULL : json_sprintf("domain:default/%s", t->entity_ns) },
+		{ "@NSREF@", t->kind == OC_CLUSTERPROJECTTYPE
+				     ? NULL : json_sprintf("domain:default/%s", t->entity_ns) },
 		{ "@SCHEMA@", oc_tmpl_truthy(schema) ? json_deep_copy(schema) : NULL },
 	};
-	json_t *form = oc_tmpl_spec(project_form, t, slots, 2, err, errlen);
-	json_t *a;
 
-	if (!form)
-		return NULL;
-	a = json_object();
-	json_object_set_new(a, "openchoreo.io/ptd-name", json_string(t->name));
-	json_object_set_new(a, "openchoreo.io/ptd-generated", json_string("true"));
-	json_object_set_new(a, "openchoreo.io/ptd-kind", json_string(t->type_kind));
-	return oc_tmpl_entity(t, "template-project-", "project", a,
-			      "openchoreo.io/ptd-display-name", form);
+	return oc_tmpl_build(t, &form, slots, 2, err, errlen);
 }

@@ -6,23 +6,13 @@
 #include "templates.h"
 
 static const char resource_form[] =
-	"{"
-	" \"owner\": \"@OWNER@\","
-	" \"type\": \"Resource\","
-	" \"EXPERIMENTAL_formDecorators\": [{\"id\": \"openchoreo:inject-user-token\"}],"
+	OC_FORM_HEAD("Resource")
 	" \"parameters\": ["
 	"  {"
 	"   \"title\": \"Resource Metadata\","
 	"   \"required\": [\"project_namespace\", \"resource_name\"],"
 	"   \"properties\": {"
-	"    \"project_namespace\": {"
-	"     \"title\": \"Project & Namespace\","
-	"     \"type\": \"object\","
-	"     \"ui:field\": \"ProjectNamespaceField\","
-	"     \"ui:options\": {\"defaultNamespace\": \"@NS@\"},"
-	"     \"properties\": {\"project_name\": {\"type\": \"string\"}, \"namespace_name\": {\"type\": \"string\"}},"
-	"     \"required\": [\"project_name\", \"namespace_name\"]"
-	"    },"
+	OC_FORM_PROJECT_NAMESPACE
 	"    \"resource_name\": {"
 	"     \"title\": \"Resource Name\","
 	"     \"type\": \"string\","
@@ -46,28 +36,10 @@ static const char resource_form[] =
 	"    }"
 	"   }"
 	"  },"
-	"  {"
-	"   \"title\": \"@TITLE@ Details\","
-	"   \"properties\": {"
-	"    \"parameters\": {"
-	"     \"title\": \"Parameters\","
-	"     \"type\": \"object\","
-	"     \"ui:field\": \"ResourceParametersField\","
-	"     \"ui:options\": {"
-	"      \"rtdName\": \"@NAME@\","
-	"      \"rtdKind\": \"@KIND@\","
-	"      \"rtdDisplayName\": \"@TITLE@\","
-	"      \"rtdSchema\": \"@SCHEMA@\""
-	"     }"
-	"    }"
-	"   }"
-	"  }"
+	OC_FORM_TYPE_DETAILS("ResourceParametersField", "rtd")
 	" ],"
 	" \"steps\": ["
-	"  {"
-	"   \"id\": \"create-resource\","
-	"   \"name\": \"Create OpenChoreo Resource\","
-	"   \"action\": \"openchoreo:resource:create\","
+	OC_FORM_STEP("create-resource", "Create OpenChoreo Resource", "openchoreo:resource:create")
 	"   \"input\": {"
 	"    \"namespaceName\": \"${{ parameters.project_namespace.namespace_name }}\","
 	"    \"projectName\": \"${{ parameters.project_namespace.project_name }}\","
@@ -77,16 +49,8 @@ static const char resource_form[] =
 	"    \"typeKind\": \"@KIND@\","
 	"    \"typeName\": \"@NAME@\","
 	"    \"parameters\": \"${{ parameters.parameters }}\""
-	"   }"
-	"  }"
-	" ],"
-	" \"output\": {"
-	"  \"links\": ["
-	"   {"
-	"    \"title\": \"View Resource\","
-	"    \"icon\": \"kind:resource\","
-	"    \"entityRef\": \"resource:${{ steps['create-resource'].output.namespaceName }}/${{ steps['create-resource'].output.resourceName }}\""
-	"   }"
+	OC_FORM_OUTPUT_LINK("View Resource", "kind:resource",
+			    "resource:${{ steps['create-resource'].output.namespaceName }}/${{ steps['create-resource'].output.resourceName }}")
 	"  ]"
 	" }"
 	"}";
@@ -94,18 +58,10 @@ static const char resource_form[] =
 json_t *oc_tmpl_resource(const struct oc_tmpl *t, const json_t *schema, char *err,
 			 size_t errlen)
 {
+	static const struct oc_tmpl_form form = { resource_form, "rtd", "resource", true };
 	struct oc_tmpl_slot slots[] = {
 		{ "@SCHEMA@", schema ? json_deep_copy(schema) : NULL },
 	};
-	json_t *form = oc_tmpl_spec(resource_form, t, slots, 1, err, errlen);
-	json_t *a;
 
-	if (!form)
-		return NULL;
-	a = json_object();
-	json_object_set_new(a, "openchoreo.io/rtd-name", json_string(t->name));
-	json_object_set_new(a, "openchoreo.io/rtd-generated", json_string("true"));
-	json_object_set_new(a, "openchoreo.io/rtd-kind", json_string(t->type_kind));
-	return oc_tmpl_entity(t, "template-resource-", "resource", a,
-			      "openchoreo.io/rtd-display-name", form);
+	return oc_tmpl_build(t, &form, slots, 1, err, errlen);
 }
