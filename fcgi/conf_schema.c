@@ -83,7 +83,6 @@ static const struct sh_conf_key features_keys[] = {
 	FLAG("observability", "true", "OPENCHOREO_FEATURES_OBSERVABILITY_ENABLED"),
 	FLAG("assistant", "false", "OPENCHOREO_FEATURES_ASSISTANT_ENABLED"),
 	FLAG("secret_management", "false", "OPENCHOREO_FEATURES_SECRET_MANAGEMENT_ENABLED"),
-	FLAG("events", "true", "OPENCHOREO_EVENTS_ENABLED"),
 	{ NULL, 0, NULL, 0, 0, NULL, NULL, 0, NULL }
 };
 #undef FLAG

@@ -17,6 +17,23 @@ plugins_openchoreo_libopenchoreo_domain_la_CPPFLAGS = -I$(top_srcdir)/include
 plugins_openchoreo_libopenchoreo_domain_la_CFLAGS = $(AM_CFLAGS) -fPIC -fvisibility=hidden $(JANSSON_CFLAGS)
 plugins_openchoreo_libopenchoreo_domain_la_LIBADD = $(JANSSON_LIBS)
 
+# The plugin: keys and routes, the API client, the full sync and its
+# status (occore); the events ingress and the delta path (ocevents).
+plugin_LTLIBRARIES += plugins/openchoreo/openchoreo.la
+plugins_openchoreo_openchoreo_la_SOURCES = plugins/openchoreo/openchoreo.h \
+	plugins/openchoreo/plugin.c plugins/openchoreo/client.c \
+	plugins/openchoreo/sync.h plugins/openchoreo/sync.c plugins/openchoreo/sync_walk.c \
+	plugins/openchoreo/sync_projects.c plugins/openchoreo/db_provider.c \
+	plugins/openchoreo/db_sync.c plugins/openchoreo/routes_status.c \
+	plugins/openchoreo/events.h plugins/openchoreo/routes_events.c plugins/openchoreo/db_events.c \
+	plugins/openchoreo/events.c plugins/openchoreo/apply.c \
+	plugins/openchoreo/apply_component.c plugins/openchoreo/apply_workload.c
+plugins_openchoreo_openchoreo_la_CPPFLAGS = -I$(top_srcdir)/include
+plugins_openchoreo_openchoreo_la_CFLAGS = $(PLUGIN_CFLAGS)
+plugins_openchoreo_openchoreo_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_openchoreo_openchoreo_la_LIBADD = plugins/openchoreo/libopenchoreo_domain.la $(PLUGIN_LIBS)
+nobase_dist_pkgdata_DATA += sql/openchoreo/001_sync.sql
+
 if HAVE_CHECK
 # The API client against the stand-in (client.c built in: it needs only libstagehand).
 check_PROGRAMS += tests/unit/check_openchoreo_client

@@ -87,7 +87,6 @@ START_TEST(env_overrides)
 	setenv("LOG_LEVEL", "debug", 1);
 	setenv("OPENCHOREO_FEATURES_ASSISTANT_ENABLED", "true", 1);
 	setenv("OPENCHOREO_FEATURES_AUTH_ENABLED", "false", 1);
-	setenv("OPENCHOREO_EVENTS_ENABLED", "0", 1);
 	c = host_conf_load(path, err, sizeof(err));
 	ck_assert_msg(c != NULL, "%s", err);
 	ck_assert_int_eq(sh_conf_int(c, "database", "port", 0), 6543);
@@ -97,7 +96,6 @@ START_TEST(env_overrides)
 	ck_assert_str_eq(sh_conf_str(c, "log", "level"), "debug");
 	ck_assert(sh_conf_feature(c, "assistant"));
 	ck_assert(!sh_conf_feature(c, "auth"));
-	ck_assert(!sh_conf_feature(c, "events"));
 	host_conf_free(c);
 	setenv("POSTGRES_PORT", "abc", 1);
 	ck_assert_ptr_null(host_conf_load(path, err, sizeof(err)));
