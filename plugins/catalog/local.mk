@@ -55,6 +55,7 @@ nobase_dist_pkgdata_DATA += sql/catalog/008_stitch_order.sql
 nobase_dist_pkgdata_DATA += sql/catalog/009_search_index_only.sql
 nobase_dist_pkgdata_DATA += sql/catalog/010_search_entity_key.sql
 nobase_dist_pkgdata_DATA += sql/catalog/011_edges_without_fk.sql
+nobase_dist_pkgdata_DATA += sql/catalog/012_providers.sql
 
 if HAVE_CHECK
 # The domain library calls libstagehand's sh_x*, sh_buf and codec functions.
@@ -128,3 +129,14 @@ tests_unit_check_catalog_kinds_openchoreo_CFLAGS = $(CATALOG_UNIT_CFLAGS)
 tests_unit_check_catalog_kinds_openchoreo_LDADD = $(CATALOG_UNIT_LIBS)
 endif
 EXTRA_DIST += tests/data
+
+if HAVE_CHECK
+# The provider interface's SQL on the throwaway PostgreSQL (pgtest.h); ref.c
+# from the domain library, the suite database from the host's test kit.
+check_PROGRAMS += tests/unit/check_catalog_provider
+TESTS += tests/unit/check_catalog_provider
+tests_unit_check_catalog_provider_SOURCES = tests/unit/check_catalog_provider.c $(PGTEST_SOURCES)
+tests_unit_check_catalog_provider_CFLAGS = $(UNIT_CFLAGS) $(JANSSON_CFLAGS)
+tests_unit_check_catalog_provider_LDADD = plugins/catalog/libcatalog_domain.la $(UNIT_LIBS) \
+	$(JANSSON_LIBS) $(YAML_LIBS) $(SSL_LIBS)
+endif

@@ -169,6 +169,12 @@ static int add_tasks(struct sh_host *host, struct catalog_state *st, char *err, 
 	if (rc == 0)
 		rc = sh_task_add(host, "catalog.stitching", CATALOG_STITCH_POLL_MS, 0.5, 0,
 				 catalog_stitch_task, st);
+	/* A provider's mutation (sql/catalog/012_providers.sql) notifies these:
+	 * its entities are processed and stitched now, not at the next poll. */
+	if (rc == 0)
+		rc = sh_task_wake_on(host, "catalog.processing", "catalog_process");
+	if (rc == 0)
+		rc = sh_task_wake_on(host, "catalog.stitching", "catalog_stitch");
 	if (rc != 0)
 		snprintf(err, errlen, "could not add the refresh tasks: %s", sh_strerror(rc));
 	return rc;

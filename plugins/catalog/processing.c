@@ -205,9 +205,13 @@ static int process_batch(PGconn *conn, const struct catalog_state *st)
 	for (int i = 0; i < n && !sh_task_stopping(st->host); i++)
 		process_row(st, res, i, &b);
 	wrote = (size_t)b.ok[0].n + json_array_size(b.failed);
+	/* Every stored result queued its entity's stitch: the stitching task
+	 * starts on them now, beside the next batch. */
 	if (wrote > 0 && catalog_db_write_batch(conn, &b) != 0)
 		sh_log(SH_LOG_WARN, "could not store the processing results of %zu entities",
 		       wrote);
+	else if (wrote > 0)
+		sh_task_wake(st->host, "catalog.stitching");
 	PQclear(res);
 	batch_free(&b);
 	return n;
