@@ -260,39 +260,76 @@ static const char *annotation(const json_t *item, const char *key)
 	return s && *s ? s : NULL;
 }
 
-json_t *oc_template(enum oc_kind kind, const struct oc_ctx *ctx, const json_t *item,
-		    const json_t *schema, char *err, size_t errlen)
+/*
+ * Fills t from item for kind; *title gets what to free.  NULL, or why no
+ * Template can be made.
+ */
+static const char *tmpl_init(struct oc_tmpl *t, enum oc_kind kind, const struct oc_ctx *ctx,
+			     const json_t *item, char **title, char *err, size_t errlen)
 {
 	const struct oc_kind_info *info = kind < OC_KIND_COUNT ? &oc_kinds[kind] : NULL;
 	const char *name = json_string_value(json_object_get(json_object_get(item, "metadata"),
 							     "name"));
-	struct oc_tmpl t = { .kind = kind, .name = name, .owner = ctx->default_owner };
-	char *title;
-	json_t *out;
 
+	*title = NULL;
 	if (!info || !info->template_prefix) {
 		snprintf(err, errlen, "kind %d has no template", (int)kind);
-		return NULL;
+		return err;
 	}
 	if (!name || !*name || (!info->cluster && !ctx->ns)) {
 		snprintf(err, errlen, "%s without %s", info->entity_kind,
 			 name && *name ? "a namespace" : "metadata.name");
-		return NULL;
+		return err;
 	}
-	t.prefix = info->template_prefix;
-	t.entity_ns = info->cluster ? OC_CLUSTER_NS : ctx->ns;
-	t.form_ns = info->cluster ? "" : ctx->ns;
-	t.type_kind = info->entity_kind;
-	t.display = annotation(item, "openchoreo.dev/display-name");
-	t.description = annotation(item, "openchoreo.dev/description");
-	title = t.display ? NULL : oc_format_title(name);
-	t.title = t.display ? t.display : title;
+	*t = (struct oc_tmpl){ .kind = kind, .name = name, .owner = ctx->default_owner };
+	t->prefix = info->template_prefix;
+	t->entity_ns = info->cluster ? OC_CLUSTER_NS : ctx->ns;
+	t->form_ns = info->cluster ? "" : ctx->ns;
+	t->type_kind = info->entity_kind;
+	t->display = annotation(item, "openchoreo.dev/display-name");
+	t->description = annotation(item, "openchoreo.dev/description");
+	if (!t->display)
+		*title = oc_format_title(name);
+	t->title = t->display ? t->display : *title;
+	return NULL;
+}
+
+json_t *oc_template(enum oc_kind kind, const struct oc_ctx *ctx, const json_t *item,
+		    const json_t *schema, char *err, size_t errlen)
+{
+	struct oc_tmpl t;
+	char *title;
+	json_t *out;
+
+	if (tmpl_init(&t, kind, ctx, item, &title, err, errlen))
+		return NULL;
 	if (kind == OC_COMPONENTTYPE || kind == OC_CLUSTERCOMPONENTTYPE)
 		out = oc_tmpl_component(&t, item, schema, err, errlen);
 	else if (kind == OC_RESOURCETYPE || kind == OC_CLUSTERRESOURCETYPE)
 		out = oc_tmpl_resource(&t, schema, err, errlen);
 	else
 		out = oc_tmpl_project(&t, item, err, errlen);
+	free(title);
+	return out;
+}
+
+json_t *oc_template_remote(enum oc_kind kind, const struct oc_ctx *ctx, const json_t *item,
+			   const char *url, const char *body, size_t len, char *err,
+			   size_t errlen)
+{
+	const json_t *wt = json_object_get(json_object_get(item, "spec"), "workloadType");
+	struct oc_tmpl t;
+	char *title;
+	json_t *out;
+
+	if (kind != OC_COMPONENTTYPE && kind != OC_CLUSTERCOMPONENTTYPE) {
+		snprintf(err, errlen, "kind %d has no remote template", (int)kind);
+		return NULL;
+	}
+	if (tmpl_init(&t, kind, ctx, item, &title, err, errlen))
+		return NULL;
+	t.workload = !wt || json_is_null(wt) ? "deployment" : json_string_value(wt);
+	out = oc_tmpl_remote(&t, url, body, len, err, errlen);
 	free(title);
 	return out;
 }

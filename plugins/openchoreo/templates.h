@@ -114,5 +114,27 @@ json_t *oc_tmpl_resource(const struct oc_tmpl *t, const json_t *schema, char *er
 			 size_t errlen);                              /* templates_resource.c */
 json_t *oc_tmpl_project(const struct oc_tmpl *t, const json_t *item, char *err,
 			size_t errlen);                               /* templates_project.c */
+/* The hand-written Template from `body` read from url (templates_remote.c). */
+json_t *oc_tmpl_remote(const struct oc_tmpl *t, const char *url, const char *body, size_t len,
+		       char *err, size_t errlen);
+
+/*
+ * Spec §2.18, the hand-written (remote) Template of a (Cluster)ComponentType
+ * carrying scaffolder.openchoreo.dev/backstage-template-url `url`, from
+ * the `len` bytes of `body` the caller read there (behind its allow-list;
+ * at most CATALOG_YAML_MAX_INPUT, 4 MiB).  The body is YAML, one document
+ * or more; the first object with kind Template is taken, metadata.name and
+ * metadata.namespace are overwritten (template-{ct}; {ns} or
+ * openchoreo-cluster) and its annotations are followed by ctd-name,
+ * ctd-generated "false", the template URL, managed-by-location and
+ * -origin-location "url:<url>", workload-type (spec.workloadType or
+ * deployment, unless empty), ctd-kind (cluster only), ctd-display-name?.
+ * Everything else is the author's.  NULL with err set for a YAML error, no
+ * Template with a metadata object, or (unlike upstream, whose catalog then
+ * rejects the whole full mutation) a Template without apiVersion.
+ */
+json_t *oc_template_remote(enum oc_kind kind, const struct oc_ctx *ctx, const json_t *item,
+			   const char *url, const char *body, size_t len, char *err,
+			   size_t errlen);
 
 #endif

@@ -453,6 +453,120 @@ START_TEST(test_namespaced_needs_ns)
 }
 END_TEST
 
+/* ---- the hand-written (remote) Template -------------------------------- */
+
+#define URL "https://git.example.com/t/template.yaml"
+
+static json_t *remote(enum oc_kind kind, const json_t *item, const char *yaml, char *err)
+{
+	return oc_template_remote(kind, &ctx, item, URL, yaml, strlen(yaml), err, 256);
+}
+
+START_TEST(test_remote)
+{
+	static const char yaml[] =
+		"apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: x}\n"
+		"---\n"
+		"apiVersion: scaffolder.backstage.io/v1beta3\n"
+		"kind: Template\n"
+		"metadata:\n"
+		"  name: my-template\n"
+		"  namespace: elsewhere\n"
+		"  title: Custom service\n"
+		"  annotations:\n"
+		"    team: a\n"
+		"    openchoreo.io/ctd-name: old\n"
+		"spec:\n"
+		"  owner: me\n"
+		"  type: service\n"
+		"  steps: []\n"
+		"---\n"
+		"kind: Template\nmetadata: {name: second}\n";
+	json_t *ct = fixture_ct(0);
+	char err[256] = "";
+	json_t *t = remote(OC_COMPONENTTYPE, ct, yaml, err);
+	json_t *want = parse(
+		"{\"apiVersion\":\"scaffolder.backstage.io/v1beta3\",\"kind\":\"Template\","
+		"\"metadata\":{\"name\":\"template-service\",\"namespace\":\"oracle\","
+		"\"title\":\"Custom service\",\"annotations\":{\"team\":\"a\","
+		"\"openchoreo.io/ctd-name\":\"service\",\"openchoreo.io/ctd-generated\":\"false\","
+		"\"scaffolder.openchoreo.dev/backstage-template-url\":\"" URL "\","
+		"\"backstage.io/managed-by-location\":\"url:" URL "\","
+		"\"backstage.io/managed-by-origin-location\":\"url:" URL "\","
+		"\"openchoreo.io/workload-type\":\"deployment\"}},"
+		"\"spec\":{\"owner\":\"me\",\"type\":\"service\",\"steps\":[]}}");
+
+	ck_assert_msg(t != NULL, "%s", err);
+	assert_same(t, want);
+	json_decref(want);
+	json_decref(t);
+	json_decref(ct);
+}
+END_TEST
+
+START_TEST(test_remote_cluster)
+{
+	json_t *cct = parse("{\"metadata\":{\"name\":\"job\",\"annotations\":{"
+			    "\"openchoreo.dev/display-name\":\"Batch Job\"}},"
+			    "\"spec\":{\"workloadType\":\"cronjob\"}}");
+	json_t *bare = parse("{\"metadata\":{\"name\":\"x\"},\"spec\":{\"workloadType\":\"\"}}");
+	char err[256] = "";
+	json_t *t = remote(OC_CLUSTERCOMPONENTTYPE, cct,
+			   "apiVersion: v1\nkind: Template\nmetadata: {}\n", err);
+	json_t *want = parse(
+		"{\"apiVersion\":\"v1\",\"kind\":\"Template\",\"metadata\":{"
+		"\"name\":\"template-job\",\"namespace\":\"openchoreo-cluster\",\"annotations\":{"
+		"\"openchoreo.io/ctd-name\":\"job\",\"openchoreo.io/ctd-generated\":\"false\","
+		"\"scaffolder.openchoreo.dev/backstage-template-url\":\"" URL "\","
+		"\"backstage.io/managed-by-location\":\"url:" URL "\","
+		"\"backstage.io/managed-by-origin-location\":\"url:" URL "\","
+		"\"openchoreo.io/workload-type\":\"cronjob\","
+		"\"openchoreo.io/ctd-kind\":\"ClusterComponentType\","
+		"\"openchoreo.io/ctd-display-name\":\"Batch Job\"}}}");
+
+	ck_assert_msg(t != NULL, "%s", err);
+	assert_same(t, want);
+	json_decref(t);
+	/* an empty workloadType names none */
+	t = remote(OC_COMPONENTTYPE, bare, "apiVersion: v1\nkind: Template\nmetadata: {}\n", err);
+	ck_assert_ptr_nonnull(t);
+	ck_assert_ptr_null(annotation(t, "openchoreo.io/workload-type"));
+	ck_assert_ptr_null(annotation(t, "openchoreo.io/ctd-kind"));
+	json_decref(t);
+	json_decref(want);
+	json_decref(bare);
+	json_decref(cct);
+}
+END_TEST
+
+START_TEST(test_remote_none)
+{
+	static const char *const bad[][2] = {
+		{ "kind: Template\nmetadata: [unclosed\n", "YAML" },
+		{ "apiVersion: v1\nkind: Location\nmetadata: {}\n", "no Template" },
+		{ "- kind: Template\n", "no Template" },
+		{ "apiVersion: v1\nkind: Template\nmetadata: x\n", "no Template" },
+		{ "kind: Template\nmetadata: {name: t}\n", "no apiVersion" },
+		{ "", "no Template" },
+	};
+	json_t *ct = fixture_ct(0);
+	char err[256];
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		json_t *t;
+
+		err[0] = '\0';
+		t = remote(OC_COMPONENTTYPE, ct, bad[i][0], err);
+		ck_assert_msg(t == NULL, "a template from %s", bad[i][0]);
+		ck_assert_msg(strstr(err, bad[i][1]) != NULL, "%s: err '%s'", bad[i][0], err);
+	}
+	ck_assert_ptr_null(remote(OC_RESOURCETYPE, ct, "apiVersion: v1\nkind: Template\n"
+				  "metadata: {}\n", err));
+	ck_assert_ptr_nonnull(strstr(err, "no remote template"));
+	json_decref(ct);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("openchoreo_templates");
@@ -479,6 +593,9 @@ static Suite *suite(void)
 	tcase_add_test(rules, test_schemas);
 	tcase_add_test(rules, test_no_template);
 	tcase_add_test(rules, test_namespaced_needs_ns);
+	tcase_add_test(rules, test_remote);
+	tcase_add_test(rules, test_remote_cluster);
+	tcase_add_test(rules, test_remote_none);
 	suite_add_tcase(s, rules);
 	return s;
 }
