@@ -447,10 +447,9 @@ int catalog_openchoreo_accepts(const json_t *entity)
 void catalog_openchoreo_preprocess(json_t *entity)
 {
 	json_t *spec = json_object_get(entity, "spec");
-	const char *type;
+	const char *kind = str(entity, "kind"), *type;
 
-	if (!json_is_object(spec) || !json_is_string(json_object_get(entity, "kind")) ||
-	    strcmp(str(entity, "kind"), "Environment") != 0 ||
+	if (!kind || strcmp(kind, "Environment") != 0 || !json_is_object(spec) ||
 	    json_object_get(spec, "isProduction"))
 		return;
 	type = str(spec, "type");
