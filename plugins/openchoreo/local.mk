@@ -28,7 +28,8 @@ plugins_openchoreo_openchoreo_la_SOURCES = plugins/openchoreo/openchoreo.h \
 	plugins/openchoreo/db_sync.c plugins/openchoreo/routes_status.c \
 	plugins/openchoreo/events.h plugins/openchoreo/routes_events.c plugins/openchoreo/db_events.c \
 	plugins/openchoreo/events.c plugins/openchoreo/apply.c \
-	plugins/openchoreo/apply_component.c plugins/openchoreo/apply_workload.c
+	plugins/openchoreo/apply_component.c plugins/openchoreo/apply_workload.c \
+	plugins/openchoreo/templates_fetch.c
 plugins_openchoreo_openchoreo_la_CPPFLAGS = -I$(top_srcdir)/include
 plugins_openchoreo_openchoreo_la_CFLAGS = $(PLUGIN_CFLAGS)
 plugins_openchoreo_openchoreo_la_LDFLAGS = $(PLUGIN_LDFLAGS)
@@ -70,4 +71,12 @@ TESTS += tests/unit/check_openchoreo_templates
 tests_unit_check_openchoreo_templates_SOURCES = tests/unit/check_openchoreo_templates.c
 tests_unit_check_openchoreo_templates_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_openchoreo_templates_LDADD = plugins/openchoreo/libopenchoreo_domain.la $(UNIT_LIBS)
+# reading a remote Template (templates_fetch.c, built in) from the stand-in
+check_PROGRAMS += tests/unit/check_openchoreo_templates_fetch
+TESTS += tests/unit/check_openchoreo_templates_fetch
+tests_unit_check_openchoreo_templates_fetch_SOURCES = tests/unit/check_openchoreo_templates_fetch.c \
+	plugins/openchoreo/templates_fetch.c $(STANDIN_SOURCES)
+tests_unit_check_openchoreo_templates_fetch_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_openchoreo_templates_fetch_LDADD = plugins/openchoreo/libopenchoreo_domain.la \
+	$(UNIT_LIBS)
 endif

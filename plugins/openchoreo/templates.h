@@ -137,4 +137,29 @@ json_t *oc_template_remote(enum oc_kind kind, const struct oc_ctx *ctx, const js
 			   const char *url, const char *body, size_t len, char *err,
 			   size_t errlen);
 
+/* ---- templates_fetch.c (in the plugin: it reads through the host) ------- */
+
+#define OC_TEMPLATE_URL "scaffolder.openchoreo.dev/backstage-template-url"
+
+struct catalog_allow;  /* plugins/catalog/allow.h: catalog_allow_parse's rules */
+
+/* The non-empty OC_TEMPLATE_URL annotation of item, or NULL. */
+const char *oc_template_url(const json_t *item);
+
+/*
+ * The hand-written Template of item, a (Cluster)ComponentType with an
+ * OC_TEMPLATE_URL annotation: the URL is read with GET (no credentials, no
+ * redirect to another host, at most CATALOG_YAML_MAX_INPUT bytes, within
+ * timeout_ms) only when a rule of `allow` matches it (the syntax of the
+ * catalog's reading_allow; NULL matches nothing), then oc_template_remote.
+ * 0 with *out; else *out NULL, err says why, and SH_EDENIED (no rule
+ * matches), SH_ENOTFOUND (404), SH_EUNAVAIL (another status, no answer),
+ * SH_ETIMEDOUT, SH_ETOOBIG, or SH_EINVAL (no annotation, the body makes no
+ * Template).  Upstream then emits no Template for the type; the caller
+ * decides what the run does.  Any thread.
+ */
+int oc_template_fetch(const struct catalog_allow *allow, long timeout_ms, enum oc_kind kind,
+		      const struct oc_ctx *ctx, const json_t *item, json_t **out, char *err,
+		      size_t errlen);
+
 #endif
