@@ -17,13 +17,27 @@ static int accepted(struct sh_req *req)
 	return sh_reply_json(req, 202, json_pack("{s:s}", "status", "accepted"));
 }
 
+/* The host's answer to a path no route has, byte for byte (its request
+ * url is the full one, where sh_fail's is the plugin-relative one). */
+static int no_route(struct sh_req *req)
+{
+	char *path = sh_printf(req, "/api/events%s", sh_req_path(req));
+	char *url = sh_printf(req, "/api/events%s", sh_req_url(req));
+
+	return sh_reply_json(req, 404, json_pack("{s:{s:s,s:s},s:{s:s,s:s},s:{s:i}}", "error",
+						 "name", "NotFoundError", "message",
+						 sh_printf(req, "No route for %s %s",
+							   sh_req_method(req), path),
+						 "request", "method", sh_req_method(req), "url", url,
+						 "response", "statusCode", 404));
+}
+
 /* The checks before the body is parsed: off (the route does not exist
  * then, as upstream without the topic), the shared secret, the type. */
 static int refuse(struct sh_req *req, const struct oc_state *st)
 {
 	if (!st->events)
-		return sh_fail(req, 404, "NotFoundError", "No route for %s /api/events%s",
-			       sh_req_method(req), sh_req_path(req));
+		return no_route(req);
 	if (st->events_secret &&
 	    !oc_event_secret_ok(st->events_secret, sh_req_header(req, OC_EVENT_SECRET_HEADER)))
 		return sh_fail(req, 401, "AuthenticationError",
