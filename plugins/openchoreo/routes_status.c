@@ -4,17 +4,19 @@
  *
  *   {"lastSync": null | {"startedAt", "durationMs", "outcome", "error",
  *                        "counts", "mutation", "lastSuccessAt"},
- *    "events": {"received", "applied", "pending", "shed"}}
+ *    "events": {"received", "applied", "pending", "shed", "coalesced",
+ *               "failed", "dropped"}}   (events.h, struct oc_events_stats)
  */
 #include <stdio.h>
 
 #include <stagehand/stagehand.h>
 
+#include "events.h"
 #include "sync.h"
 
 int oc_route_status(struct sh_req *req, void *state)
 {
-	long received = 0, applied = 0, pending = 0, shed = 0;
+	struct oc_events_stats ev;
 	json_t *last = oc_db_sync_status(req);
 	PGconn *conn;
 
@@ -22,13 +24,15 @@ int oc_route_status(struct sh_req *req, void *state)
 	if (!last)
 		return sh_db_fail(req);
 	conn = sh_db_conn(req);
-	if (!conn || oc_events_counts(conn, &received, &applied, &pending, &shed) != 0) {
+	if (!conn || oc_events_stats(conn, &ev) != 0) {
 		json_decref(last);
 		return sh_db_fail(req);
 	}
 	return sh_reply_json(req, 200,
-			     json_pack("{s:o,s:{s:I,s:I,s:I,s:I}}", "lastSync", last, "events",
-				       "received", (json_int_t)received, "applied",
-				       (json_int_t)applied, "pending", (json_int_t)pending, "shed",
-				       (json_int_t)shed));
+			     json_pack("{s:o,s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I}}", "lastSync", last,
+				       "events", "received", (json_int_t)ev.received, "applied",
+				       (json_int_t)ev.applied, "pending", (json_int_t)ev.pending,
+				       "shed", (json_int_t)ev.shed, "coalesced",
+				       (json_int_t)ev.coalesced, "failed", (json_int_t)ev.failed,
+				       "dropped", (json_int_t)ev.dropped));
 }
