@@ -272,8 +272,8 @@ def stripped(e):
     return e
 
 
-def expected_entities():
-    """ref -> entity of every spec example (tests/data/openchoreo/expected)
+def expected_texts():
+    """ref -> text of every spec example (tests/data/openchoreo/expected)
     that is part of the recorded world (the others are synthetic inputs)."""
     out = {}
     if not os.path.isdir(EXPECTED):
@@ -281,10 +281,15 @@ def expected_entities():
     for name in sorted(os.listdir(EXPECTED)):
         if name.endswith(".json"):
             with open(os.path.join(EXPECTED, name)) as f:
-                e = json.load(f)
-            if ref_of(e) in WORLD_REFS:
-                out[ref_of(e)] = e
+                text = f.read()
+            ref = ref_of(json.loads(text))
+            if ref in WORLD_REFS:
+                out[ref] = text
     return out
+
+
+def expected_entities():
+    return {ref: json.loads(text) for ref, text in expected_texts().items()}
 
 
 def entity_diff(want, got):

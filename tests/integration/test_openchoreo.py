@@ -10,6 +10,7 @@ sending no Authorization, and the status route.  The plugin is on only
 inside each test (ocworld.plugin_on), which leaves the catalog as the
 other tests know it."""
 
+import json
 import os
 import time
 
@@ -134,6 +135,25 @@ def check_examples(ents):
         check(not diff, "%s differs from the spec's example: %s" % (ref, "; ".join(diff)))
 
 
+def ordered(text):
+    """JSON with every object as its list of (key, value) pairs: equal
+    only when the key order is too."""
+    return json.loads(text, object_pairs_hook=list)
+
+
+def check_key_order():
+    """The catalog keeps the provider's entity as sent (spec §1.6, the
+    provider interface): byte for byte the spec's example up to white
+    space, key order included, under the provider's location key."""
+    for ref, want in oc.expected_texts().items():
+        row = itest.psql("SELECT location_key || ' ' || unprocessed_entity FROM "
+                         "catalog.refresh_state WHERE entity_ref = '%s'" % ref).strip()
+        key, _, text = row.partition(" ")
+        check(key == oc.LOCATION_KEY, "%s: location key %r" % (ref, key))
+        check(ordered(text) == ordered(want), "%s as stored differs from the spec's example "
+              "(key order included):\n%s\nwant\n%s" % (ref, text, json.dumps(json.loads(want))))
+
+
 def check_relations(ents):
     for src, rel, dst, inv in RELATIONS:
         check((rel, dst) in oc.relations(ents[src]), "%s has no %s %s: %r"
@@ -181,6 +201,7 @@ def openchoreo_full_sync():
             ents = provider_entities()
             check_world(ents)
             check_examples(ents)
+            check_key_order()
             check_relations(ents)
             check_requests(s, check_token(s))
             check(oc.other_entities() == before, "the file catalog changed under the sync")
