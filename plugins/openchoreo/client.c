@@ -49,6 +49,20 @@ char *oc_encode(const char *s)
 	return b.data ? sh_buf_take(&b, NULL) : sh_xstrdup("");
 }
 
+char *oc_api_base(const char *url)
+{
+	static const char suffix[] = "/api/v1";
+	size_t len = strlen(url), n = sizeof suffix - 1;
+
+	if (len > 0 && url[len - 1] == '/')
+		len--;
+	if (len >= n && strncmp(url + len - n, suffix, n) == 0)
+		len -= n;
+	if (len > 0 && url[len - 1] == '/')
+		len--;
+	return sh_xstrndup(url, len);
+}
+
 char *oc_path(const char *const *segments)
 {
 	struct sh_buf b;

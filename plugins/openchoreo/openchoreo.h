@@ -116,6 +116,10 @@ struct oc_state {
 
 /* ---- client.c: the OpenChoreo API -------------------------------------- */
 
+/* [openchoreo] base_url as struct oc_state's base: without a trailing
+ * "/api/v1" or "/api/v1/", then without one trailing '/'; malloc'd. */
+char *oc_api_base(const char *url);
+
 /*
  * "/api/v1/" followed by `segments` (NULL-terminated), each percent-encoded
  * as encodeURIComponent does, joined with '/'; malloc'd.

@@ -56,22 +56,6 @@ static const struct sh_conf_key oc_keys[] = {
 	{ NULL, 0, NULL, 0, 0, NULL, NULL, 0, NULL },
 };
 
-/* base_url without a trailing "/api/v1" or "/api/v1/", then without one '/'. */
-static char *api_base(const char *url)
-{
-	size_t len = strlen(url);
-	static const char suffix[] = "/api/v1";
-
-	if (len > 0 && url[len - 1] == '/')
-		len--;
-	if (len >= sizeof suffix - 1 && strncmp(url + len - (sizeof suffix - 1), suffix,
-						sizeof suffix - 1) == 0)
-		len -= sizeof suffix - 1;
-	if (len > 0 && url[len - 1] == '/')
-		len--;
-	return sh_xstrndup(url, len);
-}
-
 /* A set, non-empty value or NULL. */
 static const char *value(const struct sh_conf *conf, const char *key)
 {
@@ -101,7 +85,7 @@ static void read_keys(struct oc_state *st, const struct sh_conf *conf)
 {
 	const char *owner = value(conf, "default_owner");
 
-	st->base = api_base(value(conf, "base_url"));
+	st->base = oc_api_base(value(conf, "base_url"));
 	st->default_owner = sh_xasprintf("group:default/%s", owner ? owner : "openchoreo-users");
 	st->sync_frequency_s = sh_conf_int(conf, "openchoreo", "sync_frequency", 300);
 	st->sync_timeout_s = sh_conf_int(conf, "openchoreo", "sync_timeout", 120);

@@ -88,6 +88,29 @@ static const char *name_of(const json_t *items, size_t i)
 		json_object_get(json_object_get(json_array_get(items, i), "metadata"), "name"));
 }
 
+/* The limit1 pages of the namespace list: the first, and the second too. */
+static void serve_ns_pages(bool second)
+{
+	serve("/api/v1/namespaces", json_pack("{s:s}", "limit", "1"), 200,
+	      "namespaces.limit1.page1.json", NULL);
+	if (second)
+		serve("/api/v1/namespaces",
+		      json_pack("{s:s,s:s}", "limit", "1", "cursor", NS1_CURSOR), 200,
+		      "namespaces.limit1.page2.json", NULL);
+}
+
+/* oc_list of /api/v1/namespaces into items (NULL: dropped); err set on failure. */
+static int list_ns(long limit, long max_pages, json_t *items, char *err, size_t errlen)
+{
+	struct oc_state st = state(limit, max_pages);
+	json_t *mine = items ? items : json_array();
+	int rc = oc_list(&st, "/api/v1/namespaces", NULL, true, mine, err, errlen);
+
+	if (!items)
+		json_decref(mine);
+	return rc;
+}
+
 /* ---------------------------------------------------------------- paths */
 
 START_TEST(test_path_encoding)
@@ -103,19 +126,35 @@ START_TEST(test_path_encoding)
 }
 END_TEST
 
+START_TEST(test_api_base)
+{
+	const char *const cases[][2] = {
+		{ "http://oc:8080/api/v1", "http://oc:8080" },
+		{ "http://oc:8080/api/v1/", "http://oc:8080" },
+		{ "http://oc:8080/", "http://oc:8080" },
+		{ "http://oc:8080", "http://oc:8080" },
+		{ "https://oc.example/prefix/api/v1", "https://oc.example/prefix" },
+		{ "https://oc.example/api/v2", "https://oc.example/api/v2" },
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char *b = oc_api_base(cases[i][0]);
+
+		ck_assert_str_eq(b, cases[i][1]);
+		free(b);
+	}
+}
+END_TEST
+
 /* ---------------------------------------------------------------- paging */
 
 START_TEST(test_paged_limit1)
 {
-	struct oc_state st = state(1, 10);
 	json_t *items = json_array();
 	char err[256] = "";
 
-	serve("/api/v1/namespaces", json_pack("{s:s}", "limit", "1"), 200,
-	      "namespaces.limit1.page1.json", NULL);
-	serve("/api/v1/namespaces", json_pack("{s:s,s:s}", "limit", "1", "cursor", NS1_CURSOR),
-	      200, "namespaces.limit1.page2.json", NULL);
-	ck_assert_int_eq(oc_list(&st, "/api/v1/namespaces", NULL, true, items, err, sizeof err), 0);
+	serve_ns_pages(true);
+	ck_assert_int_eq(list_ns(1, 10, items, err, sizeof err), 0);
 	ck_assert_int_eq(json_array_size(items), 2);
 	ck_assert_str_eq(name_of(items, 0), "default");
 	ck_assert_str_eq(name_of(items, 1), "oracle");
@@ -189,39 +228,23 @@ END_TEST
 
 START_TEST(test_paged_cap)
 {
-	struct oc_state st = state(1, 1);
-	json_t *items = json_array();
 	char err[256] = "";
 
-	serve("/api/v1/namespaces", json_pack("{s:s}", "limit", "1"), 200,
-	      "namespaces.limit1.page1.json", NULL);
-	ck_assert_int_eq(oc_list(&st, "/api/v1/namespaces", NULL, true, items, err, sizeof err),
-			 SH_ETOOBIG);
-	ck_assert_ptr_nonnull(strstr(err, "page cap"));
+	serve_ns_pages(true);
+	ck_assert_int_eq(list_ns(1, 1, NULL, err, sizeof err), SH_ETOOBIG);
+	ck_assert_str_eq(err, "GET /api/v1/namespaces: more than 1 pages (page cap)");
 	ck_assert_ptr_null(sent(1));
-	json_decref(items);
 }
 END_TEST
 
 /* ---------------------------------------------------------------- failures */
-
-/* oc_list of /api/v1/namespaces with page_limit 100: its code, err in *err. */
-static int list_ns(char *err, size_t errlen)
-{
-	struct oc_state st = state(100, 10);
-	json_t *items = json_array();
-	int rc = oc_list(&st, "/api/v1/namespaces", NULL, true, items, err, errlen);
-
-	json_decref(items);
-	return rc;
-}
 
 START_TEST(test_401_names_call_and_reason)
 {
 	char err[256] = "";
 
 	serve("/api/v1/namespaces", NULL, 401, "error.401.missing-token.json", NULL);
-	ck_assert_int_eq(list_ns(err, sizeof err), SH_EUNAVAIL);
+	ck_assert_int_eq(list_ns(100, 10, NULL, err, sizeof err), SH_EUNAVAIL);
 	ck_assert_str_eq(err, "GET /api/v1/namespaces?limit=100: 401 MISSING_TOKEN: missing or "
 			      "invalid authentication token");
 }
@@ -232,12 +255,12 @@ START_TEST(test_403_and_500)
 	char err[256] = "";
 
 	serve("/api/v1/namespaces", NULL, 403, "error.403.forbidden.json", NULL);
-	ck_assert_int_eq(list_ns(err, sizeof err), SH_EUNAVAIL);
+	ck_assert_int_eq(list_ns(100, 10, NULL, err, sizeof err), SH_EUNAVAIL);
 	ck_assert_str_eq(err, "GET /api/v1/namespaces?limit=100: 403 FORBIDDEN: You do not have "
 			      "permission to perform this operation");
 	standin_reset();
 	standin_misbehave(json_pack("{s:s,s:i}", "mode", "status", "status", 500));
-	ck_assert_int_eq(list_ns(err, sizeof err), SH_EUNAVAIL);
+	ck_assert_int_eq(list_ns(100, 10, NULL, err, sizeof err), SH_EUNAVAIL);
 	ck_assert_ptr_nonnull(strstr(err, "GET /api/v1/namespaces?limit=100: 500"));
 }
 END_TEST
@@ -247,15 +270,15 @@ START_TEST(test_malformed_and_not_object)
 	char err[256] = "";
 
 	standin_misbehave(json_pack("{s:s}", "mode", "malformed"));
-	ck_assert_int_eq(list_ns(err, sizeof err), SH_EINVAL);
+	ck_assert_int_eq(list_ns(100, 10, NULL, err, sizeof err), SH_EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "GET /api/v1/namespaces?limit=100: 200 with malformed JSON"));
 	standin_reset();
 	serve("/api/v1/namespaces", NULL, 200, NULL, "[1,2]");
-	ck_assert_int_eq(list_ns(err, sizeof err), SH_EINVAL);
+	ck_assert_int_eq(list_ns(100, 10, NULL, err, sizeof err), SH_EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "not an object"));
 	standin_reset();
 	serve("/api/v1/namespaces", NULL, 200, NULL, "{\"pagination\":{}}");
-	ck_assert_int_eq(list_ns(err, sizeof err), SH_EINVAL);
+	ck_assert_int_eq(list_ns(100, 10, NULL, err, sizeof err), SH_EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "without an items array"));
 }
 END_TEST
@@ -265,7 +288,7 @@ START_TEST(test_timeout)
 	char err[256] = "";
 
 	standin_misbehave(json_pack("{s:s,s:i}", "mode", "stall", "seconds", 3));
-	ck_assert_int_eq(list_ns(err, sizeof err), SH_ETIMEDOUT);
+	ck_assert_int_eq(list_ns(100, 10, NULL, err, sizeof err), SH_ETIMEDOUT);
 	ck_assert_ptr_nonnull(strstr(err, "GET /api/v1/namespaces?limit=100: "));
 }
 END_TEST
@@ -316,6 +339,7 @@ int main(void)
 {
 	const TTest *const tests[] = {
 		test_path_encoding,
+		test_api_base,
 		test_paged_limit1,
 		test_paged_limit2_with_extra,
 		test_unpaged_sends_no_query,
