@@ -89,7 +89,9 @@ $$;
 -- that fails the envelope check.  A text equal to the stored text of a row
 -- that `prov` links and `lkey` owns passed the check when it was stored,
 -- and its ref is that row's: only the other texts are parsed (parsing is
--- most of the cost of a re-sync that changes little).
+-- most of the cost of a re-sync that changes little).  A small call (an
+-- event's delta) parses its few texts rather than read the provider's
+-- every row.
 CREATE FUNCTION catalog.provider_parse(entities text[], prov text, lkey text,
 	OUT refs text[], OUT texts text[])
 LANGUAGE plpgsql AS $$
@@ -107,7 +109,8 @@ BEGIN
 		known AS (SELECT r.entity_ref, r.unprocessed_entity
 			  FROM catalog.refresh_state_references e
 			  JOIN catalog.refresh_state r ON r.entity_ref = e.target_entity_ref
-			  WHERE e.source_key = prov AND r.location_key = lkey),
+			  WHERE e.source_key = prov AND r.location_key = lkey
+			  AND cardinality(entities) > 100),
 		k AS (SELECT u.t, u.i, known.entity_ref AS r FROM u
 		      LEFT JOIN known ON known.unprocessed_entity = u.t),
 		x AS (SELECT k.t, k.i, true AS ok, k.r FROM k WHERE k.r IS NOT NULL
@@ -152,7 +155,7 @@ BEGIN
 		       r.processed_entity IS NOT NULL AS processed
 		FROM n JOIN catalog.refresh_state r ON r.entity_ref = n.ref),
 	linked AS (SELECT e.target_entity_ref AS ref FROM catalog.refresh_state_references e
-		   WHERE e.source_key = prov),
+		   JOIN n ON e.target_entity_ref = n.ref WHERE e.source_key = prov),
 	w AS (SELECT n.ref, n.t FROM n LEFT JOIN cur ON cur.ref = n.ref
 	      WHERE cur.ref IS NULL OR cur.k IS NULL OR (cur.k = lkey AND NOT cur.same)),
 	up AS (INSERT INTO catalog.refresh_state
