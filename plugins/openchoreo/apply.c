@@ -11,6 +11,7 @@
 #include <stagehand/stagehand.h>
 
 #include "events.h"
+#include "templates.h"
 
 char *oc_event_path(const struct oc_kind_info *k, const char *ns, const char *name,
 			   const char *sub)
@@ -38,17 +39,22 @@ static void add_template(const struct oc_state *st, const struct oc_kind_info *k
 			 const struct oc_ctx *ctx, const char *name, const json_t *item,
 			 json_t *added)
 {
-	json_t *schema = NULL, *tmpl;
+	json_t *schema = NULL, *tmpl = NULL;
 	char why[512] = "";
 	char *path;
 	int rc = 0;
 
-	if (k->schema_call) {
+	if ((k->kind == OC_COMPONENTTYPE || k->kind == OC_CLUSTERCOMPONENTTYPE) &&
+	    oc_template_url(item)) {
+		rc = oc_template_fetch(st->template_allow, st->http_timeout_ms, k->kind, ctx, item,
+				       &tmpl, why, sizeof why);
+	} else if (k->schema_call) {
 		path = oc_event_path(k, ctx->ns, name, "schema");
 		rc = oc_get(st, path, NULL, &schema, why, sizeof why);
 		free(path);
 	}
-	tmpl = rc == 0 ? oc_template(k->kind, ctx, item, schema, why, sizeof why) : NULL;
+	if (!tmpl && rc == 0)
+		tmpl = oc_template(k->kind, ctx, item, schema, why, sizeof why);
 	json_decref(schema);
 	if (tmpl)
 		json_array_append_new(added, tmpl);

@@ -97,6 +97,8 @@ json_t *oc_template(enum oc_kind kind, const struct oc_ctx *ctx, const json_t *i
 
 /* ---- the plugin state (plugin.c) --------------------------------------- */
 
+struct catalog_allow;           /* plugins/catalog/allow.h */
+
 struct oc_state {
 	struct sh_host *host;
 	char *base;                 /* [openchoreo] base_url without /api/v1 and trailing '/' */
@@ -112,6 +114,9 @@ struct oc_state {
 	char *events_secret;        /* shared secret the ingress requires, or NULL */
 	long events_max_pending;    /* queue bound; more are shed (logged) */
 	long events_debounce_ms;    /* per resource */
+	/* [openchoreo] template_url_allow: the URLs hand-written Templates
+	 * may be read from (templates.h oc_template_fetch); NULL: none */
+	struct catalog_allow *template_allow;
 };
 
 /* ---- client.c: the OpenChoreo API -------------------------------------- */

@@ -11,6 +11,7 @@
 #include <stagehand/alloc.h>
 #include <stagehand/stagehand.h>
 
+#include "../catalog/allow.h"
 #include "openchoreo.h"
 
 static const char *const oc_mounts[] = { "events", NULL };
@@ -53,6 +54,10 @@ static const struct sh_conf_key oc_keys[] = {
 	  "queued resources at most; more events are shed (logged)" },
 	{ "events_debounce_ms", SH_CONF_INT, "100", 0, 60000, NULL, NULL, 0,
 	  "an event waits this long for more of the same resource" },
+	{ "template_url_allow", SH_CONF_STR, NULL, 0, 0, NULL, NULL, SH_CONF_MULTI,
+	  "URLs hand-written Templates (scaffolder.openchoreo.dev/backstage-template-url) "
+	  "may be read from: <host>[:<port>[-<port>]] [/<path prefix>...] (repeat the key "
+	  "for more); unset: none is read" },
 	{ NULL, 0, NULL, 0, 0, NULL, NULL, 0, NULL },
 };
 
@@ -101,6 +106,21 @@ static void read_keys(struct oc_state *st, const struct sh_conf *conf)
 	st->events_debounce_ms = sh_conf_int(conf, "openchoreo", "events_debounce_ms", 100);
 }
 
+/* [openchoreo] template_url_allow, in the catalog's reading_allow syntax. */
+static int template_allow(struct oc_state *st, const struct sh_conf *conf, char *err,
+			  size_t errlen)
+{
+	const char *const *rules = NULL;
+	size_t n = sh_conf_multi(conf, "openchoreo", "template_url_allow", &rules);
+	char *msg = NULL;
+
+	if (n == 0 || catalog_allow_parse(rules, n, &st->template_allow, &msg) == 0)
+		return 0;
+	snprintf(err, errlen, "[openchoreo] template_url_allow: %s", msg);
+	free(msg);
+	return SH_EINVAL;
+}
+
 static void oc_fini(void *state)
 {
 	struct oc_state *st = state;
@@ -111,6 +131,7 @@ static void oc_fini(void *state)
 	free(st->default_owner);
 	free(st->client);
 	free(st->events_secret);
+	catalog_allow_free(st->template_allow);
 	free(st);
 }
 
@@ -127,7 +148,9 @@ static int oc_init(struct sh_host *host, void **state, char *err, size_t errlen)
 	st = sh_xcalloc(1, sizeof *st);
 	st->host = host;
 	read_keys(st, conf);
-	rc = oc_sync_start(st, err, errlen);
+	rc = template_allow(st, conf, err, errlen);
+	if (rc == 0)
+		rc = oc_sync_start(st, err, errlen);
 	if (rc == 0 && st->events)
 		rc = oc_events_start(st, err, errlen);
 	if (rc != 0) {

@@ -14,6 +14,7 @@
 #include <stagehand/stagehand.h>
 
 #include "sync.h"
+#include "templates.h"
 
 #define TEMPLATE_URL "scaffolder.openchoreo.dev/backstage-template-url"
 
@@ -157,10 +158,15 @@ static int template_of(struct oc_run *run, enum oc_kind k, const char *ns, const
 	int rc = 0;
 
 	*out = NULL;
-	if (oc_kinds[k].schema_call && json_object_get(ann, TEMPLATE_URL)) {
-		sh_log(SH_LOG_DEBUG, "openchoreo: %s %s/%s: remote template not read",
-		       oc_kinds[k].event, ns, oc_name_of(item));
-		return 0;
+	if ((k == OC_COMPONENTTYPE || k == OC_CLUSTERCOMPONENTTYPE) &&
+	    json_object_get(ann, TEMPLATE_URL)) {
+		/* as upstream: a remote Template that cannot be had is none */
+		if ((rc = oc_walk_budget(run, oc_name_of(item))) == 0 &&
+		    oc_template_fetch(run->api.template_allow, run->api.http_timeout_ms, k, &ctx,
+				      item, out, why, sizeof why) != 0)
+			sh_log(SH_LOG_WARN, "openchoreo: %s %s/%s: no remote template: %s",
+			       oc_kinds[k].event, ns, oc_name_of(item), why);
+		return rc;
 	}
 	if (oc_kinds[k].schema_call && (rc = fetch_schema(run, k, ns, item, &schema)) != 0)
 		return rc;
