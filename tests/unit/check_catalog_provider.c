@@ -7,7 +7,6 @@
  * times, the stitch queue, and the NOTIFYs that wake the tasks.
  */
 #include <check.h>
-#include <glob.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,42 +26,11 @@ struct counts {
 	long added, updated, removed, unchanged, conflicts;
 };
 
-static char *read_file(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *text;
-	long n;
-
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	text = sh_xmalloc((size_t)n + 1);
-	ck_assert_int_eq(fread(text, 1, (size_t)n, f), (size_t)n);
-	text[n] = '\0';
-	fclose(f);
-	return text;
-}
-
-/* The catalog's migrations from $top_srcdir/sql/catalog, in name order
- * (their numbers have the same width), once per suite database. */
+/* The catalog's migrations from the source tree, once per suite database. */
 static void migrate(PGconn *c)
 {
-	const char *top = getenv("top_srcdir");
-	char pattern[1024];
-	glob_t g;
-
-	if (pgtest_long(c, "SELECT (to_regclass('catalog.refresh_state') IS NOT NULL)::int"))
-		return;
-	snprintf(pattern, sizeof pattern, "%s/sql/catalog/[0-9]*.sql", top ? top : ".");
-	ck_assert_int_eq(glob(pattern, 0, NULL, &g), 0);
-	for (size_t i = 0; i < g.gl_pathc; i++) {
-		char *sql = read_file(g.gl_pathv[i]);
-
-		pgtest_exec(c, sql);
-		free(sql);
-	}
-	globfree(&g);
+	if (!pgtest_long(c, "SELECT (to_regclass('catalog.refresh_state') IS NOT NULL)::int"))
+		pgtest_apply_sql(c, "sql/catalog/[0-9]*.sql");
 }
 
 /* The conflict warnings are expected. */
@@ -178,6 +146,16 @@ static char *snapshot(PGconn *c)
 		     "  FROM catalog.stitch_queue))", NULL);
 }
 
+/* Nothing changed since `before` (a snapshot, freed here). */
+static void unchanged_since(PGconn *c, char *before)
+{
+	char *after = snapshot(c);
+
+	ck_assert_str_eq(after, before);
+	free(after);
+	free(before);
+}
+
 #define COMP(name, extra) "{\"apiVersion\":\"backstage.io/v1alpha1\",\"kind\":\"Component\"," \
 	"\"metadata\":{\"name\":\"" name "\"}" extra "}"
 #define A COMP("a", ",\"spec\":{\"type\":\"service\"}")
@@ -222,7 +200,7 @@ END_TEST
 START_TEST(test_unchanged_writes_nothing)
 {
 	PGconn *c = fresh();
-	char *all = list(A, B, C, NULL), *before, *after;
+	char *all = list(A, B, C, NULL), *before;
 	PGnotify *note;
 
 	expect(call(c, "P", all, NULL), 3, 0, 0, 0, 0);
@@ -230,14 +208,11 @@ START_TEST(test_unchanged_writes_nothing)
 	pgtest_exec(c, "LISTEN catalog_process");
 	pgtest_exec(c, "LISTEN catalog_stitch");
 	expect(call(c, "P", all, NULL), 0, 0, 0, 3, 0);
-	after = snapshot(c);
 	/* Not one row version: xmin is in the snapshot. */
-	ck_assert_str_eq(after, before);
+	unchanged_since(c, before);
 	PQconsumeInput(c);
 	note = PQnotifies(c);
 	ck_assert_msg(note == NULL, "unchanged mutation notified %s", note ? note->relname : "");
-	free(before);
-	free(after);
 	free(all);
 	PQfinish(c);
 }
@@ -265,7 +240,7 @@ START_TEST(test_others_untouched)
 {
 	PGconn *c = fresh();
 	char *mine = list(COMP("Shared", ""), COMP("q", ""), COMP("shared-2", ""), NULL);
-	char *none = list(NULL), *before, *after;
+	char *none = list(NULL), *before;
 
 	others(c);
 	before = snapshot(c);
@@ -273,10 +248,7 @@ START_TEST(test_others_untouched)
 	ck_assert_int_eq(pgtest_long(c, "SELECT count(*) FROM catalog.refresh_state_references"
 		" WHERE source_key = 'P'"), 1);
 	expect(call(c, "P", none, NULL), 0, 0, 1, 0, 0);
-	after = snapshot(c);
-	ck_assert_str_eq(after, before);
-	free(before);
-	free(after);
+	unchanged_since(c, before);
 	free(mine);
 	free(none);
 	PQfinish(c);
@@ -289,7 +261,7 @@ START_TEST(test_delta)
 	char *ab = list(A, B, NULL), *a2 = list(A2, NULL), *none = list(NULL), *t;
 	char *gone = list("Component:Default/B", "component:default/q", "component:default/shared",
 			  "component:default/nothing", NULL);
-	char *both = list("component:default/a", NULL), *before, *after;
+	char *both = list("component:default/a", NULL), *before;
 
 	others(c);
 	expect(call(c, "P", ab, none), 2, 0, 0, 0, 0);
@@ -304,10 +276,7 @@ START_TEST(test_delta)
 	/* Upserted and removed in one call: it stays, unchanged. */
 	before = snapshot(c);
 	expect(call(c, "P", a2, both), 0, 0, 0, 1, 0);
-	after = snapshot(c);
-	ck_assert_str_eq(after, before);
-	free(before);
-	free(after);
+	unchanged_since(c, before);
 	free(ab);
 	free(a2);
 	free(none);
@@ -320,7 +289,7 @@ END_TEST
 /* The call fails with 22023 and a message naming `what`; nothing changed. */
 static void rejected(PGconn *c, const char *entities, const char *removed, const char *what)
 {
-	char *before = snapshot(c), *after;
+	char *before = snapshot(c);
 	PGresult *res = mutate(c, "P", KEY, entities, removed);
 	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
@@ -329,10 +298,7 @@ static void rejected(PGconn *c, const char *entities, const char *removed, const
 	ck_assert_str_eq(state, "22023");
 	ck_assert_msg(strstr(msg, what) != NULL, "message %s lacks %s", msg, what);
 	PQclear(res);
-	after = snapshot(c);
-	ck_assert_str_eq(after, before);
-	free(before);
-	free(after);
+	unchanged_since(c, before);
 }
 
 START_TEST(test_envelope)

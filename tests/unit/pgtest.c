@@ -6,6 +6,7 @@
 #define _GNU_SOURCE /* nftw */
 #include <check.h>
 #include <ftw.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,4 +214,38 @@ static int rm_one(const char *path, const struct stat *st, int flag, struct FTW 
 void pgtest_rm_tree(const char *dir)
 {
 	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static char *read_text(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *text;
+	long n;
+
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	text = sh_xmalloc((size_t)n + 1);
+	ck_assert_int_eq(fread(text, 1, (size_t)n, f), (size_t)n);
+	text[n] = '\0';
+	fclose(f);
+	return text;
+}
+
+void pgtest_apply_sql(PGconn *conn, const char *pattern)
+{
+	const char *top = getenv("top_srcdir");
+	char path[1024];
+	glob_t g;
+
+	snprintf(path, sizeof path, "%s/%s", top ? top : ".", pattern);
+	ck_assert_msg(glob(path, 0, NULL, &g) == 0, "no file matches %s (set top_srcdir)", path);
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		char *sql = read_text(g.gl_pathv[i]);
+
+		pgtest_exec(conn, sql);
+		free(sql);
+	}
+	globfree(&g);
 }

@@ -50,6 +50,12 @@ long pgtest_long(PGconn *conn, const char *sql);
 struct sh_host *pgtest_host(const char *pool, const char *db_keys, const char *more, bool broken);
 void pgtest_host_free(struct sh_host *h);
 
+/* Runs the SQL files matching `pattern`, a glob below $top_srcdir (for
+ * example "sql/catalog/[0-9]*.sql"), on conn in name order, each as one
+ * implicit transaction, as the migrator would; fails the test when none
+ * matches or one fails. */
+void pgtest_apply_sql(PGconn *conn, const char *pattern);
+
 /* Removes a directory tree (a test's scratch files). */
 void pgtest_rm_tree(const char *dir);
 /* CLOCK_MONOTONIC in milliseconds. */
