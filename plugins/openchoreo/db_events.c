@@ -47,25 +47,28 @@ static const char enqueue_sql[] =
 	" (SELECT count(*) FROM n),"
 	" (SELECT count(pg_notify('" OC_EVENTS_CHANNEL "', '')) FROM i WHERE made AND $6::int = 0)";
 
-int oc_db_event_enqueue(struct sh_req *req, const struct oc_event *ev, long max_pending,
+int oc_db_event_enqueue(PGconn *conn, const struct oc_event *ev, long max_pending,
 			long debounce_ms)
 {
 	char max[24], deb[24];
 	const char *params[6] = { ev->kind->event, ev->ns, ev->name, ev->action, max, deb };
 	PGresult *r;
 	const char *what;
+	int rc;
 
 	snprintf(max, sizeof max, "%ld", max_pending);
 	snprintf(deb, sizeof deb, "%ld", debounce_ms);
-	r = sh_db_query(req, enqueue_sql, 6, params);
-	if (!r || PQntuples(r) != 1)
+	r = sh_db_exec(conn, enqueue_sql, 6, params);
+	if (!r || PQntuples(r) != 1) {
+		PQclear(r);
 		return SH_EDB;
+	}
 	what = PQgetvalue(r, 0, 0);
-	if (strcmp(what, "new") == 0)
-		return OC_QUEUED_NEW;
-	if (strcmp(what, "coalesced") == 0)
-		return OC_QUEUED_COALESCED;
-	return strcmp(what, "shed") == 0 ? OC_QUEUED_SHED : OC_QUEUED_SHED_FIRST;
+	rc = strcmp(what, "new") == 0 ? OC_QUEUED_NEW :
+	     strcmp(what, "coalesced") == 0 ? OC_QUEUED_COALESCED :
+	     strcmp(what, "shed") == 0 ? OC_QUEUED_SHED : OC_QUEUED_SHED_FIRST;
+	PQclear(r);
+	return rc;
 }
 
 /* Due, and unclaimed or claimed by a process whose lease ran out. */

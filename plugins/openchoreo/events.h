@@ -80,9 +80,10 @@ enum oc_enqueued {
 };
 
 /* Queues one event for its resource (debounced by debounce_ms, a burst
- * applied at most every 5 * debounce_ms).  An enum oc_enqueued, or SH_EDB
- * (logged by the pool) when the database failed. */
-int oc_db_event_enqueue(struct sh_req *req, const struct oc_event *ev, long max_pending,
+ * applied at most every 5 * debounce_ms) on `conn` (a request's
+ * sh_db_conn).  An enum oc_enqueued, or SH_EDB (logged by the pool) when
+ * the database failed. */
+int oc_db_event_enqueue(PGconn *conn, const struct oc_event *ev, long max_pending,
 			long debounce_ms);
 
 /* One claimed row; strings malloc'd (oc_claimed_free). */

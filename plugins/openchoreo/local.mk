@@ -61,6 +61,14 @@ TESTS += tests/unit/check_openchoreo_event
 tests_unit_check_openchoreo_event_SOURCES = tests/unit/check_openchoreo_event.c
 tests_unit_check_openchoreo_event_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_openchoreo_event_LDADD = plugins/openchoreo/libopenchoreo_domain.la $(UNIT_LIBS)
+# The queue's SQL on the throwaway PostgreSQL (SH_TEST_PG, pgtest.h).
+check_PROGRAMS += tests/unit/check_openchoreo_db_events
+TESTS += tests/unit/check_openchoreo_db_events
+tests_unit_check_openchoreo_db_events_SOURCES = tests/unit/check_openchoreo_db_events.c \
+	plugins/openchoreo/db_events.c $(PGTEST_SOURCES)
+tests_unit_check_openchoreo_db_events_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_openchoreo_db_events_LDADD = plugins/openchoreo/libopenchoreo_domain.la \
+	$(UNIT_LIBS)
 endif
 
 # The generated scaffolder Templates (helper octmpl), against the spec's

@@ -96,6 +96,7 @@ int oc_route_events(struct sh_req *req, void *state)
 	struct oc_event ev;
 	const char *why;
 	json_t *payload;
+	PGconn *conn;
 	int rc;
 
 	if ((rc = refuse(req, st)) != 0)
@@ -106,7 +107,9 @@ int oc_route_events(struct sh_req *req, void *state)
 		sh_log(SH_LOG_DEBUG, "openchoreo: ignoring event: %s", why);
 		return accepted(req);
 	}
-	rc = oc_db_event_enqueue(req, &ev, st->events_max_pending, st->events_debounce_ms);
+	conn = sh_db_conn(req);
+	rc = conn ? oc_db_event_enqueue(conn, &ev, st->events_max_pending, st->events_debounce_ms)
+		  : SH_EDB;
 	if (rc < 0)
 		return sh_db_fail(req);
 	log_queued(&ev, rc, st->events_max_pending);
