@@ -183,6 +183,36 @@ START_TEST(test_project_bytes)
 }
 END_TEST
 
+/* The spec's other synthetic cluster types (§2.17), as Templates. */
+START_TEST(test_spec_cluster_inputs)
+{
+	json_t *crt = data("openchoreo/input/clusterresourcetype.postgres.json");
+	json_t *cpt = data("openchoreo/input/clusterprojecttype.default.json");
+	json_t *t = make(OC_CLUSTERRESOURCETYPE, crt, NULL);
+
+	ck_assert_str_eq(str_at(t, "metadata.name"), "template-resource-postgres");
+	ck_assert_str_eq(str_at(t, "metadata.namespace"), "openchoreo-cluster");
+	ck_assert_str_eq(str_at(t, "metadata.title"), "PostgreSQL");
+	ck_assert_str_eq(str_at(t, "metadata.description"), "Create a PostgreSQL resource");
+	ck_assert_str_eq(annotation(t, "openchoreo.io/rtd-display-name"), "PostgreSQL");
+	ck_assert_str_eq(annotation(t, "openchoreo.io/rtd-kind"), "ClusterResourceType");
+	ck_assert_str_eq(str_at(t, "spec.parameters.1.title"), "PostgreSQL Details");
+	ck_assert_str_eq(str_at(t, "spec.steps.0.input.typeName"), "postgres");
+	json_decref(t);
+	t = make(OC_CLUSTERPROJECTTYPE, cpt, NULL);
+	ck_assert_str_eq(str_at(t, "metadata.name"), "template-project-default");
+	ck_assert_str_eq(str_at(t, "metadata.title"), "Default");
+	ck_assert_str_eq(str_at(t, "metadata.description"), "Create a Default project");
+	ck_assert_ptr_null(annotation(t, "openchoreo.io/ptd-display-name"));
+	ck_assert_ptr_null(at(t, "spec.parameters.0.properties.namespace_name.default"));
+	ck_assert_ptr_null(at(t, "spec.parameters.1.properties.parameters.ui:options.ptdSchema"));
+	ck_assert_str_eq(str_at(t, "spec.steps.0.input.typeKind"), "ClusterProjectType");
+	json_decref(t);
+	json_decref(cpt);
+	json_decref(crt);
+}
+END_TEST
+
 /* ---- FormatTitle ------------------------------------------------------- */
 
 START_TEST(test_format_title)
@@ -581,6 +611,7 @@ static Suite *suite(void)
 	tcase_add_test(ex, test_project_standard);
 	tcase_add_test(ex, test_project_cluster);
 	tcase_add_test(ex, test_project_bytes);
+	tcase_add_test(ex, test_spec_cluster_inputs);
 	suite_add_tcase(s, ex);
 	tcase_add_test(rules, test_format_title);
 	tcase_add_test(rules, test_fallbacks);
