@@ -69,6 +69,17 @@ tests_unit_check_openchoreo_db_events_SOURCES = tests/unit/check_openchoreo_db_e
 tests_unit_check_openchoreo_db_events_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_openchoreo_db_events_LDADD = plugins/openchoreo/libopenchoreo_domain.la \
 	$(UNIT_LIBS)
+# One event into one delta against the stand-in (apply*.c and the client
+# built in).
+check_PROGRAMS += tests/unit/check_openchoreo_apply
+TESTS += tests/unit/check_openchoreo_apply
+tests_unit_check_openchoreo_apply_SOURCES = tests/unit/check_openchoreo_apply.c \
+	plugins/openchoreo/apply.c plugins/openchoreo/apply_component.c \
+	plugins/openchoreo/apply_workload.c plugins/openchoreo/client.c \
+	plugins/openchoreo/templates_fetch.c $(STANDIN_SOURCES)
+tests_unit_check_openchoreo_apply_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_openchoreo_apply_LDADD = plugins/openchoreo/libopenchoreo_domain.la \
+	$(UNIT_LIBS)
 endif
 
 # The generated scaffolder Templates (helper octmpl), against the spec's
