@@ -14,66 +14,26 @@ SH_DEV_OPENCHOREO_CLIENT=openchoreo-backstage-service
 
 openchoreo_dir() { printf '%s\n' "$SH_VAR/openchoreo"; }
 
-openchoreo_pid() { pidfile_pid "$(openchoreo_dir)/standin.pid" standin.py; }
-
 # The stand-in's URL, once it runs (empty otherwise).
-openchoreo_url() {
-	local port
-	openchoreo_pid >/dev/null || return 0
-	read -r port <"$(openchoreo_dir)/port" 2>/dev/null || return 0
-	printf 'http://127.0.0.1:%s\n' "$port"
-}
+openchoreo_url() { standin_url "$(openchoreo_dir)"; }
 
 openchoreo_start() {
-	local dir pid i data=$SH_ROOT/tests/data/upstream
+	local dir data=$SH_ROOT/tests/data/upstream
 	[ "$SH_DEV_OPENCHOREO" = standin ] || return 0
 	dir=$(openchoreo_dir)
-	if pid=$(openchoreo_pid); then
-		msg "stand-in OpenChoreo already running (pid $pid, $(openchoreo_url))"
-		return 0
-	fi
-	mkdir -p "$dir" "$SH_LOG"
-	rm -f "$dir/port" "$dir/standin.pid"
+	mkdir -p "$dir"
 	# The client secret the generated [openchoreo] section reads (any
 	# value: the stand-in's token endpoint takes every client).
 	[ -s "$dir/client-secret" ] || printf 'dev-stand-in-secret\n' >"$dir/client-secret"
-	setsid python3 -B "$SH_ROOT/tests/stubs/standin.py" \
-		--fixtures "$data/openchoreo-world" --fixtures "$data/openchoreo" \
-		--port 0 --port-file "$dir/port" \
-		</dev/null >>"$SH_LOG/openchoreo-standin.log" 2>&1 &
-	pid=$!
-	printf '%s\n' "$pid" >"$dir/standin.pid"
-	for ((i = 0; i < 100; i++)); do
-		if [ -s "$dir/port" ]; then
-			msg "stand-in OpenChoreo running (pid $pid, $(openchoreo_url))"
-			return 0
-		fi
-		proc_alive "$pid" || break
-		sleep 0.1
-	done
-	kill -TERM "$pid" 2>/dev/null || true
-	show_log_tail "$SH_LOG/openchoreo-standin.log" 20
-	die "the stand-in OpenChoreo did not start"
+	standin_start "$dir" openchoreo-standin.log "stand-in OpenChoreo" \
+		--fixtures "$data/openchoreo-world" --fixtures "$data/openchoreo"
 }
 
-openchoreo_stop() {
-	local pid
-	if pid=$(openchoreo_pid); then
-		msg "stopping the stand-in OpenChoreo (pid $pid)"
-		stop_pid "$pid" TERM 5 "stand-in OpenChoreo" || true
-	fi
-	rm -f "$(openchoreo_dir)/standin.pid" "$(openchoreo_dir)/port"
-}
+openchoreo_stop() { standin_stop "$(openchoreo_dir)" "stand-in OpenChoreo"; }
 
 openchoreo_status() {
-	local pid
 	[ "$SH_DEV_OPENCHOREO" = standin ] || return 0
-	if pid=$(openchoreo_pid); then
-		printf 'openchoreo: stand-in running (pid %s, %s)\n' "$pid" "$(openchoreo_url)"
-		return 0
-	fi
-	printf 'openchoreo: stand-in stopped\n'
-	return 1
+	standin_status "$(openchoreo_dir)" openchoreo
 }
 
 # The [openchoreo] section against the stand-in, when the plugin is
