@@ -181,9 +181,8 @@ def floor(port, token):
 
 
 def replay(world_url):
-    """With curl -K, one process and one connection for all of them: the
-    same client library as the plugin (Python's http.client meets the
-    stand-in's two writes per answer with a delayed ACK: 40 ms each)."""
+    """With curl -K: one process and one kept-alive connection for all of
+    them, the plugin's client library."""
     w = world_client(world_url)
     st, body = w.call("GET", "/__standin/requests")
     calls = [r for r in json.loads(body) if r["method"] == "GET" and r["path"].startswith("/api/v1")]

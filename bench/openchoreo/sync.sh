@@ -112,6 +112,15 @@ field() { python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(eval(sys
 
 dev pool stop main
 "$SH_DAEMON" --config "$SH_CONF" --migrate >"$SH_LOG/migrate.log" 2>&1 || die "migrations failed"
+# An empty catalog for the first sync (a state dir reused from an earlier
+# run keeps its entities): the provider's set emptied through the catalog's
+# own interface, the event queue with it.
+psql -X -q -At -h "$SH_PG_SOCK" -p "$SH_PG_PORT" -U stagehand -d stagehand -v ON_ERROR_STOP=1 <<'SQL' >/dev/null ||
+SELECT * FROM catalog.provider_full_v1('OpenChoreoEntityProvider', 'provider:OpenChoreoEntityProvider', '{}'::text[]);
+DELETE FROM openchoreo.event_queue;
+UPDATE openchoreo.event_counts SET pending = 0;
+SQL
+	die "could not empty the provider's set"
 
 # One full sync from pool start: the count is polled through the API by
 # one process on one connection, started before the clock; it prints the

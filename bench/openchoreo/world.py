@@ -26,6 +26,7 @@ import argparse
 import copy
 import json
 import os
+import socket
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -163,6 +164,12 @@ class World:
 
 class Handler(standin.StandinHandler):
     world = None
+
+    def setup(self):
+        """No Nagle: an answer is two writes (head, body), and on a kept-alive
+        connection the body would wait for the client's delayed ACK (40 ms)."""
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def dynamic(self, rq):
         if rq.method == "POST" and rq.path == "/_world/title":
