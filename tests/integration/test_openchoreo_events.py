@@ -208,6 +208,46 @@ def openchoreo_events_burst_secret_and_refusals():
         s.stop()
 
 
+# Resources the recorded world has one by one (each re-fetch answers 200).
+QUEUED = [("Namespace", "oracle", ""), ("Project", "checkout", "oracle"),
+          ("Component", "checkout-service", "oracle"), ("Environment", "production", "oracle")]
+
+
+@test
+def openchoreo_events_survive_a_restart_and_shed_when_full():
+    """events_debounce_ms 4000 and events_max_pending 2: four events for
+    four resources queue two and shed two (counted; one warning for the
+    burst); a restart of pool main before they are due loses neither of
+    the two: the new process applies both, so the retitled component shows."""
+    s = standin()
+    try:
+        t0 = time.time()
+        with plugin_on(events_ini(s.url, events_debounce_ms=4000, events_max_pending=2)) as off:
+            wait_sync(t0, ok=True)
+            wait_refs(WORLD_REFS)
+            before = status()["events"]
+            comp = fixture_json("component.oracle.checkout-service.json")
+            comp["metadata"]["annotations"]["openchoreo.dev/display-name"] = TITLE + " v3"
+            route_json(s, PATH, json.dumps(comp, separators=(",", ":")) + "\n")
+            # checkout-service first, so it is among the two kept.
+            for kind, name, ns in [QUEUED[2], QUEUED[0], QUEUED[1], QUEUED[3]]:
+                accepted(post_event(event(kind, name, "updated", ns)), "%s %s" % (kind, name))
+            ev = status()["events"]
+            check(ev["pending"] == 2 and ev["shed"] - before["shed"] == 2,
+                  "with max_pending 2, four events: %r (before %r)" % (ev, before))
+            shed_lines = [line for line in itest.log_since(off).splitlines()
+                          if "shedding" in line]
+            check(len(shed_lines) == 1, "shed log lines: %r" % shed_lines)
+            oc.restart_main()
+            t = time.monotonic()
+            wait_visible(REF, title_is(TITLE + " v3"), t, 10, "queued before the restart")
+            ev = itest.wait_for(pending_zero, 10, 0.2)
+            check(ev is not None and ev["applied"] - before["applied"] >= 2,
+                  "after the restart: %r (before %r)" % (status()["events"], before))
+    finally:
+        s.stop()
+
+
 @test
 def openchoreo_events_take_5_mb():
     """Issue 14: the ingress takes bodies up to 5 MB.  Through the stock
