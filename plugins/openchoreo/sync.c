@@ -82,6 +82,12 @@ void oc_sync_run(struct sh_host *host, void *state)
 
 	run_init(&run, st);
 	rc = oc_walk(&run);
+	if (rc == SH_ESTATE) {
+		/* Shutdown, not a failure of the API: nothing to record. */
+		sh_log(SH_LOG_INFO, "openchoreo: full sync stopped, catalog unchanged: %s", run.err);
+		run_free(&run);
+		return;
+	}
 	conn = sh_db_get(host, DB_WAIT_MS);
 	if (!conn) {
 		/* No record either: say it here, with the walk's own outcome. */
