@@ -56,6 +56,7 @@ nobase_dist_pkgdata_DATA += sql/catalog/009_search_index_only.sql
 nobase_dist_pkgdata_DATA += sql/catalog/010_search_entity_key.sql
 nobase_dist_pkgdata_DATA += sql/catalog/011_edges_without_fk.sql
 nobase_dist_pkgdata_DATA += sql/catalog/012_providers.sql
+nobase_dist_pkgdata_DATA += sql/catalog/013_provider_deadlock_retry.sql
 
 if HAVE_CHECK
 # The domain library calls libstagehand's sh_x*, sh_buf and codec functions.

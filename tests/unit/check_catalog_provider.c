@@ -441,6 +441,55 @@ START_TEST(test_wakes_and_claims)
 }
 END_TEST
 
+/* Waits until the backend `pid` waits for a lock. */
+static void wait_for_lock_wait(PGconn *c, const char *pid)
+{
+	char sql[160];
+
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM pg_stat_activity"
+		 " WHERE pid = %s AND wait_event_type = 'Lock'", pid);
+	for (int i = 0; i < 500 && pgtest_long(c, sql) == 0; i++)
+		pgtest_sleep_ms(10);
+	ck_assert_int_eq(pgtest_long(c, sql), 1);
+}
+
+/* Chosen as a deadlock's victim (another transaction holds b and wants a,
+ * which the mutation holds and wants b), the writes run again once the
+ * other goes on, and the call succeeds. */
+START_TEST(test_deadlock_retried)
+{
+	PGconn *c = fresh(), *other = pgtest_admin();
+	char *ab = list(A, B, NULL), *changed = list(A2, COMP("b", ",\"spec\":{}"), NULL);
+	char *none = list(NULL), *pid = value(c, "SELECT pg_backend_pid()::text", NULL);
+	const char *params[4] = { "P", KEY, changed, none };
+	PGresult *res;
+
+	expect(call(c, "P", ab, NULL), 2, 0, 0, 0, 0);
+	/* The mutation's detector runs first, once `other` waits too. */
+	pgtest_exec(c, "SET deadlock_timeout = '500ms'");
+	pgtest_exec(other, "SET deadlock_timeout = '10s'; BEGIN; UPDATE catalog.refresh_state SET errors = NULL"
+		    " WHERE entity_ref = 'component:default/b'");
+	ck_assert_int_eq(PQsendQueryParams(c, "SELECT * FROM catalog.provider_delta_v1($1, $2,"
+		" ARRAY(SELECT json_array_elements_text($3::json)),"
+		" ARRAY(SELECT json_array_elements_text($4::json)))",
+		4, NULL, params, NULL, NULL, 0), 1);
+	wait_for_lock_wait(other, pid);
+	pgtest_exec(other, "UPDATE catalog.refresh_state SET errors = NULL"
+		    " WHERE entity_ref = 'component:default/a'; COMMIT");
+	res = PQgetResult(c);
+	ck_assert_msg(PQresultStatus(res) == PGRES_TUPLES_OK, "%s", PQresultErrorMessage(res));
+	ck_assert_str_eq(PQgetvalue(res, 0, 1), "2");
+	PQclear(res);
+	ck_assert_ptr_null(PQgetResult(c));
+	free(ab);
+	free(changed);
+	free(none);
+	free(pid);
+	PQfinish(other);
+	PQfinish(c);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("catalog_provider");
@@ -455,6 +504,7 @@ int main(void)
 	tcase_add_test(tc, test_refs_and_duplicates);
 	tcase_add_test(tc, test_eager_pruning);
 	tcase_add_test(tc, test_wakes_and_claims);
+	tcase_add_test(tc, test_deadlock_retried);
 	suite_add_tcase(s, tc);
 	return pgtest_main("catalog_provider", s);
 }
