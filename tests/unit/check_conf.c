@@ -206,8 +206,9 @@ START_TEST(features_host_defaults)
 	struct sh_conf *c = valid("[pool.main]\nsocket = /s\nplugins = catalog shtest\n");
 
 	ck_assert(sh_conf_feature(c, "auth"));
-	ck_assert(sh_conf_feature(c, "events"));
 	ck_assert(!sh_conf_feature(c, "assistant"));
+	/* events is [openchoreo] events now, not a host flag */
+	ck_assert_ptr_null(sh_conf_str(c, "features", "events"));
 	/* the host names no plugin: their flags come from descriptors */
 	ck_assert_ptr_null(sh_conf_str(c, "features", "catalog"));
 	ck_assert(!sh_conf_feature(c, "unknown"));
