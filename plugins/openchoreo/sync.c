@@ -65,10 +65,11 @@ static void log_run(const struct oc_run *run, const struct oc_sync_report *r)
 		       r->duration_ms, r->error);
 	else
 		sh_log(SH_LOG_INFO,
-		       "openchoreo: full sync took %ld ms: %zu entities (added %ld, updated %ld, "
-		       "removed %ld, unchanged %ld, conflicts %ld)",
-		       r->duration_ms, json_array_size(run->entities), m->added, m->updated,
-		       m->removed, m->unchanged, m->conflicts);
+		       "openchoreo: full sync took %ld ms (API %ld ms, catalog %ld ms): %zu entities "
+		       "(added %ld, updated %ld, removed %ld, unchanged %ld, conflicts %ld)",
+		       r->duration_ms, run->walk_ms, r->duration_ms - run->walk_ms,
+		       json_array_size(run->entities), m->added, m->updated, m->removed,
+		       m->unchanged, m->conflicts);
 }
 
 void oc_sync_run(struct sh_host *host, void *state)
@@ -82,6 +83,7 @@ void oc_sync_run(struct sh_host *host, void *state)
 
 	run_init(&run, st);
 	rc = oc_walk(&run);
+	run.walk_ms = (long)((oc_now() - t0) * 1000);
 	if (rc == SH_ESTATE) {
 		/* Shutdown, not a failure of the API: nothing to record. */
 		sh_log(SH_LOG_INFO, "openchoreo: full sync stopped, catalog unchanged: %s", run.err);

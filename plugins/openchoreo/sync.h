@@ -21,6 +21,7 @@ struct oc_run {
 	json_t *entities;           /* the full mutation, in spec §1.6 order */
 	json_t *counts;             /* {"<entity kind>": n} */
 	json_t *namespaces;         /* the namespace list (step 1) */
+	long walk_ms;               /* how long the API calls took (with translation) */
 	char err[512];              /* why the run failed: the call and the reason */
 };
 
