@@ -122,10 +122,14 @@ void oc_claimed_free(struct oc_claimed *rows, int n)
 #define KEY "kind = $1 AND namespace = $2 AND name = $3"
 
 /* Deleted unless an event arrived while it was applied ($4: the events
- * the claim saw); then queued again, fresh, after the debounce ($5). */
+ * the claim saw); then queued again, fresh, after the debounce ($5).
+ * Noted in event_applied for oc_events_requeue_recent. */
 static const char done_sql[] =
 	"WITH d AS (DELETE FROM openchoreo.event_queue WHERE " KEY " AND events = $4::bigint"
 	" RETURNING 1),"
+	" n AS (INSERT INTO openchoreo.event_applied (kind, namespace, name, applied_at)"
+	" VALUES ($1, $2, $3, clock_timestamp()) ON CONFLICT (kind, namespace, name)"
+	" DO UPDATE SET applied_at = excluded.applied_at),"
 	" a AS (UPDATE openchoreo.event_queue SET claimed_until = NULL, attempts = 0,"
 	" first_at = clock_timestamp(), due_at = clock_timestamp() + $5::int * interval '1 millisecond'"
 	" WHERE " KEY " AND events <> $4::bigint RETURNING 1)"
@@ -167,6 +171,39 @@ int oc_db_event_done(PGconn *conn, const struct oc_claimed *c, long debounce_ms)
 int oc_db_event_failed(PGconn *conn, const struct oc_claimed *c, long retry_ms, bool drop)
 {
 	return settle(conn, failed_sql, c, retry_ms, drop ? "true" : "false");
+}
+
+/*
+ * Due at once, outside the bound (they are few: the events of one sync
+ * run).  A row being applied counts one more event, so its claim queues it
+ * again rather than deleting it.
+ */
+static const char requeue_sql[] =
+	"WITH p AS (DELETE FROM openchoreo.event_applied"
+	" WHERE applied_at < clock_timestamp() - interval '1 hour'),"
+	" i AS (INSERT INTO openchoreo.event_queue AS q (kind, namespace, name, action, due_at)"
+	" SELECT kind, namespace, name, 'resync', clock_timestamp()"
+	" FROM openchoreo.event_applied"
+	" WHERE applied_at >= clock_timestamp() - $1::int * interval '1 millisecond'"
+	" ON CONFLICT (kind, namespace, name) DO UPDATE SET events = q.events + 1"
+	" RETURNING q.events = 1 AS made),"
+	" u AS (UPDATE openchoreo.event_counts"
+	" SET pending = pending + (SELECT count(*) FROM i WHERE made) WHERE id)"
+	" SELECT count(*) FROM i";
+
+int oc_events_requeue_recent(PGconn *conn, long window_ms)
+{
+	char w[24];
+	const char *params[1] = { w };
+	PGresult *r;
+	int n;
+
+	snprintf(w, sizeof w, "%ld", window_ms);
+	if (!(r = sh_db_exec(conn, requeue_sql, 1, params)))
+		return SH_EDB;
+	n = PQntuples(r) == 1 ? (int)strtol(PQgetvalue(r, 0, 0), NULL, 10) : 0;
+	PQclear(r);
+	return n;
 }
 
 int oc_events_stats(PGconn *conn, struct oc_events_stats *s)

@@ -55,6 +55,7 @@ endif
 # The events queue (helper ocevents): its migration, and the pure checks of
 # the ingress against no host.
 nobase_dist_pkgdata_DATA += sql/openchoreo/002_events.sql
+nobase_dist_pkgdata_DATA += sql/openchoreo/003_event_applied.sql
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/check_openchoreo_event
 TESTS += tests/unit/check_openchoreo_event

@@ -181,6 +181,14 @@ void oc_sync_run(struct sh_host *host, void *state);
 int oc_events_start(struct oc_state *st, char *err, size_t errlen);
 /* events.c: the queue's counters since the database was made. */
 int oc_events_counts(PGconn *conn, long *received, long *applied, long *pending, long *shed);
+/*
+ * db_events.c: for sync.c after its full mutation.  The sync read the API
+ * before that write, so an event applied during the run may have been
+ * overwritten with older content: every resource whose event was applied
+ * in the last window_ms (the run's duration and a margin) is queued again,
+ * due at once.  The count queued, or SH_EDB.
+ */
+int oc_events_requeue_recent(PGconn *conn, long window_ms);
 
 /* POST /api/events/http/openchoreo (routes_events.c). */
 int oc_route_events(struct sh_req *req, void *state);

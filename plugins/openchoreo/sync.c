@@ -100,6 +100,9 @@ void oc_sync_run(struct sh_host *host, void *state)
 	}
 	if (rc == 0)
 		rc = mutate(&run, conn, &report.mutation);
+	/* Events applied while the walk read older content: again (events.c). */
+	if (rc == 0)
+		oc_events_requeue_recent(conn, (long)((oc_now() - t0) * 1000) + 1000);
 	report.duration_ms = (long)((oc_now() - t0) * 1000);
 	report.error = rc ? run.err : NULL;
 	report.counts = run.counts;

@@ -3,9 +3,11 @@
  * sql/openchoreo/002_events.sql from the source tree: one row per
  * resource and the counters a burst leaves, the bound and its one logged
  * shed per burst, the debounce, claims that skip each other, an event
- * arriving while its row is applied, retries and the drop.
+ * arriving while its row is applied, retries and the drop, and the
+ * resources a full sync queues again.
  */
 #include <check.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,21 +36,27 @@ static char *read_file(const char *path)
 	return text;
 }
 
-/* The migration, once per suite database; then an empty queue. */
+/* The plugin's migrations from $top_srcdir/sql/openchoreo in name order,
+ * once per suite database; then an empty queue. */
 static PGconn *fresh(void)
 {
 	const char *top = getenv("top_srcdir");
 	PGconn *c = pgtest_admin();
-	char path[1024];
+	char pattern[1024];
+	glob_t g;
 	char *sql;
 
 	if (!pgtest_long(c, "SELECT (to_regclass('openchoreo.event_queue') IS NOT NULL)::int")) {
-		snprintf(path, sizeof path, "%s/sql/openchoreo/002_events.sql", top ? top : ".");
-		sql = read_file(path);
-		pgtest_exec(c, sql);
-		free(sql);
+		snprintf(pattern, sizeof pattern, "%s/sql/openchoreo/[0-9]*.sql", top ? top : ".");
+		ck_assert_int_eq(glob(pattern, 0, NULL, &g), 0);
+		for (size_t i = 0; i < g.gl_pathc; i++) {
+			sql = read_file(g.gl_pathv[i]);
+			pgtest_exec(c, sql);
+			free(sql);
+		}
+		globfree(&g);
 	}
-	pgtest_exec(c, "TRUNCATE openchoreo.event_queue;"
+	pgtest_exec(c, "TRUNCATE openchoreo.event_queue, openchoreo.event_applied;"
 		    " UPDATE openchoreo.event_counts SET received = 0, coalesced = 0, applied = 0,"
 		    " failed = 0, dropped = 0, shed = 0, pending = 0, shedding = false");
 	return c;
@@ -218,6 +226,42 @@ START_TEST(test_retry_and_drop)
 }
 END_TEST
 
+/* What a full sync does after its write: the resources applied during its
+ * run are queued again, a claimed one included; old notes are pruned. */
+START_TEST(test_requeue_recent)
+{
+	PGconn *c = fresh();
+	struct oc_claimed *rows, *b;
+
+	queue(c, "component", "a", 10, 0);
+	ck_assert_int_eq(oc_db_events_claim(c, 8, 60, &rows), 1);
+	ck_assert_int_eq(oc_db_event_done(c, &rows[0], 0), 0);
+	oc_claimed_free(rows, 1);
+	ck_assert_int_eq(stats(c).pending, 0);
+	ck_assert_int_eq(oc_events_requeue_recent(c, 60000), 1);
+	ck_assert_int_eq(stats(c).pending, 1);
+	ck_assert_int_eq(oc_db_events_claim(c, 8, 60, &rows), 1);
+	ck_assert_str_eq(rows[0].action, "resync");
+	/* Queued again while it is applied: its claim keeps the row. */
+	ck_assert_int_eq(oc_events_requeue_recent(c, 60000), 1);
+	ck_assert_int_eq(oc_db_event_done(c, &rows[0], 0), 0);
+	oc_claimed_free(rows, 1);
+	ck_assert_int_eq(pgtest_long(c, "SELECT count(*) FROM openchoreo.event_queue"), 1);
+	ck_assert_int_eq(stats(c).pending, 1);
+	ck_assert_int_eq(oc_db_events_claim(c, 8, 60, &b), 1);
+	ck_assert_int_eq(oc_db_event_done(c, &b[0], 0), 0);
+	oc_claimed_free(b, 1);
+	/* Outside the window: not queued; older than an hour: pruned. */
+	pgtest_exec(c, "UPDATE openchoreo.event_applied SET applied_at = now() - interval '2 s'");
+	ck_assert_int_eq(oc_events_requeue_recent(c, 1000), 0);
+	pgtest_exec(c, "UPDATE openchoreo.event_applied SET applied_at = now() - interval '2 h'");
+	ck_assert_int_eq(oc_events_requeue_recent(c, 1000), 0);
+	ck_assert_int_eq(pgtest_long(c, "SELECT count(*) FROM openchoreo.event_applied"), 0);
+	ck_assert_int_eq(stats(c).pending, 0);
+	PQfinish(c);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("openchoreo_db_events");
@@ -230,6 +274,7 @@ int main(void)
 	tcase_add_test(tc, test_claims);
 	tcase_add_test(tc, test_event_while_applied);
 	tcase_add_test(tc, test_retry_and_drop);
+	tcase_add_test(tc, test_requeue_recent);
 	suite_add_tcase(s, tc);
 	return pgtest_main("openchoreo_db_events", s);
 }
