@@ -5,7 +5,7 @@
  * requests the spec lists, in its order; the entities, byte for byte the
  * full sync's (tests/data/openchoreo/expected/); what a 404 removes, and
  * that only a 404 does; which failures are retried and which given up.
- * (A gone workload's flow reads the catalog: the integration tests.)
+ * (A gone workload's flow reads the catalog: not reached here.)
  */
 #include <check.h>
 #include <stdio.h>
@@ -220,6 +220,35 @@ START_TEST(test_failures_retried)
 }
 END_TEST
 
+/* A Workload event: the workload, then its component's flow with that
+ * workload (no workload list call for the component itself). */
+START_TEST(test_workload)
+{
+	const char *want[] = { "component.checkout-service.json",
+			       "api.checkout-checkout-service-http.json", NULL };
+	json_t *list = load("upstream/openchoreo", "workloads.oracle.checkout-service.json");
+	char *wl = json_dumps(json_array_get(json_object_get(list, "items"), 0), JSON_COMPACT);
+	char *added, *removed, *calls;
+
+	serve_component();
+	standin_route(json_pack("{s:s,s:s,s:i,s:{s:s},s:s}", "method", "GET", "path",
+				NS_PATH "/workloads/checkout-service-workload", "status", 200,
+				"headers", "content-type", "application/json", "body_text", wl));
+	ck_assert_int_eq(apply("workload", "oracle", "checkout-service-workload", &added,
+			       &removed), 0);
+	same(added, want);
+	ck_assert_str_eq(removed, "[]");
+	calls = sent();
+	ck_assert_str_eq(calls, NS_PATH "/workloads/checkout-service-workload " COMP_PATH " "
+			 NS_PATH "/projects/checkout " NS_PATH "/workloads?component=payment-gateway");
+	free(calls);
+	free(added);
+	free(removed);
+	free(wl);
+	json_decref(list);
+}
+END_TEST
+
 /* A component without spec.owner.projectName cannot be translated however
  * often it is fetched: given up. */
 START_TEST(test_untranslatable_given_up)
@@ -250,6 +279,7 @@ int main(void)
 		test_project_and_namespace,
 		test_failures_retried,
 		test_untranslatable_given_up,
+		test_workload,
 	};
 
 	return standin_main("openchoreo_apply", tests, sizeof(tests) / sizeof(*tests));
