@@ -364,19 +364,11 @@ START_TEST(test_refs_and_duplicates)
 }
 END_TEST
 
-/* Removing a root deletes it and the descendants left without another
- * parent, with their final entities; what they related to is restitched,
- * and the tasks are woken. */
-START_TEST(test_eager_pruning)
+/* Below P's Location l, as processing would leave them: x (parent l only)
+ * with its child z, y (parents l and provider "other"), and "other"'s
+ * group owner, which a relation x originated names; every one stitched. */
+static void family(PGconn *c)
 {
-	PGconn *c = fresh();
-	char *loc = list("{\"apiVersion\":\"backstage.io/v1alpha1\",\"kind\":\"Location\","
-			 "\"metadata\":{\"name\":\"l\"},\"spec\":{\"target\":\"x\"}}", NULL);
-	char *gone = list("location:default/l", NULL), *none = list(NULL);
-	PGnotify *note;
-	int seen = 0;
-
-	expect(call(c, "P", loc, NULL), 1, 0, 0, 0, 0);
 	pgtest_exec(c, "INSERT INTO catalog.refresh_state (entity_ref, unprocessed_entity,"
 		    " unprocessed_hash, processed_entity) VALUES"
 		    " ('component:default/x', '{}', 'h', '{}'), ('component:default/y', '{}', 'h', '{}'),"
@@ -390,8 +382,24 @@ START_TEST(test_eager_pruning)
 		    " 'component:default/x' FROM catalog.refresh_state"
 		    " WHERE entity_ref = 'component:default/x';"
 		    "INSERT INTO catalog.final_entities (entity_id, entity_ref, final_entity, hash)"
-		    " SELECT entity_id, entity_ref, '{}', 'h' FROM catalog.refresh_state;"
-		    "LISTEN catalog_stitch; LISTEN catalog_changed");
+		    " SELECT entity_id, entity_ref, '{}', 'h' FROM catalog.refresh_state");
+}
+
+/* Removing a root deletes it and the descendants left without another
+ * parent, with their final entities; what they related to is restitched,
+ * and the tasks are woken. */
+START_TEST(test_eager_pruning)
+{
+	PGconn *c = fresh();
+	char *loc = list("{\"apiVersion\":\"backstage.io/v1alpha1\",\"kind\":\"Location\","
+			 "\"metadata\":{\"name\":\"l\"},\"spec\":{\"target\":\"x\"}}", NULL);
+	char *gone = list("location:default/l", NULL), *none = list(NULL);
+	PGnotify *note;
+	int seen = 0;
+
+	expect(call(c, "P", loc, NULL), 1, 0, 0, 0, 0);
+	family(c);
+	pgtest_exec(c, "LISTEN catalog_stitch; LISTEN catalog_changed");
 	expect(call(c, "P", none, gone), 0, 0, 3, 0, 0);
 	ck_assert_int_eq(pgtest_long(c, "SELECT count(*) FROM catalog.refresh_state"
 		" WHERE entity_ref IN ('component:default/y', 'group:default/owner')"), 2);
