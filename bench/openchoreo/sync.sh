@@ -168,5 +168,7 @@ PY
 		"$SH_HTTPS_PORT" "$token" "$world" "$nevents" "$workers")"
 	printf 'after the events: rss_kib=%s hwm_kib=%s load=%s\n' "$(pool_rss)" "$(pool_hwm)" \
 		"$(cut -d' ' -f1-3 /proc/loadavg)"
-} | tee -a "$results"
+} | tee "$tmp/out"
+# One append at the end: two runs at once must not interleave their lines.
+cat "$tmp/out" >>"$results"
 echo "bench: results appended to $results"
