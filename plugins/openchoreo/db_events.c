@@ -108,6 +108,23 @@ int oc_db_events_claim(PGconn *conn, int max, int lease_s, struct oc_claimed **r
 	return n;
 }
 
+long oc_db_events_next_due_ms(PGconn *conn)
+{
+	PGresult *r = sh_db_exec(conn, "SELECT ceil(extract(epoch FROM"
+				 " min(due_at) - clock_timestamp()) * 1000)::bigint"
+				 " FROM openchoreo.event_queue WHERE claimed_until IS NULL"
+				 " OR claimed_until < clock_timestamp()", 0, NULL);
+	long ms = -1;
+
+	/* min() of no row is NULL: nothing waits. */
+	if (r && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0)) {
+		ms = strtol(PQgetvalue(r, 0, 0), NULL, 10);
+		ms = ms < 0 ? 0 : ms;
+	}
+	PQclear(r);
+	return ms;
+}
+
 void oc_claimed_free(struct oc_claimed *rows, int n)
 {
 	for (int i = 0; rows && i < n; i++) {

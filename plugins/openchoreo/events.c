@@ -12,11 +12,11 @@
 
 #include "events.h"
 
-#define POLL_MIN_MS 20    /* a process looks for due rows every half debounce, */
-#define POLL_MAX_MS 100   /* within these bounds */
+#define POLL_MS 1000      /* the period: rows no wake-up announced (other processes') */
+#define NAP_MS 50         /* the longest sleep between looks while a row is due soon */
 #define CLAIM_BATCH 8     /* rows one claim takes */
 #define LEASE_S 300       /* a claim's lease: longer than any apply */
-#define RUN_BUDGET_MS 2000 /* then the thread goes back to the other tasks */
+#define RUN_BUDGET_MS 10000 /* then the task returns and runs again at once */
 
 static long now_ms(void)
 {
@@ -70,16 +70,20 @@ static void apply_one(const struct oc_state *st, const struct oc_claimed *c)
 	json_decref(removed);
 }
 
-/* Claims one batch and applies it; the number of rows claimed. */
-static int apply_batch(const struct oc_state *st)
+/* Claims one batch and applies it; the rows claimed.  When none were,
+ * *wait_ms is the time until the next row is due (-1: none is waiting). */
+static int apply_batch(const struct oc_state *st, long *wait_ms)
 {
 	struct oc_claimed *rows = NULL;
 	PGconn *conn = sh_db_get(st->host, 1000);
 	int n;
 
+	*wait_ms = -1;
 	if (!conn)
 		return 0;
 	n = oc_db_events_claim(conn, CLAIM_BATCH, LEASE_S, &rows);
+	if (n == 0)
+		*wait_ms = oc_db_events_next_due_ms(conn);
 	sh_db_put(st->host, conn);
 	for (int i = 0; i < n; i++)
 		apply_one(st, &rows[i]);
@@ -87,31 +91,48 @@ static int apply_batch(const struct oc_state *st)
 	return n;
 }
 
-static void run(struct sh_host *host, void *state)
+static void nap(long ms)
 {
-	const struct oc_state *st = state;
-	long start = now_ms();
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
 
-	while (apply_batch(st) > 0 && !sh_task_stopping(host) &&
-	       now_ms() - start < RUN_BUDGET_MS)
-		;
+	nanosleep(&ts, NULL);
 }
 
 /*
- * A debounced row becomes due on no wake-up of its own: the poll finds it,
- * so the poll is half the debounce (events seen within 1.5 debounces).
- * Rows due at once wake the task (sh_task_wake in the ingress, NOTIFY for
- * the other processes).
+ * Applies what is due, and waits on this task's own thread (the host gives
+ * every task one) for rows due within the period: a debounced row is
+ * applied when its debounce ends, not at the next poll.
+ */
+static void run(struct sh_host *host, void *state)
+{
+	const struct oc_state *st = state;
+	long start = now_ms(), wait;
+
+	while (!sh_task_stopping(host)) {
+		if (now_ms() - start >= RUN_BUDGET_MS) {
+			sh_task_wake(host, OC_EVENTS_TASK);
+			return;
+		}
+		if (apply_batch(st, &wait) > 0)
+			continue;
+		if (wait < 0 || wait > POLL_MS)
+			return;
+		nap(wait < NAP_MS ? wait : NAP_MS);
+	}
+}
+
+/*
+ * The ingress wakes the task of its own process for every new row
+ * (sh_task_wake); a row due at once is also NOTIFY'd to the others.  The
+ * period finds what no wake-up announced.
  */
 int oc_events_start(struct oc_state *st, char *err, size_t errlen)
 {
-	long poll = st->events_debounce_ms / 2;
 	int rc;
 
 	if (!st->events)
 		return 0;
-	poll = poll < POLL_MIN_MS ? POLL_MIN_MS : poll > POLL_MAX_MS ? POLL_MAX_MS : poll;
-	rc = sh_task_add(st->host, OC_EVENTS_TASK, (unsigned)poll, 0.2, 0, run, st);
+	rc = sh_task_add(st->host, OC_EVENTS_TASK, POLL_MS, 0.2, 0, run, st);
 	if (rc == 0)
 		rc = sh_task_wake_on(st->host, OC_EVENTS_TASK, OC_EVENTS_CHANNEL);
 	if (rc != 0)

@@ -101,6 +101,9 @@ struct oc_claimed {
  */
 int oc_db_events_claim(PGconn *conn, int max, int lease_s, struct oc_claimed **rows);
 void oc_claimed_free(struct oc_claimed *rows, int n);
+/* Milliseconds until the next row a claim could take is due (0: one is
+ * due now), or -1 when none is waiting or the query failed. */
+long oc_db_events_next_due_ms(PGconn *conn);
 
 /* The row was applied: deleted, or queued again after debounce_ms when
  * more events arrived meanwhile.  0 or SH_EDB. */

@@ -113,7 +113,7 @@ int oc_route_events(struct sh_req *req, void *state)
 	if (rc < 0)
 		return sh_db_fail(req);
 	log_queued(&ev, rc, st->events_max_pending);
-	if (rc == OC_QUEUED_NEW && st->events_debounce_ms == 0)
+	if (rc == OC_QUEUED_NEW)
 		sh_task_wake(st->host, OC_EVENTS_TASK);
 	return accepted(req);
 }

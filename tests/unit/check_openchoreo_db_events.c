@@ -131,9 +131,12 @@ START_TEST(test_debounce)
 	PGconn *c = fresh();
 	struct oc_claimed *rows;
 
+	ck_assert_int_eq(oc_db_events_next_due_ms(c), -1);
 	ck_assert_int_eq(queue(c, "component", "a", 10, 400), OC_QUEUED_NEW);
 	ck_assert_int_eq(oc_db_events_claim(c, 8, 60, &rows), 0);
 	oc_claimed_free(rows, 0);
+	/* The task sleeps that long, not a poll period. */
+	ck_assert(oc_db_events_next_due_ms(c) > 0 && oc_db_events_next_due_ms(c) <= 400);
 	/* Each event moves it to 400 ms after itself, never past 2 s after
 	 * the first. */
 	ck_assert_int_eq(queue(c, "component", "a", 10, 400), OC_QUEUED_COALESCED);
@@ -143,10 +146,13 @@ START_TEST(test_debounce)
 	ck_assert_int_eq(queue(c, "component", "a", 10, 400), OC_QUEUED_COALESCED);
 	ck_assert_int_eq(pgtest_long(c, "SELECT (due_at <= clock_timestamp())::int"
 				     " FROM openchoreo.event_queue"), 1);
+	ck_assert_int_eq(oc_db_events_next_due_ms(c), 0);
 	ck_assert_int_eq(oc_db_events_claim(c, 8, 60, &rows), 1);
 	ck_assert_str_eq(rows[0].name, "a");
 	ck_assert_int_eq(rows[0].events, 3);
 	oc_claimed_free(rows, 1);
+	/* Claimed: nothing waits for this process. */
+	ck_assert_int_eq(oc_db_events_next_due_ms(c), -1);
 	PQfinish(c);
 }
 END_TEST
