@@ -79,3 +79,16 @@ bench_guest_token() {
 	curl -sk -X POST "$1/api/auth/guest/refresh" |
 		python3 -c 'import json,sys; print(json.load(sys.stdin)["backstageIdentity"]["token"])'
 }
+
+# bench_pg_cpu: CPU seconds of PostgreSQL (the postmaster, the children it
+# reaped, the live backends) of the stack scripts/dev env describes; under
+# load, less noisy than the wall clock.
+bench_pg_cpu() {
+	local pm tck
+	tck=$(getconf CLK_TCK)
+	pm=$(head -n 1 "$SH_PG_DIR/data/postmaster.pid")
+	{ awk '{print $14 + $15 + $16 + $17}' "/proc/$pm/stat"
+	  for c in $(cat "/proc/$pm/task/$pm/children"); do
+		awk '{print $14 + $15}' "/proc/$c/stat" 2>/dev/null
+	  done; } | awk -v t="$tck" '{s += $1} END {printf "%.2f", s / t}'
+}

@@ -48,17 +48,11 @@ for i in range(3000000):
     s += i * i
 print("%.3f" % (time.perf_counter() - t))'
 }
-# CPU seconds of PostgreSQL (the postmaster, the children it reaped, the
-# live backends): under load, less noisy than the wall clock.
+# CPU seconds of PostgreSQL: bench_pg_cpu of bench/lib.sh.
+# shellcheck source=/dev/null
+. "$repo/bench/lib.sh"
 tck=$(getconf CLK_TCK)
-pg_cpu() {
-	local pm
-	pm=$(head -n 1 "$SH_PG_DIR/data/postmaster.pid")
-	{ awk '{print $14 + $15 + $16 + $17}' "/proc/$pm/stat"
-	  for c in $(cat "/proc/$pm/task/$pm/children"); do
-		awk '{print $14 + $15}' "/proc/$c/stat" 2>/dev/null
-	  done; } | awk -v t="$tck" '{s += $1} END {printf "%.2f", s / t}'
-}
+pg_cpu() { bench_pg_cpu; }
 q() { psql -X -At -h "$SH_PG_SOCK" -p "$SH_PG_PORT" -U stagehand -d stagehand -c "$1"; }
 "$repo/scripts/dev" pool stop main >/dev/null
 # BENCH_CATALOG_SO=<file>: this run uses that build of the catalog plugin

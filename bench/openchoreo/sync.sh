@@ -97,14 +97,7 @@ level = warn
 INI
 
 tck=$(getconf CLK_TCK)
-pg_cpu() {
-	local pm
-	pm=$(head -n 1 "$SH_PG_DIR/data/postmaster.pid")
-	{ awk '{print $14 + $15 + $16 + $17}' "/proc/$pm/stat"
-	  for c in $(cat "/proc/$pm/task/$pm/children"); do
-		awk '{print $14 + $15}' "/proc/$c/stat" 2>/dev/null
-	  done; } | awk -v t="$tck" '{s += $1} END {printf "%.2f", s / t}'
-}
+pg_cpu() { bench_pg_cpu; }
 pool_cpu() { awk -v t="$tck" '{printf "%.2f", ($14 + $15) / t}' "/proc/$(cat "$SH_RUN/main.pid")/stat"; }
 pool_rss() { awk '/^VmRSS/ {print $2}' "/proc/$(cat "$SH_RUN/main.pid")/status"; }
 pool_hwm() { awk '/^VmHWM/ {print $2}' "/proc/$(cat "$SH_RUN/main.pid")/status"; }
