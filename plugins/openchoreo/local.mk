@@ -24,7 +24,8 @@ plugin_LTLIBRARIES += plugins/openchoreo/openchoreo.la
 plugins_openchoreo_openchoreo_la_SOURCES = plugins/openchoreo/openchoreo.h \
 	plugins/openchoreo/plugin.c plugins/openchoreo/client.c \
 	plugins/openchoreo/sync.h plugins/openchoreo/sync.c plugins/openchoreo/sync_walk.c \
-	plugins/openchoreo/sync_projects.c plugins/openchoreo/db_provider.c \
+	plugins/openchoreo/sync_projects.c plugins/openchoreo/sync_workloads.c \
+	plugins/openchoreo/db_provider.c \
 	plugins/openchoreo/db_sync.c plugins/openchoreo/routes_status.c \
 	plugins/openchoreo/events.h plugins/openchoreo/routes_events.c plugins/openchoreo/db_events.c \
 	plugins/openchoreo/events.c plugins/openchoreo/apply.c \

@@ -46,6 +46,8 @@ static const struct sh_conf_key oc_keys[] = {
 	  "limit= of paged list calls" },
 	{ "max_pages", SH_CONF_INT, "1000", 1, 1000000, NULL, NULL, 0,
 	  "page cap of every list; one more page fails the sync" },
+	{ "workload_fetches", SH_CONF_INT, "4", 1, 32, NULL, NULL, 0,
+	  "workload requests of a full sync in flight at once (1: one at a time)" },
 	{ "events", SH_CONF_BOOL, "true", 0, 0, NULL, "OPENCHOREO_EVENTS_ENABLED", 0,
 	  "accept the event forwarder's POST /api/events/http/openchoreo" },
 	{ "events_secret", SH_CONF_STR, NULL, 0, 0, NULL, NULL, SH_CONF_SECRET,

@@ -35,6 +35,7 @@ static void run_init(struct oc_run *run, const struct oc_state *st)
 	run->entities = json_array();
 	run->counts = json_object();
 	run->namespaces = json_array();
+	run->fetches = sh_conf_int(sh_host_conf(st->host), "openchoreo", "workload_fetches", 4);
 }
 
 static void run_free(struct oc_run *run)

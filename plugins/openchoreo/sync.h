@@ -22,6 +22,7 @@ struct oc_run {
 	json_t *counts;             /* {"<entity kind>": n} */
 	json_t *namespaces;         /* the namespace list (step 1) */
 	long walk_ms;               /* how long the API calls took (with translation) */
+	long fetches;               /* [openchoreo] workload_fetches: 7d requests at once */
 	char err[512];              /* why the run failed: the call and the reason */
 };
 
@@ -37,6 +38,10 @@ const char *oc_name_of(const json_t *item);  /* metadata.name, or "" */
 /* Before each call: 0, or the run is over (shutdown, sync_timeout) with
  * run->err naming `what`; sets the call's timeout to what is left. */
 int oc_walk_budget(struct oc_run *run, const char *what);
+/* The same for a call made with `api` (a copy of run->api) from any
+ * thread: reads run only, the reason in err. */
+int oc_call_budget(const struct oc_run *run, struct oc_state *api, const char *what, char *err,
+		   size_t errlen);
 /* A kind's list in namespace ns (ignored for cluster kinds) into items;
  * extra: an encoded query prefix ("project=p") or NULL. */
 int oc_walk_list(struct oc_run *run, enum oc_kind k, const char *ns, const char *extra,
@@ -47,6 +52,12 @@ struct oc_ctx oc_walk_ctx(const struct oc_run *run, const char *ns);
 int oc_walk_translate(struct oc_run *run, enum oc_kind k, const char *ns, json_t *items);
 /* Appends one entity (stolen) and counts it by its kind. */
 void oc_walk_emit(struct oc_run *run, json_t *entity);
+/* Step 7d for one project's components (sync_workloads.c): workloads[i]
+ * becomes component i's first workload (a new reference) or NULL.  Up to
+ * run->fetches requests at once; 0, or the first failing component's code
+ * with run->err set (the caller still drops the references it got). */
+int oc_walk_workloads(struct oc_run *run, const char *ns, const json_t *components,
+		      json_t **workloads);
 /* Step 7 for namespace ns: Systems, Components with their APIs, then
  * DeploymentPipelines (sync_projects.c). */
 int oc_walk_projects(struct oc_run *run, const char *ns);

@@ -42,59 +42,30 @@ static const json_t *lookup(const char *project, const char *component, void *ar
 	return NULL;
 }
 
-/* 7d: GET workloads?component=<c> once (no paging); items[0] or none. */
-static int first_workload(struct oc_run *run, const char *ns, const json_t *component,
-			  json_t **workload)
-{
-	const char *segs[] = { "namespaces", ns, "workloads", NULL };
-	char *path = oc_path(segs), *enc = oc_encode(oc_name_of(component)), *query = NULL;
-	json_t *body = NULL, *items;
-	int rc = SH_ETOOBIG;
-
-	*workload = NULL;
-	if (path && enc) {
-		query = sh_xasprintf("component=%s", enc);
-		rc = oc_walk_budget(run, path);
-	}
-	if (rc == 0 && (rc = oc_get(&run->api, path, query, &body, run->err, sizeof run->err)) > 0)
-		rc = SH_ENOTFOUND;
-	items = json_object_get(body, "items");
-	if (rc == 0 && !json_is_array(items)) {
-		snprintf(run->err, sizeof run->err, "GET %s?%s: an answer without an items array",
-			 path, query);
-		rc = SH_EINVAL;
-	}
-	if (!path || !enc)
-		snprintf(run->err, sizeof run->err, "workloads of %s/%s: name too long", ns,
-			 oc_name_of(component));
-	if (rc == 0 && json_array_size(items) > 0)
-		*workload = json_incref(json_array_get(items, 0));
-	json_decref(body);
-	free(path), free(enc), free(query);
-	return rc;
-}
-
 /* 7c and 7d for one project: its components and their workloads. */
 static int project_components(struct oc_run *run, const char *ns, json_t *project,
 			      json_t *found)
 {
 	char *enc = oc_encode(oc_name_of(project));
 	char *extra = enc ? sh_xasprintf("project=%s", enc) : NULL;
-	json_t *components = json_array(), *c;
-	size_t i;
+	json_t *components = json_array(), **workloads;
+	size_t n, i;
 	int rc = extra ? oc_walk_list(run, OC_COMPONENT, ns, extra, components) : SH_ETOOBIG;
 
 	if (!extra)
 		snprintf(run->err, sizeof run->err, "components of %s/%s: name too long", ns,
 			 oc_name_of(project));
-	json_array_foreach(components, i, c) {
-		json_t *workload = NULL;
-
-		if (rc != 0 || (rc = first_workload(run, ns, c, &workload)) != 0)
-			break;
-		collect(found, oc_name_of(project), project, c, workload);
-		json_decref(workload);
+	n = json_array_size(components);
+	workloads = sh_xcalloc(n ? n : 1, sizeof *workloads);
+	if (rc == 0)
+		rc = oc_walk_workloads(run, ns, components, workloads);
+	for (i = 0; i < n; i++) {
+		if (rc == 0)
+			collect(found, oc_name_of(project), project, json_array_get(components, i),
+				workloads[i]);
+		json_decref(workloads[i]);
 	}
+	free(workloads);
 	json_decref(components);
 	free(enc), free(extra);
 	return rc;

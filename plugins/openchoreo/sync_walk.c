@@ -34,23 +34,29 @@ const char *oc_name_of(const json_t *item)
 }
 
 /* Before each call: shutdown and the run's deadline; the call gets what is
- * left of the run, at most its configured bound. */
-int oc_walk_budget(struct oc_run *run, const char *what)
+ * left of the run, at most its configured bound.  Reads run only. */
+int oc_call_budget(const struct oc_run *run, struct oc_state *api, const char *what, char *err,
+		   size_t errlen)
 {
 	double left = run->deadline - oc_now();
 
 	if (sh_task_stopping(run->api.host)) {
-		snprintf(run->err, sizeof run->err, "%s: not started, shutting down", what);
+		snprintf(err, errlen, "%s: not started, shutting down", what);
 		return SH_ESTATE;
 	}
 	if (left < 0.001) {
-		snprintf(run->err, sizeof run->err, "%s: not started, sync_timeout passed", what);
+		snprintf(err, errlen, "%s: not started, sync_timeout passed", what);
 		return SH_ETIMEDOUT;
 	}
-	run->api.http_timeout_ms = run->call_timeout_ms;
-	if (left * 1000 < (double)run->api.http_timeout_ms)
-		run->api.http_timeout_ms = (long)(left * 1000) + 1;
+	api->http_timeout_ms = run->call_timeout_ms;
+	if (left * 1000 < (double)api->http_timeout_ms)
+		api->http_timeout_ms = (long)(left * 1000) + 1;
 	return 0;
+}
+
+int oc_walk_budget(struct oc_run *run, const char *what)
+{
+	return oc_call_budget(run, &run->api, what, run->err, sizeof run->err);
 }
 
 /* Appends an entity (stolen) and counts it by kind. */

@@ -195,7 +195,8 @@ def openchoreo_full_sync():
     try:
         before = oc.other_entities()
         t0 = time.time()
-        with plugin_on(ini(s.url)):
+        # One workload request at a time: upstream's exact order (§1.2).
+        with plugin_on(ini(s.url, workload_fetches=1)):
             wait_sync(t0, ok=True)
             wait_sync(time.time(), ok=True)
             ents = provider_entities()
