@@ -239,25 +239,26 @@ END_TEST
 
 /* ---------------------------------------------------------------- failures */
 
-START_TEST(test_401_names_call_and_reason)
+/* An API error answer: the call and the API's own reason. */
+START_TEST(test_error_answers_name_call_and_reason)
 {
-	char err[256] = "";
+	static const struct {
+		int status;
+		const char *file, *want;
+	} cases[] = {
+		{ 401, "error.401.missing-token.json", "GET /api/v1/namespaces?limit=100: 401 "
+		  "MISSING_TOKEN: missing or invalid authentication token" },
+		{ 403, "error.403.forbidden.json", "GET /api/v1/namespaces?limit=100: 403 "
+		  "FORBIDDEN: You do not have permission to perform this operation" },
+	};
+	char err[256];
 
-	serve("/api/v1/namespaces", NULL, 401, "error.401.missing-token.json", NULL);
-	ck_assert_int_eq(list_ns(100, 10, NULL, err, sizeof err), SH_EUNAVAIL);
-	ck_assert_str_eq(err, "GET /api/v1/namespaces?limit=100: 401 MISSING_TOKEN: missing or "
-			      "invalid authentication token");
-}
-END_TEST
-
-START_TEST(test_403_and_500)
-{
-	char err[256] = "";
-
-	serve("/api/v1/namespaces", NULL, 403, "error.403.forbidden.json", NULL);
-	ck_assert_int_eq(list_ns(100, 10, NULL, err, sizeof err), SH_EUNAVAIL);
-	ck_assert_str_eq(err, "GET /api/v1/namespaces?limit=100: 403 FORBIDDEN: You do not have "
-			      "permission to perform this operation");
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		standin_reset();
+		serve("/api/v1/namespaces", NULL, cases[i].status, cases[i].file, NULL);
+		ck_assert_int_eq(list_ns(100, 10, NULL, err, sizeof err), SH_EUNAVAIL);
+		ck_assert_str_eq(err, cases[i].want);
+	}
 	standin_reset();
 	standin_misbehave(json_pack("{s:s,s:i}", "mode", "status", "status", 500));
 	ck_assert_int_eq(list_ns(100, 10, NULL, err, sizeof err), SH_EUNAVAIL);
@@ -345,8 +346,7 @@ int main(void)
 		test_unpaged_sends_no_query,
 		test_unpaged_cursor_capped,
 		test_paged_cap,
-		test_401_names_call_and_reason,
-		test_403_and_500,
+		test_error_answers_name_call_and_reason,
 		test_malformed_and_not_object,
 		test_timeout,
 		test_get_404_and_redirect,
