@@ -3,6 +3,7 @@
  * openchoreo-provider.md §4.1, §4.2): pure functions over the payload, so
  * the unit tests reach them without a host.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -28,6 +29,26 @@ static const char *event_ns(const json_t *o)
 	return json_string_value(v);
 }
 
+/*
+ * A Kubernetes object name (RFC 1123 subdomain: a-z 0-9 '-' '.', starting
+ * and ending alphanumeric, at most 253).  Anything else cannot exist
+ * upstream, so its re-fetch answers 404, and the catalog compares refs in
+ * any case: "Checkout-Service" would remove checkout-service.
+ */
+static bool k8s_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > OC_EVENT_MAX_NAME || !isalnum((unsigned char)s[0]) ||
+	    !isalnum((unsigned char)s[n - 1]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!(islower((unsigned char)s[i]) || isdigit((unsigned char)s[i]) || s[i] == '-' ||
+		      s[i] == '.'))
+			return false;
+	return true;
+}
+
 int oc_event_parse(const json_t *payload, struct oc_event *ev, const char **why)
 {
 	const char *kind;
@@ -42,8 +63,8 @@ int oc_event_parse(const json_t *payload, struct oc_event *ev, const char **why)
 		return *why = "kind, name or action missing or empty", -1;
 	if (!(ev->ns = event_ns(payload)))
 		return *why = "namespace is not a string", -1;
-	if (strlen(ev->name) > OC_EVENT_MAX_NAME || strlen(ev->ns) > OC_EVENT_MAX_NAME)
-		return *why = "name or namespace too long", -1;
+	if (!k8s_name(ev->name) || (*ev->ns && !k8s_name(ev->ns)))
+		return *why = "name or namespace is not a Kubernetes name", -1;
 	if (!(ev->kind = oc_kind_by_event(kind)))
 		return *why = "kind not synced", -1;
 	return 0;

@@ -19,7 +19,7 @@
 #define OC_EVENTS_CHANNEL "openchoreo_events" /* NOTIFY'd when a row is queued */
 #define OC_EVENT_SECRET_HEADER "X-Stagehand-Events-Secret"
 #define OC_EVENT_MAX_BODY (5u * 1024 * 1024) /* as Backstage's HTTP ingress */
-#define OC_EVENT_MAX_NAME 253                /* a Kubernetes name; longer is ignored */
+#define OC_EVENT_MAX_NAME 253                /* a Kubernetes name's length */
 #define OC_EVENT_MAX_ATTEMPTS 10             /* failed applies before a row is dropped */
 
 /* ---- event.c: what the ingress accepts (pure) --------------------------- */
@@ -36,8 +36,9 @@ struct oc_event {
  * Reads a parsed payload.  0 with *ev filled; -1 when the event is to be
  * ignored (answered 202 all the same), with *why a static reason for the
  * debug log: not an object, kind/name/action missing, empty or not
- * strings, a namespace that is neither a string nor null, a name or
- * namespace longer than OC_EVENT_MAX_NAME, or a kind without a row in
+ * strings, a namespace that is neither a string nor null, a name (or a
+ * non-empty namespace) that is not a Kubernetes name (lower-case a-z 0-9
+ * '-' '.', at most OC_EVENT_MAX_NAME), or a kind without a row in
  * oc_kinds.
  */
 int oc_event_parse(const json_t *payload, struct oc_event *ev, const char **why);

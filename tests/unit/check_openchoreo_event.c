@@ -130,6 +130,15 @@ START_TEST(test_ignored)
 		"{\"kind\":\"Component\",\"name\":\"x\",\"action\":\"\"}",
 		"{\"kind\":5,\"name\":\"x\",\"action\":\"created\"}",
 		"{\"kind\":\"Component\",\"name\":[\"x\"],\"action\":\"created\"}",
+		/* Not Kubernetes names: a 404 for them would remove the entity
+		 * whose ref matches in another case, or another path. */
+		"{\"kind\":\"Component\",\"name\":\"Checkout-Service\",\"namespace\":\"oracle\","
+		"\"action\":\"deleted\"}",
+		"{\"kind\":\"Component\",\"name\":\"x\",\"namespace\":\"Oracle\",\"action\":\"d\"}",
+		"{\"kind\":\"Namespace\",\"name\":\"oc/\",\"action\":\"deleted\"}",
+		"{\"kind\":\"Component\",\"name\":\"a:b\",\"action\":\"deleted\"}",
+		"{\"kind\":\"Component\",\"name\":\"-a\",\"action\":\"deleted\"}",
+		"{\"kind\":\"Component\",\"name\":\"a.\",\"action\":\"deleted\"}",
 		/* No row in oc_kinds: upstream has no subscriber for it. */
 		"{\"kind\":\"ReleaseBinding\",\"name\":\"x\",\"action\":\"created\"}",
 	};
