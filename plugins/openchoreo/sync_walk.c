@@ -16,8 +16,6 @@
 #include "sync.h"
 #include "templates.h"
 
-#define TEMPLATE_URL "scaffolder.openchoreo.dev/backstage-template-url"
-
 double oc_now(void)
 {
 	struct timespec ts;
@@ -152,12 +150,11 @@ static int fetch_schema(struct oc_run *run, enum oc_kind k, const char *ns, cons
 	return rc;
 }
 
-/* The Template of one type item, or NULL with rc 0 when it gets none here
- * (a (Cluster)ComponentType whose template is a hand-written remote one). */
+/* The Template of one type item, or NULL with rc 0 when it gets none (a
+ * (Cluster)ComponentType's hand-written one that cannot be read or made). */
 static int template_of(struct oc_run *run, enum oc_kind k, const char *ns, const json_t *item,
 		       json_t **out)
 {
-	const json_t *ann = json_object_get(json_object_get(item, "metadata"), "annotations");
 	struct oc_ctx ctx = oc_walk_ctx(run, ns);
 	json_t *schema = NULL;
 	char why[256];
@@ -165,7 +162,7 @@ static int template_of(struct oc_run *run, enum oc_kind k, const char *ns, const
 
 	*out = NULL;
 	if ((k == OC_COMPONENTTYPE || k == OC_CLUSTERCOMPONENTTYPE) &&
-	    json_object_get(ann, TEMPLATE_URL)) {
+	    oc_template_url(item)) {
 		/* as upstream: a remote Template that cannot be had is none */
 		if ((rc = oc_walk_budget(run, oc_name_of(item))) == 0 &&
 		    oc_template_fetch(run->api.template_allow, run->api.http_timeout_ms, k, &ctx,
