@@ -1,8 +1,10 @@
 /*
- * The generated scaffolder Templates (spec openchoreo-provider.md §2.18),
- * internal to templates*.c: what the three generators (component, resource,
- * project) share.  The plugin's parts call oc_template (openchoreo.h); the
- * unit tests call oc_format_title too.
+ * The scaffolder Templates (spec openchoreo-provider.md §2.18): what the
+ * three generators (component, resource, project) share, and the
+ * hand-written remote Templates (templates_remote.c, templates_fetch.c).
+ * The plugin's parts call oc_template (openchoreo.h) and, for a
+ * (Cluster)ComponentType with a template URL, oc_template_fetch (below);
+ * the unit tests call oc_format_title and oc_template_remote too.
  *
  * Each generator fills one form skeleton: the spec's example spec as JSON
  * text, in its key order, whose string values carry placeholders.  Text
