@@ -32,6 +32,7 @@ static void settle(const struct oc_state *st, const struct oc_claimed *c, int rc
 {
 	struct oc_mutation_result m = { 0 };
 	PGconn *conn = sh_db_get(st->host, 5000);
+	long retry_ms;
 	bool drop;
 
 	if (!conn) {
@@ -51,10 +52,16 @@ static void settle(const struct oc_state *st, const struct oc_claimed *c, int rc
 		oc_db_event_done(conn, c, st->events_debounce_ms);
 	} else {
 		drop = rc == OC_APPLY_GIVE_UP || c->attempts + 1 >= OC_EVENT_MAX_ATTEMPTS;
-		sh_log(SH_LOG_WARN, "openchoreo: event %s %s/%s not applied (attempt %d): %s; %s",
-		       c->kind, c->ns, c->name, c->attempts + 1, err,
-		       drop ? "dropped, the next full sync catches up" : "retried");
-		oc_db_event_failed(conn, c, oc_event_backoff_ms(c->attempts + 1), drop);
+		retry_ms = oc_event_backoff_ms(c->attempts + 1);
+		if (drop)
+			sh_log(SH_LOG_WARN, "openchoreo: event %s %s/%s not applied (attempt %d): %s;"
+			       " dropped, the next full sync catches up", c->kind, c->ns, c->name,
+			       c->attempts + 1, err);
+		else
+			sh_log(SH_LOG_WARN, "openchoreo: event %s %s/%s not applied (attempt %d): %s;"
+			       " retried in %ld ms", c->kind, c->ns, c->name, c->attempts + 1, err,
+			       retry_ms);
+		oc_db_event_failed(conn, c, retry_ms, drop);
 	}
 	sh_db_put(st->host, conn);
 }
