@@ -7,55 +7,23 @@
  * resources a full sync queues again.
  */
 #include <check.h>
-#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libpq-fe.h>
 
-#include <stagehand/alloc.h>
-
 #include "pgtest.h"
 #include "../../plugins/openchoreo/events.h"
-
-static char *read_file(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *text;
-	long n;
-
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	text = sh_xmalloc((size_t)n + 1);
-	ck_assert_int_eq(fread(text, 1, (size_t)n, f), (size_t)n);
-	text[n] = '\0';
-	fclose(f);
-	return text;
-}
 
 /* The plugin's migrations from $top_srcdir/sql/openchoreo in name order,
  * once per suite database; then an empty queue. */
 static PGconn *fresh(void)
 {
-	const char *top = getenv("top_srcdir");
 	PGconn *c = pgtest_admin();
-	char pattern[1024];
-	glob_t g;
-	char *sql;
 
-	if (!pgtest_long(c, "SELECT (to_regclass('openchoreo.event_queue') IS NOT NULL)::int")) {
-		snprintf(pattern, sizeof pattern, "%s/sql/openchoreo/[0-9]*.sql", top ? top : ".");
-		ck_assert_int_eq(glob(pattern, 0, NULL, &g), 0);
-		for (size_t i = 0; i < g.gl_pathc; i++) {
-			sql = read_file(g.gl_pathv[i]);
-			pgtest_exec(c, sql);
-			free(sql);
-		}
-		globfree(&g);
-	}
+	if (!pgtest_long(c, "SELECT (to_regclass('openchoreo.event_queue') IS NOT NULL)::int"))
+		pgtest_apply_sql(c, "sql/openchoreo/[0-9]*.sql");
 	pgtest_exec(c, "TRUNCATE openchoreo.event_queue, openchoreo.event_applied;"
 		    " UPDATE openchoreo.event_counts SET received = 0, coalesced = 0, applied = 0,"
 		    " failed = 0, dropped = 0, shed = 0, pending = 0, shedding = false");
