@@ -402,10 +402,10 @@ out:
 	return rc;
 }
 
-static int read_body(struct sh_req *req)
+static int read_body(struct sh_req *req, size_t cap)
 {
 	const char *cl = req->io.param(req->io.ctx, "CONTENT_LENGTH");
-	size_t cap = max_body(req), len = 0;
+	size_t len = 0;
 	unsigned long long n;
 	char *end, *buf;
 
@@ -427,10 +427,15 @@ static int read_body(struct sh_req *req)
 
 int sh_req_body(struct sh_req *req, const char **buf, size_t *len)
 {
+	return sh_req_body_max(req, max_body(req), buf, len);
+}
+
+int sh_req_body_max(struct sh_req *req, size_t cap, const char **buf, size_t *len)
+{
 	int rc;
 
 	if (!req->body_read) {
-		rc = read_body(req);
+		rc = read_body(req, cap);
 		if (rc)
 			return rc;
 		req->body_read = true;

@@ -50,6 +50,14 @@ const char *sh_req_cookie(const struct sh_req *req, const char *name);
  */
 int sh_req_body(struct sh_req *req, const char **buf, size_t *len);
 /*
+ * sh_req_body with the route's own cap instead of [server] max_body_size,
+ * for the rare route whose documented limit differs from the pool's (the
+ * OpenChoreo events ingress takes 5 MB as upstream does).  Whichever of the
+ * two is called first reads the body; a later call of either returns the
+ * same bytes.  nginx's client_max_body_size must let such a body through.
+ */
+int sh_req_body_max(struct sh_req *req, size_t cap, const char **buf, size_t *len);
+/*
  * Parses the body as JSON (object or array) with the nesting cap.  Returns a
  * borrowed value released with the request, or NULL after replying 400
  * InputError (bad JSON, too deep, wrong content type) or 413; the handler

@@ -62,12 +62,8 @@ static json_t *body_json(struct sh_req *req)
 	json_error_t e;
 	json_t *v;
 
-	if (sh_req_body(req, &buf, &len) != 0)
+	if (sh_req_body_max(req, OC_EVENT_MAX_BODY, &buf, &len) != 0)
 		return NULL;
-	if (len > OC_EVENT_MAX_BODY) {
-		sh_fail(req, 413, "PayloadTooLargeError", "request entity too large");
-		return NULL;
-	}
 	if (!(v = json_loadb(buf, len, JSON_DECODE_ANY, &e))) {
 		sh_fail(req, 400, "InputError", "malformed json body: %s at line %d column %d",
 			e.text, e.line, e.column);
