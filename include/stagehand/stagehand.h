@@ -9,6 +9,9 @@
 #include <stagehand/buf.h>
 #include <stagehand/codec.h>
 #include <stagehand/jose.h>
+#include <stagehand/yaml.h>
+#include <stagehand/url.h>
+#include <stagehand/urlallow.h>
 #include <stagehand/conf.h>
 #include <stagehand/plugin.h>
 #include <stagehand/request.h>

@@ -11,13 +11,14 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <stagehand/yaml.h>
+
 #include "catalog.h"
 #include "placeholders.h"
 #include "reader.h"
 #include "ref.h"
 #include "rules.h"
 #include "validate.h"
-#include "yaml.h"
 
 void catalog_children_free(struct catalog_children *c)
 {
@@ -198,20 +199,20 @@ static void read_target(const struct catalog_state *st, const char *loc, int opt
 		.bytes_left = CATALOG_PLACEHOLDER_MAX_BYTES,
 		.reads_left = CATALOG_PLACEHOLDER_MAX_READS,
 	};
-	struct catalog_yaml_result res = { 0 };
+	struct sh_yaml_result res = { 0 };
 	size_t len = 0;
 	char *buf = NULL;
 
 	if (catalog_reader_read(st->reader, loc, optional, &buf, &len, errs) != 0)
 		return;
-	catalog_yaml_parse(buf, len, loc, &res);
+	sh_yaml_parse(buf, len, loc, &res);
 	for (size_t i = 0; i < res.ndocs; i++) {
 		if (res.docs[i].error)
 			catalog_errors_add(errs, "Error", "%s", res.docs[i].error);
 		else
 			add_child(&ph, res.docs[i].entity, loc, origin, out, errs);
 	}
-	catalog_yaml_result_free(&res);
+	sh_yaml_result_free(&res);
 	free(buf);
 }
 

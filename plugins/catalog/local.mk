@@ -1,5 +1,5 @@
 # The catalog plugin.  Its domain code (pure functions: refs, relations, the
-# search index, filters, projection, cursors, YAML, validation) is a
+# search index, filters, projection, cursors, validation) is a
 # convenience library so unit tests and fuzz targets use it without the host.
 noinst_LTLIBRARIES += plugins/catalog/libcatalog_domain.la
 plugins_catalog_libcatalog_domain_la_SOURCES = \
@@ -11,20 +11,17 @@ plugins_catalog_libcatalog_domain_la_SOURCES = \
 	plugins/catalog/filter.c plugins/catalog/filter.h \
 	plugins/catalog/fields.c plugins/catalog/fields.h \
 	plugins/catalog/cursor.c plugins/catalog/cursor.h \
-	plugins/catalog/yaml.c plugins/catalog/yaml.h \
 	plugins/catalog/validate.c plugins/catalog/validate.h \
 	plugins/catalog/validate_rules.c plugins/catalog/validate_rules.h \
 	plugins/catalog/db_filter.c plugins/catalog/db_filter.h \
 	plugins/catalog/db_query.c plugins/catalog/db_query.h \
 	plugins/catalog/body.c plugins/catalog/body.h \
-	plugins/catalog/url.c plugins/catalog/url.h \
-	plugins/catalog/allow.c plugins/catalog/allow.h \
 	plugins/catalog/rules.c plugins/catalog/rules.h \
 	plugins/catalog/placeholders.c plugins/catalog/placeholders.h \
 	plugins/catalog/kinds_openchoreo.c plugins/catalog/kinds_openchoreo.h
-plugins_catalog_libcatalog_domain_la_CFLAGS = $(AM_CFLAGS) -fPIC -fvisibility=hidden $(JANSSON_CFLAGS) $(YAML_CFLAGS) \
+plugins_catalog_libcatalog_domain_la_CFLAGS = $(AM_CFLAGS) -fPIC -fvisibility=hidden $(JANSSON_CFLAGS) \
 	$(SSL_CFLAGS)
-plugins_catalog_libcatalog_domain_la_LIBADD = $(JANSSON_LIBS) $(YAML_LIBS) $(SSL_LIBS) -lm
+plugins_catalog_libcatalog_domain_la_LIBADD = $(JANSSON_LIBS) $(SSL_LIBS) -lm
 
 # The plugin itself: service (routes_*), database (db_*), processing,
 # ingestion and stitching, over the domain library.
@@ -40,10 +37,10 @@ plugins_catalog_catalog_la_SOURCES = \
 	plugins/catalog/pipeline.c plugins/catalog/processing.c plugins/catalog/ingest.c plugins/catalog/stitch.c \
 	plugins/catalog/reader.c plugins/catalog/reader.h \
 	plugins/catalog/pgarray.c plugins/catalog/pgarray.h
-plugins_catalog_catalog_la_CFLAGS = $(PLUGIN_CFLAGS) $(YAML_CFLAGS)
+plugins_catalog_catalog_la_CFLAGS = $(PLUGIN_CFLAGS)
 plugins_catalog_catalog_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_catalog_catalog_la_LIBADD = plugins/catalog/libcatalog_domain.la $(PLUGIN_LIBS) \
-	$(YAML_LIBS) $(JANSSON_LIBS) $(SSL_LIBS)
+	$(JANSSON_LIBS) $(SSL_LIBS)
 nobase_dist_pkgdata_DATA += sql/catalog/001_init.sql
 nobase_dist_pkgdata_DATA += sql/catalog/002_index_rows_without_fk.sql
 nobase_dist_pkgdata_DATA += sql/catalog/003_user_by_email.sql
@@ -59,16 +56,17 @@ nobase_dist_pkgdata_DATA += sql/catalog/012_providers.sql
 nobase_dist_pkgdata_DATA += sql/catalog/013_provider_deadlock_retry.sql
 
 if HAVE_CHECK
-# The domain library calls libstagehand's sh_x*, sh_buf and codec functions.
+# The domain library calls libstagehand's sh_x*, sh_buf, codec, YAML and URL
+# functions.
 CATALOG_UNIT_LIBS = plugins/catalog/libcatalog_domain.la fcgi/libstagehand.la $(JANSSON_LIBS) \
-	$(YAML_LIBS) $(SSL_LIBS) $(CHECK_LIBS)
-CATALOG_UNIT_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(YAML_CFLAGS) $(CHECK_CFLAGS)
+	$(SSL_LIBS) $(CHECK_LIBS)
+CATALOG_UNIT_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(CHECK_CFLAGS)
 CATALOG_UNITS = tests/unit/check_catalog_ref tests/unit/check_catalog_relations \
 	tests/unit/check_catalog_search tests/unit/check_catalog_filter \
-	tests/unit/check_catalog_fields tests/unit/check_catalog_cursor tests/unit/check_catalog_yaml \
+	tests/unit/check_catalog_fields tests/unit/check_catalog_cursor \
 	tests/unit/check_catalog_validate tests/unit/check_catalog_db_filter \
-	tests/unit/check_catalog_db_query tests/unit/check_catalog_body tests/unit/check_catalog_url \
-	tests/unit/check_catalog_allow tests/unit/check_catalog_rules \
+	tests/unit/check_catalog_db_query tests/unit/check_catalog_body \
+	tests/unit/check_catalog_rules \
 	tests/unit/check_catalog_placeholders tests/unit/check_catalog_util \
 	tests/unit/check_catalog_errors tests/unit/check_catalog_kinds_openchoreo
 check_PROGRAMS += $(CATALOG_UNITS)
@@ -91,9 +89,6 @@ tests_unit_check_catalog_fields_LDADD = $(CATALOG_UNIT_LIBS)
 tests_unit_check_catalog_cursor_SOURCES = tests/unit/check_catalog_cursor.c
 tests_unit_check_catalog_cursor_CFLAGS = $(CATALOG_UNIT_CFLAGS)
 tests_unit_check_catalog_cursor_LDADD = $(CATALOG_UNIT_LIBS)
-tests_unit_check_catalog_yaml_SOURCES = tests/unit/check_catalog_yaml.c tests/unit/testdata.c tests/unit/testdata.h
-tests_unit_check_catalog_yaml_CFLAGS = $(CATALOG_UNIT_CFLAGS)
-tests_unit_check_catalog_yaml_LDADD = $(CATALOG_UNIT_LIBS)
 tests_unit_check_catalog_validate_SOURCES = tests/unit/check_catalog_validate.c tests/unit/testdata.c tests/unit/testdata.h
 tests_unit_check_catalog_validate_CFLAGS = $(CATALOG_UNIT_CFLAGS)
 tests_unit_check_catalog_validate_LDADD = $(CATALOG_UNIT_LIBS)
@@ -106,12 +101,6 @@ tests_unit_check_catalog_db_query_LDADD = $(CATALOG_UNIT_LIBS)
 tests_unit_check_catalog_body_SOURCES = tests/unit/check_catalog_body.c
 tests_unit_check_catalog_body_CFLAGS = $(CATALOG_UNIT_CFLAGS)
 tests_unit_check_catalog_body_LDADD = $(CATALOG_UNIT_LIBS)
-tests_unit_check_catalog_url_SOURCES = tests/unit/check_catalog_url.c
-tests_unit_check_catalog_url_CFLAGS = $(CATALOG_UNIT_CFLAGS)
-tests_unit_check_catalog_url_LDADD = $(CATALOG_UNIT_LIBS)
-tests_unit_check_catalog_allow_SOURCES = tests/unit/check_catalog_allow.c
-tests_unit_check_catalog_allow_CFLAGS = $(CATALOG_UNIT_CFLAGS)
-tests_unit_check_catalog_allow_LDADD = $(CATALOG_UNIT_LIBS)
 tests_unit_check_catalog_rules_SOURCES = tests/unit/check_catalog_rules.c
 tests_unit_check_catalog_rules_CFLAGS = $(CATALOG_UNIT_CFLAGS)
 tests_unit_check_catalog_rules_LDADD = $(CATALOG_UNIT_LIBS)
@@ -139,5 +128,5 @@ TESTS += tests/unit/check_catalog_provider
 tests_unit_check_catalog_provider_SOURCES = tests/unit/check_catalog_provider.c $(PGTEST_SOURCES)
 tests_unit_check_catalog_provider_CFLAGS = $(UNIT_CFLAGS) $(JANSSON_CFLAGS)
 tests_unit_check_catalog_provider_LDADD = plugins/catalog/libcatalog_domain.la $(UNIT_LIBS) \
-	$(JANSSON_LIBS) $(YAML_LIBS) $(SSL_LIBS)
+	$(JANSSON_LIBS) $(SSL_LIBS)
 endif

@@ -10,11 +10,11 @@
 
 #include <stagehand/alloc.h>
 #include <stagehand/errors.h>
+#include <stagehand/url.h>
+#include <stagehand/yaml.h>
 
 #include "placeholders.h"
-#include "url.h"
 #include "util.h"
-#include "yaml.h"
 
 char *catalog_path_resolve(const char *base, const char *rel)
 {
@@ -45,10 +45,10 @@ char *catalog_path_resolve(const char *base, const char *rel)
 
 char *catalog_placeholder_target(const char *base_loc, const char *value)
 {
-	char *url = catalog_url_resolve(value, value), *path, *loc;
+	char *url = sh_url_resolve(value, value), *path, *loc;
 
 	if (url == NULL && strncmp(base_loc, "url:", 4) == 0)
-		url = catalog_url_resolve(base_loc + 4, value);
+		url = sh_url_resolve(base_loc + 4, value);
 	if (url != NULL) {
 		loc = sh_xasprintf("url:%s", url);
 		free(url);
@@ -142,10 +142,10 @@ static int parse_json(const char *key, const char *value, const char *buf, size_
 static int parse_yaml(const char *key, const char *value, const char *loc, const char *buf,
 		      size_t len, json_t **out, char **err)
 {
-	struct catalog_yaml_result res;
+	struct sh_yaml_result res;
 	size_t skip = strlen("YAML error at ") + strlen(loc) + 2;
 
-	catalog_yaml_parse_values(buf, len, loc, &res);
+	sh_yaml_parse_values(buf, len, loc, &res);
 	*out = NULL;
 	if (res.ndocs != 1) {
 		*err = sh_xasprintf("Placeholder $%s expected to find exactly one document of data "
@@ -158,7 +158,7 @@ static int parse_yaml(const char *key, const char *value, const char *loc, const
 	} else {
 		*out = json_incref(res.docs[0].entity);
 	}
-	catalog_yaml_result_free(&res);
+	sh_yaml_result_free(&res);
 	return *out ? 0 : SH_EINVAL;
 }
 
@@ -197,10 +197,10 @@ static int resolve_one(struct catalog_placeholders *ph, const char *key, const c
 		} else {
 			rc = parse_yaml(key, value, loc, buf, len, out, err);
 		}
-		if (rc == 0 && depth_of(*out) > CATALOG_YAML_MAX_DEPTH) {
+		if (rc == 0 && depth_of(*out) > SH_YAML_MAX_DEPTH) {
 			*err = sh_xasprintf("Placeholder $%s failed to parse %s data at %s, Error: nested "
 					   "deeper than %d levels", key, key[0] == 'j' ? "JSON" : "YAML",
-					   value, CATALOG_YAML_MAX_DEPTH);
+					   value, SH_YAML_MAX_DEPTH);
 			json_decref(*out);
 			*out = NULL;
 			rc = SH_EINVAL;

@@ -7,10 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stagehand/url.h>
+
 #include "catalog.h"
 #include "reader.h"
 #include "routes.h"
-#include "url.h"
 
 /* The refresh task looks for due rows this often; each row's own interval
  * is processing_interval (spec §9.5). */
@@ -102,12 +103,12 @@ static int check_locations(const struct catalog_state *st, char *err, size_t err
 {
 	for (size_t i = 0; i < st->n_locations; i++) {
 		const char *loc = st->locations[i];
-		struct catalog_url_http u = { 0 };
+		struct sh_url_http u = { 0 };
 		int ok = strncmp(loc, "file:", 5) == 0 && loc[5] != '\0';
 
-		if (!ok && strncmp(loc, "url:", 4) == 0 && catalog_url_http_parse(loc + 4, &u) == 0)
+		if (!ok && strncmp(loc, "url:", 4) == 0 && sh_url_http_parse(loc + 4, &u) == 0)
 			ok = 1;
-		catalog_url_http_clear(&u);
+		sh_url_http_clear(&u);
 		if (!ok) {
 			snprintf(err, errlen, "location \"%s\": expected file:<path> or url:<http(s) URL>",
 				 loc);
@@ -123,10 +124,10 @@ static int make_reader(struct catalog_state *st, const struct sh_conf *conf, cha
 {
 	const char *const *rules = NULL;
 	size_t n = sh_conf_multi(conf, "catalog", "reading_allow", &rules);
-	struct catalog_allow *allow;
+	struct sh_url_allow *allow;
 	char *msg;
 
-	if (catalog_allow_parse(rules, n, &allow, &msg) != 0) {
+	if (sh_url_allow_parse(rules, n, &allow, &msg) != 0) {
 		snprintf(err, errlen, "%s", msg);
 		free(msg);
 		return SH_EINVAL;

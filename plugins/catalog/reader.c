@@ -14,16 +14,14 @@
 #include <stagehand/stagehand.h>
 
 #include "reader.h"
-#include "url.h"
 #include "util.h"
-#include "yaml.h"
 
 struct catalog_reader {
-	struct catalog_allow *allow;
+	struct sh_url_allow *allow;
 	long timeout_ms;
 };
 
-struct catalog_reader *catalog_reader_new(struct catalog_allow *allow, long timeout_ms)
+struct catalog_reader *catalog_reader_new(struct sh_url_allow *allow, long timeout_ms)
 {
 	struct catalog_reader *r = sh_xmalloc(sizeof(*r));
 
@@ -37,7 +35,7 @@ void catalog_reader_free(struct catalog_reader *r)
 {
 	if (r == NULL)
 		return;
-	catalog_allow_free(r->allow);
+	sh_url_allow_free(r->allow);
 	free(r);
 }
 
@@ -95,7 +93,7 @@ static int status_error(const char *url, long status, struct failure *f)
 static int fetch(struct catalog_reader *r, const char *url, struct sh_http_response *resp)
 {
 	struct sh_http_request rq = {
-		.url = url, .timeout_ms = r->timeout_ms, .max_bytes = CATALOG_YAML_MAX_INPUT,
+		.url = url, .timeout_ms = r->timeout_ms, .max_bytes = SH_YAML_MAX_INPUT,
 		.conditional = true,
 	};
 
@@ -108,16 +106,16 @@ static int read_url(struct catalog_reader *r, const char *url, char **buf, size_
 	struct sh_http_response resp;
 	int rc;
 
-	if (!catalog_allow_match(r->allow, url))
-		return fail(f, SH_EDENIED, "NotAllowedError", catalog_allow_denied_message(url));
+	if (!sh_url_allow_match(r->allow, url))
+		return fail(f, SH_EDENIED, "NotAllowedError", sh_url_allow_denied_message(url));
 	rc = fetch(r, url, &resp);
 	if (rc != 0) {
 		rc = fail(f, rc, "Error", sh_xasprintf("Unable to read %s, %s", url, resp.error));
-	} else if (resp.body_len > CATALOG_YAML_MAX_INPUT) {
+	} else if (resp.body_len > SH_YAML_MAX_INPUT) {
 		/* a body the cache took for a request with a larger cap */
 		rc = fail(f, SH_ETOOBIG, "Error", sh_xasprintf("Unable to read %s, response larger"
 							       " than %u bytes", url,
-							       CATALOG_YAML_MAX_INPUT));
+							       SH_YAML_MAX_INPUT));
 	} else if (resp.status >= 200 && resp.status < 300) {
 		*buf = resp.body;
 		*len = resp.body_len;
@@ -134,7 +132,7 @@ static int read_url(struct catalog_reader *r, const char *url, char **buf, size_
 static int read_path(const char *path, char **buf, size_t *len)
 {
 	FILE *fp = fopen(path, "rb");
-	size_t cap = CATALOG_YAML_MAX_INPUT + 1, n;
+	size_t cap = SH_YAML_MAX_INPUT + 1, n;
 	int rc = 0;
 
 	*buf = NULL;
@@ -214,8 +212,8 @@ int catalog_reader_fetch(struct catalog_reader *r, const char *loc, char **buf, 
 char *catalog_reader_url_loc(const char *own_type, const char *own_target, const char *target,
 			     struct catalog_errors *errs)
 {
-	char *url = catalog_url_resolve(strcmp(own_type, "url") == 0 ? own_target : target,
-					target);
+	char *url = sh_url_resolve(strcmp(own_type, "url") == 0 ? own_target : target,
+				   target);
 	char *loc;
 
 	if (url == NULL) {

@@ -9,19 +9,20 @@
 
 #include <stddef.h>
 
-#include "allow.h"
+#include <stagehand/urlallow.h>
+
 #include "errors.h"
 
 struct catalog_reader;
 
 /* Takes `allow` (NULL: no URL is readable).  `timeout_ms` bounds a whole
  * URL read. */
-struct catalog_reader *catalog_reader_new(struct catalog_allow *allow, long timeout_ms);
+struct catalog_reader *catalog_reader_new(struct sh_url_allow *allow, long timeout_ms);
 void catalog_reader_free(struct catalog_reader *r);
 
 /*
  * Reads the target of `loc`, "file:<absolute path>" or "url:<URL>", at most
- * CATALOG_YAML_MAX_INPUT bytes.  Returns 0 with a malloc'd, NUL-terminated
+ * SH_YAML_MAX_INPUT bytes.  Returns 0 with a malloc'd, NUL-terminated
  * *buf of *len bytes; otherwise a negative SH_E* code with the error added
  * to errs: "Unable to read url, NotAllowedError: Reading from '<url>' is
  * not allowed. ..." (SH_EDENIED), NotFoundError for a missing file or a 404

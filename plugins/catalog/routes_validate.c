@@ -7,11 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stagehand/url.h>
+
 #include "catalog.h"
 #include "ref.h"
 #include "routes.h"
 #include "routes_common.h"
-#include "url.h"
 #include "validate.h"
 
 /* 400 {"errors": [{"name", "message"}]}, the shape the import UI reads. */
@@ -271,7 +272,7 @@ static void repo_of(const char *host, const char *path, char **owner, char **nam
 		(*name)[end - 4] = '\0';
 }
 
-static json_t *generated_component(const struct catalog_url_http *u)
+static json_t *generated_component(const struct sh_url_http *u)
 {
 	const char *prefix = slug_prefix(u->host);
 	char *owner, *name;
@@ -302,7 +303,7 @@ static json_t *generated_component(const struct catalog_url_http *u)
  */
 int catalog_post_analyze_location(struct sh_req *req, void *state)
 {
-	struct catalog_url_http u = { 0 };
+	struct sh_url_http u = { 0 };
 	const char *target;
 	json_t *body;
 	char *err;
@@ -313,10 +314,10 @@ int catalog_post_analyze_location(struct sh_req *req, void *state)
 	if ((err = analyze_body_error(body)) != NULL)
 		return catalog_fail_free(req, err);
 	target = json_string_value(json_object_get(json_object_get(body, "location"), "target"));
-	if (catalog_url_http_parse(target, &u) != 0)
+	if (sh_url_http_parse(target, &u) != 0)
 		return sh_fail(req, 400, "InputError", "The given location.target is not a URL");
 	body = json_pack("{s:[], s:[{s:o, s:[]}]}", "existingEntityFiles", "generateEntities",
 			 "entity", generated_component(&u), "fields");
-	catalog_url_http_clear(&u);
+	sh_url_http_clear(&u);
 	return sh_reply_json(req, 200, body);
 }

@@ -15,8 +15,7 @@ plugins_openchoreo_libopenchoreo_domain_la_SOURCES = plugins/openchoreo/openchor
 	plugins/openchoreo/templates_project.c plugins/openchoreo/templates_remote.c
 plugins_openchoreo_libopenchoreo_domain_la_CPPFLAGS = -I$(top_srcdir)/include
 plugins_openchoreo_libopenchoreo_domain_la_CFLAGS = $(AM_CFLAGS) -fPIC -fvisibility=hidden $(JANSSON_CFLAGS)
-# the catalog's YAML reader (catalog_yaml_parse_values) for remote Templates
-plugins_openchoreo_libopenchoreo_domain_la_LIBADD = plugins/catalog/libcatalog_domain.la $(JANSSON_LIBS)
+plugins_openchoreo_libopenchoreo_domain_la_LIBADD = $(JANSSON_LIBS)
 
 # The plugin: keys and routes, the API client, the full sync and its
 # status (occore); the events ingress and the delta path (ocevents).

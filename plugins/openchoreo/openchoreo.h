@@ -97,7 +97,7 @@ json_t *oc_template(enum oc_kind kind, const struct oc_ctx *ctx, const json_t *i
 
 /* ---- the plugin state (plugin.c) --------------------------------------- */
 
-struct catalog_allow;           /* plugins/catalog/allow.h */
+struct sh_url_allow;            /* <stagehand/urlallow.h> */
 
 struct oc_state {
 	struct sh_host *host;
@@ -116,7 +116,7 @@ struct oc_state {
 	long events_debounce_ms;    /* per resource */
 	/* [openchoreo] template_url_allow: the URLs hand-written Templates
 	 * may be read from (templates.h oc_template_fetch); NULL: none */
-	struct catalog_allow *template_allow;
+	struct sh_url_allow *template_allow;
 };
 
 /* ---- client.c: the OpenChoreo API -------------------------------------- */

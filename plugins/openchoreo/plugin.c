@@ -11,7 +11,6 @@
 #include <stagehand/alloc.h>
 #include <stagehand/stagehand.h>
 
-#include "../catalog/allow.h"
 #include "openchoreo.h"
 
 static const char *const oc_mounts[] = { "events", NULL };
@@ -116,7 +115,7 @@ static int template_allow(struct oc_state *st, const struct sh_conf *conf, char 
 	size_t n = sh_conf_multi(conf, "openchoreo", "template_url_allow", &rules);
 	char *msg = NULL;
 
-	if (n == 0 || catalog_allow_parse(rules, n, &st->template_allow, &msg) == 0)
+	if (n == 0 || sh_url_allow_parse(rules, n, &st->template_allow, &msg) == 0)
 		return 0;
 	snprintf(err, errlen, "[openchoreo] template_url_allow: %s", msg);
 	free(msg);
@@ -133,7 +132,7 @@ static void oc_fini(void *state)
 	free(st->default_owner);
 	free(st->client);
 	free(st->events_secret);
-	catalog_allow_free(st->template_allow);
+	sh_url_allow_free(st->template_allow);
 	free(st);
 }
 

@@ -124,7 +124,7 @@ json_t *oc_tmpl_remote(const struct oc_tmpl *t, const char *url, const char *bod
  * Spec §2.18, the hand-written (remote) Template of a (Cluster)ComponentType
  * carrying scaffolder.openchoreo.dev/backstage-template-url `url`, from
  * the `len` bytes of `body` the caller read there (behind its allow-list;
- * at most CATALOG_YAML_MAX_INPUT, 4 MiB).  The body is YAML, one document
+ * at most SH_YAML_MAX_INPUT, 4 MiB).  The body is YAML, one document
  * or more; the first object with kind Template is taken, metadata.name and
  * metadata.namespace are overwritten (template-{ct}; {ns} or
  * openchoreo-cluster) and its annotations are followed by ctd-name,
@@ -143,7 +143,7 @@ json_t *oc_template_remote(enum oc_kind kind, const struct oc_ctx *ctx, const js
 
 #define OC_TEMPLATE_URL "scaffolder.openchoreo.dev/backstage-template-url"
 
-struct catalog_allow;  /* plugins/catalog/allow.h: catalog_allow_parse's rules */
+struct sh_url_allow;  /* <stagehand/urlallow.h>: sh_url_allow_parse's rules */
 
 /* The non-empty OC_TEMPLATE_URL annotation of item, or NULL. */
 const char *oc_template_url(const json_t *item);
@@ -151,7 +151,7 @@ const char *oc_template_url(const json_t *item);
 /*
  * The hand-written Template of item, a (Cluster)ComponentType with an
  * OC_TEMPLATE_URL annotation: the URL is read with GET (no credentials, no
- * redirect to another host, at most CATALOG_YAML_MAX_INPUT bytes, within
+ * redirect to another host, at most SH_YAML_MAX_INPUT bytes, within
  * timeout_ms) only when a rule of `allow` matches it (the syntax of the
  * catalog's reading_allow; NULL matches nothing), then oc_template_remote.
  * 0 with *out; else *out NULL, err says why, and SH_EDENIED (no rule
@@ -160,7 +160,7 @@ const char *oc_template_url(const json_t *item);
  * Template).  Upstream then emits no Template for the type; the caller
  * decides what the run does.  Any thread.
  */
-int oc_template_fetch(const struct catalog_allow *allow, long timeout_ms, enum oc_kind kind,
+int oc_template_fetch(const struct sh_url_allow *allow, long timeout_ms, enum oc_kind kind,
 		      const struct oc_ctx *ctx, const json_t *item, json_t **out, char *err,
 		      size_t errlen);
 

@@ -9,8 +9,6 @@
 
 #include <stagehand/stagehand.h>
 
-#include "../catalog/allow.h"
-#include "../catalog/yaml.h"
 #include "templates.h"
 
 const char *oc_template_url(const json_t *item)
@@ -28,7 +26,7 @@ static int read_url(const char *url, long timeout_ms, struct sh_http_response *r
 	struct sh_http_request rq = {
 		.url = url,
 		.timeout_ms = timeout_ms,
-		.max_bytes = CATALOG_YAML_MAX_INPUT,
+		.max_bytes = SH_YAML_MAX_INPUT,
 	};
 	int rc = sh_http_do(&rq, resp);
 
@@ -44,7 +42,7 @@ static int read_url(const char *url, long timeout_ms, struct sh_http_response *r
 	return 0;
 }
 
-int oc_template_fetch(const struct catalog_allow *allow, long timeout_ms, enum oc_kind kind,
+int oc_template_fetch(const struct sh_url_allow *allow, long timeout_ms, enum oc_kind kind,
 		      const struct oc_ctx *ctx, const json_t *item, json_t **out, char *err,
 		      size_t errlen)
 {
@@ -57,7 +55,7 @@ int oc_template_fetch(const struct catalog_allow *allow, long timeout_ms, enum o
 		snprintf(err, errlen, "no %s annotation", OC_TEMPLATE_URL);
 		return SH_EINVAL;
 	}
-	if (!catalog_allow_match(allow, url)) {
+	if (!sh_url_allow_match(allow, url)) {
 		snprintf(err, errlen, "reading %s is not allowed by [openchoreo] template_url_allow",
 			 url);
 		return SH_EDENIED;

@@ -8,11 +8,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../catalog/yaml.h"
+#include <stagehand/yaml.h>
+
 #include "templates.h"
 
 /* The first document that is an object of kind Template, or NULL. */
-static const json_t *first_template(const struct catalog_yaml_result *res)
+static const json_t *first_template(const struct sh_yaml_result *res)
 {
 	for (size_t i = 0; i < res->ndocs; i++) {
 		const json_t *doc = res->docs[i].entity;
@@ -56,7 +57,7 @@ static json_t *annotations(const struct oc_tmpl *t, const json_t *own, const cha
 }
 
 /* The Template of body's documents, or NULL with err set. */
-static json_t *stamp(const struct oc_tmpl *t, const struct catalog_yaml_result *res,
+static json_t *stamp(const struct oc_tmpl *t, const struct sh_yaml_result *res,
 		     const char *url, char *err, size_t errlen)
 {
 	const json_t *doc = first_template(res);
@@ -86,23 +87,23 @@ json_t *oc_tmpl_remote(const struct oc_tmpl *t, const char *url, const char *bod
 		       char *err, size_t errlen)
 {
 	json_t *loc = json_sprintf("url:%s", url);
-	struct catalog_yaml_result res;
+	struct sh_yaml_result res;
 	json_t *out = NULL;
 
-	if (len > CATALOG_YAML_MAX_INPUT) {
-		snprintf(err, errlen, "%s: over %u bytes", url, CATALOG_YAML_MAX_INPUT);
-	} else if (catalog_yaml_parse_values(body, len, loc ? json_string_value(loc) : url,
-					     &res) != 0) {
+	if (len > SH_YAML_MAX_INPUT) {
+		snprintf(err, errlen, "%s: over %u bytes", url, SH_YAML_MAX_INPUT);
+	} else if (sh_yaml_parse_values(body, len, loc ? json_string_value(loc) : url,
+					&res) != 0) {
 		snprintf(err, errlen, "%s: not YAML", url);
 		for (size_t i = 0; i < res.ndocs; i++)
 			if (res.docs[i].error) {
 				snprintf(err, errlen, "%s", res.docs[i].error);
 				break;
 			}
-		catalog_yaml_result_free(&res);
+		sh_yaml_result_free(&res);
 	} else {
 		out = stamp(t, &res, url, err, errlen);
-		catalog_yaml_result_free(&res);
+		sh_yaml_result_free(&res);
 	}
 	json_decref(loc);
 	return out;

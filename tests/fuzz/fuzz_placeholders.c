@@ -1,4 +1,4 @@
-/* fuzz-sources: plugins/catalog/placeholders.c plugins/catalog/yaml.c plugins/catalog/url.c plugins/catalog/util.c fcgi/alloc.c fcgi/buf.c fcgi/codec.c */
+/* fuzz-sources: plugins/catalog/placeholders.c plugins/catalog/util.c fcgi/yaml.c fcgi/url.c fcgi/alloc.c fcgi/buf.c fcgi/codec.c */
 /* fuzz-libs: yaml-0.1 jansson */
 /*
  * libFuzzer target: the input is parsed as a catalog file and each entity's
@@ -12,8 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stagehand/yaml.h>
+
 #include "../../plugins/catalog/placeholders.h"
-#include "../../plugins/catalog/yaml.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -44,10 +45,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.read = serve, .ctx = &in, .bytes_left = CATALOG_PLACEHOLDER_MAX_BYTES,
 		.reads_left = CATALOG_PLACEHOLDER_MAX_READS,
 	};
-	struct catalog_yaml_result res;
+	struct sh_yaml_result res;
 	const char *base = size && data[0] & 1 ? "url:http://h/a/b.yaml" : "file:/srv/a/b.yaml";
 
-	catalog_yaml_parse((const char *)data, size, base, &res);
+	sh_yaml_parse((const char *)data, size, base, &res);
 	for (size_t i = 0; i < res.ndocs; i++) {
 		char *err = NULL, *s;
 
@@ -58,6 +59,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		s = json_dumps(res.docs[i].entity, JSON_COMPACT);
 		free(s);
 	}
-	catalog_yaml_result_free(&res);
+	sh_yaml_result_free(&res);
 	return 0;
 }

@@ -9,8 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stagehand/yaml.h>
+
 #include "../../plugins/catalog/validate.h"
-#include "../../plugins/catalog/yaml.h"
 #include "testdata.h"
 
 #define ADR " To learn more about catalog file format, visit: https://github.com/" \
@@ -350,11 +351,11 @@ static const char *const fixtures[] = {
 
 START_TEST(test_fixtures_validate)
 {
-	struct catalog_yaml_result res;
+	struct sh_yaml_result res;
 	size_t len, i;
 	char *buf = testdata_read(fixtures[_i], &len);
 
-	ck_assert_int_eq(catalog_yaml_parse(buf, len, "file:/fixtures", &res), 0);
+	ck_assert_int_eq(sh_yaml_parse(buf, len, "file:/fixtures", &res), 0);
 	ck_assert_uint_gt(res.ndocs, 0);
 	for (i = 0; i < res.ndocs; i++) {
 		struct catalog_validate_errors errs = { 0 };
@@ -365,7 +366,7 @@ START_TEST(test_fixtures_validate)
 		ck_assert_ptr_nonnull(json_object_get(json_object_get(res.docs[i].entity,
 								      "metadata"), "namespace"));
 	}
-	catalog_yaml_result_free(&res);
+	sh_yaml_result_free(&res);
 	free(buf);
 }
 END_TEST

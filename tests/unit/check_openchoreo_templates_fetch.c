@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../plugins/catalog/allow.h"
+#include <stagehand/urlallow.h>
+
 #include "../../plugins/openchoreo/templates.h"
 #include "standin.h"
 
@@ -20,13 +21,13 @@ static const char yaml[] = "apiVersion: scaffolder.backstage.io/v1beta3\n"
 			   "spec:\n  type: service\n";
 
 /* The stand-in's host and port as the one rule of a new allow-list. */
-static struct catalog_allow *allow_standin(void)
+static struct sh_url_allow *allow_standin(void)
 {
 	const char *rule = standin_base() + strlen("http://");
-	struct catalog_allow *a;
+	struct sh_url_allow *a;
 	char *err = NULL;
 
-	ck_assert_msg(catalog_allow_parse(&rule, 1, &a, &err) == 0, "%s", err);
+	ck_assert_msg(sh_url_allow_parse(&rule, 1, &a, &err) == 0, "%s", err);
 	return a;
 }
 
@@ -45,14 +46,14 @@ static json_t *ct_at(const char *path)
 			 "workloadType", "deployment");
 }
 
-static int fetch(const struct catalog_allow *a, const json_t *ct, json_t **out, char *err)
+static int fetch(const struct sh_url_allow *a, const json_t *ct, json_t **out, char *err)
 {
 	return oc_template_fetch(a, 1000, OC_COMPONENTTYPE, &ctx, ct, out, err, 256);
 }
 
 START_TEST(test_fetched)
 {
-	struct catalog_allow *a = allow_standin();
+	struct sh_url_allow *a = allow_standin();
 	json_t *ct = ct_at("/t/template.yaml"), *t = NULL;
 	char err[256] = "", url[512];
 	json_t *ann;
@@ -72,33 +73,33 @@ START_TEST(test_fetched)
 	ck_assert_ptr_null(standin_sent("/t/template.yaml", 0, "authorization"));
 	json_decref(t);
 	json_decref(ct);
-	catalog_allow_free(a);
+	sh_url_allow_free(a);
 }
 END_TEST
 
 START_TEST(test_not_allowed)
 {
 	const char *other = "git.example.com";
-	struct catalog_allow *a;
+	struct sh_url_allow *a;
 	json_t *ct = ct_at("/t/template.yaml"), *t = NULL;
 	char err[256] = "", *msg = NULL;
 
 	serve("/t/template.yaml", 200, yaml);
 	ck_assert_int_eq(fetch(NULL, ct, &t, err), SH_EDENIED);
 	ck_assert_ptr_nonnull(strstr(err, "not allowed by [openchoreo] template_url_allow"));
-	ck_assert_int_eq(catalog_allow_parse(&other, 1, &a, &msg), 0);
+	ck_assert_int_eq(sh_url_allow_parse(&other, 1, &a, &msg), 0);
 	ck_assert_int_eq(fetch(a, ct, &t, err), SH_EDENIED);
 	ck_assert_ptr_null(t);
 	/* nothing was read */
 	ck_assert_int_eq(standin_count("/t/template.yaml"), 0);
-	catalog_allow_free(a);
+	sh_url_allow_free(a);
 	json_decref(ct);
 }
 END_TEST
 
 START_TEST(test_failed_reads)
 {
-	struct catalog_allow *a = allow_standin();
+	struct sh_url_allow *a = allow_standin();
 	json_t *ct = ct_at("/t/template.yaml"), *t = NULL;
 	json_t *none = json_pack("{s:{s:s}}", "metadata", "name", "service");
 	char err[256] = "";
@@ -121,7 +122,7 @@ START_TEST(test_failed_reads)
 	ck_assert_ptr_null(t);
 	json_decref(none);
 	json_decref(ct);
-	catalog_allow_free(a);
+	sh_url_allow_free(a);
 }
 END_TEST
 

@@ -1,8 +1,9 @@
 /*
- * catalog-info.yaml parsing: multi-document files and empty documents,
- * non-mapping roots, syntax error locations, core-schema scalars, duplicate
- * keys, merge keys left literal, aliases (copies, bombs), the depth, size
- * and document caps, and the fixture files (tests/data/catalog).
+ * yaml.c, the YAML reader (<stagehand/yaml.h>), on catalog-info.yaml:
+ * multi-document files and empty documents, non-mapping roots, any root
+ * (sh_yaml_parse_values), syntax error locations, core-schema scalars,
+ * duplicate keys, merge keys left literal, aliases (copies, bombs), the
+ * depth, size and document caps, and the fixture files (tests/data/catalog).
  */
 #include <check.h>
 #include <stdio.h>
@@ -10,21 +11,21 @@
 #include <string.h>
 
 #include <stagehand/errors.h>
-#include "../../plugins/catalog/yaml.h"
+#include <stagehand/yaml.h>
 #include "testdata.h"
 
 #define LOC "file:/srv/catalog-info.yaml"
 
-static struct catalog_yaml_result res;
+static struct sh_yaml_result res;
 
 static int parse(const char *text)
 {
-	return catalog_yaml_parse(text, strlen(text), LOC, &res);
+	return sh_yaml_parse(text, strlen(text), LOC, &res);
 }
 
 static void teardown(void)
 {
-	catalog_yaml_result_free(&res);
+	sh_yaml_result_free(&res);
 }
 
 /* Document i as compact sorted JSON (static buffer for assertions). */
@@ -63,7 +64,7 @@ START_TEST(test_empty_input)
 {
 	ck_assert_int_eq(parse(""), 0);
 	ck_assert_uint_eq(res.ndocs, 0);
-	catalog_yaml_result_free(&res);
+	sh_yaml_result_free(&res);
 	ck_assert_int_eq(parse("# nothing here\n\n"), 0);
 	ck_assert_uint_eq(res.ndocs, 0);
 }
@@ -86,6 +87,32 @@ START_TEST(test_non_mapping_root)
 }
 END_TEST
 
+/* sh_yaml_parse_values: any root is a value, an empty document null. */
+START_TEST(test_values_any_root)
+{
+	const char *text = "a: 1\n---\nhello\n---\n- x\n- 2\n---\n5\n---\n---\ntrue\n";
+	char *s;
+
+	ck_assert_int_eq(sh_yaml_parse_values(text, strlen(text), LOC, &res), 0);
+	ck_assert_uint_eq(res.ndocs, 6);
+	ck_assert_uint_eq(res.nerrors, 0);
+	ck_assert_str_eq(doc(0), "{\"a\":1}");
+	ck_assert_str_eq(json_string_value(res.docs[1].entity), "hello");
+	s = json_dumps(res.docs[2].entity, JSON_COMPACT);
+	ck_assert_str_eq(s, "[\"x\",2]");
+	free(s);
+	ck_assert_int_eq(json_integer_value(res.docs[3].entity), 5);
+	ck_assert(json_is_null(res.docs[4].entity));
+	ck_assert(json_is_true(res.docs[5].entity));
+	sh_yaml_result_free(&res);
+	/* Errors are the same as sh_yaml_parse's. */
+	text = "a: 1\na: 2\n";
+	ck_assert_int_eq(sh_yaml_parse_values(text, strlen(text), LOC, &res), SH_EINVAL);
+	ck_assert_uint_eq(res.ndocs, 1);
+	ck_assert_ptr_nonnull(strstr(err(0), "Map keys must be unique"));
+}
+END_TEST
+
 START_TEST(test_syntax_error_location)
 {
 	ck_assert_int_eq(parse("x: 1\n---\nmetadata:\n  name: a: b\n"), SH_EINVAL);
@@ -93,7 +120,7 @@ START_TEST(test_syntax_error_location)
 	ck_assert_str_eq(doc(0), "{\"x\":1}");
 	ck_assert_str_eq(err(1), "YAML error at " LOC ", YAMLParseError: mapping values are "
 			 "not allowed in this context at line 4, column 10");
-	catalog_yaml_result_free(&res);
+	sh_yaml_result_free(&res);
 	ck_assert_int_ne(parse("a: [1, 2\nb: 3\n"), 0);
 	ck_assert_uint_eq(res.ndocs, 1);
 	ck_assert_ptr_nonnull(strstr(err(0), "YAML error at " LOC ", YAMLParseError: "));
@@ -106,8 +133,8 @@ START_TEST(test_invalid_utf8)
 	ck_assert_int_ne(parse("a: \xff\xfe\n"), 0);
 	ck_assert_uint_eq(res.nerrors, 1);
 	ck_assert_ptr_nonnull(strstr(err(0), "YAML error at " LOC ", YAMLParseError: "));
-	catalog_yaml_result_free(&res);
-	ck_assert_int_ne(catalog_yaml_parse("a: b\0c", 6, LOC, &res), 0);
+	sh_yaml_result_free(&res);
+	ck_assert_int_ne(sh_yaml_parse("a: b\0c", 6, LOC, &res), 0);
 }
 END_TEST
 
@@ -156,7 +183,7 @@ START_TEST(test_keys)
 	ck_assert_int_eq(parse("1: a\n1.5: b\ntrue: c\n~: d\n\"2\": e\n0x10: f\n"), 0);
 	ck_assert_str_eq(doc(0), "{\"\":\"d\",\"1\":\"a\",\"1.5\":\"b\",\"16\":\"f\","
 			 "\"2\":\"e\",\"true\":\"c\"}");
-	catalog_yaml_result_free(&res);
+	sh_yaml_result_free(&res);
 	ck_assert_int_ne(parse("? [a, b]\n: 1\n"), 0);
 	ck_assert_str_eq(err(0), "YAML error at " LOC ", YAMLParseError: Complex map keys are "
 			 "not supported at line 1, column 3");
@@ -170,7 +197,7 @@ START_TEST(test_duplicate_keys)
 	ck_assert_str_eq(err(0), "YAML error at " LOC ", YAMLParseError: Map keys must be "
 			 "unique at line 3, column 3");
 	ck_assert_str_eq(doc(1), "{\"ok\":1}");
-	catalog_yaml_result_free(&res);
+	sh_yaml_result_free(&res);
 	/* Keys compare by their JSON text: 1 and 0x1 are the same key. */
 	ck_assert_int_ne(parse("1: a\n0x1: b\n"), 0);
 	ck_assert_uint_eq(res.nerrors, 1);
@@ -196,11 +223,11 @@ START_TEST(test_aliases_are_copies)
 	ck_assert_ptr_ne(a, b);
 	json_object_set_new(a, "namespace", json_string("default"));
 	ck_assert_ptr_null(json_object_get(b, "namespace"));
-	catalog_yaml_result_free(&res);
+	sh_yaml_result_free(&res);
 	ck_assert_int_ne(parse("a: *nope\n"), 0);
 	ck_assert_str_eq(err(0), "YAML error at " LOC ", YAMLParseError: Aliased anchor not "
 			 "found: nope at line 1, column 4");
-	catalog_yaml_result_free(&res);
+	sh_yaml_result_free(&res);
 	/* Anchors do not cross documents. */
 	ck_assert_int_ne(parse("a: &x 1\n---\nb: *x\n"), 0);
 	ck_assert_uint_eq(res.ndocs, 2);
@@ -241,14 +268,14 @@ static char *nested(int depth)
 
 START_TEST(test_depth_cap)
 {
-	char *ok = nested(CATALOG_YAML_MAX_DEPTH), *deep = nested(CATALOG_YAML_MAX_DEPTH + 1);
+	char *ok = nested(SH_YAML_MAX_DEPTH), *deep = nested(SH_YAML_MAX_DEPTH + 1);
 
 	ck_assert_int_eq(parse(ok), 0);
-	catalog_yaml_result_free(&res);
+	sh_yaml_result_free(&res);
 	ck_assert_int_ne(parse(deep), 0);
 	ck_assert_str_eq(err(0), "YAML error at " LOC ", YAMLParseError: Document nesting is "
 			 "deeper than 64 levels at line 1, column 67");
-	catalog_yaml_result_free(&res);
+	sh_yaml_result_free(&res);
 	/* An alias that would go over the cap through its own nesting. */
 	ck_assert_int_ne(parse("a: &x [[[[1]]]]\nb: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
 			       "[[[[[[[[[[[[[[[[[*x]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"
@@ -261,11 +288,11 @@ END_TEST
 
 START_TEST(test_size_cap)
 {
-	size_t n = CATALOG_YAML_MAX_INPUT + 1;
+	size_t n = SH_YAML_MAX_INPUT + 1;
 	char *big = malloc(n);
 
 	memset(big, ' ', n);
-	ck_assert_int_ne(catalog_yaml_parse(big, n, LOC, &res), 0);
+	ck_assert_int_ne(sh_yaml_parse(big, n, LOC, &res), 0);
 	ck_assert_uint_eq(res.ndocs, 1);
 	ck_assert_str_eq(err(0), "YAML error at " LOC ", YAMLParseError: Input of 4194305 bytes "
 			 "is over the limit of 4194304 bytes at line 1, column 1");
@@ -275,15 +302,15 @@ END_TEST
 
 START_TEST(test_document_cap)
 {
-	size_t n = (CATALOG_YAML_MAX_DOCS + 1) * 6, i;
+	size_t n = (SH_YAML_MAX_DOCS + 1) * 6, i;
 	char *s = malloc(n + 1);
 
-	for (i = 0; i < CATALOG_YAML_MAX_DOCS + 1; i++)
+	for (i = 0; i < SH_YAML_MAX_DOCS + 1; i++)
 		memcpy(s + i * 6, "--- 1\n", 6);
 	s[n] = '\0';
 	ck_assert_int_ne(parse(s), 0);
-	ck_assert_uint_eq(res.nerrors, CATALOG_YAML_MAX_DOCS + 1);
-	ck_assert_str_eq(err(CATALOG_YAML_MAX_DOCS), "YAML error at " LOC ", YAMLParseError: "
+	ck_assert_uint_eq(res.nerrors, SH_YAML_MAX_DOCS + 1);
+	ck_assert_str_eq(err(SH_YAML_MAX_DOCS), "YAML error at " LOC ", YAMLParseError: "
 			 "More than 10000 documents at line 10001, column 1");
 	free(s);
 }
@@ -304,7 +331,7 @@ START_TEST(test_fixtures)
 	char *buf = testdata_read(fixtures[_i].file, &len);
 	json_t *md;
 
-	ck_assert_int_eq(catalog_yaml_parse(buf, len, LOC, &res), 0);
+	ck_assert_int_eq(sh_yaml_parse(buf, len, LOC, &res), 0);
 	ck_assert_uint_eq(res.ndocs, fixtures[_i].docs);
 	md = json_object_get(res.docs[0].entity, "metadata");
 	ck_assert_str_eq(json_string_value(json_object_get(md, "name")), fixtures[_i].first);
@@ -318,7 +345,7 @@ START_TEST(test_fixture_block_scalar)
 	char *buf = testdata_read("apis.yaml", &len);
 	const char *def;
 
-	ck_assert_int_eq(catalog_yaml_parse(buf, len, LOC, &res), 0);
+	ck_assert_int_eq(sh_yaml_parse(buf, len, LOC, &res), 0);
 	def = json_string_value(json_object_get(json_object_get(res.docs[1].entity, "spec"),
 						"definition"));
 	ck_assert_ptr_nonnull(def);
@@ -329,7 +356,7 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("catalog_yaml");
+	Suite *s = suite_create("yaml");
 	TCase *tc = tcase_create("core");
 	SRunner *sr;
 	int failed;
@@ -339,6 +366,7 @@ int main(void)
 	tcase_add_test(tc, test_multi_document);
 	tcase_add_test(tc, test_empty_input);
 	tcase_add_test(tc, test_non_mapping_root);
+	tcase_add_test(tc, test_values_any_root);
 	tcase_add_test(tc, test_syntax_error_location);
 	tcase_add_test(tc, test_invalid_utf8);
 	tcase_add_test(tc, test_nul_in_key);

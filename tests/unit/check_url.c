@@ -1,18 +1,18 @@
 /*
- * url.c, what url: locations are: RFC 3986 reference resolution (the RFC's
- * own examples, and the catalog's own cases) and the strict http(s) split.
+ * url.c (<stagehand/url.h>): RFC 3986 reference resolution (the RFC's own
+ * examples, and the catalog's url: location cases) and the strict http(s)
+ * split.
  */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <stagehand/errors.h>
-
-#include "../../plugins/catalog/url.h"
+#include <stagehand/url.h>
 
 static void expect_resolve(const char *base, const char *ref, const char *want)
 {
-	char *got = catalog_url_resolve(base, ref);
+	char *got = sh_url_resolve(base, ref);
 
 	ck_assert_msg(got != NULL, "%s against %s: NULL", ref, base);
 	ck_assert_msg(strcmp(got, want) == 0, "%s against %s: got %s, want %s", ref, base, got,
@@ -72,30 +72,30 @@ START_TEST(test_resolve_catalog)
 	expect_resolve("http://h/a/", "https://other/x/../y.yaml", "https://other/y.yaml");
 	/* an absolute target stands alone, dot segments removed */
 	expect_resolve("https://h/a/./b/../c.yaml", "https://h/a/./b/../c.yaml", "https://h/a/c.yaml");
-	ck_assert_ptr_null(catalog_url_resolve("./x.yaml", "./x.yaml"));
-	ck_assert_ptr_null(catalog_url_resolve("/abs/x.yaml", "y.yaml"));
+	ck_assert_ptr_null(sh_url_resolve("./x.yaml", "./x.yaml"));
+	ck_assert_ptr_null(sh_url_resolve("/abs/x.yaml", "y.yaml"));
 }
 END_TEST
 
 static void expect_http(const char *url, const char *host, unsigned port, int def,
 			const char *path)
 {
-	struct catalog_url_http u;
+	struct sh_url_http u;
 
-	ck_assert_msg(catalog_url_http_parse(url, &u) == 0, "%s refused", url);
+	ck_assert_msg(sh_url_http_parse(url, &u) == 0, "%s refused", url);
 	ck_assert_str_eq(u.host, host);
 	ck_assert_uint_eq(u.port, port);
 	ck_assert_int_eq(u.default_port, def);
 	ck_assert_str_eq(u.path, path);
-	catalog_url_http_clear(&u);
+	sh_url_http_clear(&u);
 }
 
 static void expect_refused(const char *url)
 {
-	struct catalog_url_http u;
+	struct sh_url_http u;
 
-	ck_assert_msg(catalog_url_http_parse(url, &u) == SH_EINVAL, "%s accepted", url);
-	catalog_url_http_clear(&u);
+	ck_assert_msg(sh_url_http_parse(url, &u) == SH_EINVAL, "%s accepted", url);
+	sh_url_http_clear(&u);
 }
 
 START_TEST(test_http_parse)
@@ -136,7 +136,7 @@ START_TEST(test_http_parse)
 
 int main(void)
 {
-	Suite *s = suite_create("catalog_url");
+	Suite *s = suite_create("url");
 	TCase *tc = tcase_create("core");
 	SRunner *sr;
 	int failed;

@@ -1,7 +1,7 @@
 /*
- * The reading allow-list of spec §9.4: rules parsed from [catalog]
- * reading_allow, matched against a URL's host, port and normalised path
- * the way Backstage's FetchUrlReader predicates do.
+ * The URL allow-list (<stagehand/urlallow.h>): rules such as the catalog's
+ * reading_allow (spec §9.4), matched against a URL's host, port and
+ * normalised path the way Backstage's FetchUrlReader predicates do.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -11,10 +11,8 @@
 
 #include <stagehand/alloc.h>
 #include <stagehand/errors.h>
-
-#include "allow.h"
-#include "url.h"
-#include "util.h"
+#include <stagehand/url.h>
+#include <stagehand/urlallow.h>
 
 struct allow_rule {
 	char *host;             /* lower-case; for a wildcard the suffix ".example.com" */
@@ -24,12 +22,12 @@ struct allow_rule {
 	size_t n_paths;
 };
 
-struct catalog_allow {
+struct sh_url_allow {
 	struct allow_rule *rules;
 	size_t n;
 };
 
-void catalog_allow_free(struct catalog_allow *a)
+void sh_url_allow_free(struct sh_url_allow *a)
 {
 	if (a == NULL)
 		return;
@@ -79,7 +77,7 @@ static int parse_host(const char *s, size_t n, struct allow_rule *r)
 		s++;
 		hn--;
 	}
-	if (!catalog_url_host_ok(s, hn) || (r->wildcard && memchr(s + 1, '.', hn - 1) == s + 1))
+	if (!sh_url_host_ok(s, hn) || (r->wildcard && memchr(s + 1, '.', hn - 1) == s + 1))
 		return SH_EINVAL;
 	r->host = sh_xstrndup(s, hn);
 	for (char *h = r->host; *h; h++)
@@ -106,10 +104,10 @@ static int parse_rule(const char *v, struct allow_rule *r)
 	return 0;
 }
 
-int catalog_allow_parse(const char *const *values, size_t n, struct catalog_allow **out,
-			char **err)
+int sh_url_allow_parse(const char *const *values, size_t n, struct sh_url_allow **out,
+		       char **err)
 {
-	struct catalog_allow *a = sh_xmalloc(sizeof(*a));
+	struct sh_url_allow *a = sh_xmalloc(sizeof(*a));
 
 	*out = NULL;
 	*err = NULL;
@@ -121,7 +119,7 @@ int catalog_allow_parse(const char *const *values, size_t n, struct catalog_allo
 					   "<host>[:<port>[-<port>]] [/<path-prefix>...]",
 					   values[a->n]);
 			a->n++;
-			catalog_allow_free(a);
+			sh_url_allow_free(a);
 			return SH_EINVAL;
 		}
 	}
@@ -129,7 +127,7 @@ int catalog_allow_parse(const char *const *values, size_t n, struct catalog_allo
 	return 0;
 }
 
-static int rule_match(const struct allow_rule *r, const struct catalog_url_http *u)
+static int rule_match(const struct allow_rule *r, const struct sh_url_http *u)
 {
 	size_t hl = strlen(u->host), rl = strlen(r->host);
 
@@ -146,20 +144,20 @@ static int rule_match(const struct allow_rule *r, const struct catalog_url_http 
 	return 0;
 }
 
-int catalog_allow_match(const struct catalog_allow *a, const char *url)
+int sh_url_allow_match(const struct sh_url_allow *a, const char *url)
 {
-	struct catalog_url_http u;
+	struct sh_url_http u;
 	int ok = 0;
 
-	if (a == NULL || catalog_url_http_parse(url, &u) != 0)
+	if (a == NULL || sh_url_http_parse(url, &u) != 0)
 		return 0;
 	for (size_t i = 0; i < a->n && !ok; i++)
 		ok = rule_match(&a->rules[i], &u);
-	catalog_url_http_clear(&u);
+	sh_url_http_clear(&u);
 	return ok;
 }
 
-char *catalog_allow_denied_message(const char *url)
+char *sh_url_allow_denied_message(const char *url)
 {
 	return sh_xasprintf("Reading from '%s' is not allowed. You may need to configure an "
 			   "integration for the target host, or add it to the configured list of "

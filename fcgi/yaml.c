@@ -1,8 +1,9 @@
 /*
- * catalog-info.yaml to JSON (spec §9.2).  libyaml's event API drives a small
- * stack builder so that we control what Backstage's `yaml` package controls:
- * core-schema scalar typing, unique keys, merge keys left literal, and caps
- * on size, documents, expanded nodes and depth (alias bombs).
+ * YAML to JSON (<stagehand/yaml.h>, the catalog's spec §9.2).  libyaml's
+ * event API drives a small stack builder so that we control what
+ * Backstage's `yaml` package controls: core-schema scalar typing, unique
+ * keys, merge keys left literal, and caps on size, documents, expanded
+ * nodes and depth (alias bombs).
  */
 #include <math.h>
 #include <stdarg.h>
@@ -14,8 +15,7 @@
 
 #include <stagehand/alloc.h>
 #include <stagehand/errors.h>
-#include "yaml.h"
-#include "util.h"
+#include <stagehand/yaml.h>
 
 /* What a scalar resolved to; keys need the kind to print like JavaScript. */
 enum scalar_kind { SC_NULL, SC_BOOL, SC_INT, SC_FLOAT, SC_STR };
@@ -44,9 +44,9 @@ struct anchor {
 
 struct builder {
 	const char *loc;
-	struct catalog_yaml_result *res;
+	struct sh_yaml_result *res;
 	size_t cap_docs, seen_docs;
-	struct frame stack[CATALOG_YAML_MAX_DEPTH];
+	struct frame stack[SH_YAML_MAX_DEPTH];
 	int top;                /* open collections */
 	json_t *root;
 	size_t nodes;
@@ -54,12 +54,12 @@ struct builder {
 	struct anchor *anchors;
 	size_t nanchors, cap_anchors;
 	json_t *anchor_index;   /* name -> index into anchors */
-	int any_root;           /* catalog_yaml_parse_values: every document a result */
+	int any_root;           /* sh_yaml_parse_values: every document a result */
 };
 
 static void push_doc(struct builder *b, json_t *entity, char *error)
 {
-	struct catalog_yaml_result *r = b->res;
+	struct sh_yaml_result *r = b->res;
 
 	if (r->ndocs == b->cap_docs) {
 		b->cap_docs = b->cap_docs ? 2 * b->cap_docs : 8;
@@ -354,10 +354,10 @@ static char *json_key_text(const json_t *v, size_t *len)
 
 static int add_node(struct builder *b, size_t count, yaml_mark_t mark, int alias)
 {
-	if (count > CATALOG_YAML_MAX_NODES - b->nodes)
+	if (count > SH_YAML_MAX_NODES - b->nodes)
 		return alias ? doc_error(b, mark, "Excessive alias count indicates a resource exhaustion attack")
 			     : doc_error(b, mark, "Document has more than %d nodes",
-					 CATALOG_YAML_MAX_NODES);
+					 SH_YAML_MAX_NODES);
 	b->nodes += count;
 	return 0;
 }
@@ -466,9 +466,9 @@ static int on_alias(struct builder *b, const yaml_event_t *ev)
 	a = &b->anchors[json_integer_value(idx)];
 	if (add_node(b, a->nodes, ev->start_mark, 1) < 0)
 		return SH_EINVAL;
-	if (b->top + a->height > CATALOG_YAML_MAX_DEPTH)
+	if (b->top + a->height > SH_YAML_MAX_DEPTH)
 		return doc_error(b, ev->start_mark, "Document nesting is deeper than %d levels",
-				 CATALOG_YAML_MAX_DEPTH);
+				 SH_YAML_MAX_DEPTH);
 	if (expecting_key(b)) {
 		size_t len;
 		char *key;
@@ -490,9 +490,9 @@ static int on_start(struct builder *b, const yaml_event_t *ev, int mapping)
 
 	if (expecting_key(b))
 		return doc_error(b, ev->start_mark, "Complex map keys are not supported");
-	if (b->top == CATALOG_YAML_MAX_DEPTH)
+	if (b->top == SH_YAML_MAX_DEPTH)
 		return doc_error(b, ev->start_mark, "Document nesting is deeper than %d levels",
-				 CATALOG_YAML_MAX_DEPTH);
+				 SH_YAML_MAX_DEPTH);
 	if (add_node(b, 1, ev->start_mark, 0) < 0)
 		return SH_EINVAL;
 	f = &b->stack[b->top++];
@@ -557,8 +557,8 @@ static int on_event(struct builder *b, const yaml_event_t *ev)
 		return 1;
 	if (ev->type == YAML_DOCUMENT_START_EVENT) {
 		reset_doc(b);
-		if (++b->seen_docs > CATALOG_YAML_MAX_DOCS) {
-			doc_error(b, ev->start_mark, "More than %d documents", CATALOG_YAML_MAX_DOCS);
+		if (++b->seen_docs > SH_YAML_MAX_DOCS) {
+			doc_error(b, ev->start_mark, "More than %d documents", SH_YAML_MAX_DOCS);
 			return SH_ETOOBIG;
 		}
 		return 0;
@@ -606,7 +606,7 @@ static void syntax_error(struct builder *b, const yaml_parser_t *p)
 	doc_error(b, mark, "%s", p->problem ? p->problem : "unknown error");
 }
 
-static int parse(const char *buf, size_t len, const char *loc, struct catalog_yaml_result *out,
+static int parse(const char *buf, size_t len, const char *loc, struct sh_yaml_result *out,
 		 int any_root)
 {
 	struct builder b = { .loc = loc, .res = out, .any_root = any_root };
@@ -618,11 +618,11 @@ static int parse(const char *buf, size_t len, const char *loc, struct catalog_ya
 	b.anchor_index = json_object();
 	if (b.anchor_index == NULL || !yaml_parser_initialize(&parser))
 		abort();
-	if (len > CATALOG_YAML_MAX_INPUT) {
+	if (len > SH_YAML_MAX_INPUT) {
 		yaml_mark_t zero = { 0, 0, 0 };
 
 		doc_error(&b, zero, "Input of %zu bytes is over the limit of %u bytes",
-			  len, CATALOG_YAML_MAX_INPUT);
+			  len, SH_YAML_MAX_INPUT);
 		goto out;
 	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
@@ -642,19 +642,18 @@ out:
 	return out->nerrors ? SH_EINVAL : 0;
 }
 
-int catalog_yaml_parse(const char *buf, size_t len, const char *loc,
-		       struct catalog_yaml_result *out)
+int sh_yaml_parse(const char *buf, size_t len, const char *loc, struct sh_yaml_result *out)
 {
 	return parse(buf, len, loc, out, 0);
 }
 
-int catalog_yaml_parse_values(const char *buf, size_t len, const char *loc,
-			      struct catalog_yaml_result *out)
+int sh_yaml_parse_values(const char *buf, size_t len, const char *loc,
+			 struct sh_yaml_result *out)
 {
 	return parse(buf, len, loc, out, 1);
 }
 
-void catalog_yaml_result_free(struct catalog_yaml_result *res)
+void sh_yaml_result_free(struct sh_yaml_result *res)
 {
 	size_t i;
 

@@ -12,9 +12,7 @@
 
 #include <stagehand/alloc.h>
 #include <stagehand/errors.h>
-
-#include "url.h"
-#include "util.h"
+#include <stagehand/url.h>
 
 /* One component of a URI reference: a slice of the input. */
 struct part {
@@ -138,7 +136,7 @@ static char *recompose(const struct uri *t, const char *path)
 			   t->fragment.s ? t->fragment.s : "");
 }
 
-char *catalog_url_resolve(const char *base, const char *ref)
+char *sh_url_resolve(const char *base, const char *ref)
 {
 	struct uri b, r, t;
 	char *path, *res;
@@ -169,7 +167,7 @@ char *catalog_url_resolve(const char *base, const char *ref)
 	return res;
 }
 
-void catalog_url_http_clear(struct catalog_url_http *u)
+void sh_url_http_clear(struct sh_url_http *u)
 {
 	free(u->scheme);
 	free(u->host);
@@ -193,7 +191,7 @@ static int chars_ok(const char *s)
 	return 1;
 }
 
-int catalog_url_host_ok(const char *h, size_t n)
+int sh_url_host_ok(const char *h, size_t n)
 {
 	if (n >= 2 && h[0] == '[') {
 		if (h[n - 1] != ']')
@@ -246,7 +244,7 @@ static char *check_path(const struct part *p)
 	return s;
 }
 
-int catalog_url_http_parse(const char *url, struct catalog_url_http *out)
+int sh_url_http_parse(const char *url, struct sh_url_http *out)
 {
 	struct uri u;
 	const char *a, *c;
@@ -270,7 +268,7 @@ int catalog_url_http_parse(const char *url, struct catalog_url_http *out)
 	c = memchr(a, a[0] == '[' ? ']' : ':', n);
 	hn = c == NULL ? n : (size_t)(c - a) + (a[0] == '[');
 	skip = hn < n;  /* the ':' before a port */
-	if (!catalog_url_host_ok(a, hn) || (skip && a[hn] != ':') ||
+	if (!sh_url_host_ok(a, hn) || (skip && a[hn] != ':') ||
 	    port_parse(a + hn + skip, n - hn - skip, def, &out->port) != 0)
 		return SH_EINVAL;
 	out->default_port = out->port == def;

@@ -1,22 +1,21 @@
 /*
- * allow.c, what url: locations may read: the reading allow-list of spec
- * §9.4 (exact and wildcard hosts, ports and port ranges, default ports,
- * path prefixes, rule syntax errors, Backstage's message).
+ * urlallow.c (<stagehand/urlallow.h>), as the catalog's reading allow-list
+ * of spec §9.4 uses it: exact and wildcard hosts, ports and port ranges,
+ * default ports, path prefixes, rule syntax errors, Backstage's message.
  */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <stagehand/errors.h>
+#include <stagehand/urlallow.h>
 
-#include "../../plugins/catalog/allow.h"
-
-static struct catalog_allow *allow_of(const char *const *rules, size_t n)
+static struct sh_url_allow *allow_of(const char *const *rules, size_t n)
 {
-	struct catalog_allow *a;
+	struct sh_url_allow *a;
 	char *err;
 
-	ck_assert_int_eq(catalog_allow_parse(rules, n, &a, &err), 0);
+	ck_assert_int_eq(sh_url_allow_parse(rules, n, &a, &err), 0);
 	ck_assert_ptr_null(err);
 	return a;
 }
@@ -24,11 +23,11 @@ static struct catalog_allow *allow_of(const char *const *rules, size_t n)
 static void expect_match(const char *rule, const char *url, int want)
 {
 	const char *rules[] = { rule };
-	struct catalog_allow *a = allow_of(rules, 1);
+	struct sh_url_allow *a = allow_of(rules, 1);
 
-	ck_assert_msg(catalog_allow_match(a, url) == want, "rule \"%s\" %s %s", rule,
+	ck_assert_msg(sh_url_allow_match(a, url) == want, "rule \"%s\" %s %s", rule,
 		      want ? "should allow" : "should refuse", url);
-	catalog_allow_free(a);
+	sh_url_allow_free(a);
 }
 
 START_TEST(test_allow_host)
@@ -102,20 +101,20 @@ END_TEST
 START_TEST(test_allow_list)
 {
 	const char *rules[] = { "example.com /docs", "*.corp.net", "localhost:8000-8080" };
-	struct catalog_allow *a = allow_of(rules, 3);
+	struct sh_url_allow *a = allow_of(rules, 3);
 	char *msg;
 
-	ck_assert_int_eq(catalog_allow_match(a, "https://example.com/docs/x.yaml"), 1);
-	ck_assert_int_eq(catalog_allow_match(a, "https://example.com/x.yaml"), 0);
-	ck_assert_int_eq(catalog_allow_match(a, "https://git.corp.net/x.yaml"), 1);
-	ck_assert_int_eq(catalog_allow_match(a, "http://localhost:8008/x.yaml"), 1);
-	ck_assert_int_eq(catalog_allow_match(a, "http://localhost/x.yaml"), 0);
-	catalog_allow_free(a);
+	ck_assert_int_eq(sh_url_allow_match(a, "https://example.com/docs/x.yaml"), 1);
+	ck_assert_int_eq(sh_url_allow_match(a, "https://example.com/x.yaml"), 0);
+	ck_assert_int_eq(sh_url_allow_match(a, "https://git.corp.net/x.yaml"), 1);
+	ck_assert_int_eq(sh_url_allow_match(a, "http://localhost:8008/x.yaml"), 1);
+	ck_assert_int_eq(sh_url_allow_match(a, "http://localhost/x.yaml"), 0);
+	sh_url_allow_free(a);
 	a = allow_of(NULL, 0);
-	ck_assert_int_eq(catalog_allow_match(a, "https://example.com/x.yaml"), 0);
-	catalog_allow_free(a);
-	ck_assert_int_eq(catalog_allow_match(NULL, "https://example.com/x.yaml"), 0);
-	msg = catalog_allow_denied_message("https://evil.com/x.yaml");
+	ck_assert_int_eq(sh_url_allow_match(a, "https://example.com/x.yaml"), 0);
+	sh_url_allow_free(a);
+	ck_assert_int_eq(sh_url_allow_match(NULL, "https://example.com/x.yaml"), 0);
+	msg = sh_url_allow_denied_message("https://evil.com/x.yaml");
 	ck_assert_str_eq(msg, "Reading from 'https://evil.com/x.yaml' is not allowed. You may "
 			      "need to configure an integration for the target host, or add it to "
 			      "the configured list of allowed hosts at 'backend.reading.allow'");
@@ -135,11 +134,11 @@ START_TEST(test_allow_syntax)
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
 		const char *rules[] = { "example.com", bad[i] };
-		struct catalog_allow *a = (struct catalog_allow *)1;
+		struct sh_url_allow *a = (struct sh_url_allow *)1;
 		char *err = NULL;
 
-		ck_assert_msg(catalog_allow_parse(rules, 2, &a, &err) == SH_EINVAL, "\"%s\" accepted",
-			      bad[i]);
+		ck_assert_msg(sh_url_allow_parse(rules, 2, &a, &err) == SH_EINVAL,
+			      "\"%s\" accepted", bad[i]);
 		ck_assert_ptr_null(a);
 		ck_assert_ptr_nonnull(err);
 		ck_assert_ptr_nonnull(strstr(err, bad[i]));
@@ -149,7 +148,7 @@ START_TEST(test_allow_syntax)
 
 int main(void)
 {
-	Suite *s = suite_create("catalog_allow");
+	Suite *s = suite_create("urlallow");
 	TCase *tc = tcase_create("core");
 	SRunner *sr;
 	int failed;
