@@ -185,6 +185,13 @@ def check_token(s):
     return fixture_json("../openchoreo-world/idp.token.current.json")["access_token"]
 
 
+def check_one_line_per_run(s, offset):
+    """Issue 14 item 4: one log line per run (a run may be under way)."""
+    runs = sum(1 for line, _, _ in api_requests(s) if line == "GET " + SPEC_REQUESTS[0])
+    lines = [m for m in itest.log_since(offset).splitlines() if "openchoreo: full sync" in m]
+    check(runs - 1 <= len(lines) <= runs, "%d runs, %d log lines: %r" % (runs, len(lines), lines))
+
+
 @test
 def openchoreo_full_sync():
     """The recorded world's 21 entities exactly as the spec's examples, with
@@ -196,9 +203,10 @@ def openchoreo_full_sync():
         before = oc.other_entities()
         t0 = time.time()
         # One workload request at a time: upstream's exact order (§1.2).
-        with plugin_on(ini(s.url, workload_fetches=1)):
+        with plugin_on(ini(s.url, workload_fetches=1)) as offset:
             wait_sync(t0, ok=True)
             wait_sync(time.time(), ok=True)
+            check_one_line_per_run(s, offset)
             ents = provider_entities()
             check_world(ents)
             check_examples(ents)

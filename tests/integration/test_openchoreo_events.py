@@ -25,12 +25,7 @@ TITLE = "Checkout Service"
 LIMIT = 1.0      # issue 14: an event's change is visible within a second
 BURST = 500
 MAX_FETCHES = 25  # "few": a debounced, coalesced burst, not one per event
-# nginx/stagehand.conf caps bodies at 2m; the test raises pool main's
-# [server] max_body_size (1 MiB by default) to 6 MiB, so this size reaches
-# the ingress, which takes up to 5 MB.
-NEAR_NGINX_CAP = 2 * 1000 * 1000
-BIG_POOL = "\n[server]\nmax_body_size = 6291456\n"
-
+MAX_BODY = 5 * 1024 * 1024  # issue 14: bodies up to 5 MB (Backstage's ingress: 5 MiB)
 
 def events_ini(url, **keys):
     secret = oc.secret_file("openchoreo-events-secret", EVENTS_SECRET)
@@ -146,11 +141,12 @@ def padded(size):
 def check_refused(s):
     """415 (not JSON), 413 (over 5 MB), 400 (malformed); 202 and nothing
     done for payloads that are not objects or lack kind/name/action, and
-    for kinds without a subscriber."""
+    for kinds without a subscriber; 202 for an event of exactly 5 MB
+    through the stock stack (nginx and the pool's cap included)."""
     body = fixture("event.component-updated.json")
     r = post_event(body, ctype="text/plain")
     check(r.status == 415, "text/plain: %r" % r)
-    r = post_event(padded(5 * 1024 * 1024 + 1), timeout=60)
+    r = post_event(padded(MAX_BODY + 1), timeout=60)
     check(r.status == 413, "a body over 5 MB: %r" % r)
     r = post_event(b'{"kind":"Component","name":')
     check(r.status == 400, "malformed JSON: %r" % r)
@@ -161,8 +157,7 @@ def check_refused(s):
         accepted(post_event(payload), "ignored %r" % payload)
     time.sleep(0.5)
     check(not s.requests(), "an ignored payload made requests: %r" % s.requests()[:3])
-    accepted(post_event(padded(NEAR_NGINX_CAP), timeout=60),
-             "an event of %d bytes (over the pools' default cap)" % NEAR_NGINX_CAP)
+    accepted(post_event(padded(MAX_BODY), timeout=60), "an event of %d bytes" % MAX_BODY)
 
 
 @test
@@ -194,7 +189,7 @@ def openchoreo_events_burst_secret_and_refusals():
     s = standin()
     try:
         t0 = time.time()
-        with plugin_on(events_ini(s.url) + BIG_POOL):
+        with plugin_on(events_ini(s.url)):
             wait_sync(t0, ok=True)
             wait_refs(WORLD_REFS)
             n, took = check_burst(s)
@@ -244,23 +239,6 @@ def openchoreo_events_survive_a_restart_and_shed_when_full():
             ev = itest.wait_for(pending_zero, 10, 0.2)
             check(ev is not None and ev["applied"] - before["applied"] >= 2,
                   "after the restart: %r (before %r)" % (status()["events"], before))
-    finally:
-        s.stop()
-
-
-@test
-def openchoreo_events_take_5_mb():
-    """Issue 14: the ingress takes bodies up to 5 MB.  Through the stock
-    stack it cannot: nginx/stagehand.conf caps bodies at 2m and [server]
-    max_body_size at 1 MiB (the nginx comment says to raise both); the
-    ingress's own 5 MB cap is only reached past them.  Skipped until the
-    lead decides whether the stock limits should follow the issue."""
-    raise itest.Skip("nginx's client_max_body_size 2m refuses a 4 MB event before the "
-                     "ingress (issue 14 says <= 5 MB): the lead decides")
-    s = standin()  # noqa: unreachable until the skip goes
-    try:
-        with plugin_on(events_ini(s.url) + BIG_POOL):
-            accepted(post_event(padded(5 * 1000 * 1000), timeout=60), "a 5 MB event")
     finally:
         s.stop()
 
