@@ -24,6 +24,7 @@ plugins_openchoreo_openchoreo_la_SOURCES = plugins/openchoreo/openchoreo.h \
 	plugins/openchoreo/plugin.c plugins/openchoreo/client.c \
 	plugins/openchoreo/sync.h plugins/openchoreo/sync.c plugins/openchoreo/sync_walk.c \
 	plugins/openchoreo/sync_projects.c plugins/openchoreo/sync_workloads.c \
+	plugins/openchoreo/sync_budget.c \
 	plugins/openchoreo/db_provider.c \
 	plugins/openchoreo/db_sync.c plugins/openchoreo/routes_status.c \
 	plugins/openchoreo/events.h plugins/openchoreo/routes_events.c plugins/openchoreo/db_events.c \
@@ -44,6 +45,14 @@ tests_unit_check_openchoreo_client_SOURCES = tests/unit/check_openchoreo_client.
 	plugins/openchoreo/client.c $(STANDIN_SOURCES)
 tests_unit_check_openchoreo_client_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_openchoreo_client_LDADD = $(UNIT_LIBS)
+# The full sync's workload requests (7d), several at once, against the stand-in.
+check_PROGRAMS += tests/unit/check_openchoreo_workloads
+TESTS += tests/unit/check_openchoreo_workloads
+tests_unit_check_openchoreo_workloads_SOURCES = tests/unit/check_openchoreo_workloads.c \
+	plugins/openchoreo/sync_workloads.c plugins/openchoreo/sync_budget.c \
+	plugins/openchoreo/client.c $(STANDIN_SOURCES)
+tests_unit_check_openchoreo_workloads_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_openchoreo_workloads_LDADD = $(UNIT_LIBS)
 # The translators against every example of spec §2.1-§2.17.
 check_PROGRAMS += tests/unit/check_openchoreo_translate
 TESTS += tests/unit/check_openchoreo_translate

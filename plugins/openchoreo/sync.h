@@ -30,11 +30,12 @@ struct oc_run {
  * 0, or a negative SH_E* code with run->err set: the run is abandoned. */
 int oc_walk(struct oc_run *run);
 
-/* CLOCK_MONOTONIC in seconds. */
+/* sync_budget.c: CLOCK_MONOTONIC in seconds. */
 double oc_now(void);
+/* metadata.name, or "" */
+const char *oc_name_of(const json_t *item);
 
-/* The walk's steps share these (sync_walk.c). */
-const char *oc_name_of(const json_t *item);  /* metadata.name, or "" */
+/* The walk's steps share these (sync_budget.c, sync_walk.c). */
 /* Before each call: 0, or the run is over (shutdown, sync_timeout) with
  * run->err naming `what`; sets the call's timeout to what is left. */
 int oc_walk_budget(struct oc_run *run, const char *what);
