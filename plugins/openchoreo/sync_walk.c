@@ -121,13 +121,21 @@ static int template_of(struct oc_run *run, enum oc_kind k, const char *ns, const
 	*out = NULL;
 	if ((k == OC_COMPONENTTYPE || k == OC_CLUSTERCOMPONENTTYPE) &&
 	    oc_template_url(item)) {
-		/* as upstream: a remote Template that cannot be had is none */
-		if ((rc = oc_walk_budget(run, oc_name_of(item))) == 0 &&
-		    oc_template_fetch(run->api.template_allow, run->api.http_timeout_ms, k, &ctx,
-				      item, out, why, sizeof why) != 0)
+		if ((rc = oc_walk_budget(run, oc_name_of(item))) != 0)
+			return rc;
+		rc = oc_template_fetch(run->api.template_allow, run->api.http_timeout_ms, k, &ctx,
+				       item, out, why, sizeof why);
+		/* Not allowed is the operator's choice: no Template, as upstream
+		 * without a reader.  A read that failed is a failed call: the run
+		 * is abandoned and the catalog keeps the last good Template
+		 * (upstream drops it until a later run succeeds). */
+		if (rc == SH_EDENIED)
 			sh_log(SH_LOG_WARN, "openchoreo: %s %s/%s: no remote template: %s",
 			       oc_kinds[k].event, ns, oc_name_of(item), why);
-		return rc;
+		else if (rc != 0)
+			snprintf(run->err, sizeof run->err, "remote template of %s %s/%s: %s",
+				 oc_kinds[k].event, ns, oc_name_of(item), why);
+		return rc == SH_EDENIED ? 0 : rc;
 	}
 	if (oc_kinds[k].schema_call && (rc = fetch_schema(run, k, ns, item, &schema)) != 0)
 		return rc;

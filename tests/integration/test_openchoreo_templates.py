@@ -71,6 +71,15 @@ def remote_template_read(s):
         check(by_name(GENERATED).status == 200, "the generated template of web-application")
         check(calls_to(s, YAML_PATH), "the template URL was never read")
         check(not calls_to(s, SCHEMA), "the schema of a type with a remote template was read")
+        # A read that fails later is a failed call: the run is abandoned
+        # and the Template read before stays (upstream drops it).
+        s.add_route({"method": "GET", "path": YAML_PATH, "status": 500,
+                     "body_text": "boom", "headers": {"content-type": "text/plain"}})
+        t1 = time.time()
+        last = wait_sync(t1, ok=False)
+        check("remote template of componenttype oracle/service" in (last.get("error") or ""),
+              "the failed run's error: %r" % last.get("error"))
+        check(by_name(TEMPLATE).status == 200, "the Template went with a failed read")
 
 
 def remote_template_not_allowed(s):
