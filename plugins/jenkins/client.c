@@ -1,0 +1,92 @@
+/*
+ * Calls to Jenkins: Basic auth with the instance's username and API key
+ * (never logged), referer <base>/, the plugin's timeout and body cap, and
+ * every failure mapped to one clear answer (see jk_call in jenkins.h).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <stagehand/stagehand.h>
+
+#include "jenkins.h"
+
+/* A transport failure: timeout 504, everything else 502. */
+static int unreachable(struct sh_req *req, const struct jk_instance *inst, int rc,
+		       const struct sh_http_response *resp)
+{
+	sh_log(SH_LOG_WARN, "jenkins: instance %s: %s", inst->name, resp->error);
+	if (rc == SH_ETIMEDOUT)
+		return sh_fail(req, 504, "Error", "Jenkins instance %s did not answer in time",
+			       inst->name);
+	if (rc == SH_ETOOBIG)
+		return sh_fail(req, 502, "Error", "Jenkins instance %s answered more than the cap",
+			       inst->name);
+	return sh_fail(req, 502, "Error", "Could not reach Jenkins instance %s: %s", inst->name,
+		       sh_strerror(rc));
+}
+
+/* A non-2xx/3xx answer. */
+static int refused(struct sh_req *req, const struct jk_instance *inst, const char *path,
+		   const struct sh_http_response *resp)
+{
+	char reason[200];
+
+	jk_html_reason(resp->body, reason, sizeof(reason));
+	sh_log(SH_LOG_WARN, "jenkins: instance %s answered %ld to %s", inst->name, resp->status,
+	       path);
+	if (resp->status == 404)
+		return sh_fail(req, 404, "NotFoundError", "Jenkins has nothing at %s", path);
+	if (resp->status == 401 || resp->status == 403)
+		return sh_fail(req, 502, "Error", "Jenkins instance %s refused the credentials (%ld%s%s)",
+			       inst->name, resp->status, *reason ? ": " : "", reason);
+	return sh_fail(req, 502, "Error", "Jenkins instance %s answered %ld%s%s", inst->name,
+		       resp->status, *reason ? ": " : "", reason);
+}
+
+/* The body as the call wants it; 0 or the status replied. */
+static int take_body(struct sh_req *req, const struct jk_instance *inst,
+		     const struct jk_call *call, const struct sh_http_response *resp)
+{
+	const char *body = resp->body ? resp->body : "";
+
+	if (call->text)
+		*call->text = sh_strndup(req, body, resp->body_len);
+	if (!call->json)
+		return 0;
+	*call->json = json_loadb(body, resp->body_len, 0, NULL);
+	if (*call->json && json_is_object(*call->json))
+		return 0;
+	json_decref(*call->json);
+	*call->json = NULL;
+	sh_log(SH_LOG_WARN, "jenkins: instance %s: not a JSON object at %s", inst->name, call->path);
+	return sh_fail(req, 502, "Error", "Jenkins instance %s answered malformed JSON", inst->name);
+}
+
+int jk_call(struct sh_req *req, const struct jenkins *jk, const struct jk_instance *inst,
+	    const struct jk_call *call)
+{
+	const char *headers[] = { sh_printf(req, "Referer: %s/", inst->base_url), NULL };
+	struct sh_http_request rq = {
+		.method = call->method,
+		.url = sh_printf(req, "%s/%s", inst->base_url, call->path),
+		.headers = headers,
+		.timeout_ms = jk->timeout_ms,
+		.max_bytes = jk->max_bytes,
+		.basic_user = inst->username,
+		.basic_password = inst->api_key,
+		.stop_when_gone = req,
+	};
+	struct sh_http_response resp = { 0 };
+	int rc = sh_http_do(&rq, &resp);
+
+	if (rc < 0)
+		rc = unreachable(req, inst, rc, &resp);
+	else if (resp.status == 404 && call->quiet_404)
+		rc = JK_MISSING;
+	else if (resp.status < 200 || resp.status >= 400)
+		rc = refused(req, inst, call->path, &resp);
+	else
+		rc = take_body(req, inst, call, &resp);
+	sh_http_response_free(&resp);
+	return rc;
+}
