@@ -470,6 +470,33 @@ int host_conf_validate_host(struct sh_conf *c, char *err, size_t errlen)
 
 /* ------------------------------------------------------------------ plugin sections */
 
+/* The plugin a section belongs to: "<plugin>" or "<plugin>.<instance>". */
+static size_t plugin_part(const char *section)
+{
+	const char *dot = strchr(section, '.');
+
+	return dot ? (size_t)(dot - section) : strlen(section);
+}
+
+/* [<plugin>.<instance>] sections (named instances, e.g. [jenkins.prod]):
+ * the plugin's keys without their environment overrides. */
+static int validate_named(struct sh_conf *c, const char *plugin, const struct sh_conf_key *keys,
+			  char *err, size_t errlen)
+{
+	size_t n = strlen(plugin);
+	int rc;
+
+	for (size_t i = 0; i < c->n; i++) {
+		struct conf_section *s = c->secs[i];
+
+		if (strncmp(s->name, plugin, n) != 0 || s->name[n] != '.' || !s->name[n + 1])
+			continue;
+		if ((rc = validate_section(c, s, keys, false, err, errlen)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
 int host_conf_validate_plugin(struct sh_conf *c, const struct sh_plugin_info *info,
 			      char *err, size_t errlen)
 {
@@ -484,8 +511,10 @@ int host_conf_validate_plugin(struct sh_conf *c, const struct sh_plugin_info *in
 	}
 	if ((rc = env_table(c, info->name, keys, err, errlen)) < 0)
 		return rc;
-	return validate_section(c, conf_section_get(c, info->name, NULL, 0), keys, false, err,
-				errlen);
+	if ((rc = validate_section(c, conf_section_get(c, info->name, NULL, 0), keys, false, err,
+				   errlen)) < 0)
+		return rc;
+	return validate_named(c, info->name, keys, err, errlen);
 }
 
 /* Whether some pool lists the plugin a section is named after. */
@@ -554,8 +583,10 @@ int host_conf_finish(struct sh_conf *c, char *err, size_t errlen)
 		return SH_EINVAL;
 	for (size_t i = 0; i < c->n; i++) {
 		const struct conf_section *s = c->secs[i];
+		char own[CONF_MAX_NAME + 8];
 
-		if (s->claimed || pooled_plugin(c, s->name) || installed_plugin(c, s->name))
+		snprintf(own, sizeof(own), "%.*s", (int)plugin_part(s->name), s->name);
+		if (s->claimed || pooled_plugin(c, own) || installed_plugin(c, own))
 			continue;
 		if (s->line)
 			conf_err(err, errlen, "%s:%d: [%s]: unknown section", s->origin, s->line, s->name);
