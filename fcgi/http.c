@@ -1,9 +1,10 @@
 /*
  * The outbound HTTP client over libcurl: the [http] defaults, and one call
  * from credentials through its redirect hops to the response, with the
- * ETag cache around it.  Each hop is one transfer (http_transfer.c) with
- * timeouts, a body cap and an http/https-only protocol list, so a plugin
- * cannot hang a thread, exhaust memory, or be redirected to file://.
+ * ETag cache around it, on one curl handle from the pool (http_pool.c) so
+ * that connections are reused.  Each hop is one transfer (http_transfer.c)
+ * with timeouts, a body cap and an http/https-only protocol list, so a
+ * plugin cannot hang a thread, exhaust memory, or be redirected to file://.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -56,6 +57,7 @@ void host_http_fini(void)
 	if (!http_ready)
 		return;
 	host_http_etag_clear();
+	host_http_pool_clear();
 	curl_global_cleanup();
 	http_ready = false;
 }
@@ -140,6 +142,7 @@ static void call_init(struct http_call *c, const struct sh_http_request *rq,
 						   : http_connect_timeout_ms;
 	c->cap = rq->max_bytes ? rq->max_bytes : http_max_body;
 	sh_buf_init(&c->body, c->cap);
+	c->easy = host_http_pool_take();
 }
 
 static void call_free(struct http_call *c)
@@ -150,6 +153,7 @@ static void call_free(struct http_call *c)
 	free(c->inm);
 	free(c->url);
 	sh_buf_free(&c->body);
+	host_http_pool_give(c->easy, !c->broken);
 }
 
 /* Forgets a redirect's response before the next hop. */

@@ -1,7 +1,8 @@
 /*
  * Inside the HTTP client: the state of one sh_http_do call as it walks its
  * redirect hops (http.c), one curl transfer per hop (http_transfer.c), the
- * hop rules (http_redirect.c) and the shared ETag cache (http_etag.c).
+ * hop rules (http_redirect.c), the shared ETag cache (http_etag.c) and the
+ * pool of reused curl handles that keeps connections open (http_pool.c).
  * Host-internal; plugins see only <stagehand/http.h>.
  */
 #ifndef STAGEHAND_HTTP_INT_H
@@ -16,6 +17,8 @@
 
 #define HOST_HTTP_KEY_LEN 32          /* SHA-256 of what identifies a request */
 #define HOST_HTTP_MAX_HOPS 5          /* redirects followed at most */
+#define HOST_HTTP_POOL_HANDLES 8      /* curl handles kept between calls */
+#define HOST_HTTP_POOL_CONNS 2        /* idle connections each keeps */
 
 /* One sh_http_do in progress. */
 struct http_call {
@@ -37,7 +40,8 @@ struct http_call {
 	bool head_done;               /* rq->on_head was called */
 	bool idle;                    /* stopped by rq->idle_timeout_ms */
 	long long last_byte_ms;       /* monotonic: when a body byte last came */
-	CURL *easy;                   /* this hop's handle while it runs */
+	CURL *easy;                   /* the call's pooled handle, every hop */
+	bool broken;                  /* a hop failed: the handle is not pooled again */
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -69,6 +73,20 @@ bool host_http_is_redirect(long status);
 int host_http_next_hop(struct http_call *c, const char *first_url);
 /* Whether two absolute URLs share scheme, host and port. */
 bool host_http_same_origin(const char *a, const char *b);
+
+/* ---------------------------------------------------------------- http_pool.c */
+
+/* A curl handle for one call: a pooled one (with its live connections,
+ * DNS and TLS session caches; the caller resets its options) or a new one;
+ * NULL only when curl cannot make one. */
+CURL *host_http_pool_take(void);
+/* Gives e back: kept when reusable and the pool has room, else cleaned up,
+ * which closes its connections.  e may be NULL. */
+void host_http_pool_give(CURL *e, bool reusable);
+/* Closes every pooled handle and its connections (host_http_fini, tests). */
+void host_http_pool_clear(void);
+/* Handles pooled now; for tests. */
+size_t host_http_pool_size(void);
 
 /* ---------------------------------------------------------------- http_etag.c */
 

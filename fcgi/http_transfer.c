@@ -1,8 +1,12 @@
 /*
- * One hop of an sh_http_do call: a curl transfer with the call's remaining
+ * One hop of an sh_http_do call: a curl transfer on the call's pooled
+ * handle, reset first so that no option of an earlier call or hop lingers
+ * (curl reuses a live connection only for the same scheme, host, port and
+ * TLS settings, CA file included).  The transfer has the call's remaining
  * time, its body cap, the caller's headers plus the credentials and
- * If-None-Match the client adds, and the body buffered in an sh_buf or
- * handed to the caller's chunk callback, which may stop it.
+ * If-None-Match the client adds, and its body is buffered in an sh_buf or
+ * handed to the caller's chunk callback, which may stop it.  A failed
+ * transfer marks the handle broken, so it is not pooled again.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -180,6 +184,7 @@ static void set_options(struct http_call *c, struct curl_slist *hdrs, long left)
 
 	curl_easy_setopt(e, CURLOPT_URL, c->url);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_MAXCONNECTS, (long)HOST_HTTP_POOL_CONNS);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, c->errbuf);
 	set_limits(c, left);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, host_http_user_agent());
@@ -272,11 +277,13 @@ int host_http_perform(struct http_call *c)
 		snprintf(c->out->error, sizeof(c->out->error), "timed out before the last hop");
 		return SH_ETIMEDOUT;
 	}
-	if ((c->easy = curl_easy_init()) == NULL || make_headers(c, &hdrs) != 0) {
+	if (c->easy == NULL || make_headers(c, &hdrs) != 0) {
 		snprintf(c->out->error, sizeof(c->out->error), "could not set up the transfer");
 		rc = SH_EIO;
 		goto out;
 	}
+	/* Every option back to its default; the connections stay. */
+	curl_easy_reset(c->easy);
 	set_options(c, hdrs, left);
 	cc = curl_easy_perform(c->easy);
 	if (cc == CURLE_OK) {
@@ -292,10 +299,9 @@ int host_http_perform(struct http_call *c)
 		c->out->idle = c->idle;
 		rc = map_error(cc, c);
 		set_error(c, cc);
+		c->broken = true;
 	}
 out:
 	curl_slist_free_all(hdrs);
-	curl_easy_cleanup(c->easy);
-	c->easy = NULL;
 	return rc;
 }

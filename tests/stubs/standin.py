@@ -319,9 +319,12 @@ class State:
                     return rule
         return None
 
-    def record(self, rq):
-        """Appends rq to the record; returns its entry (streams add to it)."""
+    def record(self, rq, connection=None):
+        """Appends rq to the record; returns its entry (streams add to it).
+        connection: the number of the connection it came on."""
         entry = rq.record()
+        if connection is not None:
+            entry["connection"] = connection
         with self.lock:
             self.requests.append(entry)
         return entry
@@ -369,6 +372,7 @@ class StandinHandler(http.server.BaseHTTPRequestHandler):
 
     def setup(self):
         super().setup()
+        self.connection_number = self.server.next_connection()
         if isinstance(self.connection, ssl.SSLSocket):
             self.connection.settimeout(30)
             self.connection.do_handshake()
@@ -410,7 +414,7 @@ class StandinHandler(http.server.BaseHTTPRequestHandler):
         self.rq = Request(self.command, self.path, self.headers, self.read_body())
         if self.rq.path.startswith(CONTROL):
             return self.control_api()
-        self.entry = self.state.record(self.rq)
+        self.entry = self.state.record(self.rq, self.connection_number)
         rule = self.state.misbehaviour(self.rq.path)
         self.rate = None
         if rule and self.misbehave(rule):
@@ -612,7 +616,15 @@ class StandinServer(http.server.ThreadingHTTPServer):
     def __init__(self, addr, handler, state, tls=None):
         self.state = state
         self.tls = tls
+        self.connections = 0
+        self.connections_lock = threading.Lock()
         super().__init__(addr, handler)
+
+    def next_connection(self):
+        """A number for a new connection: 1, 2, ... in accept order."""
+        with self.connections_lock:
+            self.connections += 1
+            return self.connections
 
     def get_request(self):
         sock, addr = self.socket.accept()

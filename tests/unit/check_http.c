@@ -3,9 +3,12 @@
  * stand-in server, tests/stubs/standin.py: Basic and service bearer
  * credentials (the [identity] client or a plugin's own), a streaming callback that aborts, a client gone
  * mid-transfer, timeouts, resets, size caps and the [http] defaults behind
- * 0.  The ETag cache and redirects have their own suites.
+ * 0, and connection reuse (http_pool.c): one connection for calls in a row
+ * to one origin, none shared across origins or after a failed transfer,
+ * and a bounded pool.  The ETag cache and redirects have their own suites.
  */
 #include <check.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -510,6 +513,150 @@ START_TEST(test_bad_scheme)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- connection reuse */
+
+/* The stand-in's number of the connection the n-th request to path came
+ * on (1, 2, ... in accept order), or 0 when there is no such request. */
+static long connection_of(const char *path, int n)
+{
+	char url[256];
+	struct sh_http_request rq = { .url = url };
+	struct sh_http_response resp;
+	json_t *all, *r;
+	long conn = 0;
+	size_t i;
+
+	snprintf(url, sizeof url, "%s/__standin/requests", standin_base());
+	ck_assert_int_eq(sh_http_do(&rq, &resp), 0);
+	all = json_loadb(resp.body, resp.body_len, 0, NULL);
+	sh_http_response_free(&resp);
+	ck_assert_ptr_nonnull(all);
+	json_array_foreach(all, i, r) {
+		if (strcmp(json_string_value(json_object_get(r, "path")), path) == 0 && n-- == 0) {
+			conn = (long)json_integer_value(json_object_get(r, "connection"));
+			break;
+		}
+	}
+	json_decref(all);
+	return conn;
+}
+
+/* GET url, which must answer 200. */
+static void get_ok(const char *url)
+{
+	struct sh_http_request rq = { .url = url };
+	struct sh_http_response resp;
+
+	ck_assert_int_eq(sh_http_do(&rq, &resp), 0);
+	ck_assert_int_eq(resp.status, 200);
+	sh_http_response_free(&resp);
+}
+
+static void ok_route(const char *path)
+{
+	standin_route(json_pack("{s:s,s:s}", "path", path, "body_text", "ok"));
+}
+
+/* Two calls in a row to one origin: one connection, one pooled handle. */
+START_TEST(test_reuse_sequential)
+{
+	ok_route("/ka");
+	get_ok(standin_url("/ka"));
+	get_ok(standin_url("/ka"));
+	ck_assert_int_gt(connection_of("/ka", 0), 0);
+	ck_assert_int_eq(connection_of("/ka", 1), connection_of("/ka", 0));
+	ck_assert_uint_eq(host_http_pool_size(), 1);
+	/* host_http_fini's clear closes it: the next call connects anew. */
+	host_http_pool_clear();
+	ck_assert_uint_eq(host_http_pool_size(), 0);
+	get_ok(standin_url("/ka"));
+	ck_assert_int_ne(connection_of("/ka", 2), connection_of("/ka", 0));
+}
+END_TEST
+
+/* The same server under another host name is another origin: its own
+ * connection; the first one is still kept (two per handle) and reused. */
+START_TEST(test_reuse_not_across_origins)
+{
+	char host[64], other[256];
+
+	snprintf(host, sizeof host, "localhost%s", strrchr(standin_base(), ':'));
+	snprintf(other, sizeof other, "http://%s/ka", host);
+	ok_route("/ka");
+	get_ok(standin_url("/ka"));
+	get_ok(other);
+	get_ok(standin_url("/ka"));
+	ck_assert_str_eq(standin_sent("/ka", 1, "host"), host);
+	ck_assert_int_ne(connection_of("/ka", 1), connection_of("/ka", 0));
+	ck_assert_int_eq(connection_of("/ka", 2), connection_of("/ka", 0));
+}
+END_TEST
+
+/* A stream the receiver aborted mid-body leaves no half-read connection
+ * behind: its handle is not pooled, and the next call connects anew. */
+START_TEST(test_reuse_not_after_abort)
+{
+	struct sink s = { .stop_after = 1 };
+	struct sh_http_request rq = { .url = standin_url("/nd-abort"), .on_chunk = on_chunk,
+				      .chunk_state = &s };
+	struct sh_http_response resp;
+
+	ndjson_route("/nd-abort", 300);
+	ok_route("/ka");
+	get_ok(standin_url("/ka"));
+	host_http_pool_clear();
+	ck_assert_int_eq(sh_http_do(&rq, &resp), SH_EIO);
+	ck_assert(resp.aborted);
+	sh_http_response_free(&resp);
+	ck_assert_uint_eq(host_http_pool_size(), 0);
+	get_ok(standin_url("/ka"));
+	ck_assert_int_ne(connection_of("/ka", 1), connection_of("/nd-abort", 0));
+	ck_assert_int_ne(connection_of("/ka", 1), connection_of("/ka", 0));
+}
+END_TEST
+
+/* A timed-out call (the stand-in stalls) is not reused either. */
+START_TEST(test_reuse_not_after_timeout)
+{
+	struct sh_http_request rq = { .url = standin_url("/stall"), .timeout_ms = 300 };
+	struct sh_http_response resp;
+
+	ok_route("/stall");
+	get_ok(standin_url("/stall"));
+	standin_misbehave(json_pack("{s:s,s:s,s:f,s:i}", "mode", "delay", "path", "/stall",
+				    "seconds", 1.0, "times", 1));
+	ck_assert_int_eq(sh_http_do(&rq, &resp), SH_ETIMEDOUT);
+	sh_http_response_free(&resp);
+	get_ok(standin_url("/stall"));
+	ck_assert_int_ne(connection_of("/stall", 2), connection_of("/stall", 1));
+}
+END_TEST
+
+static void *get_slow(void *arg)
+{
+	(void)arg;
+	get_ok(standin_url("/slow"));
+	return NULL;
+}
+
+/* Twelve calls at once make twelve handles; the pool keeps eight. */
+START_TEST(test_pool_bounded)
+{
+	pthread_t t[HOST_HTTP_POOL_HANDLES + 4];
+	size_t n = sizeof t / sizeof *t;
+
+	ok_route("/slow");
+	standin_misbehave(json_pack("{s:s,s:s,s:f}", "mode", "delay", "path", "/slow",
+				    "seconds", 0.5));
+	host_http_pool_clear();
+	for (size_t i = 0; i < n; i++)
+		ck_assert_int_eq(pthread_create(&t[i], NULL, get_slow, NULL), 0);
+	for (size_t i = 0; i < n; i++)
+		pthread_join(t[i], NULL);
+	ck_assert_uint_eq(host_http_pool_size(), HOST_HTTP_POOL_HANDLES);
+}
+END_TEST
+
 
 int main(void)
 {
@@ -536,6 +683,11 @@ int main(void)
 		test_size_cap,
 		test_size_cap_default,
 		test_bad_scheme,
+		test_reuse_sequential,
+		test_reuse_not_across_origins,
+		test_reuse_not_after_abort,
+		test_reuse_not_after_timeout,
+		test_pool_bounded,
 	};
 
 	return standin_main("http", tests, sizeof(tests) / sizeof(*tests));
