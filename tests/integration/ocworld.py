@@ -262,6 +262,22 @@ def wait_refs(want, timeout=10):
     return got
 
 
+@contextlib.contextmanager
+def synced(make_ini):
+    """A stand-in, the plugin on as make_ini(its url) configures it, and
+    the first sync done with the recorded world in the catalog: yields
+    (stand-in, offset of the pool log)."""
+    s = standin()
+    try:
+        t0 = time.time()
+        with plugin_on(make_ini(s.url)) as offset:
+            wait_sync(t0, ok=True)
+            wait_refs(WORLD_REFS)
+            yield s, offset
+    finally:
+        s.stop()
+
+
 def stripped(e):
     """The entity as the provider wrote it: without what the catalog adds."""
     e = json.loads(json.dumps(e))

@@ -16,8 +16,8 @@ import time
 import itest
 from itest import check, test
 import ocworld as oc
-from ocworld import (EVENTS_SECRET, WORLD_REFS, event, fixture, fixture_json, ini, plugin_on,
-                     post_event, route_json, standin, status, wait_refs, wait_sync, wait_visible)
+from ocworld import (EVENTS_SECRET, event, fixture, fixture_json, ini, plugin_on, post_event,
+                     route_json, status, synced, wait_visible)
 
 REF = "component:oracle/checkout-service"
 PATH = "/api/v1/namespaces/oracle/components/checkout-service"
@@ -167,17 +167,10 @@ def openchoreo_events_visible_within_a_second():
     still has it (kept, re-fetched), deleted with a 404 re-fetch (removed,
     the file-made twin stays), created (back).  The stand-in counts one
     re-fetch of the component per event."""
-    s = standin()
-    try:
-        t0 = time.time()
-        with plugin_on(events_ini(s.url)):
-            wait_sync(t0, ok=True)
-            wait_refs(WORLD_REFS)
-            took = [check_updated(s), check_deleted_but_alive(s), check_deleted(s),
-                    check_created(s)]
-            print("     event to visible: %s s" % ", ".join("%.2f" % t for t in took))
-    finally:
-        s.stop()
+    with synced(events_ini) as (s, _):
+        took = [check_updated(s), check_deleted_but_alive(s), check_deleted(s),
+                check_created(s)]
+        print("     event to visible: %s s" % ", ".join("%.2f" % t for t in took))
 
 
 @test
@@ -186,21 +179,15 @@ def openchoreo_events_burst_secret_and_refusals():
     received, applied with few re-fetches; the shared secret is required
     (401 without or wrong); 415, 413, 400 and the ignored 202s; events off
     answers 404 as an unknown route."""
-    s = standin()
-    try:
-        t0 = time.time()
-        with plugin_on(events_ini(s.url)):
-            wait_sync(t0, ok=True)
-            wait_refs(WORLD_REFS)
-            n, took = check_burst(s)
-            print("     %d events in %.1f s -> %d re-fetches" % (BURST, took, n))
-            check_secret()
-            check_refused(s)
-        with plugin_on(ini(s.url, sync_frequency=3600, events="false")):
-            r = post_event(fixture("event.component-updated.json"), secret=None)
-            check(r.status == 404, "events = false: %r" % r)
-    finally:
-        s.stop()
+    with synced(events_ini) as (s, _):
+        n, took = check_burst(s)
+        print("     %d events in %.1f s -> %d re-fetches" % (BURST, took, n))
+        check_secret()
+        check_refused(s)
+    # No API needed: nothing is synced, the ingress is off.
+    with plugin_on(ini("http://127.0.0.1:9", sync_frequency=3600, events="false")):
+        r = post_event(fixture("event.component-updated.json"), secret=None)
+        check(r.status == 404, "events = false: %r" % r)
 
 
 # Resources the recorded world has one by one (each re-fetch answers 200).
@@ -214,33 +201,27 @@ def openchoreo_events_survive_a_restart_and_shed_when_full():
     four resources queue two and shed two (counted; one warning for the
     burst); a restart of pool main before they are due loses neither of
     the two: the new process applies both, so the retitled component shows."""
-    s = standin()
-    try:
-        t0 = time.time()
-        with plugin_on(events_ini(s.url, events_debounce_ms=4000, events_max_pending=2)) as off:
-            wait_sync(t0, ok=True)
-            wait_refs(WORLD_REFS)
-            before = status()["events"]
-            comp = fixture_json("component.oracle.checkout-service.json")
-            comp["metadata"]["annotations"]["openchoreo.dev/display-name"] = TITLE + " v3"
-            route_json(s, PATH, json.dumps(comp, separators=(",", ":")) + "\n")
-            # checkout-service first, so it is among the two kept.
-            for kind, name, ns in [QUEUED[2], QUEUED[0], QUEUED[1], QUEUED[3]]:
-                accepted(post_event(event(kind, name, "updated", ns)), "%s %s" % (kind, name))
-            ev = status()["events"]
-            check(ev["pending"] == 2 and ev["shed"] - before["shed"] == 2,
-                  "with max_pending 2, four events: %r (before %r)" % (ev, before))
-            shed_lines = [line for line in itest.log_since(off).splitlines()
-                          if "shedding" in line]
-            check(len(shed_lines) == 1, "shed log lines: %r" % shed_lines)
-            oc.restart_main()
-            t = time.monotonic()
-            wait_visible(REF, title_is(TITLE + " v3"), t, 10, "queued before the restart")
-            ev = itest.wait_for(pending_zero, 10, 0.2)
-            check(ev is not None and ev["applied"] - before["applied"] >= 2,
-                  "after the restart: %r (before %r)" % (status()["events"], before))
-    finally:
-        s.stop()
+    with synced(lambda url: events_ini(url, events_debounce_ms=4000,
+                                       events_max_pending=2)) as (s, off):
+        before = status()["events"]
+        comp = fixture_json("component.oracle.checkout-service.json")
+        comp["metadata"]["annotations"]["openchoreo.dev/display-name"] = TITLE + " v3"
+        route_json(s, PATH, json.dumps(comp, separators=(",", ":")) + "\n")
+        # checkout-service first, so it is among the two kept.
+        for kind, name, ns in [QUEUED[2], QUEUED[0], QUEUED[1], QUEUED[3]]:
+            accepted(post_event(event(kind, name, "updated", ns)), "%s %s" % (kind, name))
+        ev = status()["events"]
+        check(ev["pending"] == 2 and ev["shed"] - before["shed"] == 2,
+              "with max_pending 2, four events: %r (before %r)" % (ev, before))
+        shed_lines = [line for line in itest.log_since(off).splitlines()
+                      if "shedding" in line]
+        check(len(shed_lines) == 1, "shed log lines: %r" % shed_lines)
+        oc.restart_main()
+        t = time.monotonic()
+        wait_visible(REF, title_is(TITLE + " v3"), t, 10, "queued before the restart")
+        ev = itest.wait_for(pending_zero, 10, 0.2)
+        check(ev is not None and ev["applied"] - before["applied"] >= 2,
+              "after the restart: %r (before %r)" % (status()["events"], before))
 
 
 @test
