@@ -9,10 +9,13 @@
  */
 #include <check.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "http_int.h"
 #include "memreq.h"
@@ -515,18 +518,19 @@ END_TEST
 
 /* ---------------------------------------------------------------- connection reuse */
 
-/* The stand-in's number of the connection the n-th request to path came
- * on (1, 2, ... in accept order), or 0 when there is no such request. */
-static long connection_of(const char *path, int n)
+/* The number of the connection the n-th request to path came on (1, 2,
+ * ... in accept order), or 0 when there is no such request, as the
+ * stand-in at base (trusted through ca, or NULL) recorded it. */
+static long connection_at(const char *base, const char *ca, const char *path, int n)
 {
 	char url[256];
-	struct sh_http_request rq = { .url = url };
+	struct sh_http_request rq = { .url = url, .ca_file = ca };
 	struct sh_http_response resp;
 	json_t *all, *r;
 	long conn = 0;
 	size_t i;
 
-	snprintf(url, sizeof url, "%s/__standin/requests", standin_base());
+	snprintf(url, sizeof url, "%s/__standin/requests", base);
 	ck_assert_int_eq(sh_http_do(&rq, &resp), 0);
 	all = json_loadb(resp.body, resp.body_len, 0, NULL);
 	sh_http_response_free(&resp);
@@ -539,6 +543,11 @@ static long connection_of(const char *path, int n)
 	}
 	json_decref(all);
 	return conn;
+}
+
+static long connection_of(const char *path, int n)
+{
+	return connection_at(standin_base(), NULL, path, n);
 }
 
 /* GET url, which must answer 200. */
@@ -657,6 +666,100 @@ START_TEST(test_pool_bounded)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- TLS reuse */
+
+static char tls_dir[] = "/tmp/check_http_tls.XXXXXX";
+
+/* A self-signed certificate for 127.0.0.1 as dir/name.pem (key inside). */
+static void make_cert(const char *name)
+{
+	char cmd[1024];
+
+	snprintf(cmd, sizeof cmd,
+		 "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+		 "-addext subjectAltName=IP:127.0.0.1 -keyout %s/%s.pem -out %s/%s.crt "
+		 ">/dev/null 2>&1 && cat %s/%s.crt >>%s/%s.pem",
+		 tls_dir, name, tls_dir, name, tls_dir, name, tls_dir, name);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* A second stand-in on TLS with dir/a.pem; its https base in base. */
+static pid_t tls_standin(char *base, size_t size)
+{
+	const char *top = getenv("top_srcdir") ? getenv("top_srcdir") : ".";
+	char script[1024], cert[128], portfile[128];
+	pid_t pid;
+	FILE *f;
+	int port = 0;
+
+	snprintf(script, sizeof script, "%s/tests/stubs/standin.py", top);
+	snprintf(cert, sizeof cert, "%s/a.pem", tls_dir);
+	snprintf(portfile, sizeof portfile, "%s/port", tls_dir);
+	if ((pid = fork()) == 0) {
+		/* Quiet: the refused handshakes below print tracebacks. */
+		if (!freopen("/dev/null", "w", stderr))
+			_exit(127);
+		execlp("python3", "python3", script, "--port", "0", "--port-file", portfile,
+		       "--tls-cert", cert, (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 200 && port == 0; i++) {
+		usleep(50 * 1000);
+		if ((f = fopen(portfile, "r")) != NULL) {
+			port = fscanf(f, "%d", &port) == 1 ? port : 0;
+			fclose(f);
+		}
+	}
+	ck_assert_int_gt(port, 0);
+	snprintf(base, size, "https://127.0.0.1:%d", port);
+	return pid;
+}
+
+/* GET base/path trusting ca (dir/NAME.crt, or NULL: the system's CAs). */
+static int tls_get(const char *base, const char *ca)
+{
+	char url[256], file[128];
+	struct sh_http_request rq = { .url = url };
+	struct sh_http_response resp;
+	int rc;
+
+	snprintf(url, sizeof url, "%s/tls", base);
+	if (ca) {
+		snprintf(file, sizeof file, "%s/%s.crt", tls_dir, ca);
+		rq.ca_file = file;
+	}
+	rc = sh_http_do(&rq, &resp);
+	sh_http_response_free(&resp);
+	return rc;
+}
+
+/* TLS connections are reused too, but only by a call trusting the same CA
+ * file: one that asked for another CA (or the system's) verifies anew and
+ * fails, where a reused connection would have answered. */
+START_TEST(test_reuse_tls_same_ca_only)
+{
+	char base[64], ca[128];
+	pid_t pid;
+
+	ck_assert_ptr_nonnull(mkdtemp(tls_dir));
+	make_cert("a");
+	make_cert("b");
+	pid = tls_standin(base, sizeof base);
+	snprintf(ca, sizeof ca, "%s/a.crt", tls_dir);
+	ck_assert_int_eq(tls_get(base, "a"), 0);
+	ck_assert_int_eq(tls_get(base, "a"), 0);
+	ck_assert_int_gt(connection_at(base, ca, "/tls", 0), 0);
+	ck_assert_int_eq(connection_at(base, ca, "/tls", 1), connection_at(base, ca, "/tls", 0));
+	ck_assert_int_eq(tls_get(base, "b"), SH_EIO);
+	ck_assert_int_eq(tls_get(base, NULL), SH_EIO);
+	ck_assert_int_eq(tls_get(base, "a"), 0);
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	snprintf(ca, sizeof ca, "rm -rf %s", tls_dir);
+	ck_assert_int_eq(system(ca), 0);
+}
+END_TEST
+
 
 int main(void)
 {
@@ -688,6 +791,7 @@ int main(void)
 		test_reuse_not_after_abort,
 		test_reuse_not_after_timeout,
 		test_pool_bounded,
+		test_reuse_tls_same_ca_only,
 	};
 
 	return standin_main("http", tests, sizeof(tests) / sizeof(*tests));
