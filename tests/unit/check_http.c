@@ -526,21 +526,15 @@ static long connection_at(const char *base, const char *ca, const char *path, in
 	char url[256];
 	struct sh_http_request rq = { .url = url, .ca_file = ca };
 	struct sh_http_response resp;
-	json_t *all, *r;
-	long conn = 0;
-	size_t i;
+	json_t *all;
+	long conn;
 
 	snprintf(url, sizeof url, "%s/__standin/requests", base);
 	ck_assert_int_eq(sh_http_do(&rq, &resp), 0);
 	all = json_loadb(resp.body, resp.body_len, 0, NULL);
 	sh_http_response_free(&resp);
 	ck_assert_ptr_nonnull(all);
-	json_array_foreach(all, i, r) {
-		if (strcmp(json_string_value(json_object_get(r, "path")), path) == 0 && n-- == 0) {
-			conn = (long)json_integer_value(json_object_get(r, "connection"));
-			break;
-		}
-	}
+	conn = (long)json_integer_value(json_object_get(standin_entry(all, path, n), "connection"));
 	json_decref(all);
 	return conn;
 }

@@ -134,23 +134,28 @@ void standin_misbehave(json_t *rule)
 	ck_assert_int_eq(control("POST", "/__standin/misbehave", rule), 201);
 }
 
+json_t *standin_entry(json_t *all, const char *path, int n)
+{
+	json_t *r;
+	size_t i;
+
+	json_array_foreach(all, i, r)
+		if (strcmp(json_string_value(json_object_get(r, "path")), path) == 0 && n-- == 0)
+			return r;
+	return NULL;
+}
+
 json_t *standin_recorded(const char *path, int n)
 {
 	struct sh_http_request rq = { .url = ctl_url("/__standin/requests") };
 	struct sh_http_response resp;
-	json_t *all, *r, *h = NULL;
-	size_t i;
+	json_t *all, *h;
 
 	ck_assert_int_eq(sh_http_do(&rq, &resp), 0);
 	all = json_loadb(resp.body, resp.body_len, 0, NULL);
 	sh_http_response_free(&resp);
 	ck_assert_ptr_nonnull(all);
-	json_array_foreach(all, i, r) {
-		if (strcmp(json_string_value(json_object_get(r, "path")), path) == 0 && n-- == 0) {
-			h = json_incref(json_object_get(r, "headers"));
-			break;
-		}
-	}
+	h = json_incref(json_object_get(standin_entry(all, path, n), "headers"));
 	json_decref(all);
 	return h;
 }

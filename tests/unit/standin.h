@@ -32,6 +32,8 @@ void standin_reset(void);
 /* Adds a run-time route / a misbehaviour (spec stolen). */
 void standin_route(json_t *spec);
 void standin_misbehave(json_t *rule);
+/* The n-th entry to path (borrowed) in a /__standin/requests array, or NULL. */
+json_t *standin_entry(json_t *all, const char *path, int n);
 /* The headers (new reference) of the n-th recorded request to path, or NULL. */
 json_t *standin_recorded(const char *path, int n);
 /* How many requests to path it recorded. */
