@@ -336,6 +336,21 @@ class Recording(unittest.TestCase):
             conn.close()
             self.assertEqual(s.requests()[0]["body"], "abcd")
 
+    def test_connection_numbers(self):
+        with StandIn() as s:
+            one = http.client.HTTPConnection("127.0.0.1", s.port, timeout=10)
+            two = http.client.HTTPConnection("127.0.0.1", s.port, timeout=10)
+            for conn, path in ((one, "/a"), (one, "/b"), (two, "/c"), (one, "/d")):
+                conn.request("GET", path)
+                conn.getresponse().read()
+            one.close()
+            two.close()
+            got = {r["path"]: r["connection"] for r in s.requests()}
+            self.assertEqual(got["/a"], got["/b"])
+            self.assertEqual(got["/a"], got["/d"])
+            self.assertNotEqual(got["/a"], got["/c"])
+            self.assertGreater(got["/c"], got["/a"])
+
 
 class Misbehaviour(unittest.TestCase):
     @classmethod
