@@ -293,26 +293,21 @@ def openchoreo_failures_change_nothing():
     route names the call and the reason, as does the log.  Without the
     failure the same change is applied: billing-portal is deleted while the
     file catalog's component:default/billing-portal survives."""
-    s = standin()
-    try:
-        with plugin_on(ini(s.url)) as offset:
-            wait_sync(time.time(), ok=True)
-            good = wait_refs(WORLD_REFS)
-            for what, setup, calls, reasons in failure_cases(s):
-                check_failure(s, what, setup, calls, reasons, good)
-            log = itest.log_since(offset)
-            check("clusterworkflowplanes" in log and "deploymentpipelines" in log,
-                  "the failed runs are not named in the log")
-            billing_without_portal(s)
-            wait_sync(time.time(), ok=True)
-            wait_refs(WORLD_REFS - {GONE})
-            check(by_name(GONE).status == 404, "%s still there" % GONE)
-            check(by_name(FILE_TWIN).status == 200, "the file-made %s is gone" % FILE_TWIN)
-            s.reset()
-            wait_sync(time.time(), ok=True)
-            wait_refs(WORLD_REFS)
-    finally:
-        s.stop()
+    with oc.synced(ini) as (s, offset):
+        good = snapshot()
+        for what, setup, calls, reasons in failure_cases(s):
+            check_failure(s, what, setup, calls, reasons, good)
+        log = itest.log_since(offset)
+        check("clusterworkflowplanes" in log and "deploymentpipelines" in log,
+              "the failed runs are not named in the log")
+        billing_without_portal(s)
+        wait_sync(time.time(), ok=True)
+        wait_refs(WORLD_REFS - {GONE})
+        check(by_name(GONE).status == 404, "%s still there" % GONE)
+        check(by_name(FILE_TWIN).status == 200, "the file-made %s is gone" % FILE_TWIN)
+        s.reset()
+        wait_sync(time.time(), ok=True)
+        wait_refs(WORLD_REFS)
 
 
 @test
