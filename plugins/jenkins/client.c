@@ -35,7 +35,8 @@ static int refused(struct sh_req *req, const struct jk_instance *inst, const cha
 	sh_log(SH_LOG_WARN, "jenkins: instance %s answered %ld to %s", inst->name, resp->status,
 	       path);
 	if (resp->status == 404)
-		return sh_fail(req, 404, "NotFoundError", "Jenkins has nothing at %s", path);
+		return sh_fail(req, 404, "NotFoundError", "Jenkins has nothing at %.*s",
+			       (int)strcspn(path, "?"), path);
 	if (resp->status == 401 || resp->status == 403)
 		return sh_fail(req, 502, "Error", "Jenkins instance %s refused the credentials (%ld%s%s)",
 			       inst->name, resp->status, *reason ? ": " : "", reason);
