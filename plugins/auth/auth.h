@@ -21,7 +21,7 @@
 /* Bytes of an identity token: "Authorization: Bearer <token>" must fit
  * nginx's default 8 KiB header buffer (large_client_header_buffers). */
 #define AUTH_TOKEN_MAX 7680
-#define AUTH_MAX_PROVIDERS 2
+#define AUTH_MAX_PROVIDERS 3
 
 struct auth {
 	struct sh_host *host;
@@ -74,6 +74,10 @@ int auth_db_user_info_get(struct sh_req *req, const char *sub, json_t **info);
  * and *entity from the first row, valid until the request ends), or SH_EDB. */
 int auth_db_users_by_email(struct sh_req *req, const char *email, const char **ref,
 			   const char **entity);
+/* The catalog's User entities whose annotation key is value: the row count
+ * (*ref and *entity from the first row, as above), or SH_EDB. */
+int auth_db_users_by_annotation(struct sh_req *req, const char *key, const char *value,
+				const char **ref, const char **entity);
 /* The stitched catalog entity `ref` (text): 0, SH_ENOTFOUND or SH_EDB. */
 int auth_db_entity_by_ref(struct sh_req *req, const char *ref, const char **entity);
 

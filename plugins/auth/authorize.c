@@ -1,8 +1,8 @@
 /*
  * What the start route sends the browser to (spec platform-apis §1.1,
  * §1.8): the IdP's authorize URL with response_type, redirect_uri, scope,
- * state and client_id, and for `oidc` the PKCE S256 challenge, the nonce and
- * the prompt; and the union of the scopes asked for.  Pure: no requests.
+ * state and client_id, for `oidc` the PKCE S256 challenge, the nonce and
+ * the prompt, for `github` access_type=offline and prompt=consent; and the union of the scopes asked for.  Pure: no requests.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,6 +76,10 @@ static int add_pairs(struct sh_buf *q, const struct auth_provider *p, const char
 	rc = rc ? rc : sh_buf_add_form(q, "scope", scope);
 	rc = rc ? rc : sh_buf_add_form(q, "state", state);
 	rc = rc ? rc : sh_buf_add_form(q, "client_id", p->client_id);
+	if (p->kind == AUTH_KIND_GITHUB) {
+		rc = rc ? rc : sh_buf_add_form(q, "access_type", "offline");
+		rc = rc ? rc : sh_buf_add_form(q, "prompt", "consent");
+	}
 	if (!challenge)
 		return rc;
 	rc = rc ? rc : sh_buf_add_form(q, "code_challenge", challenge);

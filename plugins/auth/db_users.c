@@ -69,3 +69,20 @@ int auth_db_entity_by_ref(struct sh_req *req, const char *ref, const char **enti
 	*entity = PQgetvalue(r, 0, 0);
 	return 0;
 }
+
+int auth_db_users_by_annotation(struct sh_req *req, const char *key, const char *value,
+				const char **ref, const char **entity)
+{
+	const char *params[2] = { key, value };
+	PGresult *r = sh_db_query(req, "SELECT entity_ref, final_entity "
+				  "FROM catalog.entities_by_annotation_v1($1, $2) "
+				  "WHERE entity_ref LIKE 'user:%'", 2, params);
+
+	if (!r)
+		return SH_EDB;
+	if (PQntuples(r) > 0) {
+		*ref = PQgetvalue(r, 0, 0);
+		*entity = PQgetvalue(r, 0, 1);
+	}
+	return PQntuples(r);
+}

@@ -14,7 +14,8 @@ plugins_auth_auth_la_SOURCES = \
 	plugins/auth/state.c plugins/auth/form.c plugins/auth/origins.c plugins/auth/cookies.c \
 	plugins/auth/authorize.c plugins/auth/providers.c plugins/auth/flow.c \
 	plugins/auth/replies.c plugins/auth/session.c plugins/auth/resolvers.c \
-	plugins/auth/oidc.c plugins/auth/oidc_verify.c plugins/auth/oidc_grants.c
+	plugins/auth/oidc.c plugins/auth/oidc_verify.c plugins/auth/oidc_grants.c \
+	plugins/auth/github.c plugins/auth/github_grants.c
 # The public headers only: the plugin builds against include/stagehand/.
 plugins_auth_auth_la_CPPFLAGS = -I$(top_srcdir)/include
 plugins_auth_auth_la_CFLAGS = $(PLUGIN_CFLAGS)
@@ -25,7 +26,8 @@ nobase_dist_pkgdata_DATA += sql/auth/001_init.sql
 if HAVE_CHECK
 AUTH_UNITS = tests/unit/check_auth_state tests/unit/check_auth_cookies \
 	tests/unit/check_auth_form tests/unit/check_auth_origins \
-	tests/unit/check_auth_authorize tests/unit/check_auth_providers
+	tests/unit/check_auth_authorize tests/unit/check_auth_providers \
+	tests/unit/check_auth_github
 check_PROGRAMS += $(AUTH_UNITS)
 TESTS += $(AUTH_UNITS)
 tests_unit_check_auth_state_SOURCES = tests/unit/check_auth_state.c \
@@ -46,7 +48,11 @@ tests_unit_check_auth_authorize_SOURCES = tests/unit/check_auth_authorize.c \
 tests_unit_check_auth_authorize_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_auth_authorize_LDADD = $(UNIT_LIBS)
 tests_unit_check_auth_providers_SOURCES = tests/unit/check_auth_providers.c \
-	plugins/auth/providers.c plugins/auth/origins.c
+	plugins/auth/providers.c plugins/auth/origins.c plugins/auth/github.c plugins/auth/form.c
 tests_unit_check_auth_providers_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_auth_providers_LDADD = $(UNIT_LIBS)
+tests_unit_check_auth_github_SOURCES = tests/unit/check_auth_github.c plugins/auth/github.c \
+	plugins/auth/form.c plugins/auth/origins.c plugins/auth/authorize.c
+tests_unit_check_auth_github_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_auth_github_LDADD = $(UNIT_LIBS)
 endif

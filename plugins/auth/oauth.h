@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 struct auth;
+struct sh_buf;
 struct sh_conf;
 struct sh_req;
 
@@ -85,16 +86,19 @@ char *auth_cookie_join(const char *whole, const char *const *chunks, int n);
 
 /* ------------------------------------------------------------ providers */
 
-enum auth_kind { AUTH_KIND_OIDC = 1, AUTH_KIND_OPENCHOREO };
+enum auth_kind { AUTH_KIND_OIDC = 1, AUTH_KIND_OPENCHOREO, AUTH_KIND_GITHUB };
 enum auth_resolver {
-	AUTH_RESOLVE_OPENCHOREO = 1,            /* email as the user name, groups from claims */
+	AUTH_RESOLVE_NONE = 0,                  /* no sign-in: no backstageIdentity (github's default) */
+	AUTH_RESOLVE_OPENCHOREO,                /* email as the user name, groups from claims */
 	AUTH_RESOLVE_EMAIL_PROFILE,             /* emailMatchingUserEntityProfileEmail */
-	AUTH_RESOLVE_EMAIL_LOCAL_PART           /* emailLocalPartMatchingUserEntityName */
+	AUTH_RESOLVE_EMAIL_LOCAL_PART,          /* emailLocalPartMatchingUserEntityName */
+	AUTH_RESOLVE_GITHUB_USERNAME,           /* usernameMatchingUserEntityName (github login) */
+	AUTH_RESOLVE_GITHUB_USER_ID             /* userIdMatchingUserEntityAnnotation (github.com/user-id) */
 };
 
 struct auth_provider {
 	struct auth *auth;
-	const char *id;                 /* "oidc", "openchoreo-auth" */
+	const char *id;                 /* "oidc", "openchoreo-auth", "github" */
 	enum auth_kind kind;
 	const char *env;                /* the one environment, "development" */
 	const char *client_id, *client_secret, *metadata_url, *scope, *prompt;
@@ -116,6 +120,9 @@ struct auth_provider {
 	time_t jwks_at;
 };
 
+/* providers.c: whether the provider keeps the granted scopes in a cookie
+ * and asks for them again (oidc, github; not openchoreo-auth). */
+bool auth_provider_persists_scope(const struct auth_provider *p);
 /* providers.c: sets up the providers [auth] configures in a->providers. */
 int auth_providers_init(const struct sh_conf *c, struct auth *a, char *err, size_t errlen);
 /* providers.c: the provider named `id`, or NULL. */
@@ -140,8 +147,9 @@ char *auth_scope_union(const char *const *lists, size_t n);
 #define AUTH_PKCE_CHALLENGE_LEN 45   /* SH_BASE64_ENCODED_SIZE(32) */
 int auth_pkce_challenge(const char *verifier, char out[AUTH_PKCE_CHALLENGE_LEN]);
 /* The IdP authorize URL the start route redirects to.  challenge and nonce
- * are the oidc extras (NULL for openchoreo-auth).  malloc'd, or NULL when
- * over the URL cap. */
+ * are the oidc extras (NULL for openchoreo-auth); github adds
+ * access_type=offline&prompt=consent.  malloc'd, or NULL when over the URL
+ * cap. */
 char *auth_authorize_url(const struct auth_provider *p, const char *scope, const char *state,
 			 const char *challenge, const char *nonce);
 
@@ -176,6 +184,9 @@ int auth_idp_fetch(const char *url, const char *const *headers, const char *body
 		   char *why, size_t whylen);
 /* oidc.c: discovery (lazy, cached). 0 or an error in e. */
 int auth_idp_discover(struct auth_provider *p, struct auth_err *e);
+/* oidc_grants.c: grant_type=authorization_code&code&redirect_uri into a
+ * form body (every provider's exchange starts so); 0 or SH_ETOOBIG. */
+int auth_code_grant_form(struct sh_buf *body, const struct auth_provider *p, const char *code);
 /* oidc_grants.c: the authorization_code exchange (+ id_token checks for oidc). */
 int auth_idp_exchange(struct auth_provider *p, const char *code, const char *verifier,
 		      const char *nonce, struct auth_session *s, struct auth_err *e);
@@ -190,6 +201,44 @@ int auth_idp_verify(struct auth_provider *p, const char *token, char *why, size_
  * iat, and nonce unless NULL); *claims a new reference.  0 or SH_EINVAL. */
 int auth_idp_check_id_token(struct auth_provider *p, const char *token, const char *nonce,
 			    json_t **claims, char *why, size_t whylen);
+
+/* ------------------------------------------------------------ github*.c */
+
+/* The scope every github sign-in asks for (Backstage's required scope). */
+#define AUTH_GITHUB_SCOPE "read:user"
+/* The refresh cookie of a token that does not expire: this prefix and the
+ * access token itself (GitHub OAuth apps issue no refresh token). */
+#define AUTH_GITHUB_TOKEN_PREFIX "access-token-v2."
+
+/* github.c: the OAuth and profile endpoints of github.com (instance NULL or
+ * empty) or of a GitHub Enterprise Server at `instance` (its URL, or a bare
+ * host name as GITHUB_HOST gives it): <i>/login/oauth/authorize,
+ * <i>/login/oauth/access_token and <i>/api/v3/user.  Sets p->authorize_url,
+ * token_url and userinfo_url (malloc'd); 0, or SH_EINVAL for a bad URL. */
+int auth_github_endpoints(struct auth_provider *p, const char *instance);
+/* github.c: the token endpoint's answer (JSON, or the form GitHub sends
+ * without Accept: application/json) into s: access_token, scope,
+ * refresh_token, expires_in.  GitHub answers errors with 200 and an `error`
+ * member: 0, or SH_EINVAL with the error and its description in why. */
+int auth_github_token_answer(const char *body, size_t len, struct auth_session *s, char *why,
+			     size_t whylen);
+/* github.c: the profile of §1.5 from a GET /user answer: email, picture
+ * (avatar_url), displayName (name, else login, else id).  New reference. */
+json_t *auth_github_profile(const json_t *user);
+/* github.c: whether every word of the space/comma list `wanted` is in `granted`. */
+bool auth_scope_covers(const char *granted, const char *wanted);
+
+/* github_grants.c: the code exchange and GET /user; s->scope becomes
+ * `granted` (the scope the start asked for, from the state); a token that
+ * does not expire is kept as the AUTH_GITHUB_TOKEN_PREFIX refresh value. */
+int auth_github_exchange(struct auth_provider *p, const char *code, const char *granted,
+			 struct auth_session *s, struct auth_err *e);
+/* github_grants.c: a session from the refresh cookie's value: the stored
+ * token re-validated by GET /user (which refuses a scope beyond the
+ * granted one: `covered` false), or a refresh_token grant for tokens that
+ * expire (GitHub Apps).  scope is the granted and requested union. */
+int auth_github_refresh(struct auth_provider *p, const char *value, const char *scope,
+			bool covered, struct auth_session *s, struct auth_err *e);
 
 /* ------------------------------------------------------------ resolvers.c */
 

@@ -144,6 +144,14 @@ static int finish(struct auth_provider *p, const char *nonce, bool sign_in,
 	return 0;
 }
 
+int auth_code_grant_form(struct sh_buf *body, const struct auth_provider *p, const char *code)
+{
+	int rc = sh_buf_add_form(body, "grant_type", "authorization_code");
+
+	rc = rc ? rc : sh_buf_add_form(body, "code", code);
+	return rc ? rc : sh_buf_add_form(body, "redirect_uri", p->callback_url);
+}
+
 int auth_idp_exchange(struct auth_provider *p, const char *code, const char *verifier,
 		      const char *nonce, struct auth_session *s, struct auth_err *e)
 {
@@ -152,9 +160,7 @@ int auth_idp_exchange(struct auth_provider *p, const char *code, const char *ver
 
 	memset(s, 0, sizeof *s);
 	sh_buf_init(&body, FORM_MAX);
-	rc = sh_buf_add_form(&body, "grant_type", "authorization_code");
-	rc = rc ? rc : sh_buf_add_form(&body, "code", code);
-	rc = rc ? rc : sh_buf_add_form(&body, "redirect_uri", p->callback_url);
+	rc = auth_code_grant_form(&body, p, code);
 	if (verifier)
 		rc = rc ? rc : sh_buf_add_form(&body, "code_verifier", verifier);
 	if (p->kind == AUTH_KIND_OPENCHOREO)

@@ -154,6 +154,22 @@ static const struct sh_conf_key auth_keys[] = {
 	  .help = "oidc: sign-in resolver" },
 	{ .name = "oidc_allow_without_catalog_user", .type = SH_CONF_BOOL, .def = "false",
 	  .help = "oidc: sign in as user:default/<email> when the catalog has no match" },
+	{ .name = "github_client_id", .type = SH_CONF_STR, .env = "AUTH_GITHUB_CLIENT_ID",
+	  .help = "github: OAuth app client id (the provider is off without it)" },
+	{ .name = "github_client_secret", .type = SH_CONF_STR, .flags = SH_CONF_SECRET,
+	  .env = "AUTH_GITHUB_CLIENT_SECRET", .help = "github: OAuth app client secret" },
+	{ .name = "github_enterprise_instance_url", .type = SH_CONF_URL,
+	  .help = "github: GitHub Enterprise Server URL (enterpriseInstanceUrl)" },
+	{ .name = "github_host", .type = SH_CONF_STR, .env = "GITHUB_HOST",
+	  .help = "github: GitHub host when no instance URL is set; github.com: the public one" },
+	{ .name = "github_additional_scopes", .type = SH_CONF_STR,
+	  .help = "github: scopes asked for besides read:user (additionalScopes)" },
+	{ .name = "github_resolver", .type = SH_CONF_ENUM, .def = "none",
+	  .choices = "none usernameMatchingUserEntityName userIdMatchingUserEntityAnnotation "
+		     "emailMatchingUserEntityProfileEmail emailLocalPartMatchingUserEntityName",
+	  .help = "github: sign-in resolver; none: access delegation only (no Backstage identity)" },
+	{ .name = "github_allow_without_catalog_user", .type = SH_CONF_BOOL, .def = "false",
+	  .help = "github: sign in as user:default/<login or id> when the catalog has no match" },
 	{ .name = NULL },
 };
 

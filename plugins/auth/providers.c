@@ -1,6 +1,6 @@
 /*
  * The OAuth providers' configuration (spec platform-apis §1.8, 1.9; keys
- * in docs/auth.md): which of `openchoreo-auth` and `oidc` exist, their
+ * in docs/auth.md): which of `openchoreo-auth`, `oidc` and `github` exist, their
  * callback URL, cookie path, cookie attributes and allowed origins, and the
  * lookup by name the `/:provider/...` routes make.
  */
@@ -19,6 +19,11 @@ struct auth_provider *auth_provider_find(struct auth *a, const char *id)
 		if (!strcmp(a->providers[i].id, id))
 			return &a->providers[i];
 	return NULL;
+}
+
+bool auth_provider_persists_scope(const struct auth_provider *p)
+{
+	return p->kind == AUTH_KIND_OIDC || p->kind == AUTH_KIND_GITHUB;
 }
 
 bool auth_provider_origin_ok(const struct auth_provider *p, const char *origin)
@@ -88,13 +93,22 @@ static int provider_common(const struct sh_conf *c, struct auth *a, struct auth_
 	return 0;
 }
 
-static enum auth_resolver resolver_of(const char *name)
+/* A resolver's configured name; `def` when unset or not one of them. */
+static enum auth_resolver resolver_of(const char *name, enum auth_resolver def)
 {
-	if (name && !strcmp(name, "emailLocalPartMatchingUserEntityName"))
-		return AUTH_RESOLVE_EMAIL_LOCAL_PART;
-	if (name && !strcmp(name, "openchoreo"))
-		return AUTH_RESOLVE_OPENCHOREO;
-	return AUTH_RESOLVE_EMAIL_PROFILE;
+	static const struct { const char *name; enum auth_resolver r; } names[] = {
+		{ "none", AUTH_RESOLVE_NONE },
+		{ "openchoreo", AUTH_RESOLVE_OPENCHOREO },
+		{ "emailMatchingUserEntityProfileEmail", AUTH_RESOLVE_EMAIL_PROFILE },
+		{ "emailLocalPartMatchingUserEntityName", AUTH_RESOLVE_EMAIL_LOCAL_PART },
+		{ "usernameMatchingUserEntityName", AUTH_RESOLVE_GITHUB_USERNAME },
+		{ "userIdMatchingUserEntityAnnotation", AUTH_RESOLVE_GITHUB_USER_ID },
+	};
+
+	for (size_t i = 0; name && i < sizeof names / sizeof names[0]; i++)
+		if (!strcmp(name, names[i].name))
+			return names[i].r;
+	return def;
 }
 
 static struct auth_provider *add(struct auth *a, const char *id, enum auth_kind kind)
@@ -137,12 +151,33 @@ static int oidc_init(const struct sh_conf *c, struct auth *a, char *err, size_t 
 	p->metadata_url = conf_opt(c, "oidc_metadata_url");
 	p->scope = conf_opt(c, "oidc_scope");
 	p->prompt = conf_opt(c, "oidc_prompt");
-	p->resolver = resolver_of(conf_opt(c, "oidc_resolver"));
+	p->resolver = resolver_of(conf_opt(c, "oidc_resolver"), AUTH_RESOLVE_EMAIL_PROFILE);
 	p->allow_without_user = sh_conf_bool(c, "auth", "oidc_allow_without_catalog_user", false);
 	if (!p->metadata_url) {
 		snprintf(err, errlen, "auth: oidc needs oidc_metadata_url");
 		return SH_EINVAL;
 	}
+	return provider_common(c, a, p, err, errlen);
+}
+
+/* github: an OAuth app on github.com, or on the GitHub Enterprise Server
+ * github_enterprise_instance_url (else github_host) names; endpoints are
+ * fixed, so there is nothing to discover. */
+static int github_init(const struct sh_conf *c, struct auth *a, char *err, size_t errlen)
+{
+	struct auth_provider *p = add(a, "github", AUTH_KIND_GITHUB);
+	const char *instance = conf_opt(c, "github_enterprise_instance_url");
+
+	p->client_id = conf_opt(c, "github_client_id");
+	p->client_secret = conf_opt(c, "github_client_secret");
+	p->scope = conf_opt(c, "github_additional_scopes");
+	p->resolver = resolver_of(conf_opt(c, "github_resolver"), AUTH_RESOLVE_NONE);
+	p->allow_without_user = sh_conf_bool(c, "auth", "github_allow_without_catalog_user", false);
+	if (auth_github_endpoints(p, instance ? instance : conf_opt(c, "github_host")) != 0) {
+		snprintf(err, errlen, "auth: github: bad github_enterprise_instance_url");
+		return SH_EINVAL;
+	}
+	p->discovered = true;
 	return provider_common(c, a, p, err, errlen);
 }
 
@@ -155,6 +190,8 @@ int auth_providers_init(const struct sh_conf *c, struct auth *a, char *err, size
 	    (rc = openchoreo_init(c, a, err, errlen)) != 0)
 		return rc;
 	if (conf_opt(c, "oidc_client_id") && (rc = oidc_init(c, a, err, errlen)) != 0)
+		return rc;
+	if (conf_opt(c, "github_client_id") && (rc = github_init(c, a, err, errlen)) != 0)
 		return rc;
 	return 0;
 }

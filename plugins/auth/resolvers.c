@@ -3,7 +3,9 @@
  * OpenChoreo's (email as the user name, groups from the token claims, no
  * catalog lookup) and the catalog ones, emailMatchingUserEntityProfileEmail
  * (through catalog.user_by_email_v1) and emailLocalPartMatchingUserEntityName
- * (through catalog.entity_by_ref_v1; the SQL is in db_users.c).  Catalog ownership is the user plus
+ * (through catalog.entity_by_ref_v1; the SQL is in db_users.c), and
+ * github's usernameMatchingUserEntityName and userIdMatchingUserEntityAnnotation
+ * (catalog.entities_by_annotation_v1).  Catalog ownership is the user plus
  * every memberOf relation to a group.
  */
 #include <ctype.h>
@@ -85,6 +87,8 @@ static json_t *profile_openchoreo(const json_t *c)
 
 json_t *auth_profile(const struct auth_provider *p, const struct auth_session *s)
 {
+	if (p->kind == AUTH_KIND_GITHUB)
+		return auth_github_profile(s->userinfo);
 	if (p->kind == AUTH_KIND_OIDC)
 		return profile_oidc(s->userinfo ? s->userinfo : s->claims);
 	return profile_openchoreo(s->claims);
@@ -184,8 +188,8 @@ static char *untagged(struct sh_req *req, const char *email)
 	return sh_printf(req, "%.*s%s", (int)(plus - email), email, at);
 }
 
-/* user:default/<email> owning only itself. */
-static void email_user(struct sh_req *req, const char *email, char **sub, json_t **ent)
+/* user:default/<name> (an email, a login) owning only itself. */
+static void named_user(struct sh_req *req, const char *email, char **sub, json_t **ent)
 {
 	char *ref = sh_printf(req, "user:default/%s", email);
 
@@ -200,7 +204,7 @@ static int by_openchoreo(struct sh_req *req, const struct auth_session *s, const
 	if (strchr(email, ':') || strchr(email, '/') || strpbrk(email, " \t"))
 		return auth_err_set(e, 401, "AuthenticationError",
 				    "Login failed, the email '%s' is not a valid user name", email);
-	email_user(req, email, sub, ent);
+	named_user(req, email, sub, ent);
 	add_groups(*ent, json_object_get(s->claims, "groups"));
 	if (s->userinfo) {
 		add_groups(*ent, json_object_get(s->userinfo, "groups"));
@@ -227,25 +231,75 @@ static int by_catalog(struct sh_req *req, const struct auth_provider *p, const c
 	return rc;
 }
 
-int auth_resolve(struct sh_req *req, struct auth_provider *p, const struct auth_session *s,
-		 json_t *profile, char **sub, json_t **ent, struct auth_err *e)
+/* A catalog lookup's outcome: not found becomes user:default/<fallback>
+ * where allowed (dangerouslyAllowSignInWithoutUserInCatalog), else an error. */
+static int resolved(struct sh_req *req, const struct auth_provider *p, int rc,
+		    const char *fallback, char **sub, json_t **ent, struct auth_err *e)
 {
-	const char *email = str(profile, "email");
-	int rc;
-
-	*sub = NULL;
-	*ent = NULL;
-	if (!email)
-		return auth_err_set(e, 401, "AuthenticationError",
-				    "Login failed, user profile does not contain an email");
-	if (p->resolver == AUTH_RESOLVE_OPENCHOREO)
-		return by_openchoreo(req, s, email, sub, ent, e);
-	rc = by_catalog(req, p, email, sub, ent, e);
 	if (rc == SH_ENOTFOUND && p->allow_without_user) {
-		email_user(req, email, sub, ent);
+		named_user(req, fallback, sub, ent);
 		return 0;
 	}
 	if (rc == SH_ENOTFOUND)
 		return auth_err_set(e, 404, "NotFoundError", NOT_RESOLVED);
 	return rc;
+}
+
+/* The one User whose annotation key is value: 0, SH_ENOTFOUND, or an error in e. */
+static int by_annotation(struct sh_req *req, const char *key, const char *value, char **sub,
+			 json_t **ent, struct auth_err *e)
+{
+	const char *ref, *entity;
+	int n = auth_db_users_by_annotation(req, key, value, &ref, &entity);
+
+	if (n < 0)
+		return auth_err_set(e, 500, "Error", "catalog lookup failed");
+	if (n > 1)
+		return auth_err_set(e, 409, "ConflictError",
+				    "Multiple users found for the annotation %s=%s", key, value);
+	if (n == 0)
+		return SH_ENOTFOUND;
+	if (catalog_identity(ref, entity, sub, ent) != 0)
+		return auth_err_set(e, 500, "Error", "bad catalog entity");
+	return 0;
+}
+
+/* github's: the login as the User's name, or the numeric user id in the
+ * User's github.com/user-id annotation. */
+static int by_github(struct sh_req *req, const struct auth_provider *p,
+		     const struct auth_session *s, char **sub, json_t **ent, struct auth_err *e)
+{
+	const char *login = str(s->userinfo, "login");
+	const json_t *id = json_object_get(s->userinfo, "id");
+	char *uid;
+
+	if (p->resolver == AUTH_RESOLVE_GITHUB_USERNAME) {
+		if (!login)
+			return auth_err_set(e, 401, "AuthenticationError",
+					    "GitHub user profile does not contain a username");
+		return resolved(req, p, by_name(req, login, sub, ent, e), login, sub, ent, e);
+	}
+	if (!json_is_integer(id))
+		return auth_err_set(e, 401, "AuthenticationError",
+				    "GitHub user profile does not contain a user ID");
+	uid = sh_printf(req, "%" JSON_INTEGER_FORMAT, json_integer_value(id));
+	return resolved(req, p, by_annotation(req, "github.com/user-id", uid, sub, ent, e), uid,
+			sub, ent, e);
+}
+
+int auth_resolve(struct sh_req *req, struct auth_provider *p, const struct auth_session *s,
+		 json_t *profile, char **sub, json_t **ent, struct auth_err *e)
+{
+	const char *email = str(profile, "email");
+
+	*sub = NULL;
+	*ent = NULL;
+	if (p->resolver == AUTH_RESOLVE_GITHUB_USERNAME || p->resolver == AUTH_RESOLVE_GITHUB_USER_ID)
+		return by_github(req, p, s, sub, ent, e);
+	if (!email)
+		return auth_err_set(e, 401, "AuthenticationError",
+				    "Login failed, user profile does not contain an email");
+	if (p->resolver == AUTH_RESOLVE_OPENCHOREO)
+		return by_openchoreo(req, s, email, sub, ent, e);
+	return resolved(req, p, by_catalog(req, p, email, sub, ent, e), email, sub, ent, e);
 }

@@ -16,7 +16,7 @@ int auth_route_logout(struct sh_req *req, void *state)
 	    (rc = auth_flow_env(req, p, sh_req_query(req, "env"))))
 		return rc;
 	auth_flow_cookie_clear(req, p, "refresh-token", p->cookie_path);
-	if (p->kind == AUTH_KIND_OIDC)
+	if (auth_provider_persists_scope(p))
 		auth_flow_cookie_clear(req, p, "granted-scope", p->cookie_path);
 	return sh_reply_empty(req, 200);
 }

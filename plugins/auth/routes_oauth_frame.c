@@ -89,7 +89,8 @@ static int read_code(struct sh_req *req, const struct auth_provider *p,
 	return 0;
 }
 
-/* The code exchange; oidc sends the PKCE verifier and checks the nonce. */
+/* The code exchange; oidc sends the PKCE verifier and checks the nonce;
+ * github's granted scope is the one its start asked for. */
 static int exchange(struct sh_req *req, struct auth_provider *p, const struct auth_state *st,
 		    const char *code, struct auth_session *s, struct auth_err *e)
 {
@@ -97,6 +98,8 @@ static int exchange(struct sh_req *req, struct auth_provider *p, const struct au
 
 	if (auth_idp_discover(p, e) != 0)
 		return SH_EUNAVAIL;
+	if (p->kind == AUTH_KIND_GITHUB)
+		return auth_github_exchange(p, code, st->scope, s, e);
 	if (p->kind == AUTH_KIND_OIDC && !(verifier = auth_flow_cookie(req, p, "pkce")))
 		return auth_err_set(e, 403, "NotAllowedError",
 				    "Auth response is missing cookie code verifier");

@@ -53,13 +53,14 @@ static int check_callers(struct sh_req *req, const struct auth_provider *p, cons
 	return 0;
 }
 
-/* oidc: the default, configured, asked-for and already granted scopes;
- * openchoreo-auth: the configured scope. */
+/* oidc, github: the required, configured, asked-for and already granted
+ * scopes; openchoreo-auth: the configured scope. */
 static const char *scope_of(struct sh_req *req, struct auth_provider *p)
 {
-	const char *lists[4] = { AUTH_DEFAULT_SCOPE, p->scope };
+	const char *lists[4] = { p->kind == AUTH_KIND_GITHUB ? AUTH_GITHUB_SCOPE :
+				 AUTH_DEFAULT_SCOPE, p->scope };
 
-	if (p->kind != AUTH_KIND_OIDC)
+	if (!auth_provider_persists_scope(p))
 		return p->scope ? p->scope : AUTH_DEFAULT_SCOPE;
 	lists[2] = sh_req_query(req, "scope");
 	lists[3] = auth_flow_cookie(req, p, "granted-scope");
@@ -74,7 +75,7 @@ static const char *state_of(struct sh_req *req, const struct auth_provider *p, c
 		.nonce = (char *)nonce, .env = (char *)p->env, .origin = (char *)origin,
 		.redirect_url = (char *)sh_req_query(req, "redirectUrl"),
 		.flow = (char *)sh_req_query(req, "flow"),
-		.scope = p->kind == AUTH_KIND_OIDC ? (char *)scope : NULL,
+		.scope = auth_provider_persists_scope(p) ? (char *)scope : NULL,
 	};
 
 	return auth_flow_keep(req, auth_state_encode(&st));

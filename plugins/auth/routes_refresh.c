@@ -20,6 +20,21 @@ static int refresh_failed(struct sh_req *req, const struct auth_err *e)
 		       e->name, e->message);
 }
 
+/* github: the granted scopes (cookie) and the asked-for ones, which a
+ * stored token cannot widen; the others: the IdP's refresh. */
+static int provider_refresh(struct sh_req *req, struct auth_provider *p, const char *value,
+			    struct auth_session *s, struct auth_err *e)
+{
+	const char *granted, *lists[2];
+
+	if (p->kind != AUTH_KIND_GITHUB)
+		return auth_idp_refresh(p, value, NULL, s, e);
+	lists[0] = granted = auth_flow_cookie(req, p, "granted-scope");
+	lists[1] = sh_req_query(req, "scope");
+	return auth_github_refresh(p, value, auth_flow_keep(req, auth_scope_union(lists, 2)),
+				   auth_scope_covers(granted, lists[1]), s, e);
+}
+
 int auth_route_refresh(struct sh_req *req, void *state)
 {
 	struct auth_session s = { 0 };
@@ -35,7 +50,7 @@ int auth_route_refresh(struct sh_req *req, void *state)
 	if (!(value = auth_flow_cookie(req, p, "refresh-token")) || !*value)
 		return sh_fail(req, 401, "AuthenticationError",
 			       REFRESH_FAILED "; caused by InputError: Missing session cookie");
-	if (auth_idp_discover(p, &e) != 0 || auth_idp_refresh(p, value, NULL, &s, &e) != 0 ||
+	if (auth_idp_discover(p, &e) != 0 || provider_refresh(req, p, value, &s, &e) != 0 ||
 	    !(session = auth_session_json(req, p, &s, &e))) {
 		auth_session_clear(&s);
 		return refresh_failed(req, &e);

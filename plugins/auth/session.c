@@ -78,6 +78,9 @@ json_t *auth_session_json(struct sh_req *req, struct auth_provider *p,
 	char *sub = NULL;
 	int rc;
 
+	if (p->resolver == AUTH_RESOLVE_NONE)   /* access delegation only (github's default) */
+		return json_pack("{s:o, s:o}", "profile", profile, "providerInfo",
+				 provider_info(p, s));
 	if (auth_resolve(req, p, s, profile, &sub, &ent, e) != 0) {
 		json_decref(profile);
 		return NULL;
@@ -99,7 +102,7 @@ void auth_session_cookies(struct sh_req *req, const struct auth_provider *p,
 	if (s->refresh_token && s->rotated)
 		auth_flow_cookie_set(req, p, "refresh-token", s->refresh_token, p->cookie_path,
 				     p->session_max_age);
-	if (p->kind == AUTH_KIND_OIDC && s->scope)
+	if (auth_provider_persists_scope(p) && s->scope)
 		auth_flow_cookie_set(req, p, "granted-scope", s->scope, p->cookie_path,
 				     p->session_max_age);
 }
