@@ -11,6 +11,7 @@ import itest
 # Registration order is run order: test_stack's last test stops the stack.
 import test_auth  # noqa: F401  (registers its tests on import)
 import test_auth_flows  # noqa: F401  (registers its tests on import)
+import test_auth_github  # noqa: F401  (registers its tests on import)
 import test_catalog  # noqa: F401  (registers its tests on import)
 import test_identity  # noqa: F401  (registers its tests on import)
 import test_catalog_locations  # noqa: F401  (registers its tests on import)
