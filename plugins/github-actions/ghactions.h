@@ -24,7 +24,7 @@ struct gha {
 	struct sh_host *host;
 	char *api_base;              /* api_base_url without trailing '/' */
 	char *api_host;              /* its host name, lower-case */
-	const char *const *log_hosts;   /* host patterns a log redirect may go to */
+	const char **log_hosts;      /* host patterns a log redirect may go to; NULL-ended */
 	long timeout_ms;             /* one API call */
 	long log_timeout_ms;         /* one whole log download */
 	size_t max_body;             /* an API answer's cap */

@@ -65,6 +65,18 @@ static char *api_base(const struct sh_conf *conf)
 	return sh_xstrndup(url, len);
 }
 
+/* log_hosts as a NULL-terminated array (the host's list has a count). */
+static const char **log_hosts(const struct sh_conf *conf)
+{
+	const char *const *v;
+	size_t n = sh_conf_multi(conf, "github-actions", "log_hosts", &v);
+	const char **out = sh_xcalloc(n + 1, sizeof *out);
+
+	for (size_t i = 0; i < n; i++)
+		out[i] = v[i];
+	return out;
+}
+
 static int gha_init(struct sh_host *host, void **state, char *err, size_t errlen)
 {
 	const struct sh_conf *conf = sh_host_conf(host);
@@ -82,7 +94,7 @@ static int gha_init(struct sh_host *host, void **state, char *err, size_t errlen
 	}
 	g->api_host = sh_xstrdup(u.host);
 	sh_url_http_clear(&u);
-	sh_conf_multi(conf, "github-actions", "log_hosts", &g->log_hosts);
+	g->log_hosts = log_hosts(conf);
 	g->timeout_ms = sh_conf_int(conf, "github-actions", "timeout", 15) * 1000;
 	g->log_timeout_ms = sh_conf_int(conf, "github-actions", "log_timeout", 300) * 1000;
 	g->max_body = (size_t)sh_conf_int(conf, "github-actions", "max_body", 8388608);
@@ -100,6 +112,7 @@ static void gha_fini(void *state)
 		return;
 	free(g->api_base);
 	free(g->api_host);
+	free(g->log_hosts);
 	free(g);
 }
 

@@ -18,8 +18,10 @@ static int ok(const char *url)
 
 START_TEST(test_allowed)
 {
+	/* The fixture's signed URL: encoded slashes in its query. */
 	ck_assert(ok("https://productionresultssa7.blob.core.windows.net/actions-results/x/"
-		     "job-logs.txt?sig=abc"));
+		     "job-logs.txt?rsct=text%2Fplain&se=2025-12-30T12%3A14%3A11Z&sig=abc"));
+	ck_assert(ok("https://x.blob.core.windows.net"));
 	ck_assert(ok("https://pipelinesghubeus21.actions.githubusercontent.com/Qm9/_apis/x?u=1"));
 	ck_assert(ok("https://LOGS.example.com/a"));
 	ck_assert(ok("https://api.github.com/x"));
@@ -38,6 +40,8 @@ START_TEST(test_refused)
 	ck_assert(!ok("ftp://x.blob.core.windows.net/"));
 	ck_assert(!ok("https://sub.logs.example.com/"));             /* exact name only */
 	ck_assert(!ok("/relative/path"));
+	ck_assert(!ok("https://x.blob.core.windows.net%2F@evil.com/"));
+	ck_assert(!ok("https://x.blob.core.windows.net:99999/"));
 	ck_assert(!ok(NULL));
 	ck_assert(!gha_log_host_ok("https://x.blob.core.windows.net/", NULL, NULL));
 }
