@@ -100,6 +100,7 @@ INI
 	config_catalog >>"$tmp"
 	config_stream >>"$tmp"
 	config_openchoreo >>"$tmp"
+	config_jenkins >>"$tmp"
 	mv "$tmp" "$SH_CONF"
 }
 

@@ -56,8 +56,17 @@ def check_exact(r, want):
     check(got == ordered(want), "answer differs:\n got %s\nwant %s" % (got[:2000], ordered(want)[:2000]))
 
 
+def key_file():
+    """The API key in a file ([jenkins] api_key_file, as the dev stack's
+    generated section has: api_key beside it would be a conflict)."""
+    path = os.path.join(itest.VAR, "itest-jenkins-api-key")
+    with open(path, "w") as f:
+        f.write(KEY + "\n")
+    return path
+
+
 def ini(url, **keys):
-    conf = {"base_url": url, "username": USER, "api_key": KEY, "timeout_ms": 1500}
+    conf = {"base_url": url, "username": USER, "api_key_file": key_file(), "timeout_ms": 1500}
     conf.update(keys)
     return ("[pool.main]\nplugins = shtest auth catalog jenkins\n\n[features]\njenkins = true\n"
             "\n[jenkins]\n" + "".join("%s = %s\n" % kv for kv in conf.items() if kv[1] is not None))
@@ -321,9 +330,9 @@ def test_jenkins_named_instances():
                                                          "itest-jk-unknown", "itest-jk-legacy")),
                        30), "the provided entities never showed")
         with StandIn(fixtures=[FIXTURES], log=os.path.join(itest.LOG, "stub-jenkins.log")) as s:
-            text = ini("http://127.0.0.1:9", username=None, api_key=None) + \
-                "\n[jenkins.prod]\nbase_url = %s/\nusername = %s\napi_key = %s\n" \
-                "project_count_limit = 7\n" % (s.url, USER, KEY)
+            text = ini("http://127.0.0.1:9", username=None) + \
+                "\n[jenkins.prod]\nbase_url = %s/\nusername = %s\napi_key_file = %s\n" \
+                "project_count_limit = 7\n" % (s.url, USER, key_file())
             with jenkins_on(text):
                 s.reset()
                 s.add_route({"method": "GET", "path": "/job/oracle/job/checkout-service/api/json",
@@ -358,7 +367,7 @@ def test_jenkins_env_and_secret():
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
-        with itest.dropin(DROPIN, ini("http://127.0.0.1:9", username="file-user", api_key=None)):
+        with itest.dropin(DROPIN, ini("http://127.0.0.1:9", username="file-user")):
             rc, out, err = itest.stagehandd("--check-config")
     finally:
         for k, v in old.items():
