@@ -215,11 +215,36 @@ def logs(s):
         check(r.status == 502 and r.json()["message"] ==
               "GitHub's log redirect points at a host not allowed", "redirect to %s: %r" % (where, r))
         check(len(upstream(s)[0]) == 1, "redirect to %s followed" % where)
+    streamed(s)
     # GitHub's own answer when there is no log (404): passed on.
     s.reset()
     s.add_route({"method": "GET", "path": RUNS + "/2/logs", "fixture": "github/error-404"})
     r = gh(RUNS + "/2/logs")
     check(r.status == 404 and r.body == fixture("error.404.not-found.json"), "no log: %r" % r)
+
+
+def streamed(s):
+    """The log storage sends the 2 kB job log at 512 bytes/s: its first
+    bytes reach the client through nginx long before the last ones."""
+    path = MOUNT + REPO + "/actions/jobs/58412340002/logs"
+    s.reset()
+    s.misbehave({"mode": "slow", "bytes_per_second": 512, "path": "/actions-results/"})
+    conn = itest.connection(timeout=20)
+    try:
+        t0 = time.monotonic()
+        conn.request("GET", path, headers={"Authorization": "Bearer " + new_token()})
+        resp = conn.getresponse()
+        first = resp.read(64)
+        t_first = time.monotonic() - t0
+        rest = resp.read()
+        t_end = time.monotonic() - t0
+    finally:
+        conn.close()
+    check(resp.status == 200 and first + rest == fixture("job-logs.checkout-service.58412340002.txt"),
+          "slow log: %d %r" % (resp.status, (first + rest)[:200]))
+    check(t_first < 1.5 and t_end > 3, "not streamed: first bytes after %.1f s, end after %.1f s"
+          % (t_first, t_end))
+    s.reset()
 
 
 # ---------------------------------------------------------------- refusals and failures
