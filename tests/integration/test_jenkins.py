@@ -378,3 +378,19 @@ def test_jenkins_env_and_secret():
     check(rc == 0, "check-config: %d %s" % (rc, err))
     check("https://jenkins.env.example" in out and "env-user" in out, "env ignored:\n%s" % out)
     check(KEY not in out and KEY not in err, "the key shows in --check-config")
+
+
+@test
+def test_jenkins_named_sections_checked():
+    """[jenkins.<name>] is validated with the plugin's keys: a typo there
+    stops start-up naming the section, as in [jenkins]."""
+    text = ini("http://127.0.0.1:9") + "\n[jenkins.prod]\nbase_url = http://127.0.0.1:9\n"
+    with itest.dropin(DROPIN, text):
+        rc, out, err = itest.stagehandd("--check-config")
+    check(rc == 0 and "[jenkins.prod]" in out, "a good named section: %d %s" % (rc, err))
+    for bad, why in [("bogus = 1", "unknown key in [jenkins.prod]"),
+                     ("base_url = ftp://x", "base_url"),
+                     ("project_count_limit = 0", "project_count_limit")]:
+        with itest.dropin(DROPIN, text + bad + "\n"):
+            rc, out, err = itest.stagehandd("--check-config")
+        check(rc != 0 and why in err, "%s: %d %s" % (bad, rc, err))
