@@ -101,6 +101,7 @@ INI
 	config_stream >>"$tmp"
 	config_openchoreo >>"$tmp"
 	config_jenkins >>"$tmp"
+	config_github >>"$tmp"
 	mv "$tmp" "$SH_CONF"
 }
 
