@@ -2,7 +2,9 @@
  * Path parameters and query keys (paths.h).
  */
 #include <string.h>
+#include <strings.h>
 
+#include <stagehand/alloc.h>
 #include <stagehand/buf.h>
 #include <stagehand/codec.h>
 
@@ -52,4 +54,19 @@ int gha_query(struct sh_buf *b, gha_query_fn get, void *ctx, const char *const *
 			return SH_ETOOBIG;
 	}
 	return 0;
+}
+
+char *gha_api_base(const char *url, const char *host)
+{
+	size_t len;
+
+	if (!url || !*url) {
+		if (!host || !*host || strcasecmp(host, "github.com") == 0)
+			return sh_xstrdup("https://api.github.com");
+		return sh_xasprintf("https://%s/api/v3", host);
+	}
+	len = strlen(url);
+	while (len > 0 && url[len - 1] == '/')
+		len--;
+	return sh_xstrndup(url, len);
 }

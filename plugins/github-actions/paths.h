@@ -24,6 +24,14 @@ bool gha_id_ok(const char *s);
  * gha_name_ok. */
 bool gha_workflow_ok(const char *s);
 
+/*
+ * The REST API's base URL without a trailing '/' (malloc'd): `api_base_url`
+ * when set and not empty, else https://api.github.com for `host`
+ * github.com (or NULL/empty), else GitHub Enterprise Server's
+ * https://<host>/api/v3.
+ */
+char *gha_api_base(const char *api_base_url, const char *host);
+
 /* Looks a query key up (the request's decoded value), NULL when absent. */
 typedef const char *(*gha_query_fn)(void *ctx, const char *key);
 

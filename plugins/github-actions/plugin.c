@@ -15,6 +15,7 @@
 
 #include "ghactions.h"
 #include "loghost.h"
+#include "paths.h"
 
 #define REPO "/repos/:owner/:repo"
 
@@ -49,22 +50,6 @@ static const struct sh_conf_key gha_keys[] = {
 	{ NULL, 0, NULL, 0, 0, NULL, NULL, 0, NULL },
 };
 
-/* api_base_url, else GitHub's for github.com and GHES's for any other host. */
-static char *api_base(const struct sh_conf *conf)
-{
-	const char *url = sh_conf_str(conf, "github-actions", "api_base_url");
-	const char *host = sh_conf_str(conf, "github-actions", "host");
-	size_t len;
-
-	if (!url || !*url)
-		return strcmp(host, "github.com") == 0 ? sh_xstrdup("https://api.github.com")
-						       : sh_xasprintf("https://%s/api/v3", host);
-	len = strlen(url);
-	while (len > 0 && url[len - 1] == '/')
-		len--;
-	return sh_xstrndup(url, len);
-}
-
 /* log_hosts as a NULL-terminated array (the host's list has a count). */
 static const char **log_hosts(const struct sh_conf *conf)
 {
@@ -84,7 +69,8 @@ static int gha_init(struct sh_host *host, void **state, char *err, size_t errlen
 	struct sh_url_http u;
 
 	g->host = host;
-	g->api_base = api_base(conf);
+	g->api_base = gha_api_base(sh_conf_str(conf, "github-actions", "api_base_url"),
+				   sh_conf_str(conf, "github-actions", "host"));
 	if (sh_url_http_parse(g->api_base, &u) != 0) {
 		snprintf(err, errlen, "github-actions: api_base_url: not an http(s) URL: %s",
 			 g->api_base);

@@ -74,6 +74,25 @@ START_TEST(test_query)
 }
 END_TEST
 
+static void base_is(const char *url, const char *host, const char *want)
+{
+	char *got = gha_api_base(url, host);
+
+	ck_assert_str_eq(got, want);
+	free(got);
+}
+
+START_TEST(test_api_base)
+{
+	base_is(NULL, NULL, "https://api.github.com");
+	base_is("", "github.com", "https://api.github.com");
+	base_is(NULL, "GitHub.com", "https://api.github.com");
+	base_is(NULL, "ghe.example.com", "https://ghe.example.com/api/v3");
+	base_is("https://ghe.example.com/api/v3/", "ghe.example.com", "https://ghe.example.com/api/v3");
+	base_is("http://127.0.0.1:9999//", "github.com", "http://127.0.0.1:9999");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("github_actions_paths");
@@ -84,6 +103,7 @@ int main(void)
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_ids);
 	tcase_add_test(tc, test_query);
+	tcase_add_test(tc, test_api_base);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
