@@ -9,6 +9,8 @@
 
 #include <stagehand/alloc.h>
 
+#include <stagehand/errors.h>
+
 #include "errors.h"
 
 json_t *gha_error(const char *message)
@@ -74,4 +76,16 @@ char *gha_clear_body(long status, const char *body, size_t len, const char *rema
 	if (!out)
 		abort();
 	return out;
+}
+
+const char *gha_log_cut_note(int rc)
+{
+	if (rc == SH_ETOOBIG)
+		return "\n##[error]stagehand: the log download was cut short "
+		       "(the log is larger than max_log)\n";
+	if (rc == SH_ETIMEDOUT)
+		return "\n##[error]stagehand: the log download was cut short "
+		       "(it took longer than log_timeout)\n";
+	return "\n##[error]stagehand: the log download was cut short "
+	       "(the connection to GitHub's log storage was lost)\n";
 }

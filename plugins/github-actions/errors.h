@@ -30,4 +30,15 @@ json_t *gha_error(const char *message);
 char *gha_clear_body(long status, const char *body, size_t len, const char *remaining,
 		     const char *reset);
 
+/*
+ * The line that ends a text log whose download was cut short (rc from
+ * sh_http_do), in the Actions log's own error marker so that the reader
+ * shows it as an error:
+ *   "\n##[error]stagehand: the log download was cut short (<why>)\n"
+ * with <why> "the log is larger than max_log" (SH_ETOOBIG), "it took longer
+ * than log_timeout" (SH_ETIMEDOUT), else "the connection to GitHub's log
+ * storage was lost".  Static text.
+ */
+const char *gha_log_cut_note(int rc);
+
 #endif

@@ -21,6 +21,7 @@ struct download {
 	struct sh_req *req;
 	long status;                 /* the storage's; 0 before its head */
 	bool begun;                  /* our stream head is out */
+	bool text;                   /* a text log (a job's), not a zip */
 	size_t bytes;
 };
 
@@ -42,6 +43,7 @@ static int on_head(long status, const char *const *headers, void *state)
 		return 0;
 	sh_reply_header(d->req, "Content-Encoding", "identity");
 	sh_reply_stream_begin(d->req, 200, content_type(headers));
+	d->text = strncasecmp(content_type(headers), "text/", 5) == 0;
 	d->begun = true;
 	return sh_req_client_gone(d->req) ? 1 : 0;
 }
@@ -54,6 +56,22 @@ static int on_chunk(const char *buf, size_t len, void *state)
 		return 1;
 	d->bytes += len;
 	return sh_reply_write(d->req, buf, len) != 0 || sh_reply_flush(d->req) != 0;
+}
+
+/* A stream cut short: logged, and a text log says so at its end (a zip
+ * cut short fails to open, which says it too). */
+static void cut_short(struct download *d, int rc, const struct sh_http_response *resp)
+{
+	const char *note = gha_log_cut_note(rc);
+
+	if (sh_req_client_gone(d->req)) {
+		sh_log(SH_LOG_INFO, "github-actions: client left, log download stopped");
+		return;
+	}
+	sh_log(SH_LOG_WARN, "github-actions: log download cut after %zu bytes: %s", d->bytes,
+	       resp->error);
+	if (d->text && sh_reply_write(d->req, note, strlen(note)) == 0)
+		sh_reply_flush(d->req);
 }
 
 static int stream(struct sh_req *req, const struct gha *g, const char *url)
@@ -71,9 +89,11 @@ static int stream(struct sh_req *req, const struct gha *g, const char *url)
 
 	if (d.begun) {
 		if (rc != 0)
-			sh_log(SH_LOG_WARN, "github-actions: log download cut after %zu bytes: %s",
-			       d.bytes, resp.error);
+			cut_short(&d, rc, &resp);
 		status = 200;
+	} else if (rc == SH_ETOOBIG) {          /* its Content-Length said so */
+		sh_log(SH_LOG_WARN, "github-actions: log download refused: %s", resp.error);
+		status = sh_reply_json(req, 502, gha_error("The log is larger than allowed (max_log)"));
 	} else if (rc != 0 && d.status == 0) {
 		status = gha_gateway(req, g, rc, &resp);
 	} else {

@@ -30,6 +30,7 @@ RUNS = REPO + "/actions/runs"
 # Small limits so that failures end quickly; the biggest fixture is 77 kB.
 TIMEOUT = 2
 MAX_BODY = 200000
+MAX_LOG = 100000
 SO = os.path.join(itest.PREFIX, "lib", "stagehand", "plugins", "github-actions.so")
 RATE_HEADERS = ("x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-used",
                 "x-ratelimit-reset", "x-ratelimit-resource")
@@ -48,8 +49,8 @@ def entry(fid):
 def ini(url):
     return ("[pool.main]\nplugins = shtest auth catalog github-actions\n\n"
             "[features]\ngithub_actions = true\n\n"
-            "[github-actions]\napi_base_url = %s\ntimeout = %d\nmax_body = %d\n"
-            % (url, TIMEOUT, MAX_BODY))
+            "[github-actions]\napi_base_url = %s\ntimeout = %d\nmax_body = %d\nmax_log = %d\n"
+            % (url, TIMEOUT, MAX_BODY, MAX_LOG))
 
 
 _tokens = iter(range(1, 1000000))
@@ -216,6 +217,7 @@ def logs(s):
               "GitHub's log redirect points at a host not allowed", "redirect to %s: %r" % (where, r))
         check(len(upstream(s)[0]) == 1, "redirect to %s followed" % where)
     streamed(s)
+    cut_short(s)
     # GitHub's own answer when there is no log (404): passed on.
     s.reset()
     s.add_route({"method": "GET", "path": RUNS + "/2/logs", "fixture": "github/error-404"})
@@ -245,6 +247,20 @@ def streamed(s):
     check(t_first < 1.5 and t_end > 3, "not streamed: first bytes after %.1f s, end after %.1f s"
           % (t_first, t_end))
     s.reset()
+
+
+def cut_short(s):
+    """A log over max_log whose size the storage announces: 502 before a
+    byte of it is sent.  (One that turns out larger while it streams ends
+    with the ##[error] line of gha_log_cut_note, unit-tested: the stand-in
+    sends only NDJSON without a length.)"""
+    s.reset()
+    s.add_route({"method": "GET", "path": RUNS + "/3/logs", "status": 302,
+                 "headers": {"location": s.url + "/big-log.txt?sig=x"}})
+    s.add_route({"method": "GET", "path": "/big-log.txt", "status": 200,
+                 "headers": {"content-type": "text/plain"}, "body_text": "x" * (3 * MAX_LOG)})
+    github_error(gh(RUNS + "/3/logs"), 502, "The log is larger than allowed (max_log)")
+    check(len(upstream(s)[0]) == 2, "big log: %r" % upstream(s)[0])
 
 
 # ---------------------------------------------------------------- refusals and failures

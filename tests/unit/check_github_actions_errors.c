@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stagehand/errors.h>
+
 #include "../../plugins/github-actions/errors.h"
 
 START_TEST(test_error)
@@ -66,6 +68,16 @@ START_TEST(test_untouched)
 }
 END_TEST
 
+START_TEST(test_log_cut)
+{
+	ck_assert_str_eq(gha_log_cut_note(SH_ETOOBIG), "\n##[error]stagehand: the log download was "
+			 "cut short (the log is larger than max_log)\n");
+	ck_assert_ptr_nonnull(strstr(gha_log_cut_note(SH_ETIMEDOUT), "(it took longer than log_timeout)"));
+	ck_assert_ptr_nonnull(strstr(gha_log_cut_note(SH_EIO), "(the connection to GitHub's log "
+						  "storage was lost)"));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("github_actions_errors");
@@ -77,6 +89,7 @@ int main(void)
 	tcase_add_test(tc, test_401);
 	tcase_add_test(tc, test_rate_limited);
 	tcase_add_test(tc, test_untouched);
+	tcase_add_test(tc, test_log_cut);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
