@@ -8,6 +8,7 @@
  * and a bounded pool.  The ETag cache and redirects have their own suites.
  */
 #include <check.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -664,17 +665,67 @@ END_TEST
 
 static char tls_dir[] = "/tmp/check_http_tls.XXXXXX";
 
-/* A self-signed certificate for 127.0.0.1 as dir/name.pem (key inside). */
+/* Runs argv with its output discarded; its exit status, -1 if it did not
+ * exit. */
+static int run(char *const argv[])
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0) {
+		int fd = open("/dev/null", O_WRONLY);
+
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Appends the file `from` to the file `to`. */
+static void append_file(const char *from, const char *to)
+{
+	FILE *in = fopen(from, "rb"), *out = fopen(to, "ab");
+	char buf[4096];
+	size_t n;
+
+	ck_assert_ptr_nonnull(in);
+	ck_assert_ptr_nonnull(out);
+	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+		ck_assert_uint_eq(fwrite(buf, 1, n, out), n);
+	fclose(in);
+	ck_assert_int_eq(fclose(out), 0);
+}
+
+/* A self-signed certificate for 127.0.0.1 as dir/name.crt, and with its
+ * key as dir/name.pem. */
 static void make_cert(const char *name)
 {
-	char cmd[1024];
+	char key[256], crt[256];
+	char *argv[] = { "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+			 "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+			 "-keyout", key, "-out", crt, NULL };
 
-	snprintf(cmd, sizeof cmd,
-		 "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
-		 "-addext subjectAltName=IP:127.0.0.1 -keyout %s/%s.pem -out %s/%s.crt "
-		 ">/dev/null 2>&1 && cat %s/%s.crt >>%s/%s.pem",
-		 tls_dir, name, tls_dir, name, tls_dir, name, tls_dir, name);
-	ck_assert_int_eq(system(cmd), 0);
+	snprintf(key, sizeof key, "%s/%s.pem", tls_dir, name);
+	snprintf(crt, sizeof crt, "%s/%s.crt", tls_dir, name);
+	ck_assert_int_eq(run(argv), 0);
+	append_file(crt, key);
+}
+
+/* Removes tls_dir and the files the test made in it. */
+static void remove_tls_dir(void)
+{
+	static const char *const names[] = { "a.pem", "a.crt", "b.pem", "b.crt", "port", NULL };
+	char path[256];
+
+	for (size_t i = 0; names[i]; i++) {
+		snprintf(path, sizeof path, "%s/%s", tls_dir, names[i]);
+		unlink(path);
+	}
+	ck_assert_int_eq(rmdir(tls_dir), 0);
 }
 
 /* A second stand-in on TLS with dir/a.pem; its https base in base. */
@@ -749,8 +800,7 @@ START_TEST(test_reuse_tls_same_ca_only)
 	ck_assert_int_eq(tls_get(base, "a"), 0);
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
-	snprintf(ca, sizeof ca, "rm -rf %s", tls_dir);
-	ck_assert_int_eq(system(ca), 0);
+	remove_tls_dir();
 }
 END_TEST
 
