@@ -241,6 +241,21 @@ def dropin(name, text):
         os.unlink(path)
 
 
+@contextlib.contextmanager
+def main_with(name, text):
+    """Pool main restarted with the conf.d drop-in `name` for the block (a
+    plugin turned on, say), then restarted without it; yields the log
+    offset at the start.  The block's log must hold no sanitizer report."""
+    offset = log_size()
+    try:
+        with dropin(name, text):
+            restart_main()
+            yield offset
+    finally:
+        restart_main()
+        check_no_sanitizer_reports(log_since(offset))
+
+
 def stagehandd(*args, timeout=60):
     """Runs stagehandd with the stack's config; returns (rc, stdout, stderr)."""
     p = subprocess.run([STAGEHANDD, "--config", CONF] + list(args), stdout=subprocess.PIPE,

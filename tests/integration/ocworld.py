@@ -22,7 +22,7 @@ import sys
 import time
 
 import itest
-from itest import check, dev_ok, get, wait_for
+from itest import check, get, restart_main, wait_for
 
 sys.path.insert(0, os.path.join(itest.REPO, "tests", "stubs"))
 from standin import StandIn  # noqa: E402
@@ -136,11 +136,6 @@ def ini(url, api_suffix="/api/v1", features=None, **keys):
             + "".join("%s = %s\n" % (k, v) for k, v in conf.items() if v is not None))
 
 
-def restart_main():
-    dev_ok("pool", "restart", "main")
-    itest.wait_status("/api/shtest/public", 200)
-
-
 def clear_provider():
     """Empties this provider's set through the catalog's interface and the
     plugin's event queue, so no later test (or run) sees either."""
@@ -157,18 +152,11 @@ def plugin_on(text):
     """Pool main with the plugin as `text` configures it, for the block;
     afterwards without it and with the provider's entities gone."""
     need_plugin()
-    offset = itest.log_size()
-    path = os.path.join(itest.CONF_D, DROPIN)
-    with open(path, "w") as f:
-        f.write(text)
     try:
-        restart_main()
-        yield offset
+        with itest.main_with(DROPIN, text) as offset:
+            yield offset
     finally:
-        os.unlink(path)
-        restart_main()
         clear_provider()
-        itest.check_no_sanitizer_reports(itest.log_since(offset))
 
 
 # ---------------------------------------------------------------- status

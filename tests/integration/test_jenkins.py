@@ -16,7 +16,7 @@ import sys
 import urllib.parse
 
 import itest
-from itest import check, psql, request, restart_main, test, wait_for
+from itest import check, psql, request, test, wait_for
 
 sys.path.insert(0, os.path.join(itest.REPO, "tests", "stubs"))
 from standin import StandIn  # noqa: E402
@@ -76,18 +76,11 @@ def ini(url, **keys):
 def jenkins_on(text):
     """Pool main with the plugin as `text` configures it; afterwards without."""
     offset = itest.log_size()
-    path = os.path.join(itest.CONF_D, DROPIN)
-    with open(path, "w") as f:
-        f.write(text)
     try:
-        restart_main()
-        yield offset
+        with itest.main_with(DROPIN, text):
+            yield offset
     finally:
-        os.unlink(path)
-        restart_main()
-        log = itest.log_since(offset)
-        itest.check_no_sanitizer_reports(log)
-        check(KEY not in log, "the API key reached the log")
+        check(KEY not in itest.log_since(offset), "the API key reached the log")
 
 
 def call(path, method="GET", token=TOKEN):
