@@ -10,17 +10,18 @@ the code being measured).
   measure.py sync PORT TOKEN AFTER
       waits for a full sync that started after epoch AFTER to finish;
       prints its lastSync as JSON
-  measure.py events PORT TOKEN WORLD N WORKERS
+  measure.py events PORT TOKEN WORLD_DIR N WORKERS
       N events, WORKERS at a time on distinct components: change the
-      component's display name in the world (POST WORLD/_world/title),
+      component's display name in the world (its file under WORLD_DIR,
+      rewritten atomically),
       post the forwarder's event through nginx, poll by-name every 5 ms
       until the new title shows; prints the latencies' summary as JSON
   measure.py floor PORT TOKEN
       by-name of one entity 200 times in a row: the poll's own latency
-  measure.py replay WORLD
-      the /api/v1 GETs the world recorded, again, one after the other on
-      one connection (curl -K): what serving the sync costs the stand-in
-      alone
+  measure.py replay WORLD_URL ACCESS_LOG
+      the /api/v1 GETs the world's nginx logged (every line of ACCESS_LOG
+      is "<request uri> <status>"), again, one after the other on one
+      connection (curl -K): what serving the sync costs the world alone
 """
 import datetime
 import http.client
@@ -32,7 +33,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.parse
 
 # The world's shape (sync.sh exports it): events pick components in it.
 NS, PROJECTS, COMPONENTS = (int(os.environ.get(k, d)) for k, d in (
@@ -67,9 +67,16 @@ class Client:
         return 0, b""
 
 
-def world_client(url):
-    u = urllib.parse.urlsplit(url)
-    return Client(u.port, scheme="http", host=u.hostname)
+def retitle(world_dir, ns, comp, title):
+    """The component's display name changed upstream: its file rewritten
+    in the world's encoding (world.py's wire), atomically."""
+    path = os.path.join(world_dir, "api/v1/namespaces/%s/components/%s@.json" % (ns, comp))
+    with open(path) as f:
+        obj = json.load(f)
+    obj["metadata"]["annotations"]["openchoreo.dev/display-name"] = title
+    with open(path + ".tmp", "w") as f:
+        f.write(json.dumps(obj, separators=(",", ":"), sort_keys=True) + "\n")
+    os.replace(path + ".tmp", path)
 
 
 def count(port, want):
@@ -115,11 +122,8 @@ def pct(values, p):
     return v[min(len(v) - 1, int(round(p / 100.0 * (len(v) - 1))))]
 
 
-def one_event(api, poll, world, ns, comp, title):
-    st, _ = world.call("POST", "/_world/title",
-                       json.dumps({"namespace": ns, "component": comp, "title": title}))
-    if st != 204:
-        raise RuntimeError("the world did not take the title: %d" % st)
+def one_event(api, poll, world_dir, ns, comp, title):
+    retitle(world_dir, ns, comp, title)
     body = json.dumps({"kind": "Component", "name": comp, "namespace": ns, "action": "updated"})
     t0 = time.monotonic()
     st, _ = api.call("POST", "/api/events/http/openchoreo", body,
@@ -135,18 +139,17 @@ def one_event(api, poll, world, ns, comp, title):
     raise RuntimeError("%s/%s did not show %r within 30 s" % (ns, comp, title))
 
 
-def events(port, token, world_url, n, workers):
+def events(port, token, world_dir, n, workers):
     n, workers = int(n), int(workers)
     lat, errors, lock = [], [], threading.Lock()
 
     def worker(w):
         api, poll = Client(int(port)), Client(int(port), token)
-        world = world_client(world_url)
         for i in range(w, n, workers):
             ns = "ns-%02d" % (i % NS)
             comp = "proj-%02d-comp-%02d" % ((i // NS) % PROJECTS, w % COMPONENTS)
             try:
-                took = one_event(api, poll, world, ns, comp, "bench event %d" % i)
+                took = one_event(api, poll, world_dir, ns, comp, "bench event %d" % i)
             except RuntimeError as e:
                 with lock:
                     errors.append(str(e))
@@ -180,17 +183,15 @@ def floor(port, token):
     return 0
 
 
-def replay(world_url):
+def replay(world_url, access_log):
     """With curl -K: one process and one kept-alive connection for all of
     them, the plugin's client library."""
-    w = world_client(world_url)
-    st, body = w.call("GET", "/__standin/requests")
-    calls = [r for r in json.loads(body) if r["method"] == "GET" and r["path"].startswith("/api/v1")]
+    with open(access_log) as f:
+        calls = [ln.split()[0] for ln in f if ln.startswith("/api/v1")]
     with tempfile.NamedTemporaryFile("w", suffix=".curl") as cfg:
         cfg.write('header = "Authorization: Bearer replay"\n')
-        for r in calls:
-            cfg.write('url = "%s%s%s"\noutput = "/dev/null"\n'
-                      % (world_url, r["path"], "?" + r["query"] if r["query"] else ""))
+        for uri in calls:
+            cfg.write('url = "%s%s"\noutput = "/dev/null"\n' % (world_url, uri))
         cfg.flush()
         t0 = time.monotonic()
         subprocess.run(["curl", "-s", "-K", cfg.name], check=True)
