@@ -21,7 +21,8 @@
 # BENCH_NS (50), BENCH_PROJECTS (20), BENCH_COMPONENTS (10), BENCH_EVENTS
 # (1000), BENCH_EVENT_WORKERS (4: events in flight, on distinct components),
 # BENCH_WORLD_PORT (the world's nginx; BENCH_HTTPS_PORT + 1), BENCH_PERF=1
-# (perf record -g of pool main during each sync, into <SH_VAR>/log/perf-*.data).
+# (perf record -g of pool main during each sync, into <SH_VAR>/log/perf-*.data),
+# BENCH_FETCHES ([openchoreo] workload_fetches, 4).
 set -u -o pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -30,9 +31,10 @@ projects=${BENCH_PROJECTS:-20}
 components=${BENCH_COMPONENTS:-10}
 nevents=${BENCH_EVENTS:-1000}
 workers=${BENCH_EVENT_WORKERS:-4}
+fetches=${BENCH_FETCHES:-4}
 export BENCH_NS=$ns BENCH_PROJECTS=$projects BENCH_COMPONENTS=$components
 # No demo catalog, no dev stand-ins: the drop-in names ours.
-export SH_DEV_CATALOG='' SH_DEV_AGENT=none SH_DEV_OPENCHOREO=none
+export SH_DEV_CATALOG='' SH_DEV_AGENT=none SH_DEV_OPENCHOREO=none SH_DEV_JENKINS=none SH_DEV_GITHUB=none
 . "$repo/bench/lib.sh"
 . "$here/world-nginx.sh"
 bench_stack bench-openchoreo
@@ -94,6 +96,8 @@ base_url = $world/api/v1
 token_url = $world/oauth2/token
 client_id = bench-openchoreo
 client_secret_file = $tmp/secret
+; Workload calls in flight (the plugin's default 4).
+workload_fetches = $fetches
 ; One run at each pool start, none in between: the events run alone.
 sync_frequency = 3600
 sync_timeout = 600
@@ -181,6 +185,7 @@ token=''
 	printf '# %s  %s  nproc=%s load=%s  world: %s ns x %s projects x %s components = %s entities\n' \
 		"$(date -u +%FT%TZ)" "$(git -C "$repo" rev-parse --short HEAD)" "$(nproc)" \
 		"$(cut -d' ' -f1-3 /proc/loadavg)" "$ns" "$projects" "$components" "$total"
+	echo "world: static files, nginx (world-nginx.sh); workload_fetches=$fetches"
 	run_sync "first full sync" >"$tmp/first" || exit 1
 	cat "$tmp/first"
 	world_log first.log
