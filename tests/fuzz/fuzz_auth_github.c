@@ -68,9 +68,10 @@ static void check_endpoints(const char *instance)
 
 static void check_scopes(const char *granted, const char *wanted)
 {
-	char *both = malloc(strlen(granted) + strlen(wanted) + 2);
+	size_t size = strlen(granted) + strlen(wanted) + 2;
+	char *both = malloc(size);
 
-	sprintf(both, "%s,%s", wanted, granted);
+	snprintf(both, size, "%s,%s", wanted, granted);
 	if (!auth_scope_covers(granted, granted) || !auth_scope_covers(granted, "") ||
 	    !auth_scope_covers(both, wanted) || !auth_scope_covers(both, granted))
 		abort();

@@ -12,6 +12,7 @@
  * Run with tests/fuzz/run.sh github_actions_paths.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -71,10 +72,11 @@ static char *curl_host(const char *url, char **scheme)
 /* Whether libcurl reads `name` as the host `host`. */
 static bool same_host(const char *host, const char *name)
 {
-	char *url = malloc(strlen(name) + 10), *h;
+	size_t size = strlen(name) + 10;
+	char *url = malloc(size), *h;
 	bool same;
 
-	sprintf(url, "https://%s/", name);
+	snprintf(url, size, "https://%s/", name);
 	h = curl_host(url, NULL);
 	same = h && strcasecmp(h, host) == 0;
 	curl_free(h);

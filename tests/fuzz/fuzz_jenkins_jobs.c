@@ -13,6 +13,7 @@
  */
 #include <ctype.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,7 +88,7 @@ static void check_path(const char *name)
 		    !strcmp(dec, ".") || !strcmp(dec, "..") || strchr(dec, '/') ||
 		    blen + strlen(dec) + 2 > cap)
 			abort();
-		blen += (size_t)sprintf(back + blen, "%s%s", blen ? "/" : "", dec);
+		blen += (size_t)snprintf(back + blen, cap - blen, "%s%s", blen ? "/" : "", dec);
 		free(dec);
 	}
 	if (strcmp(back, name) != 0)
