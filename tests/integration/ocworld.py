@@ -60,9 +60,7 @@ WORLD_KINDS = {"Domain": 2, "Environment": 3, "Dataplane": 1, "System": 2, "Comp
 
 
 def need_plugin():
-    if not os.path.exists(SO):
-        raise itest.Skip(
-            "the openchoreo plugin is not installed (%s): nothing to test yet" % SO)
+    check(os.path.exists(SO), "the openchoreo plugin is not installed (%s)" % SO)
 
 
 def fixture(name):

@@ -90,8 +90,7 @@ def check_github_answer(r, fid, what):
 
 
 def need_plugin():
-    if not os.path.exists(SO):
-        raise itest.Skip("the github-actions plugin is not installed (%s)" % SO)
+    check(os.path.exists(SO), "the github-actions plugin is not installed (%s)" % SO)
 
 
 # ---------------------------------------------------------------- the routes
