@@ -7,7 +7,7 @@
 #   /* fuzz-sources: fcgi/conf.c fcgi/conf_schema.c fcgi/arena.c */
 #   /* fuzz-libs: yaml-0.1 */
 # usage: tests/fuzz/run.sh [--smoke | --time SECONDS] [NAME...]
-#   default 120 s per target; --smoke 15 s; NAME (e.g. ini) picks targets.
+#   default 120 s per target; --smoke 8 s; NAME (e.g. ini) picks targets.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -17,7 +17,7 @@ secs=120
 names=()
 while [ $# -gt 0 ]; do
 	case $1 in
-	--smoke) secs=15 ;;
+	--smoke) secs=8 ;;
 	--time)
 		secs=${2:?--time needs seconds}
 		shift
