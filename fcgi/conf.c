@@ -627,6 +627,23 @@ size_t sh_conf_multi(const struct sh_conf *c, const char *section, const char *k
 	return e->n_items;
 }
 
+size_t sh_conf_sections(const struct sh_conf *c, const char *prefix, const char **names,
+			size_t max)
+{
+	size_t n = 0, len = strlen(prefix);
+
+	for (size_t i = 0; c && i < c->n; i++) {
+		const char *name = c->secs[i]->name;
+
+		if (strncmp(name, prefix, len) != 0 || !name[len])
+			continue;
+		if (n < max)
+			names[n] = name;
+		n++;
+	}
+	return n;
+}
+
 bool sh_conf_feature(const struct sh_conf *c, const char *flag)
 {
 	return sh_conf_bool(c, "features", flag, false);

@@ -53,6 +53,14 @@ bool sh_conf_bool(const struct sh_conf *c, const char *section, const char *key,
 /* All values of a SH_CONF_MULTI or SH_CONF_LIST key, in order; returns the count. */
 size_t sh_conf_multi(const struct sh_conf *c, const char *section, const char *key,
 		     const char *const **values);
+/*
+ * The sections named <prefix><something>, e.g. prefix "jenkins." for a
+ * plugin's named instances [jenkins.<name>], in the order first seen.
+ * Fills at most max entries of names (borrowed) and returns how many such
+ * sections there are, which may be more than max.
+ */
+size_t sh_conf_sections(const struct sh_conf *c, const char *prefix, const char **names,
+			size_t max);
 /* Whether [features] <flag> is on. */
 bool sh_conf_feature(const struct sh_conf *c, const char *flag);
 
