@@ -25,6 +25,9 @@
 #ifndef SH_SQLDIR
 #define SH_SQLDIR "/usr/local/share/stagehand/sql"
 #endif
+#ifndef SH_UIDIR
+#define SH_UIDIR "/usr/local/share/stagehand/ui"
+#endif
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "dev"
 #endif
@@ -119,6 +122,16 @@ static const struct sh_conf_key identity_keys[] = {
 	{ NULL, 0, NULL, 0, 0, NULL, NULL, 0, NULL }
 };
 
+/* The web portal (fcgi/ui*.c, docs/ui.md): the build nginx serves and the
+ * index.html the [ui] pool renders for it at start-up. */
+static const struct sh_conf_key ui_keys[] = {
+	{ "root", SH_CONF_PATH, SH_UIDIR, 0, 0, NULL, NULL, 0, "the frontend build (its index.html and assets)" },
+	{ "render_dir", SH_CONF_PATH, "/run/stagehand/ui", 0, 0, NULL, NULL, 0, "where the rendered index.html and the link dist -> root go (nginx's root: render_dir/dist)" },
+	{ "pool", SH_CONF_STR, "main", 0, 0, NULL, NULL, 0, "the pool that renders index.html" },
+	{ "title", SH_CONF_STR, "Stagehand", 0, 0, NULL, NULL, 0, "the portal's title (app.title)" },
+	{ NULL, 0, NULL, 0, 0, NULL, NULL, 0, NULL }
+};
+
 /* The host's fixed sections, in the order --check-config prints them. */
 static const struct {
 	const char *name;
@@ -126,6 +139,7 @@ static const struct {
 } host_sections[] = {
 	{ "server", server_keys }, { "database", database_keys }, { "features", features_keys },
 	{ "log", log_keys }, { "http", http_keys }, { "identity", identity_keys },
+	{ "ui", ui_keys },
 };
 #define N_HOST_SECTIONS (sizeof(host_sections) / sizeof(host_sections[0]))
 

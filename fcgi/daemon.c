@@ -188,6 +188,8 @@ static int start(struct sh_host *h, struct server **srv, char *err)
 		return SH_EINVAL;
 	}
 	h->registering = false;
+	if (host_ui_render(h, err, ERRLEN) != 0)
+		return SH_EIO;
 	snprintf(section, sizeof section, "pool.%s", h->pool);
 	mode = sh_conf_str(h->conf, section, "socket_mode");
 	*srv = server_open(h, sh_conf_str(h->conf, section, "socket"),
@@ -248,6 +250,7 @@ static void cleanup(struct sh_host *h)
 	host_db_fini(h);
 	host_http_fini();
 	host_router_free(h->router);
+	host_ui_free(h);
 	free(h->plugins);
 	host_conf_free(h->conf);
 }

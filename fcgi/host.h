@@ -53,6 +53,7 @@ struct sh_host {
 	void *verifier_state;
 	bool auth_enabled;                /* [features] auth */
 	size_t max_body;                  /* [server] max_body_size */
+	json_t *ui_config;                /* the portal's runtime config from plugins (ui.c) */
 	int json_depth;                   /* [server] json_max_depth */
 	_Atomic int phase;                /* enum host_phase */
 	atomic_bool stopping;
@@ -261,6 +262,29 @@ int host_identity_backstage(struct sh_req *req, const char *token, bool allow_li
 /* Registers GET/DELETE /api/<plugin>/.backstage/auth/v1/cookie for every
  * loaded plugin (identity_cookie.c); call after host_plugins_init. */
 int host_identity_cookie_register(struct sh_host *h);
+
+/* ------------------------------------------------------------------ the portal (ui.c, ui_html.c, ui_render.c) */
+
+/* Whether this process renders the portal's index.html: its pool is [ui] pool. */
+bool host_ui_renders(const struct sh_host *h);
+/* Deep-merges src (borrowed) into dst: objects key by key, anything else
+ * (arrays too) replaces; what dst takes is a copy. */
+void host_ui_merge(json_t *dst, const json_t *src);
+/* The runtime config (a new reference): the host's keys from the ini
+ * (docs/ui.md) with what plugins added through sh_ui_config_merge over them. */
+json_t *host_ui_config(const struct sh_host *h);
+/* The build's index.html with every backstage.io/config script taken out
+ * and one holding [{"context":"stagehand","data":data}] ('<' as \u003c)
+ * put before </head>, else before <body, else first.  Malloc'd,
+ * NUL-terminated, its length in *outlen; NULL when data cannot be encoded. */
+char *host_ui_html(const char *html, size_t len, const json_t *data, size_t *outlen);
+/* After every plugin's init, in the [ui] pool only: [ui] root/index.html
+ * rendered into [ui] render_dir/index.html (0644) and render_dir/dist ->
+ * root, each swapped in atomically.  A build without index.html is a
+ * logged notice and 0 (an API-only install); otherwise SH_EIO or
+ * SH_EINVAL with the reason in err. */
+int host_ui_render(struct sh_host *h, char *err, size_t errlen);
+void host_ui_free(struct sh_host *h);
 
 /* ------------------------------------------------------------------ log (log.c) */
 

@@ -18,7 +18,7 @@ extern "C" {
 #define SH_ABI_MAJOR 2
 /* Bumped when something is appended; a plugin built against a newer minor
  * than the host's is refused. */
-#define SH_ABI_MINOR 2
+#define SH_ABI_MINOR 3
 
 struct sh_host;
 struct sh_req;

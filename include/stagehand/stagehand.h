@@ -23,5 +23,6 @@
 #include <stagehand/svctoken.h>
 #include <stagehand/task.h>
 #include <stagehand/log.h>
+#include <stagehand/ui.h>
 
 #endif

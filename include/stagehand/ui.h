@@ -14,8 +14,10 @@
  *     integrations.github, techdocs techdocs.builder).
  * It reads [ui] root/index.html (the build), replaces any config script
  * there with the rendered one (before </head>) and writes the result
- * atomically to [ui] index; nginx serves that file for / and every path
- * that is not a file of the build.  Never per request.
+ * atomically to [ui] render_dir/index.html, beside a link render_dir/dist
+ * -> root; nginx serves the build from render_dir/dist and that file for /
+ * and every path that is not a file of the build.  Never per request.
+ * Plugins of other pools may call it too: their fragment is dropped.
  */
 #ifndef STAGEHAND_UI_H
 #define STAGEHAND_UI_H

@@ -96,6 +96,13 @@ dangerously_allow_guest = true
 [log]
 level = info
 
+[ui]
+; The portal's build: SH_UI_DIST (scripts/lib/ui.sh's cached build), else
+; the placeholder nginx.sh makes; pool main renders index.html beside a link
+; to it under render_dir, which the dev nginx serves.
+root = ${SH_UI_DIST:-$SH_UI}
+render_dir = $SH_RUN/ui
+
 INI
 	config_catalog >>"$tmp"
 	config_stream >>"$tmp"

@@ -42,7 +42,7 @@ START_TEST(descriptor_stamp_and_name)
 	expect_check(&info, "p.so: abi_major: plugin built for ABI 3, host speaks 2");
 	info.abi_major = SH_ABI_MAJOR;
 	info.abi_minor = SH_ABI_MINOR + 1;
-	expect_check(&info, "p.so: abi_minor: plugin needs ABI 2.3, host has 2.2");
+	expect_check(&info, "p.so: abi_minor: plugin needs ABI 2.4, host has 2.3");
 	info.abi_minor = SH_ABI_MINOR;
 	info.name = "q";
 	expect_check(&info, "p.so: name: descriptor names 'q', expected 'p'");
