@@ -38,6 +38,13 @@ struct auth {
 	size_t n_providers;
 };
 
+/* ------------------------------------------------------------ ui.c */
+
+/* Adds auth.environment and stagehand.signIn.providers (guest when it may
+ * sign in, then each configured OAuth provider) to the portal's runtime
+ * config; during init, after the providers are set up. */
+int auth_ui_contribute(struct auth *a, const struct sh_conf *conf);
+
 /* ------------------------------------------------------------ keys.c */
 
 /* Creates and publishes the first key (init). */

@@ -15,7 +15,7 @@ plugins_auth_auth_la_SOURCES = \
 	plugins/auth/authorize.c plugins/auth/providers.c plugins/auth/flow.c \
 	plugins/auth/replies.c plugins/auth/session.c plugins/auth/resolvers.c \
 	plugins/auth/oidc.c plugins/auth/oidc_verify.c plugins/auth/oidc_grants.c \
-	plugins/auth/github.c plugins/auth/github_grants.c
+	plugins/auth/github.c plugins/auth/github_grants.c plugins/auth/ui.c
 # The public headers only: the plugin builds against include/stagehand/.
 plugins_auth_auth_la_CPPFLAGS = -I$(top_srcdir)/include
 plugins_auth_auth_la_CFLAGS = $(PLUGIN_CFLAGS)

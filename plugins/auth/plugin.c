@@ -97,6 +97,10 @@ static int auth_init(struct sh_host *host, void **state, char *err, size_t errle
 	if ((rc = auth_keys_init(a, err, errlen)) != 0 ||
 	    (rc = auth_providers_init(conf, a, err, errlen)) != 0)
 		goto fail;
+	if ((rc = auth_ui_contribute(a, conf)) != 0) {
+		snprintf(err, errlen, "auth: portal config: %s", sh_strerror(rc));
+		goto fail;
+	}
 	rc = sh_task_add(host, "auth-keys", keys_task_ms(a->key_lifetime), 0.2, 0, auth_keys_task,
 			 a);
 	if (rc < 0) {

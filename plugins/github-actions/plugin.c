@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include <stagehand/alloc.h>
 #include <stagehand/stagehand.h>
 
@@ -62,12 +64,35 @@ static const char **log_hosts(const struct sh_conf *conf)
 	return out;
 }
 
+/* integrations.github of the portal's runtime config (docs/ui.md): the
+ * GitHub Actions frontend plugin's Octokit calls this plugin. */
+static int ui_integration(struct sh_host *host, const struct sh_conf *conf)
+{
+	const char *base = sh_conf_str(conf, "server", "base_url");
+	size_t len = strlen(base);
+	char *api;
+	json_t *gh;
+
+	while (len > 0 && base[len - 1] == '/')
+		len--;
+	api = sh_xasprintf("%.*s/api/github-actions", (int)len, base);
+	gh = json_pack("{s:[{s:s, s:s}]}", "github", "host",
+		       sh_conf_str(conf, "github-actions", "host"), "apiBaseUrl", api);
+	free(api);
+	return sh_ui_config_merge(host, json_pack("{s:o}", "integrations", gh));
+}
+
 static int gha_init(struct sh_host *host, void **state, char *err, size_t errlen)
 {
 	const struct sh_conf *conf = sh_host_conf(host);
-	struct gha *g = sh_xcalloc(1, sizeof *g);
+	struct gha *g;
 	struct sh_url_http u;
 
+	if (ui_integration(host, conf) != 0) {
+		snprintf(err, errlen, "github-actions: portal config: could not add integrations.github");
+		return SH_EINVAL;
+	}
+	g = sh_xcalloc(1, sizeof *g);
 	g->host = host;
 	g->api_base = gha_api_base(sh_conf_str(conf, "github-actions", "api_base_url"),
 				   sh_conf_str(conf, "github-actions", "host"));
