@@ -6,7 +6,7 @@
 SH_DEPS_REQUIRED=(
 	build-essential autoconf automake libtool pkg-config
 	libfcgi-dev libfcgi-bin libpq-dev libjansson-dev libcurl4-openssl-dev
-	libssl-dev libyaml-dev check
+	libssl-dev libyaml-dev check libcmark-gfm-dev libcmark-gfm-extensions-dev
 	nginx postgresql clang libclang-rt-14-dev curl python3 openssl
 )
 # Nice to have: systemd-analyze (unit checks skip without it), wrk (bench/).
