@@ -18,16 +18,22 @@
 /* A full sync of a large world is tens of MB; PostgreSQL's field limit is 1 GB. */
 #define OC_ARRAY_MAX ((size_t)512 << 20)
 
-/* Appends s as one quoted element of a text[] literal. */
+/* Appends s as one quoted element of a text[] literal: '"' and '\\'
+ * escaped, the runs between them copied whole. */
 static int add_element(struct sh_buf *b, const char *s)
 {
 	int rc = sh_buf_addstr(b, b->len > 1 ? ",\"" : "\"");
 
-	for (const char *p = s; rc == 0 && *p; p++) {
-		if (*p == '"' || *p == '\\')
-			rc = sh_buf_addc(b, '\\');
-		if (rc == 0)
-			rc = sh_buf_addc(b, *p);
+	while (rc == 0 && *s) {
+		size_t n = strcspn(s, "\"\\");
+
+		rc = n ? sh_buf_add(b, s, n) : 0;
+		s += n;
+		if (rc == 0 && *s) {
+			char esc[2] = { '\\', *s++ };
+
+			rc = sh_buf_add(b, esc, sizeof esc);
+		}
 	}
 	return rc == 0 ? sh_buf_addc(b, '"') : rc;
 }
