@@ -11,6 +11,7 @@
 #include <stagehand/alloc.h>
 #include <stagehand/stagehand.h>
 
+#include "memo.h"
 #include "openchoreo.h"
 
 #define OC_PATH_MAX 4096      /* longest request path or query we build */
@@ -127,16 +128,23 @@ static int take_answer(const struct sh_http_response *resp, json_t **body, char 
 	return 0;
 }
 
-int oc_get(const struct oc_state *st, const char *path, const char *query, json_t **body,
-	   char *err, size_t errlen)
+/* GET url with the service token as st says, into *resp. */
+static int fetch(const struct oc_state *st, const char *url, struct sh_http_response *resp)
 {
-	char url[OC_URL_MAX], why[256];
 	struct sh_http_request rq = {
 		.url = url,
 		.timeout_ms = st->http_timeout_ms,
 		.service_token = st->send_token ? st->host : NULL,
 		.service_client = st->send_token ? st->client : NULL,
 	};
+
+	return sh_http_do(&rq, resp);
+}
+
+int oc_get(const struct oc_state *st, const char *path, const char *query, json_t **body,
+	   char *err, size_t errlen)
+{
+	char url[OC_URL_MAX], why[256];
 	struct sh_http_response resp = { 0 };
 	int rc, n;
 
@@ -147,7 +155,7 @@ int oc_get(const struct oc_state *st, const char *path, const char *query, json_
 		snprintf(err, errlen, "GET %s: request URL too long", path);
 		return SH_ETOOBIG;
 	}
-	rc = sh_http_do(&rq, &resp);
+	rc = fetch(st, url, &resp);
 	if (rc == 0)
 		rc = take_answer(&resp, body, why, sizeof why);
 	else
@@ -155,6 +163,21 @@ int oc_get(const struct oc_state *st, const char *path, const char *query, json_
 	if (rc != 0)
 		snprintf(err, errlen, "GET %s%s%s: %s", path, query ? "?" : "", query ? query : "",
 			 why);
+	else if (st->tape)
+		oc_tape_record(st->tape, url, resp.body, resp.body_len);
+	sh_http_response_free(&resp);
+	return rc;
+}
+
+int oc_get_digest(const struct oc_state *st, const char *url, char hex[OC_DIGEST_HEX])
+{
+	struct sh_http_response resp = { 0 };
+	int rc = fetch(st, url, &resp);
+
+	if (rc == 0 && (resp.status < 200 || resp.status > 299))
+		rc = SH_EUNAVAIL;
+	if (rc == 0)
+		oc_digest_hex(resp.body ? resp.body : "", resp.body ? resp.body_len : 0, hex);
 	sh_http_response_free(&resp);
 	return rc;
 }

@@ -24,7 +24,8 @@ plugins_openchoreo_openchoreo_la_SOURCES = plugins/openchoreo/openchoreo.h \
 	plugins/openchoreo/plugin.c plugins/openchoreo/client.c \
 	plugins/openchoreo/sync.h plugins/openchoreo/sync.c plugins/openchoreo/sync_walk.c \
 	plugins/openchoreo/sync_projects.c plugins/openchoreo/sync_workloads.c \
-	plugins/openchoreo/sync_budget.c \
+	plugins/openchoreo/sync_budget.c plugins/openchoreo/parallel.c \
+	plugins/openchoreo/memo.h plugins/openchoreo/memo.c plugins/openchoreo/sync_memo.c \
 	plugins/openchoreo/db_provider.c \
 	plugins/openchoreo/db_sync.c plugins/openchoreo/routes_status.c \
 	plugins/openchoreo/events.h plugins/openchoreo/routes_events.c plugins/openchoreo/db_events.c \
@@ -42,7 +43,7 @@ if HAVE_CHECK
 check_PROGRAMS += tests/unit/check_openchoreo_client
 TESTS += tests/unit/check_openchoreo_client
 tests_unit_check_openchoreo_client_SOURCES = tests/unit/check_openchoreo_client.c \
-	plugins/openchoreo/client.c $(STANDIN_SOURCES)
+	plugins/openchoreo/client.c plugins/openchoreo/memo.c $(STANDIN_SOURCES)
 tests_unit_check_openchoreo_client_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_openchoreo_client_LDADD = $(UNIT_LIBS)
 # The full sync's workload requests (7d), several at once, against the stand-in.
@@ -50,9 +51,19 @@ check_PROGRAMS += tests/unit/check_openchoreo_workloads
 TESTS += tests/unit/check_openchoreo_workloads
 tests_unit_check_openchoreo_workloads_SOURCES = tests/unit/check_openchoreo_workloads.c \
 	plugins/openchoreo/sync_workloads.c plugins/openchoreo/sync_budget.c \
-	plugins/openchoreo/client.c $(STANDIN_SOURCES)
+	plugins/openchoreo/parallel.c plugins/openchoreo/client.c plugins/openchoreo/memo.c \
+	$(STANDIN_SOURCES)
 tests_unit_check_openchoreo_workloads_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_openchoreo_workloads_LDADD = $(UNIT_LIBS)
+# The full sync's memo (memo.c, sync_memo.c): an unchanged step is answered
+# from memory, a changed one runs, the cap, the scope; against the stand-in.
+check_PROGRAMS += tests/unit/check_openchoreo_memo
+TESTS += tests/unit/check_openchoreo_memo
+tests_unit_check_openchoreo_memo_SOURCES = tests/unit/check_openchoreo_memo.c \
+	plugins/openchoreo/sync_memo.c plugins/openchoreo/memo.c plugins/openchoreo/parallel.c \
+	plugins/openchoreo/sync_budget.c plugins/openchoreo/client.c $(STANDIN_SOURCES)
+tests_unit_check_openchoreo_memo_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_openchoreo_memo_LDADD = plugins/openchoreo/libopenchoreo_domain.la $(UNIT_LIBS)
 # The translators against every example of spec §2.1-§2.17.
 check_PROGRAMS += tests/unit/check_openchoreo_translate
 TESTS += tests/unit/check_openchoreo_translate
@@ -86,7 +97,7 @@ TESTS += tests/unit/check_openchoreo_apply
 tests_unit_check_openchoreo_apply_SOURCES = tests/unit/check_openchoreo_apply.c \
 	plugins/openchoreo/apply.c plugins/openchoreo/apply_component.c \
 	plugins/openchoreo/apply_workload.c plugins/openchoreo/client.c \
-	plugins/openchoreo/templates_fetch.c $(STANDIN_SOURCES)
+	plugins/openchoreo/memo.c plugins/openchoreo/templates_fetch.c $(STANDIN_SOURCES)
 tests_unit_check_openchoreo_apply_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_openchoreo_apply_LDADD = plugins/openchoreo/libopenchoreo_domain.la \
 	$(UNIT_LIBS)

@@ -98,6 +98,7 @@ json_t *oc_template(enum oc_kind kind, const struct oc_ctx *ctx, const json_t *i
 /* ---- the plugin state (plugin.c) --------------------------------------- */
 
 struct sh_url_allow;            /* <stagehand/urlallow.h> */
+struct oc_tape;                 /* memo.h */
 
 struct oc_state {
 	struct sh_host *host;
@@ -117,6 +118,11 @@ struct oc_state {
 	/* [openchoreo] template_url_allow: the URLs hand-written Templates
 	 * may be read from (templates.h oc_template_fetch); NULL: none */
 	struct sh_url_allow *template_allow;
+	/* When set, oc_get records every 2xx answer on it (memo.h): a full
+	 * sync's step being remembered.  NULL in the plugin's own state. */
+	struct oc_tape *tape;
+	long sync_cache_bytes;      /* [openchoreo] sync_cache_mb in bytes: the memo's cap */
+	char *memo_scope;           /* what the memo never serves across (plugin.c) */
 };
 
 /* ---- client.c: the OpenChoreo API -------------------------------------- */
@@ -144,6 +150,13 @@ char *oc_encode(const char *s);
  */
 int oc_get(const struct oc_state *st, const char *path, const char *query, json_t **body,
 	   char *err, size_t errlen);
+
+/*
+ * GET url (a whole URL as oc_get made it) as oc_get does, without parsing:
+ * 0 with the hex SHA-256 of a 2xx body in hex (memo.h); SH_EUNAVAIL for any
+ * other status, or the transport's code.  For a remembered step's calls.
+ */
+int oc_get_digest(const struct oc_state *st, const char *url, char hex[65]);
 
 /*
  * A list: appends the `items` of each page to the array `items`.  paged:

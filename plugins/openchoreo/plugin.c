@@ -11,6 +11,7 @@
 #include <stagehand/alloc.h>
 #include <stagehand/stagehand.h>
 
+#include "memo.h"
 #include "openchoreo.h"
 
 static const char *const oc_mounts[] = { "events", NULL };
@@ -47,6 +48,9 @@ static const struct sh_conf_key oc_keys[] = {
 	  "page cap of every list; one more page fails the sync" },
 	{ "workload_fetches", SH_CONF_INT, "4", 1, 32, NULL, NULL, 0,
 	  "workload requests of a full sync in flight at once (1: one at a time)" },
+	{ "sync_cache_mb", SH_CONF_INT, "256", 0, 65536, NULL, NULL, 0,
+	  "MiB a process keeps of what the last full sync read and made, so that an "
+	  "unchanged answer is not parsed or translated again (0: off)" },
 	{ "events", SH_CONF_BOOL, "true", 0, 0, NULL, "OPENCHOREO_EVENTS_ENABLED", 0,
 	  "accept the event forwarder's POST /api/events/http/openchoreo" },
 	{ "events_secret", SH_CONF_STR, NULL, 0, 0, NULL, NULL, SH_CONF_SECRET,
@@ -87,6 +91,43 @@ static struct sh_service_client *service_client(const struct sh_conf *conf)
 	return c;
 }
 
+/* A key of the conf into the scope: its name and value (or "-"), hashed
+ * when it is secret. */
+static void scope_add(struct sh_buf *b, const struct sh_conf *conf, const char *section,
+		      const char *key, bool secret)
+{
+	const char *v = sh_conf_str(conf, section, key);
+	char hex[OC_DIGEST_HEX];
+
+	if (v && secret)
+		oc_digest_hex(v, strlen(v), hex);
+	sh_buf_printf(b, "[%s] %s=%s\n", section, key, !v ? "-" : secret ? hex : v);
+}
+
+/*
+ * What the memo of the full sync (memo.h) must never serve across: the
+ * API, the credentials a token comes from (the secrets as digests), and
+ * what the translation reads besides the answers.
+ */
+static char *memo_scope(const struct oc_state *st, const struct sh_conf *conf)
+{
+	static const char *const keys[][3] = {
+		{ "openchoreo", "token_url", "" }, { "openchoreo", "client_id", "" },
+		{ "openchoreo", "client_secret", "s" }, { "openchoreo", "scope", "" },
+		{ "identity", "token_url", "" }, { "identity", "service_client_id", "" },
+		{ "identity", "service_client_secret", "s" }, { "identity", "client_id", "" },
+		{ "identity", "client_secret", "s" }, { "openchoreo", "template_url_allow", "" },
+	};
+	struct sh_buf b;
+
+	sh_buf_init(&b, 1 << 16);
+	sh_buf_printf(&b, "%s\n%s\n%d %ld %ld\n", st->base, st->default_owner, st->send_token,
+		      st->page_limit, st->max_pages);
+	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+		scope_add(&b, conf, keys[i][0], keys[i][1], keys[i][2][0] == 's');
+	return b.data ? sh_buf_take(&b, NULL) : sh_xstrdup("");
+}
+
 static void read_keys(struct oc_state *st, const struct sh_conf *conf)
 {
 	const char *owner = value(conf, "default_owner");
@@ -105,6 +146,8 @@ static void read_keys(struct oc_state *st, const struct sh_conf *conf)
 							 : NULL;
 	st->events_max_pending = sh_conf_int(conf, "openchoreo", "events_max_pending", 10000);
 	st->events_debounce_ms = sh_conf_int(conf, "openchoreo", "events_debounce_ms", 100);
+	st->sync_cache_bytes = sh_conf_int(conf, "openchoreo", "sync_cache_mb", 256) << 20;
+	st->memo_scope = memo_scope(st, conf);
 }
 
 /* [openchoreo] template_url_allow, in the catalog's reading_allow syntax. */
@@ -132,6 +175,7 @@ static void oc_fini(void *state)
 	free(st->default_owner);
 	free(st->client);
 	free(st->events_secret);
+	free(st->memo_scope);
 	sh_url_allow_free(st->template_allow);
 	free(st);
 }

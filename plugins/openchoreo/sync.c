@@ -13,9 +13,11 @@
 #include <stagehand/alloc.h>
 #include <stagehand/stagehand.h>
 
+#include "memo.h"
 #include "sync.h"
 
 #define OC_SYNC_TASK "openchoreo.sync"
+#define OC_SYNC_CHANNEL "openchoreo_sync"
 #define DB_WAIT_MS 5000
 
 static double wall_now(void)
@@ -36,6 +38,9 @@ static void run_init(struct oc_run *run, const struct oc_state *st)
 	run->counts = json_object();
 	run->namespaces = json_array();
 	run->fetches = sh_conf_int(sh_host_conf(st->host), "openchoreo", "workload_fetches", 4);
+	run->memo = st->sync_cache_bytes > 0;
+	run->memo_gen = oc_memo_begin(st->memo_scope ? st->memo_scope : "",
+				      (size_t)st->sync_cache_bytes);
 }
 
 static void run_free(struct oc_run *run)
@@ -67,10 +72,12 @@ static void log_run(const struct oc_run *run, const struct oc_sync_report *r)
 	else
 		sh_log(SH_LOG_INFO,
 		       "openchoreo: full sync took %ld ms (API %ld ms, catalog %ld ms): %zu entities "
-		       "(added %ld, updated %ld, removed %ld, unchanged %ld, conflicts %ld)",
+		       "(added %ld, updated %ld, removed %ld, unchanged %ld, conflicts %ld); "
+		       "%ld of %ld steps unchanged upstream, memo %zu kB",
 		       r->duration_ms, run->walk_ms, r->duration_ms - run->walk_ms,
 		       json_array_size(run->entities), m->added, m->updated, m->removed,
-		       m->unchanged, m->conflicts);
+		       m->unchanged, m->conflicts, run->remembered, run->steps,
+		       oc_memo_bytes() >> 10);
 }
 
 void oc_sync_run(struct sh_host *host, void *state)
@@ -85,6 +92,8 @@ void oc_sync_run(struct sh_host *host, void *state)
 	run_init(&run, st);
 	rc = oc_walk(&run);
 	run.walk_ms = (long)((oc_now() - t0) * 1000);
+	if (rc == 0)
+		oc_memo_sweep(run.memo_gen);
 	if (rc == SH_ESTATE) {
 		/* Shutdown, not a failure of the API: nothing to record. */
 		sh_log(SH_LOG_INFO, "openchoreo: full sync stopped, catalog unchanged: %s", run.err);
@@ -118,6 +127,10 @@ int oc_sync_start(struct oc_state *st, char *err, size_t errlen)
 	unsigned period_ms = (unsigned)(st->sync_frequency_s * 1000);
 	int rc = sh_task_add(st->host, OC_SYNC_TASK, period_ms, 0.05, SH_TASK_SINGLETON,
 			     oc_sync_run, st);
+
+	/* NOTIFY openchoreo_sync from any process: a full sync now. */
+	if (rc == 0)
+		rc = sh_task_wake_on(st->host, OC_SYNC_TASK, OC_SYNC_CHANNEL);
 
 	if (rc != 0)
 		snprintf(err, errlen, "openchoreo: could not add task %s: %s", OC_SYNC_TASK,

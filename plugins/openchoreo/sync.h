@@ -23,6 +23,9 @@ struct oc_run {
 	json_t *namespaces;         /* the namespace list (step 1) */
 	long walk_ms;               /* how long the API calls took (with translation) */
 	long fetches;               /* [openchoreo] workload_fetches: 7d requests at once */
+	bool memo;                  /* steps go through the memo (memo.h, sync_memo.c) */
+	long steps, remembered;     /* steps walked; of them, answered from the memo */
+	unsigned long memo_gen;     /* this run's generation in the memo */
 	char err[512];              /* why the run failed: the call and the reason */
 };
 
@@ -53,6 +56,25 @@ struct oc_ctx oc_walk_ctx(const struct oc_run *run, const char *ns);
 int oc_walk_translate(struct oc_run *run, enum oc_kind k, const char *ns, json_t *items);
 /* Appends one entity (stolen) and counts it by its kind. */
 void oc_walk_emit(struct oc_run *run, json_t *entity);
+
+/* parallel.c: fn(arg, i) for every i in [0, n) on up to `threads` threads
+ * (this one among them), i started in increasing order; once a call
+ * returns non-zero no further i is started.  Returns when all are done. */
+typedef int (*oc_each_fn)(void *arg, size_t i);
+void oc_parallel(size_t n, long threads, oc_each_fn fn, void *arg);
+
+/*
+ * sync_memo.c: one step of the walk (fn(run, k, ns): a kind's list in
+ * namespace ns, or ns's projects) through the memo (memo.h).  When the
+ * step is remembered, its calls are asked again (up to run->fetches at
+ * once); every answer the same bytes, its remembered entities are emitted
+ * and fn is not called.  Else fn runs with its calls recorded, and the
+ * entities it emitted become their texts and are remembered under the
+ * step.  Without run->memo it is fn.  0, or fn's failure, or the budget's
+ * (shutdown, sync_timeout) with run->err set.
+ */
+typedef int (*oc_step_fn)(struct oc_run *run, enum oc_kind k, const char *ns);
+int oc_walk_step(struct oc_run *run, enum oc_kind k, const char *ns, oc_step_fn fn);
 /* Step 7d for one project's components (sync_workloads.c): workloads[i]
  * becomes component i's first workload (a new reference) or NULL.  Up to
  * run->fetches requests at once; 0, or the first failing component's code

@@ -12,6 +12,7 @@
 #include <stagehand/alloc.h>
 #include <stagehand/stagehand.h>
 
+#include "memo.h"
 #include "sync.h"
 #include "templates.h"
 
@@ -121,6 +122,8 @@ static int template_of(struct oc_run *run, enum oc_kind k, const char *ns, const
 	*out = NULL;
 	if ((k == OC_COMPONENTTYPE || k == OC_CLUSTERCOMPONENTTYPE) &&
 	    oc_template_url(item)) {
+		/* Read with another client: the memo cannot tell whether it changed. */
+		oc_tape_taint(run->api.tape);
 		if ((rc = oc_walk_budget(run, oc_name_of(item))) != 0)
 			return rc;
 		rc = oc_template_fetch(run->api.template_allow, run->api.http_timeout_ms, k, &ctx,
@@ -191,10 +194,17 @@ static int each_namespace(struct oc_run *run, enum oc_kind k)
 	int rc = 0;
 
 	json_array_foreach(run->namespaces, i, nsi) {
-		if ((rc = kind_step(run, k, oc_name_of(nsi))) != 0)
+		if ((rc = oc_walk_step(run, k, oc_name_of(nsi), kind_step)) != 0)
 			break;
 	}
 	return rc;
+}
+
+/* Step 7 as a step of the memo (k is OC_PROJECT). */
+static int projects_step(struct oc_run *run, enum oc_kind k, const char *ns)
+{
+	(void)k;
+	return oc_walk_projects(run, ns);
 }
 
 int oc_walk(struct oc_run *run)
@@ -213,11 +223,11 @@ int oc_walk(struct oc_run *run)
 		rc = each_namespace(run, before[i]);
 	json_array_foreach(run->namespaces, i, nsi) {
 		if (rc == 0)
-			rc = oc_walk_projects(run, oc_name_of(nsi));
+			rc = oc_walk_step(run, OC_PROJECT, oc_name_of(nsi), projects_step);
 	}
 	for (i = 0; rc == 0 && i < sizeof after / sizeof *after; i++)
 		rc = each_namespace(run, after[i]);
 	for (i = OC_CLUSTERCOMPONENTTYPE; rc == 0 && i <= OC_CLUSTERWORKFLOWPLANE; i++)
-		rc = kind_step(run, (enum oc_kind)i, OC_CLUSTER_NS);
+		rc = oc_walk_step(run, (enum oc_kind)i, OC_CLUSTER_NS, kind_step);
 	return rc;
 }

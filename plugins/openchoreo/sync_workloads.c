@@ -6,8 +6,6 @@
  * keep the components' order, and the failure reported is the first
  * component's that failed, so a run reads the same whatever the timing.
  */
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,9 +15,7 @@
 
 #include "sync.h"
 
-#define MAX_FETCHES 32
-
-/* One project's batch; workers read run and components only. */
+/* One project's batch; calls read run and components only. */
 struct batch {
 	const struct oc_run *run;
 	const char *ns;
@@ -27,8 +23,6 @@ struct batch {
 	json_t **workloads;         /* per component: a new reference or NULL */
 	int *rcs;                   /* per component: 0 or its failure */
 	char (*errs)[512];          /* per component: why it failed */
-	atomic_size_t next;         /* the next component to fetch */
-	atomic_bool failed;         /* stop taking new ones */
 };
 
 /* items[0] of the answer to GET <path>?<query>, or none. */
@@ -72,33 +66,13 @@ static int first_workload(const struct oc_run *run, const char *ns, const json_t
 	return rc;
 }
 
-static void *worker(void *arg)
+static int fetch_one(void *arg, size_t i)
 {
 	struct batch *b = arg;
-	size_t n = json_array_size(b->components), i;
 
-	while (!atomic_load(&b->failed) && (i = atomic_fetch_add(&b->next, 1)) < n) {
-		b->rcs[i] = first_workload(b->run, b->ns, json_array_get(b->components, i),
-					   &b->workloads[i], b->errs[i], sizeof b->errs[i]);
-		if (b->rcs[i] != 0)
-			atomic_store(&b->failed, true);
-	}
-	return NULL;
-}
-
-/* Runs the batch on `threads` threads, this one included; a thread that
- * cannot be made leaves its share to the others. */
-static void run_batch(struct batch *b, long threads)
-{
-	pthread_t tids[MAX_FETCHES];
-	int started = 0;
-
-	for (long t = 1; t < threads && t < MAX_FETCHES; t++)
-		if (pthread_create(&tids[started], NULL, worker, b) == 0)
-			started++;
-	worker(b);
-	for (int t = 0; t < started; t++)
-		pthread_join(tids[t], NULL);
+	b->rcs[i] = first_workload(b->run, b->ns, json_array_get(b->components, i),
+				   &b->workloads[i], b->errs[i], sizeof b->errs[i]);
+	return b->rcs[i];
 }
 
 int oc_walk_workloads(struct oc_run *run, const char *ns, const json_t *components,
@@ -106,16 +80,13 @@ int oc_walk_workloads(struct oc_run *run, const char *ns, const json_t *componen
 {
 	size_t n = json_array_size(components);
 	struct batch b = { .run = run, .ns = ns, .components = components, .workloads = workloads };
-	long threads = run->fetches < (long)n ? run->fetches : (long)n;
 	int rc = 0;
 
 	if (n == 0)
 		return 0;
 	b.rcs = sh_xcalloc(n, sizeof *b.rcs);
 	b.errs = sh_xcalloc(n, sizeof *b.errs);
-	atomic_init(&b.next, 0);
-	atomic_init(&b.failed, false);
-	run_batch(&b, threads > 0 ? threads : 1);
+	oc_parallel(n, run->fetches, fetch_one, &b);
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		if ((rc = b.rcs[i]) != 0)
 			snprintf(run->err, sizeof run->err, "%s", b.errs[i]);
