@@ -11,6 +11,9 @@
 #     seconds from pool start until the API counts every entity, CPU
 #     seconds of the pool and of PostgreSQL, the pool's RSS;
 #   - an unchanged re-sync (the run at the next pool start): the same;
+#   - an unchanged re-sync in the same process (NOTIFY openchoreo_sync, the
+#     periodic case: the plugin's memo holds the last run's steps): the run,
+#     CPU deltas, RSS;
 #   - event to visible over BENCH_EVENTS (1000) events, p50/p90/p99/max,
 #     next to the by-name poll's own latency (its floor);
 #   - baselines from the same run: the world's nginx serving the first
@@ -179,6 +182,33 @@ run_sync() {
 		tail -n 1 | sed 's/^/  split: /'
 }
 
+# The next run in the same process, woken by NOTIFY openchoreo_sync: the
+# periodic case, with what the last run read and made in the plugin's
+# memo (memo.h), where a run at pool start has it empty.
+run_again() {
+	local what=$1 after pg0 w0 c0 last perf_pid=''
+	pg0=$(pg_cpu)
+	w0=$(world_cpu)
+	c0=$(pool_cpu)
+	if [ -n "${BENCH_PERF:-}" ]; then
+		perf record -q -F 499 -g -p "$(cat "$SH_RUN/main.pid")" \
+			-o "$SH_LOG/perf-again.data" 2>>"$SH_LOG/perf.log" &
+		perf_pid=$!
+	fi
+	after=$(date +%s.%N)
+	psql -X -q -At -h "$SH_PG_SOCK" -p "$SH_PG_PORT" -U stagehand -d stagehand \
+		-c 'NOTIFY openchoreo_sync' || die "$what: NOTIFY failed"
+	last=$(python3 "$here/measure.py" sync "$SH_HTTPS_PORT" "$token" "$after") ||
+		die "$what: the sync failed: $last"
+	[ -n "$perf_pid" ] && kill -INT "$perf_pid" && wait "$perf_pid"
+	printf '%s: run_s=%.2f cpu_pool_s=%s cpu_pg_s=%s cpu_world_s=%s rss_kib=%s hwm_kib=%s mutation=%s\n' \
+		"$what" "$(field "$last" 'durationMs/1000')" "$(echo "$(pool_cpu) - $c0" | bc)" \
+		"$(echo "$(pg_cpu) - $pg0" | bc)" "$(echo "$(world_cpu) - $w0" | bc)" \
+		"$(pool_rss)" "$(pool_hwm)" "$(field "$last" 'mutation')"
+	grep -o 'full sync took [0-9]* ms (API [0-9]* ms, catalog [0-9]* ms).*' "$SH_LOG/main.log" |
+		tail -n 1 | sed 's/^/  split: /; s/"$//'
+}
+
 results=$repo/bench/results/$(date +%F)-openchoreo.txt
 token=''
 {
@@ -196,6 +226,8 @@ token=''
 	run_sync "unchanged re-sync (next pool start)" >"$tmp/again" || exit 1
 	cat "$tmp/again"
 	world_log again.log
+	run_again "unchanged re-sync (same process)"
+	world_log same.log
 	python3 - "$tmp/first" "$tmp/again" <<'PY'
 import re, sys
 f, a = (dict(re.findall(r"(\w+)=([\d.]+)", open(p).read())) for p in sys.argv[1:3])
