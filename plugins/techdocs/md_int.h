@@ -1,0 +1,36 @@
+/*
+ * markdown.c's helpers in md_urls.c and md_admonition.c (not used outside
+ * the page renderer).
+ */
+#ifndef TECHDOCS_MD_INT_H
+#define TECHDOCS_MD_INT_H
+
+#include <stddef.h>
+
+#include <cmark-gfm.h>
+
+/*
+ * The href of a relative link url in the page src (docs-relative) whose
+ * directory URL is page_url: ".md" targets become their page's directory
+ * URL, other paths are re-based to the page's directory, both relative to
+ * page_url; the query and fragment are kept.  NULL when url is absolute,
+ * only a fragment, or climbs above the docs root (left as written).
+ */
+char *td_md_rewrite_link(const char *url, const char *src, const char *page_url);
+
+#define TD_ADMONITION_MAX_DEPTH 8
+
+/*
+ * mkdocs' admonitions ("!!! note \"Title\"" and a 4-space indented body)
+ * before cmark parses the text: each becomes a marker paragraph, its body
+ * dedented, and a closing marker.  Returns the new text (malloc'd, *outlen
+ * its length).  td_md_admonitions_group then turns each marked run of the
+ * parsed document into a <div class="admonition ..."> block whose title
+ * is cmark_node_get_user_data of the block (a malloc'd string the caller
+ * frees with td_md_admonitions_free).
+ */
+char *td_md_admonitions_pre(const char *md, size_t len, size_t *outlen);
+void td_md_admonitions_group(cmark_node *doc);
+void td_md_admonitions_free(cmark_node *doc);
+
+#endif
