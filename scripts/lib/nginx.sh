@@ -32,7 +32,8 @@ nginx_render_site() {
 	s=$(replace_exact "$s" '/var/log/nginx/stagehand-access.log' "$SH_LOG/nginx-access.log")
 	s=$(replace_exact "$s" '/var/log/nginx/stagehand-error.log' "$SH_LOG/nginx-error.log")
 	s=$(replace_exact "$s" 'alias /var/lib/stagehand/files/' "alias $SH_FILES/")
-	s=$(replace_exact "$s" 'root /usr/share/stagehand/ui' "root $SH_UI")
+	# [ui] render_dir: config.sh sets it to $SH_RUN/ui for pool main
+	s=$(replace_exact "$s" '/run/stagehand/ui' "$SH_RUN/ui")
 	s=$(replace_exact "$s" 'server_name portal.example.com' 'server_name localhost')
 	printf '# Rendered by scripts/dev from nginx/stagehand.conf; do not edit.\n%s\n' "$s"
 }
@@ -51,8 +52,11 @@ nginx_render() {
 	mkdir -p "$SH_NGINX" "$SH_RUN" "$SH_LOG" "$SH_FILES" "$SH_UI"
 	for d in body fastcgi proxy uwsgi scgi; do mkdir -p "$SH_NGINX/tmp/$d"; done
 	chmod 0755 "$SH_FILES" "$SH_UI"
-	if [ ! -e "$SH_UI/index.html" ]; then
-		printf '<!doctype html><title>Stagehand</title><p>Stagehand dev stack: the API is under /api/.</p>\n' \
+	# The placeholder build ([ui] root when no frontend build is set): a page
+	# with a <head> the pool renders the runtime config into.
+	if ! grep -qi '<head>' "$SH_UI/index.html" 2>/dev/null; then
+		printf '%s\n' '<!doctype html><html><head><title>Stagehand</title></head>' \
+			'<body><p>Stagehand dev stack: no portal build yet; the API is under /api/.</p></body></html>' \
 			>"$SH_UI/index.html"
 	fi
 	nginx_render_site >"$SH_NGINX/stagehand.conf"

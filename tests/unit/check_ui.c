@@ -244,26 +244,53 @@ START_TEST(test_render_without_build)
 }
 END_TEST
 
-START_TEST(test_render_files)
+/* dir/name/index.html: a build whose page has a config script of its own. */
+static void make_build(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	snprintf(path, sizeof path, "%s/%s/index.html", dir, name);
+	write_file(path, "<html><head>" SCRIPT "[]</script></head><body></body></html>");
+}
+
+/* Renders dir/<root> into dir/render as pool main; the merge as a plugin's. */
+static void render_ok(const char *dir, const char *root, json_t *fragment)
 {
 	struct sh_host h;
 	struct host_plugin p;
-	char dir[64], path[PATH_MAX], link[PATH_MAX], want[PATH_MAX];
-	struct stat st;
+
+	host_in_init(&h, &p, "main", ui_ini(dir, root));
+	if (fragment)
+		ck_assert_int_eq(sh_ui_config_merge(&h, fragment), 0);
+	ck_assert_msg(host_ui_render(&h, err, sizeof err) == 0, "%s", err);
+	host_done(&h);
+}
+
+/* Where dir/render/dist points. */
+static const char *dist_of(const char *dir)
+{
+	static char link[PATH_MAX];
+	char path[PATH_MAX];
 	ssize_t n;
 
+	snprintf(path, sizeof path, "%s/render/dist", dir);
+	n = readlink(path, link, sizeof link - 1);
+	ck_assert_int_gt(n, 0);
+	link[n] = '\0';
+	return link;
+}
+
+START_TEST(test_render_files)
+{
+	char dir[64], path[PATH_MAX];
+	struct stat st;
+
 	temp_dir(dir, sizeof dir);
-	for (int i = 1; i <= 2; i++) {
-		snprintf(path, sizeof path, "%s/build%d", dir, i);
-		ck_assert_int_eq(mkdir(path, 0755), 0);
-		snprintf(path, sizeof path, "%s/build%d/index.html", dir, i);
-		write_file(path, "<html><head>" SCRIPT "[]</script></head><body></body></html>");
-	}
+	make_build(dir, "build1");
 	umask(077);
-	host_in_init(&h, &p, "main", ui_ini(dir, "build1"));
-	ck_assert_int_eq(sh_ui_config_merge(&h, json_pack("{s:{s:s}}", "auth", "environment",
-							  "dev")), 0);
-	ck_assert_msg(host_ui_render(&h, err, sizeof err) == 0, "%s", err);
+	render_ok(dir, "build1", json_pack("{s:{s:s}}", "auth", "environment", "dev"));
 	snprintf(path, sizeof path, "%s/render/index.html", dir);
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert_uint_eq(st.st_mode & 0777, 0644);
@@ -280,24 +307,28 @@ START_TEST(test_render_files)
 	snprintf(path, sizeof path, "%s/render", dir);
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert_uint_eq(st.st_mode & 0777, 0755);
-	/* dist -> the build, absolute; a second start with another root swaps it */
-	snprintf(path, sizeof path, "%s/render/dist", dir);
-	n = readlink(path, link, sizeof link - 1);
-	ck_assert_int_gt(n, 0);
-	link[n] = '\0';
+	rm_tree(dir);
+}
+END_TEST
+
+START_TEST(test_render_swaps_the_link)
+{
+	char dir[64], want[PATH_MAX], path[PATH_MAX];
+
+	temp_dir(dir, sizeof dir);
+	make_build(dir, "build1");
+	make_build(dir, "build2");
+	render_ok(dir, "build1", json_pack("{s:{s:s}}", "auth", "environment", "dev"));
+	/* dist -> the build, absolute; a start with another root swaps it */
 	snprintf(want, sizeof want, "%s/build1", dir);
-	ck_assert_str_eq(link, want);
-	host_done(&h);
-	host_in_init(&h, &p, "main", ui_ini(dir, "build2"));
-	ck_assert_msg(host_ui_render(&h, err, sizeof err) == 0, "%s", err);
-	n = readlink(path, link, sizeof link - 1);
-	ck_assert_int_gt(n, 0);
-	link[n] = '\0';
+	ck_assert_str_eq(dist_of(dir), want);
+	render_ok(dir, "build2", NULL);
 	snprintf(want, sizeof want, "%s/build2", dir);
-	ck_assert_str_eq(link, want);
+	ck_assert_str_eq(dist_of(dir), want);
+	/* a new page too: nothing of the last start's plugins is left */
 	snprintf(path, sizeof path, "%s/render/index.html", dir);
 	ck_assert_ptr_null(strstr(slurp(path), "\"auth\":{\"environment\""));
-	host_done(&h);
+	ck_assert_ptr_nonnull(strstr(slurp(path), "\"title\":\"My \\u003cPortal>\""));
 	rm_tree(dir);
 }
 END_TEST
@@ -344,6 +375,7 @@ int main(void)
 	tcase_add_test(tc, test_config_host_keys);
 	tcase_add_test(tc, test_render_without_build);
 	tcase_add_test(tc, test_render_files);
+	tcase_add_test(tc, test_render_swaps_the_link);
 	tcase_add_test(tc, test_render_unwritable);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
