@@ -48,6 +48,7 @@ static void run_free(struct oc_run *run)
 	json_decref(run->entities);
 	json_decref(run->counts);
 	json_decref(run->namespaces);
+	json_decref(run->verified);
 }
 
 /* The full mutation, unless the run is already over. */

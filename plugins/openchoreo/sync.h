@@ -26,6 +26,8 @@ struct oc_run {
 	bool memo;                  /* steps go through the memo (memo.h, sync_memo.c) */
 	long steps, remembered;     /* steps walked; of them, answered from the memo */
 	unsigned long memo_gen;     /* this run's generation in the memo */
+	json_t *verified;           /* oc_walk_verify's verdicts: key -> {"texts","counts"} of
+				     * the steps found unchanged; NULL before it ran */
 	char err[512];              /* why the run failed: the call and the reason */
 };
 
@@ -75,6 +77,15 @@ void oc_parallel(size_t n, long threads, oc_each_fn fn, void *arg);
  */
 typedef int (*oc_step_fn)(struct oc_run *run, enum oc_kind k, const char *ns);
 int oc_walk_step(struct oc_run *run, enum oc_kind k, const char *ns, oc_step_fn fn);
+/*
+ * sync_memo.c: before the steps, the calls of every remembered step among
+ * `steps` ([[kind, namespace], ...]) asked again in one batch (up to
+ * run->fetches at once, so that a step of one call does not wait for the
+ * step before it); oc_walk_step then takes their verdicts from
+ * run->verified instead of asking each step's calls itself.  0, or the
+ * budget's failure with run->err set.
+ */
+int oc_walk_verify(struct oc_run *run, const json_t *steps);
 /* Step 7d for one project's components (sync_workloads.c): workloads[i]
  * becomes component i's first workload (a new reference) or NULL.  Up to
  * run->fetches requests at once; 0, or the first failing component's code

@@ -19,73 +19,131 @@
 #include "memo.h"
 #include "sync.h"
 
-/* The calls of one remembered step asked again. */
-struct replay {
-	const struct oc_run *run;
-	const json_t *calls;        /* [[url, hex], ...] */
-	atomic_int budget_rc;       /* the first budget failure (shutdown, sync_timeout) */
+/* One remembered step whose calls are asked again. */
+struct check_step {
+	char *key;
+	struct oc_memo_step m;
 	atomic_bool differs;        /* an answer differs or failed */
-	char err[512];              /* the budget failure's reason */
+};
+
+/* The calls of some remembered steps, asked again in one batch. */
+struct check {
+	const struct oc_run *run;
+	struct check_step *steps;
+	size_t *owner;              /* call i is steps[owner[i]]'s ... */
+	size_t *nth;                /* ... call number nth[i] */
+	atomic_int budget_rc;       /* the first budget failure (shutdown, sync_timeout) */
+	char err[512];              /* its reason */
 };
 
 static int ask_again(void *arg, size_t i)
 {
-	struct replay *r = arg;
-	const json_t *call = json_array_get(r->calls, i);
+	struct check *c = arg;
+	struct check_step *s = &c->steps[c->owner[i]];
+	const json_t *call = json_array_get(s->m.calls, c->nth[i]);
 	const char *url = json_string_value(json_array_get(call, 0));
-	struct oc_state api = r->run->api;
+	struct oc_state api = c->run->api;
 	char hex[OC_DIGEST_HEX], err[512];
-	int rc = oc_call_budget(r->run, &api, url, err, sizeof err);
+	int rc, none = 0;
 
-	if (rc != 0) {
-		int none = 0;
-
-		if (atomic_compare_exchange_strong(&r->budget_rc, &none, rc))
-			snprintf(r->err, sizeof r->err, "%s", err);
-		return rc;
+	if (atomic_load(&s->differs))
+		return 0;               /* the step runs in full anyway */
+	if ((rc = oc_call_budget(c->run, &api, url, err, sizeof err)) != 0) {
+		if (atomic_compare_exchange_strong(&c->budget_rc, &none, rc))
+			snprintf(c->err, sizeof c->err, "%s", err);
+		return rc;              /* the run is over: start no more */
 	}
 	api.tape = NULL;
 	if (oc_get_digest(&api, url, hex) != 0 ||
-	    strcmp(hex, json_string_value(json_array_get(call, 1))) != 0) {
-		atomic_store(&r->differs, true);
-		return 1;
-	}
+	    strcmp(hex, json_string_value(json_array_get(call, 1))) != 0)
+		atomic_store(&s->differs, true);
 	return 0;
 }
 
+/* Asks every call of steps[0..n) again; each step's differs set.  0, or the
+ * budget's failure with run->err set. */
+static int check_steps(struct oc_run *run, struct check_step *steps, size_t n)
+{
+	struct check c = { .run = run, .steps = steps };
+	size_t calls = 0, i, j, k = 0;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		calls += json_array_size(steps[i].m.calls);
+	c.owner = sh_xcalloc(calls ? calls : 1, sizeof *c.owner);
+	c.nth = sh_xcalloc(calls ? calls : 1, sizeof *c.nth);
+	for (i = 0; i < n; i++)
+		for (j = 0; j < json_array_size(steps[i].m.calls); j++, k++)
+			c.owner[k] = i, c.nth[k] = j;
+	atomic_init(&c.budget_rc, 0);
+	oc_parallel(calls, run->fetches, ask_again, &c);
+	if ((rc = atomic_load(&c.budget_rc)) != 0)
+		snprintf(run->err, sizeof run->err, "%s", c.err);
+	free(c.owner);
+	free(c.nth);
+	return rc;
+}
+
 /* Emits a remembered step's entities (shared strings) and adds its counts. */
-static void emit_remembered(struct oc_run *run, const struct oc_memo_step *m)
+static void emit_remembered(struct oc_run *run, const json_t *texts, const json_t *counts)
 {
 	const char *kind;
 	json_t *v;
 	size_t i;
 
-	json_array_foreach(m->texts, i, v)
+	json_array_foreach(texts, i, v)
 		json_array_append(run->entities, v);
-	json_object_foreach(m->counts, kind, v) {
+	json_object_foreach((json_t *)counts, kind, v) {
 		json_int_t n = json_integer_value(json_object_get(run->counts, kind));
 
 		json_object_set_new(run->counts, kind, json_integer(n + json_integer_value(v)));
 	}
 }
 
-/* 0: every answer the same, entities emitted; 1: the step must run;
- * < 0: the run is over (run->err set). */
-static int replay(struct oc_run *run, const struct oc_memo_step *m)
+static char *step_key(enum oc_kind k, const char *ns)
 {
-	struct replay r = { .run = run, .calls = m->calls };
+	return sh_xasprintf("%s/%s", oc_kinds[k].collection, ns);
+}
 
-	atomic_init(&r.budget_rc, 0);
-	atomic_init(&r.differs, false);
-	oc_parallel(json_array_size(m->calls), run->fetches, ask_again, &r);
-	if (atomic_load(&r.budget_rc) != 0) {
-		snprintf(run->err, sizeof run->err, "%s", r.err);
-		return atomic_load(&r.budget_rc);
+/* The remembered steps among steps ([[kind, ns], ...]) into *out. */
+static size_t remembered_steps(const json_t *steps, struct check_step **out)
+{
+	size_t n = 0, i;
+	const json_t *st;
+
+	*out = sh_xcalloc(json_array_size(steps) + 1, sizeof **out);
+	json_array_foreach(steps, i, st) {
+		struct check_step *c = &(*out)[n];
+
+		c->key = step_key((enum oc_kind)json_integer_value(json_array_get(st, 0)),
+				  json_string_value(json_array_get(st, 1)));
+		atomic_init(&c->differs, false);
+		if (oc_memo_get(c->key, &c->m))
+			n++;
+		else
+			free(c->key);
 	}
-	if (atomic_load(&r.differs))
-		return 1;
-	emit_remembered(run, m);
-	return 0;
+	return n;
+}
+
+int oc_walk_verify(struct oc_run *run, const json_t *steps)
+{
+	struct check_step *c;
+	size_t n = remembered_steps(steps, &c), i;
+	int rc = check_steps(run, c, n);
+
+	if (!run->verified)
+		run->verified = json_object();
+	for (i = 0; i < n; i++) {
+		if (rc == 0 && !atomic_load(&c[i].differs))
+			json_object_set_new(run->verified, c[i].key,
+					    json_pack("{sOsO}", "texts", c[i].m.texts, "counts",
+						      c[i].m.counts));
+		oc_memo_step_drop(&c[i].m);
+		free(c[i].key);
+	}
+	free(c);
+	return rc;
 }
 
 /* The entities run->entities[first..] as their texts, in place and in the
@@ -137,20 +195,42 @@ static int run_recorded(struct oc_run *run, enum oc_kind k, const char *ns, oc_s
 	return rc;
 }
 
+/* 0: the step is unchanged, its entities emitted; 1: it must run; < 0:
+ * the run is over (run->err set). */
+static int remembered(struct oc_run *run, const char *key)
+{
+	struct check_step c = { 0 };
+	json_t *v;
+	int rc;
+
+	if (run->verified) {
+		v = json_object_get(run->verified, key);
+		if (v)
+			emit_remembered(run, json_object_get(v, "texts"), json_object_get(v, "counts"));
+		return v ? 0 : 1;
+	}
+	if (!oc_memo_get(key, &c.m))
+		return 1;
+	atomic_init(&c.differs, false);
+	rc = check_steps(run, &c, 1);
+	if (rc == 0 && !atomic_load(&c.differs))
+		emit_remembered(run, c.m.texts, c.m.counts);
+	else if (rc == 0)
+		rc = 1;
+	oc_memo_step_drop(&c.m);
+	return rc;
+}
+
 int oc_walk_step(struct oc_run *run, enum oc_kind k, const char *ns, oc_step_fn fn)
 {
-	struct oc_memo_step m;
 	char *key;
-	int rc = 1;
+	int rc;
 
 	if (!run->memo)
 		return fn(run, k, ns);
 	run->steps++;
-	key = sh_xasprintf("%s/%s", oc_kinds[k].collection, ns);
-	if (oc_memo_get(key, &m)) {
-		rc = replay(run, &m);
-		oc_memo_step_drop(&m);
-	}
+	key = step_key(k, ns);
+	rc = remembered(run, key);
 	if (rc == 0)
 		run->remembered++;
 	else if (rc > 0)

@@ -207,25 +207,60 @@ static int projects_step(struct oc_run *run, enum oc_kind k, const char *ns)
 	return oc_walk_projects(run, ns);
 }
 
-int oc_walk(struct oc_run *run)
+static const enum oc_kind before[] = { OC_ENVIRONMENT, OC_CHANNEL, OC_DATAPLANE,
+				       OC_WORKFLOWPLANE, OC_OBSERVABILITYPLANE };
+static const enum oc_kind after[] = { OC_COMPONENTTYPE, OC_TRAIT, OC_RESOURCETYPE,
+				      OC_PROJECTTYPE, OC_RESOURCE, OC_WORKFLOW };
+#define COUNT(a) (sizeof(a) / sizeof *(a))
+
+/* Every step the walk below will take once it has the namespaces, as
+ * [kind, namespace] pairs: what oc_walk_verify asks again at once. */
+static json_t *all_steps(const struct oc_run *run)
 {
-	static const enum oc_kind before[] = { OC_ENVIRONMENT, OC_CHANNEL, OC_DATAPLANE,
-					       OC_WORKFLOWPLANE, OC_OBSERVABILITYPLANE };
-	static const enum oc_kind after[] = { OC_COMPONENTTYPE, OC_TRAIT, OC_RESOURCETYPE,
-					      OC_PROJECTTYPE, OC_RESOURCE, OC_WORKFLOW };
-	json_t *nsi;
-	size_t i;
+	json_t *steps = json_array(), *nsi;
+	size_t i, j;
+
+	json_array_foreach(run->namespaces, i, nsi) {
+		for (j = 0; j < COUNT(before); j++)
+			json_array_append_new(steps, json_pack("[is]", before[j], oc_name_of(nsi)));
+		json_array_append_new(steps, json_pack("[is]", OC_PROJECT, oc_name_of(nsi)));
+		for (j = 0; j < COUNT(after); j++)
+			json_array_append_new(steps, json_pack("[is]", after[j], oc_name_of(nsi)));
+	}
+	for (i = OC_CLUSTERCOMPONENTTYPE; i <= OC_CLUSTERWORKFLOWPLANE; i++)
+		json_array_append_new(steps, json_pack("[is]", (int)i, OC_CLUSTER_NS));
+	return steps;
+}
+
+/* The namespaces, then (with the memo) every remembered step checked at once. */
+static int namespaces(struct oc_run *run)
+{
 	int rc = oc_walk_list(run, OC_NAMESPACE, NULL, NULL, run->namespaces);
+	json_t *steps;
 
 	if (rc == 0)
 		rc = oc_walk_translate(run, OC_NAMESPACE, "", run->namespaces);
-	for (i = 0; rc == 0 && i < sizeof before / sizeof *before; i++)
+	if (rc == 0 && run->memo) {
+		steps = all_steps(run);
+		rc = oc_walk_verify(run, steps);
+		json_decref(steps);
+	}
+	return rc;
+}
+
+int oc_walk(struct oc_run *run)
+{
+	json_t *nsi;
+	size_t i;
+	int rc = namespaces(run);
+
+	for (i = 0; rc == 0 && i < COUNT(before); i++)
 		rc = each_namespace(run, before[i]);
 	json_array_foreach(run->namespaces, i, nsi) {
 		if (rc == 0)
 			rc = oc_walk_step(run, OC_PROJECT, oc_name_of(nsi), projects_step);
 	}
-	for (i = 0; rc == 0 && i < sizeof after / sizeof *after; i++)
+	for (i = 0; rc == 0 && i < COUNT(after); i++)
 		rc = each_namespace(run, after[i]);
 	for (i = OC_CLUSTERCOMPONENTTYPE; rc == 0 && i <= OC_CLUSTERWORKFLOWPLANE; i++)
 		rc = oc_walk_step(run, (enum oc_kind)i, OC_CLUSTER_NS, kind_step);

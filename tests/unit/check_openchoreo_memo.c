@@ -17,6 +17,8 @@
 
 #define LIST "/api/v1/namespaces/oracle/projects"
 #define ONE "/api/v1/namespaces/oracle/projects/p1"
+#define LIST2 "/api/v1/namespaces/other/projects"
+#define ONE2 "/api/v1/namespaces/other/projects/p1"
 
 static int step_runs;           /* how often the step itself ran */
 static bool step_taints;
@@ -48,20 +50,22 @@ static void serve(const char *path, int status, const char *body)
 				"body_text", body));
 }
 
-/* A System per item of the list, titled by the single GET of p1. */
+/* A System per item of ns's list, titled by the single GET of p1 ("gone"
+ * reads oracle's). */
 static int step(struct oc_run *run, enum oc_kind k, const char *ns)
 {
 	json_t *list = NULL, *one = NULL, *item;
+	bool other = strcmp(ns, "other") == 0;
 	size_t i;
 	int rc;
 
-	(void)k, (void)ns;
+	(void)k;
 	step_runs++;
 	if (step_taints)
 		oc_tape_taint(run->api.tape);
-	rc = oc_get(&run->api, LIST, NULL, &list, run->err, sizeof run->err);
+	rc = oc_get(&run->api, other ? LIST2 : LIST, NULL, &list, run->err, sizeof run->err);
 	if (rc == 0)
-		rc = oc_get(&run->api, ONE, NULL, &one, run->err, sizeof run->err);
+		rc = oc_get(&run->api, other ? ONE2 : ONE, NULL, &one, run->err, sizeof run->err);
 	json_array_foreach(json_object_get(list, "items"), i, item) {
 		if (rc != 0)
 			break;
@@ -78,13 +82,18 @@ static int step(struct oc_run *run, enum oc_kind k, const char *ns)
 	return rc;
 }
 
-static void world(const char *title)
+static void world_of(const char *list, const char *one, const char *title)
 {
 	char body[128];
 
-	serve(LIST, 200, "{\"items\":[{\"name\":\"p1\"},{\"name\":\"p2\"}]}");
+	serve(list, 200, "{\"items\":[{\"name\":\"p1\"},{\"name\":\"p2\"}]}");
 	snprintf(body, sizeof body, "{\"title\":\"%s\"}", title);
-	serve(ONE, 200, body);
+	serve(one, 200, body);
+}
+
+static void world(const char *title)
+{
+	world_of(LIST, ONE, title);
 }
 
 /* One run of the step in namespace ns; its entities' texts, joined. */
@@ -249,6 +258,42 @@ START_TEST(test_deadline_while_asking_again)
 }
 END_TEST
 
+/* All remembered steps asked again in one batch: the unchanged one is
+ * emitted from memory, the changed one runs (its calls asked twice). */
+START_TEST(test_verify_all_at_once)
+{
+	struct oc_run run = run_of(true);
+	json_t *steps = json_pack("[[is][is][is]]", OC_PROJECT, "oracle", OC_PROJECT, "other",
+				  OC_PROJECT, "never");
+	char out[1024];
+
+	world("A");
+	world_of(LIST2, ONE2, "A");
+	ck_assert_int_eq(walk(true, "s", 1 << 20, "oracle", out, sizeof out, NULL), 0);
+	oc_memo_begin("s", 1 << 20);
+	ck_assert_int_eq(oc_walk_step(&run, OC_PROJECT, "other", step), 0);
+	ck_assert_int_eq(step_runs, 2);
+	world_of(LIST2, ONE2, "B");
+	json_array_clear(run.entities);
+	oc_memo_begin("s", 1 << 20);
+	ck_assert_int_eq(oc_walk_verify(&run, steps), 0);
+	ck_assert_int_eq(json_object_size(run.verified), 1);
+	ck_assert_ptr_nonnull(json_object_get(run.verified, "projects/oracle"));
+	ck_assert_int_eq(oc_walk_step(&run, OC_PROJECT, "oracle", step), 0);
+	ck_assert_int_eq(oc_walk_step(&run, OC_PROJECT, "other", step), 0);
+	ck_assert_int_eq(step_runs, 3);
+	ck_assert_int_eq(run.remembered, 1);
+	ck_assert_int_eq(json_array_size(run.entities), 4);
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_array_get(run.entities, 0)), "\"A\""));
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_array_get(run.entities, 2)), "\"B\""));
+	ck_assert_int_eq(standin_count(ONE), 2);
+	ck_assert_int_eq(standin_count(ONE2), 3);
+	json_decref(run.verified);
+	json_decref(steps);
+	run_free(&run);
+}
+END_TEST
+
 int main(void)
 {
 	const TTest *const tests[] = {
@@ -260,6 +305,7 @@ int main(void)
 		test_sweep,
 		test_tainted_and_off,
 		test_deadline_while_asking_again,
+		test_verify_all_at_once,
 	};
 
 	return standin_main("openchoreo_memo", tests, sizeof(tests) / sizeof(*tests));
