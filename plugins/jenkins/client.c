@@ -1,10 +1,13 @@
 /*
  * Calls to Jenkins: Basic auth with the instance's username and API key
- * (never logged), referer <base>/, the plugin's timeout and body cap, and
- * every failure mapped to one clear answer (see jk_call in jenkins.h).
+ * (never logged), referer <base>/, the instance's extra headers (never
+ * logged; one named Authorization or Referer replaces ours), the plugin's
+ * timeout and body cap, and every failure mapped to one clear answer (see
+ * jk_call in jenkins.h).
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <stagehand/stagehand.h>
 
@@ -63,18 +66,43 @@ static int take_body(struct sh_req *req, const struct jk_instance *inst,
 	return sh_fail(req, 502, "Error", "Jenkins instance %s answered malformed JSON", inst->name);
 }
 
+/* Whether the instance's extra headers set `name` (they win over ours). */
+static bool extra_has(const struct jk_instance *inst, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i < inst->n_headers; i++)
+		if (strncasecmp(inst->headers[i], name, n) == 0 && inst->headers[i][n] == ':')
+			return true;
+	return false;
+}
+
+/* Referer (unless configured) and the extra headers, NULL-terminated. */
+static const char **call_headers(struct sh_req *req, const struct jk_instance *inst)
+{
+	const char **h = sh_alloc(req, (inst->n_headers + 2) * sizeof(*h));
+	size_t n = 0;
+
+	if (!extra_has(inst, "Referer"))
+		h[n++] = sh_printf(req, "Referer: %s/", inst->base_url);
+	for (size_t i = 0; i < inst->n_headers; i++)
+		h[n++] = inst->headers[i];
+	h[n] = NULL;
+	return h;
+}
+
 int jk_call(struct sh_req *req, const struct jenkins *jk, const struct jk_instance *inst,
 	    const struct jk_call *call)
 {
-	const char *headers[] = { sh_printf(req, "Referer: %s/", inst->base_url), NULL };
+	bool basic = !extra_has(inst, "Authorization");
 	struct sh_http_request rq = {
 		.method = call->method,
 		.url = sh_printf(req, "%s/%s", inst->base_url, call->path),
-		.headers = headers,
+		.headers = call_headers(req, inst),
 		.timeout_ms = jk->timeout_ms,
 		.max_bytes = jk->max_bytes,
-		.basic_user = inst->username,
-		.basic_password = inst->api_key,
+		.basic_user = basic ? inst->username : NULL,
+		.basic_password = basic ? inst->api_key : NULL,
 		.stop_when_gone = req,
 	};
 	struct sh_http_response resp = { 0 };

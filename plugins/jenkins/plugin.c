@@ -4,7 +4,8 @@
  * (env JENKINS_BASE_URL, JENKINS_USERNAME, JENKINS_API_KEY); each
  * [jenkins.<name>] section is the named instance an annotation
  * "<name>:job/path" picks, with the same keys (no env overrides).  The
- * routes take a user or a service token, as Backstage's default policy.
+ * routes take a user or a service token, as Backstage's default policy;
+ * the rebuild checks jenkins.execute on top (routes_job.c).
  */
 #include <stdlib.h>
 
@@ -40,6 +41,11 @@ static const struct sh_conf_key jenkins_keys[] = {
 	  "each call to Jenkins ([jenkins] only)" },
 	{ "max_body", SH_CONF_INT, "8388608", 1024, 268435456, NULL, NULL, 0,
 	  "bytes of one Jenkins answer, then 502 ([jenkins] only)" },
+	{ "allowed_base_url_override_regex", SH_CONF_STR, NULL, 0, 0, NULL, NULL, 0,
+	  "POSIX ERE a jenkins.io/override-base-url must match to replace base_url" },
+	{ "extra_request_headers", SH_CONF_STR, NULL, 0, 0, NULL, NULL,
+	  SH_CONF_MULTI | SH_CONF_SECRET,
+	  "\"Name: value\" sent on every Jenkins call; repeat the key (or _file, one a line)" },
 	{ NULL, 0, NULL, 0, 0, NULL, NULL, 0, NULL },
 };
 
@@ -48,19 +54,26 @@ static int jenkins_init(struct sh_host *host, void **state, char *err, size_t er
 	const struct sh_conf *conf = sh_host_conf(host);
 	const char *url = sh_conf_str(conf, "jenkins", "base_url");
 	struct jenkins *jk = sh_xcalloc(1, sizeof(*jk));
+	int rc;
 
-	(void)err, (void)errlen;
 	jk->host = host;
 	jk->timeout_ms = sh_conf_int(conf, "jenkins", "timeout_ms", 10000);
 	jk->max_bytes = (size_t)sh_conf_int(conf, "jenkins", "max_body", 8388608);
-	sh_log(SH_LOG_INFO, "jenkins: default instance %s (timeout %ld ms)", url ? url : "(none)",
-	       jk->timeout_ms);
+	jk->owner_rebuilds = sh_conf_feature(conf, "auth") && sh_conf_feature(conf, "authz");
+	if ((rc = jk_instances_load(jk, conf, err, errlen)) < 0) {
+		free(jk);
+		return rc;
+	}
+	sh_log(SH_LOG_INFO, "jenkins: default instance %s, %zu in all (timeout %ld ms, rebuild by %s)",
+	       url ? url : "(none)", jk->n_instances, jk->timeout_ms,
+	       jk->owner_rebuilds ? "owners and services" : "any caller");
 	*state = jk;
 	return 0;
 }
 
 static void jenkins_fini(void *state)
 {
+	jk_instances_free(state);
 	free(state);
 }
 

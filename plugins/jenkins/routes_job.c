@@ -19,6 +19,7 @@ struct job_ctx {
 	struct jk_instance inst;
 	const char *path;            /* "job/<s1>/job/<s2>" */
 	const char *number;          /* :buildNumber, or NULL */
+	bool owned;                  /* the caller owns the entity */
 };
 
 /* The entity's instance and the job's path; 0 or the status replied. */
@@ -32,7 +33,7 @@ static int job_ctx(struct sh_req *req, const struct jenkins *jk, struct job_ctx 
 	c->number = sh_req_param(req, "buildNumber");
 	if (c->number && !jk_build_number(c->number))
 		return sh_fail(req, 400, "InputError", "Invalid build number: %s", c->number);
-	if ((rc = jk_entity_target(req, jk, &t, &c->inst)) != 0)
+	if ((rc = jk_entity_target(req, jk, &t, &c->inst, &c->owned)) != 0)
 		return jk_target_free(&t), rc;
 	rc = jk_target_covers(&t, name);
 	jk_target_free(&t);
@@ -99,9 +100,34 @@ int jk_route_build(struct sh_req *req, void *state)
 	return rc;
 }
 
+/* Who asked, for the log. */
+static const char *caller(struct sh_req *req)
+{
+	const struct sh_identity *id = sh_req_identity(req);
+
+	return id && id->subject ? id->subject : "(anonymous)";
+}
+
+/*
+ * The permission jenkins.execute (update on the catalog entity).
+ * Backstage's permission client lets every service principal through,
+ * and everyone while the permission framework is off ([features] authz or
+ * auth off here); otherwise the policy decides, and Stagehand's is
+ * Backstage's isEntityOwner rule: the user owns the entity.
+ */
+static bool may_execute(struct sh_req *req, const struct jenkins *jk, bool owned)
+{
+	const struct sh_identity *id = sh_req_identity(req);
+
+	if (!jk->owner_rebuilds || (id && id->kind == SH_PRINCIPAL_SERVICE))
+		return true;
+	return owned;
+}
+
 /* Upstream answers 200 {} whatever Jenkins said (its status is set after
- * the body is sent); here a Jenkins failure is mapped as on every route,
- * and any success (Jenkins redirects to the job: 302) is 200 {}.  No crumb:
+ * the body is sent, a denied permission included); here a denial is 403
+ * NotAllowedError, a Jenkins failure is mapped as on every route, and any
+ * success (Jenkins redirects to the job: 302) is 200 {}.  No crumb:
  * API-token Basic auth is exempt from CSRF protection. */
 int jk_route_rebuild(struct sh_req *req, void *state)
 {
@@ -112,11 +138,19 @@ int jk_route_rebuild(struct sh_req *req, void *state)
 
 	if ((rc = job_ctx(req, jk, &c)) != 0)
 		return rc;
+	if (!may_execute(req, jk, c.owned)) {
+		sh_log(SH_LOG_INFO, "jenkins: rebuild of %s refused to %s (jenkins.execute)",
+		       sh_req_param(req, "jobFullName"), caller(req));
+		return sh_fail(req, 403, "NotAllowedError",
+			       "You are not allowed to rebuild the jobs of %s:%s/%s (jenkins.execute)",
+			       sh_req_param(req, "kind"), sh_req_param(req, "namespace"),
+			       sh_req_param(req, "name"));
+	}
 	call.path = sh_printf(req, "%s/%s/replay/rebuild", c.path, c.number);
 	if ((rc = jk_call(req, jk, &c.inst, &call)) != 0)
 		return rc;
-	sh_log(SH_LOG_INFO, "jenkins: rebuild of %s #%s on instance %s",
-	       sh_req_param(req, "jobFullName"), c.number, c.inst.name);
+	sh_log(SH_LOG_INFO, "jenkins: rebuild of %s #%s on instance %s by %s",
+	       sh_req_param(req, "jobFullName"), c.number, c.inst.name, caller(req));
 	return sh_reply_json(req, 200, json_object());
 }
 

@@ -121,7 +121,7 @@ int jk_route_projects(struct sh_req *req, void *state)
 				    "Something was unexpected about the branch queryString", 53);
 	if (n_values == 1)
 		branches = branch_list(req, values[0], &n_branches);
-	if ((rc = jk_entity_target(req, jk, &t, &inst)) != 0)
+	if ((rc = jk_entity_target(req, jk, &t, &inst, NULL)) != 0)
 		return jk_target_free(&t), rc;
 	projects = json_array();
 	for (size_t i = 0; rc == 0 && i < t.n_jobs; i++)

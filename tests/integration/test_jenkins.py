@@ -5,8 +5,10 @@ turns the plugin on in pool main with a drop-in and takes it off again, so
 other tests see the stack they always saw.  Asserted: our exact JSON (key
 order too) for every route, the requests the stand-in received (Basic
 auth, referer, the tree parameters, no crumb on rebuild), every upstream
-failure, named instances, a hostile job name, and that the API key never
-reaches the log."""
+failure, named instances, a hostile job name, that the API key never
+reaches the log, the override base URL and the extra headers reaching
+the stand-in (and a refused override not), and the rebuild's
+jenkins.execute permission."""
 
 import base64
 import contextlib
@@ -16,7 +18,7 @@ import sys
 import urllib.parse
 
 import itest
-from itest import check, psql, request, test, wait_for
+from itest import check, dev_ok, dropin, psql, request, stagehandd, test, wait_for, wait_status
 
 sys.path.insert(0, os.path.join(itest.REPO, "tests", "stubs"))
 from standin import StandIn  # noqa: E402
@@ -24,6 +26,7 @@ from standin import StandIn  # noqa: E402
 FIXTURES = os.path.join(itest.REPO, "tests", "data", "upstream", "jenkins")
 DROPIN = "60-itest-jenkins.ini"
 TOKEN = "test-user:jane"
+SERVICE = "test-service:ci"
 USER, KEY = "backstage", "itest-jenkins-key-Zq7w"
 BASIC = "Basic " + base64.b64encode(("%s:%s" % (USER, KEY)).encode()).decode()
 API = "/api/jenkins/v1/entity/default/component/"
@@ -65,11 +68,14 @@ def key_file():
     return path
 
 
-def ini(url, **keys):
+def ini(url, features="", extra="", **keys):
+    """The drop-in: pool main with the plugin, [features] lines, [jenkins]
+    with `keys` and the raw `extra` lines (repeated keys)."""
     conf = {"base_url": url, "username": USER, "api_key_file": key_file(), "timeout_ms": 1500}
     conf.update(keys)
     return ("[pool.main]\nplugins = shtest auth catalog jenkins\n\n[features]\njenkins = true\n"
-            "\n[jenkins]\n" + "".join("%s = %s\n" % kv for kv in conf.items() if kv[1] is not None))
+            + features + "\n[jenkins]\n"
+            + "".join("%s = %s\n" % kv for kv in conf.items() if kv[1] is not None) + extra)
 
 
 @contextlib.contextmanager
@@ -212,7 +218,7 @@ def job_routes(s):
                 {"consoleText": fixture("consoleText.oracle-checkout-service-main-42.txt")})
     check_sent(s, [("GET", base + "/42/consoleText", {})])
 
-    r = call("checkout-service/job/%s/42" % name, method="POST")
+    r = call("checkout-service/job/%s/42" % name, method="POST", token=SERVICE)
     check(r.status == 200 and json.loads(r.body) == {}, "rebuild: %r" % r)
     reqs = s.requests()
     check([(q["method"], q["path"]) for q in reqs] == [("POST", base + "/42/replay/rebuild")],
@@ -297,10 +303,17 @@ def provide(entities):
          % (PROVIDER, LOCATION, ",".join("'%s'" % json.dumps(e) for e in entities)))
 
 
-def component(name, annotations):
+def component(name, annotations, owner="payments-team"):
     return {"apiVersion": "backstage.io/v1alpha1", "kind": "Component",
             "metadata": {"name": name, "annotations": annotations},
-            "spec": {"type": "service", "lifecycle": "production", "owner": "payments-team"}}
+            "spec": {"type": "service", "lifecycle": "production", "owner": owner}}
+
+
+def provided(entities):
+    """The provider's entities, once the catalog serves them all."""
+    provide(entities)
+    names = [e["metadata"]["name"] for e in entities]
+    check(wait_for(lambda: all(visible(n) for n in names), 30), "the provided entities never showed")
 
 
 def visible(name):
@@ -387,3 +400,127 @@ def test_jenkins_named_sections_checked():
         with itest.dropin(DROPIN, text + bad + "\n"):
             rc, out, err = itest.stagehandd("--check-config")
         check(rc != 0 and why in err, "%s: %d %s" % (bad, rc, err))
+
+
+ANN, OVERRIDE = "jenkins.io/job-full-name", "jenkins.io/override-base-url"
+SECRET = "itest-proxy-s3cret-Hv2"
+MAIN = "oracle%2Fcheckout-service%2Fmain"
+
+
+def stand_in():
+    return StandIn(fixtures=[FIXTURES], log=os.path.join(itest.LOG, "stub-jenkins.log"))
+
+
+def extra_headers_checked(q, url):
+    h = q["headers"]
+    check(h.get("x-team") == "payments" and h.get("x-proxy-token") == SECRET,
+          "extra headers: %r" % sorted(h.items()))
+    check(h.get("authorization") == BASIC and h.get("referer") == url + "/",
+          "auth and referer: %r" % sorted(h))
+
+
+@test
+def test_jenkins_override_and_headers():
+    """jenkins.io/override-base-url replaces base_url only when the
+    instance's regex accepts it (else base_url, as upstream); every call,
+    the rebuild too, carries extra_request_headers, which neither the log
+    nor --check-config shows."""
+    with stand_in() as base, stand_in() as other:
+        regex = "^%s/?$" % other.url.replace(".", "\\.")
+        provided([component("itest-jk-override", {ANN: "oracle/checkout-service",
+                                                  OVERRIDE: other.url + "/"}),
+                  component("itest-jk-override-bad", {ANN: "oracle/checkout-service",
+                                                      OVERRIDE: other.url + "/evil"})])
+        extra = ("allowed_base_url_override_regex = %s\nextra_request_headers = X-Team: payments\n"
+                 "extra_request_headers = X-Proxy-Token: %s\n" % (regex, SECRET))
+        try:
+            with jenkins_on(ini(base.url, extra=extra)) as offset:
+                base.reset(), other.reset()
+                r = call("itest-jk-override/projects")
+                check(r.status == 200 and len(r.json()["projects"]) == 3, "override: %r" % r)
+                check(base.requests() == [], "base_url was asked: %r" % base.requests())
+                extra_headers_checked(other.requests()[0], other.url)
+                check_sent(other, [("GET", "/job/oracle/job/checkout-service/api/json",
+                                    {"tree": "jobs[%s]{0,50}" % JOB})])
+                r = call("itest-jk-override/job/%s/42" % MAIN, method="POST", token=SERVICE)
+                check(r.status == 200, "rebuild through the override: %r" % r)
+                extra_headers_checked(other.requests()[0], other.url)
+                check_sent(other, [("POST", "/job/oracle/job/checkout-service/job/main/42/"
+                                    "replay/rebuild", {})])
+                r = call("itest-jk-override-bad/projects")
+                check(r.status == 200, "refused override: %r" % r)
+                check(other.requests() == [], "a refused override was asked")
+                extra_headers_checked(base.requests()[0], base.url)
+                base.reset()
+                check(SECRET not in itest.log_since(offset), "an extra header reached the log")
+            with dropin(DROPIN, ini(base.url, extra=extra)):
+                rc, out, err = stagehandd("--check-config")
+            check(rc == 0 and "extra_request_headers = <redacted>" in out and SECRET not in out,
+                  "check-config: %d %s %s" % (rc, out[-600:], err[-300:]))
+        finally:
+            provide([])
+
+
+@test
+def test_jenkins_rebuild_permission():
+    """jenkins.execute: with [features] auth and authz on, a user who owns
+    the entity or a service may rebuild, another user gets 403
+    NotAllowedError and Jenkins hears nothing; authz off lets any caller."""
+    provided([component("itest-jk-owned", {ANN: "oracle/checkout-service"},
+                        owner="user:default/jane")])
+    rebuild = "/job/oracle/job/checkout-service/job/main/42/replay/rebuild"
+    try:
+        with stand_in() as s:
+            with jenkins_on(ini(s.url)):
+                s.reset()
+                for token in (TOKEN, "test-user:bob"):
+                    r = call("checkout-service/job/%s/42" % MAIN, method="POST", token=token)
+                    body = r.json() if r.body.startswith(b"{") else {}
+                    check(r.status == 403 and body.get("error", {}).get("name") == "NotAllowedError"
+                          and "jenkins.execute" in body["error"]["message"]
+                          and body.get("response") == {"statusCode": 403},
+                          "%s, not an owner: %r" % (token, r))
+                check_sent(s, [])
+                r = call("itest-jk-owned/job/%s/42" % MAIN, method="POST")
+                check(r.status == 200 and r.json() == {}, "the owner: %r" % r)
+                check_sent(s, [("POST", rebuild, {})])
+                r = call("checkout-service/job/%s/42" % MAIN, method="POST", token=SERVICE)
+                check(r.status == 200, "a service: %r" % r)
+                check_sent(s, [("POST", rebuild, {})])
+                r = call("checkout-service/job/%s/42" % MAIN, method="POST", token=None)
+                check(r.status == 401, "no credentials: %r" % r)
+                r = call("checkout-service/job/%s" % MAIN)
+                check(r.status == 200, "reading stays open to any user: %r" % r)
+                s.reset()
+            with jenkins_on(ini(s.url, features="authz = false\n")):
+                s.reset()
+                r = call("checkout-service/job/%s/42" % MAIN, method="POST")
+                check(r.status == 200, "authz off: %r" % r)
+                check_sent(s, [("POST", rebuild, {})])
+    finally:
+        provide([])
+
+
+@test
+def test_jenkins_bad_regex_or_header_stops_startup():
+    """A regex ERE cannot compile (or JavaScript-only syntax), or a bad
+    header, in [jenkins] or [jenkins.<name>] stops start-up naming it."""
+    named = "\n[jenkins.prod]\nbase_url = http://127.0.0.1:9\n"
+    cases = [("allowed_base_url_override_regex = ^https://(a$\n",
+              "[jenkins] allowed_base_url_override_regex: invalid regex"),
+             (named + "allowed_base_url_override_regex = ^https://ci\\d+$\n",
+              "[jenkins.prod] allowed_base_url_override_regex: invalid regex: \\d and \\D"),
+             ("extra_request_headers = X Bad: %s\n" % SECRET,
+              "[jenkins] extra_request_headers: expected \"Name: value\""),
+             (named + "extra_request_headers = Host: %s\n" % SECRET,
+              "[jenkins.prod] extra_request_headers: Host is not a header to configure")]
+    dev_ok("pool", "stop", "main")
+    try:
+        for extra, why in cases:
+            with dropin(DROPIN, ini("http://127.0.0.1:9", extra=extra)):
+                rc, out, err = stagehandd("--pool", "main", timeout=30)
+            check(rc != 0 and why in err, "%r: rc %d, stderr %r" % (extra, rc, err[-600:]))
+            check(SECRET not in err + out, "a header value in the error: %r" % err[-600:])
+    finally:
+        dev_ok("pool", "start", "main")
+        wait_status("/api/shtest/public", 200)
