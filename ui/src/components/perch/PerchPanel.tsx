@@ -76,7 +76,7 @@ const Conversation = ({ onClose }: { onClose: () => void }) => {
         variant="outlined"
         placeholder="Ask about this page, a build, a deployment…"
         value={question}
-        inputProps={{ 'data-testid': 'perch-input', maxLength: 10000 }}
+        inputProps={{ 'data-testid': 'perch-input', 'aria-label': 'Your question', maxLength: 10000 }}
         onChange={e => setQuestion(e.target.value)}
         onKeyDown={e => {
           if (e.key === 'Enter' && !e.shiftKey) {

@@ -7,30 +7,13 @@
  */
 import { useLocation, matchPath } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { PerchScope } from './chat';
+import { scopeOf } from './scopeOf';
 
 export type PageScope = { entityRef?: string; scope: PerchScope };
-
-export function scopeOf(entity: Entity): PerchScope {
-  const a = entity.metadata.annotations ?? {};
-  const spec = (entity.spec ?? {}) as Record<string, unknown>;
-  const scope: PerchScope = {
-    namespace: a['openchoreo.io/namespace'] ?? entity.metadata.namespace,
-    project:
-      a['openchoreo.io/project'] ??
-      (typeof spec.system === 'string' ? spec.system : undefined),
-  };
-  if (entity.kind.toLowerCase() === 'component') {
-    scope.component = a['openchoreo.io/component'] ?? entity.metadata.name;
-  }
-  for (const k of Object.keys(scope) as Array<keyof PerchScope>) {
-    if (!scope[k]) delete scope[k];
-  }
-  return scope;
-}
 
 export function usePageScope(): PageScope {
   const { pathname } = useLocation();
