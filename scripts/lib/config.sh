@@ -53,6 +53,28 @@ INI
 	fi
 }
 
+# " techdocs" when the plugin is installed and SH_DEV_PLUGINS does not
+# list it: the dev pool serves the Docs tab once it is built.
+techdocs_dev_plugin() {
+	[ -e "$SH_PREFIX/lib/stagehand/plugins/techdocs.so" ] || return 0
+	[[ " $SH_DEV_PLUGINS " == *" techdocs "* ]] || printf ' techdocs'
+}
+
+# [techdocs] (docs/techdocs.md) when the plugin is installed: on, building
+# locally on /sync, publishing under the files nginx serves at /_files/.
+config_techdocs() {
+	[ -e "$SH_PREFIX/lib/stagehand/plugins/techdocs.so" ] || return 0
+	cat <<INI
+
+[features]
+techdocs = true
+
+[techdocs]
+builder = local
+publish_dir = $SH_FILES/techdocs
+INI
+}
+
 config_write() {
 	local tmp
 	mkdir -p "$SH_ETC/conf.d" "$SH_RUN" "$SH_LOG" "$SH_FILES" \
@@ -72,7 +94,7 @@ base_url = https://127.0.0.1:$SH_HTTPS_PORT
 [pool.main]
 socket = $SH_RUN/main.sock
 threads = 4
-plugins = $SH_DEV_PLUGINS
+plugins = $SH_DEV_PLUGINS$(techdocs_dev_plugin)
 
 [database]
 host = $SH_PG_SOCK
@@ -109,6 +131,7 @@ INI
 	config_openchoreo >>"$tmp"
 	config_jenkins >>"$tmp"
 	config_github >>"$tmp"
+	config_techdocs >>"$tmp"
 	mv "$tmp" "$SH_CONF"
 }
 

@@ -30,6 +30,7 @@ import test_catalog_kinds_openchoreo  # noqa: F401  (registers its tests on impo
 # Last of the openchoreo tests: its last test checks they all cleaned up.
 import test_openchoreo_events  # noqa: F401  (registers its tests on import)
 import test_jenkins  # noqa: F401  (registers its tests on import)
+import test_techdocs  # noqa: F401  (registers its tests on import)
 import test_ui  # noqa: F401  (registers its tests on import)
 import test_routes  # noqa: F401  (registers its tests on import)
 import test_stack  # noqa: F401  (registers its tests on import)

@@ -1,0 +1,216 @@
+/*
+ * GET /static/docs/:namespace/:kind/:name/<path>: a file of the published
+ * site, for a user or service token or the backstage-auth cookie.  In
+ * Backstage's order: a triplet that is not lower case is a 301 to the
+ * lower-cased path; the entity must exist and be visible; a path that
+ * could leave the site (a "." or ".." segment, raw or encoded once more, a
+ * backslash, a symlink out of the site: realpath) is a 404 like a missing
+ * file.  The file itself goes out through nginx (X-Accel-Redirect to
+ * [techdocs] files_uri, sendfile) with the content type of the spec's
+ * rule: HTML, XML, SVG and friends as text/plain, the reader injects them.
+ * (Raw and once-encoded dot segments never reach here: nginx answers them
+ * 404 itself, see nginx/stagehand.conf.)
+ */
+#define _GNU_SOURCE /* strcasestr */
+#include <ctype.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include <stagehand/stagehand.h>
+
+#include "plugin.h"
+
+#define MOUNT "/api/techdocs"
+#define TEXT_PLAIN "text/plain; charset=utf-8"
+#define URI_MAX 8192
+
+/* ---- content type (spec §2.4) --------------------------------------------- */
+
+static const char *const as_text[] = { "htm", "xml", "svg", "appcache", "manifest", "mathml",
+				       "owl", "rdf", "rng", "vtt", "xht", "xsd", "xsl", NULL };
+
+static const struct { const char *ext, *type; } mime[] = {
+	{ "css", "text/css; charset=utf-8" },
+	{ "js", "application/javascript; charset=utf-8" },
+	{ "mjs", "application/javascript; charset=utf-8" },
+	{ "json", "application/json; charset=utf-8" },
+	{ "map", "application/json; charset=utf-8" },
+	{ "txt", TEXT_PLAIN }, { "md", "text/markdown; charset=utf-8" },
+	{ "png", "image/png" }, { "jpg", "image/jpeg" }, { "jpeg", "image/jpeg" },
+	{ "gif", "image/gif" }, { "webp", "image/webp" }, { "ico", "image/x-icon" },
+	{ "avif", "image/avif" }, { "bmp", "image/bmp" },
+	{ "woff", "font/woff" }, { "woff2", "font/woff2" }, { "ttf", "font/ttf" },
+	{ "otf", "font/otf" }, { "eot", "application/vnd.ms-fontobject" },
+	{ "pdf", "application/pdf" }, { "gz", "application/gzip" }, { "zip", "application/zip" },
+	{ "wasm", "application/wasm" }, { "mp4", "video/mp4" }, { "webm", "video/webm" },
+	{ "mp3", "audio/mpeg" }, { "csv", "text/csv; charset=utf-8" },
+};
+
+/* Backstage's rule: an extension matching
+ * /htm|xml|svg|appcache|manifest|mathml|owl|rdf|rng|vtt|xht|xsd|xsl/i (a
+ * substring match, so .xhtml and .shtml too) is text; then the usual type;
+ * unknown is text. */
+static const char *content_type(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *dot = strrchr(slash ? slash + 1 : path, '.');
+
+	if (!dot || dot == (slash ? slash + 1 : path))
+		return TEXT_PLAIN;
+	for (size_t i = 0; as_text[i]; i++)
+		if (strcasestr(dot + 1, as_text[i]))
+			return TEXT_PLAIN;
+	for (size_t i = 0; i < sizeof(mime) / sizeof(mime[0]); i++)
+		if (strcasecmp(dot + 1, mime[i].ext) == 0)
+			return mime[i].type;
+	return TEXT_PLAIN;
+}
+
+/* ---- the path ------------------------------------------------------------- */
+
+static bool lower_case(const char *s)
+{
+	for (; *s; s++)
+		if (isupper((unsigned char)*s))
+			return false;
+	return true;
+}
+
+/* 301 to the same path with the triplet lower-cased (raw rest kept). */
+static int redirect_lower(struct sh_req *req, const struct td_triplet *t)
+{
+	const char *raw = sh_req_path(req);      /* /static/docs/NS/KIND/NAME/rest */
+	const char *rest = raw;
+	struct sh_buf b;
+	char *lo;
+	int slashes = 0;
+
+	for (; *rest && slashes < 6; rest++)
+		slashes += *rest == '/';
+	sh_buf_init(&b, URI_MAX);
+	sh_buf_addstr(&b, MOUNT "/static/docs");
+	for (int i = 0; i < 3; i++) {
+		lo = sh_strdup(req, i == 0 ? t->ns : i == 1 ? t->kind : t->name);
+		for (char *p = lo; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+		sh_buf_addc(&b, '/');
+		sh_buf_add_pct(&b, lo, strlen(lo));
+	}
+	if (slashes == 6 && sh_buf_addc(&b, '/') == 0)
+		sh_buf_addstr(&b, rest);
+	sh_reply_header(req, "Location", sh_strdup(req, sh_buf_str(&b)));
+	sh_buf_free(&b);
+	return sh_reply_empty(req, 301);
+}
+
+/* One segment that names this or the parent directory, even once more
+ * percent-decoded (a double-encoded "%252e%252e" arrives as "%2e%2e"). */
+static bool dot_segment(struct sh_req *req, const char *seg, size_t len)
+{
+	char *dec = sh_alloc(req, len + 1);
+	ssize_t n = sh_pct_decode(dec, seg, len, false);
+
+	if (n < 0 || memchr(dec, '/', (size_t)n) || memchr(dec, '\\', (size_t)n))
+		return true;
+	return (n == 1 && dec[0] == '.') || (n == 2 && dec[0] == '.' && dec[1] == '.');
+}
+
+/* Whether the decoded rest could step out of the site before realpath. */
+static bool traversal(struct sh_req *req, const char *rest)
+{
+	const char *p = rest, *end;
+
+	if (strchr(rest, '\\'))
+		return true;
+	for (;; p = end + 1) {
+		end = p + strcspn(p, "/");
+		if (dot_segment(req, p, (size_t)(end - p)))
+			return true;
+		if (!*end)
+			return false;
+	}
+}
+
+/*
+ * The file's path relative to the site's real root (realpath of both: a
+ * symlink out of the site is refused), with a directory meaning its
+ * index.html; NULL when there is no such regular file inside.
+ */
+static const char *site_file(struct sh_req *req, const char *site, const char *rest)
+{
+	char root[PATH_MAX], file[PATH_MAX];
+	const char *path = sh_printf(req, "%s/%s", site, rest);
+	struct stat st;
+	size_t n;
+
+	if (!realpath(site, root) || !realpath(path, file))
+		return NULL;
+	n = strlen(root);
+	if (strncmp(file, root, n) != 0 || file[n] != '/')
+		return NULL;
+	if (stat(file, &st) == 0 && S_ISDIR(st.st_mode))
+		return site_file(req, site, sh_printf(req, "%s/index.html", rest));
+	if (stat(file, &st) != 0 || !S_ISREG(st.st_mode))
+		return NULL;
+	return sh_strdup(req, file + n + 1);
+}
+
+/* files_uri/<site dir relative to publish_dir>/<rel>, percent-encoded by segment. */
+static const char *accel_uri(struct sh_req *req, struct techdocs *td, const char *site,
+			     const char *rel)
+{
+	const char *sub = site + strlen(td->publish_dir);
+	const char *full = sh_printf(req, "%s/%s", sub, rel), *p, *end;
+	struct sh_buf b;
+	const char *out;
+
+	sh_buf_init(&b, URI_MAX);
+	sh_buf_addstr(&b, td->files_uri);
+	for (p = full; *p; p = *end ? end + 1 : end) {
+		end = p + strcspn(p, "/");
+		if (end == p)
+			continue;
+		sh_buf_addc(&b, '/');
+		sh_buf_add_pct(&b, p, (size_t)(end - p));
+	}
+	out = b.len < URI_MAX ? sh_strdup(req, sh_buf_str(&b)) : NULL;
+	sh_buf_free(&b);
+	return out;
+}
+
+static int not_found(struct sh_req *req)
+{
+	return sh_fail(req, 404, "NotFoundError", "File not found");
+}
+
+int td_route_static(struct sh_req *req, void *state)
+{
+	struct techdocs *td = state;
+	const char *rest = sh_req_param(req, "path"), *rel, *uri;
+	struct td_triplet t;
+	json_t *entity;
+	char *site;
+	int rc;
+
+	td_triplet_of(req, &t);
+	if (!lower_case(t.ns) || !lower_case(t.kind) || !lower_case(t.name))
+		return redirect_lower(req, &t);
+	if (!rest || traversal(req, rest))
+		return not_found(req);
+	rc = td_entity_load(td, req, &t, &entity);
+	json_decref(entity);
+	if (rc < 0)
+		return rc == SH_ENOTFOUND ? not_found(req) : td_entity_fail(req, rc);
+	site = td_site_dir(td->publish_dir, t.ns, t.kind, t.name);
+	if (!site)
+		return not_found(req);
+	sh_defer(req, free, site);
+	rel = site_file(req, site, rest);
+	uri = rel ? accel_uri(req, td, site, rel) : NULL;
+	if (!uri)
+		return not_found(req);
+	return sh_reply_accel(req, uri, content_type(rel));
+}
