@@ -423,16 +423,23 @@ def extra_headers_checked(q, url):
 def test_jenkins_override_and_headers():
     """jenkins.io/override-base-url replaces base_url only when the
     instance's regex accepts it (else base_url, as upstream); every call,
-    the rebuild too, carries extra_request_headers, which neither the log
-    nor --check-config shows."""
+    the rebuild too, carries extra_request_headers (a configured
+    Authorization or Referer replaces ours), which neither the log nor
+    --check-config shows."""
     with stand_in() as base, stand_in() as other:
         regex = "^%s/?$" % other.url.replace(".", "\\.")
         provided([component("itest-jk-override", {ANN: "oracle/checkout-service",
                                                   OVERRIDE: other.url + "/"}),
                   component("itest-jk-override-bad", {ANN: "oracle/checkout-service",
-                                                      OVERRIDE: other.url + "/evil"})])
+                                                      OVERRIDE: other.url + "/evil"}),
+                  component("itest-jk-proxy", {ANN: "proxy:oracle/checkout-service"})])
         extra = ("allowed_base_url_override_regex = %s\nextra_request_headers = X-Team: payments\n"
                  "extra_request_headers = X-Proxy-Token: %s\n" % (regex, SECRET))
+        # a configured Authorization and Referer replace ours (upstream's spread)
+        extra += ("\n[jenkins.proxy]\nbase_url = %s\nusername = %s\napi_key_file = %s\n"
+                  "extra_request_headers = Authorization: Bearer %s\n"
+                  "extra_request_headers = Referer: https://portal.example/\n"
+                  % (other.url, USER, key_file(), SECRET))
         try:
             with jenkins_on(ini(base.url, extra=extra)) as offset:
                 base.reset(), other.reset()
@@ -452,6 +459,12 @@ def test_jenkins_override_and_headers():
                 check(other.requests() == [], "a refused override was asked")
                 extra_headers_checked(base.requests()[0], base.url)
                 base.reset()
+                r = call("itest-jk-proxy/projects")
+                h = other.requests()[0]["headers"] if r.status == 200 else {}
+                check(h.get("authorization") == "Bearer " + SECRET
+                      and h.get("referer") == "https://portal.example/" and "x-team" not in h,
+                      "configured Authorization and Referer: %r %r" % (r, sorted(h)))
+                other.reset()
                 check(SECRET not in itest.log_since(offset), "an extra header reached the log")
             with dropin(DROPIN, ini(base.url, extra=extra)):
                 rc, out, err = stagehandd("--check-config")
