@@ -79,9 +79,9 @@ static int status_rc(struct fetch *f, long status, const char *what)
 {
 	if (status == 200)
 		return 0;
-	if (status == 404)
-		return fail(f, SH_ENOTFOUND, "%s not found at %s/%s (github answered 404)", what,
-			    f->g.owner, f->g.repo);
+	if (status == 404 || status == 422) /* 422: "No commit found for SHA" */
+		return fail(f, SH_ENOTFOUND, "%s not found at %s/%s (github answered %ld)", what,
+			    f->g.owner, f->g.repo, status);
 	if (status == 401 || status == 403)
 		return fail(f, SH_EDENIED, "github refused to read %s/%s (%ld)", f->g.owner,
 			    f->g.repo, status);
