@@ -31,6 +31,7 @@ import test_catalog_kinds_openchoreo  # noqa: F401  (registers its tests on impo
 import test_openchoreo_events  # noqa: F401  (registers its tests on import)
 import test_jenkins  # noqa: F401  (registers its tests on import)
 import test_techdocs  # noqa: F401  (registers its tests on import)
+import test_techdocs_url  # noqa: F401  (registers its tests on import)
 import test_ui  # noqa: F401  (registers its tests on import)
 import test_routes  # noqa: F401  (registers its tests on import)
 import test_stack  # noqa: F401  (registers its tests on import)
