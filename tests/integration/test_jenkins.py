@@ -478,7 +478,8 @@ def test_jenkins_override_and_headers():
 def test_jenkins_rebuild_permission():
     """jenkins.execute: with [features] auth and authz on, a user who owns
     the entity or a service may rebuild, another user gets 403
-    NotAllowedError and Jenkins hears nothing; authz off lets any caller."""
+    NotAllowedError and Jenkins hears nothing; authz off lets any caller
+    (and extra_request_headers_file gives its headers one a line)."""
     provided([component("itest-jk-owned", {ANN: "oracle/checkout-service"},
                         owner="user:default/jane")])
     rebuild = "/job/oracle/job/checkout-service/job/main/42/replay/rebuild"
@@ -505,10 +506,15 @@ def test_jenkins_rebuild_permission():
                 r = call("checkout-service/job/%s" % MAIN)
                 check(r.status == 200, "reading stays open to any user: %r" % r)
                 s.reset()
-            with jenkins_on(ini(s.url, features="authz = false\n")):
+            headers = os.path.join(itest.VAR, "itest-jenkins-headers")
+            with open(headers, "w") as f:
+                f.write("X-Team: payments\r\n\nX-Proxy-Token: %s\n" % SECRET)
+            with jenkins_on(ini(s.url, features="authz = false\n",
+                                extra="extra_request_headers_file = %s\n" % headers)):
                 s.reset()
                 r = call("checkout-service/job/%s/42" % MAIN, method="POST")
                 check(r.status == 200, "authz off: %r" % r)
+                extra_headers_checked(s.requests()[0], s.url)  # from the _file, one a line
                 check_sent(s, [("POST", rebuild, {})])
     finally:
         provide([])
