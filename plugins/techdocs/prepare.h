@@ -58,7 +58,9 @@ struct td_github_conf {
  * (recursive), then every blob below the docs path into
  * <work_dir>/source (created; work_dir is created when missing), within
  * every cap of lim and its time limit.  Symlinks and submodules of the
- * tree are skipped.  Returns 0 with *src_dir (malloc'd) and etag set, or
+ * tree are skipped.  When etag holds the commit's SHA on entry, only the
+ * commit is asked for: 0 with *src_dir NULL (not modified).  Returns 0
+ * with *src_dir (malloc'd) and etag set, or
  * SH_EDENIED (URL not allowed, GitHub refused), SH_ENOTFOUND (no such
  * repository, ref or directory), SH_ETOOBIG, SH_ETIMEDOUT, SH_EINVAL
  * (bad URL, bad answer), SH_EUNAVAIL, SH_EIO, with the reason in err.

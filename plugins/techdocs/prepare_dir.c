@@ -33,14 +33,15 @@ int td_prepare(struct sh_host *host, const struct td_location *loc, const char *
 	       char *err, size_t errlen)
 {
 	*src_dir = NULL;
-	if (etag && etaglen)
-		etag[0] = '\0';
 	if (!loc || !loc->target) {
 		snprintf(err, errlen, "no docs location");
 		return SH_EINVAL;
 	}
-	if (strcmp(loc->type, "dir") == 0)
+	if (strcmp(loc->type, "dir") == 0) {
+		if (etag && etaglen)
+			etag[0] = '\0'; /* a directory has no version */
 		return prepare_dir(loc->target, src_dir, err, errlen);
+	}
 	if (strcmp(loc->type, "url") == 0)
 		return td_prepare_url(host, loc->target, work_dir, lim, src_dir, etag, etaglen, err,
 				      errlen);

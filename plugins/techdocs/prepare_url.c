@@ -34,6 +34,7 @@ struct fetch {
 	const struct td_limits *lim;
 	struct td_github_url g;
 	const char *url;
+	char prev[65];             /* the etag published now, or "" */
 	char sha[65];              /* the commit */
 	long long deadline_ms;     /* 0: none */
 	size_t used;               /* bytes written */
@@ -328,7 +329,13 @@ static int fetch_all(struct fetch *f, const char *work_dir, char **src_dir)
 	size_t n = 0;
 	int rc;
 
-	if ((rc = resolve_commit(f)) != 0 || (rc = fetch_tree(f, &tree)) != 0 ||
+	if ((rc = resolve_commit(f)) != 0)
+		return rc;
+	if (*f->prev && strcmp(f->prev, f->sha) == 0) {
+		sh_log(SH_LOG_INFO, "techdocs source not modified url=%s commit=%s", f->url, f->sha);
+		return 0;
+	}
+	if ((rc = fetch_tree(f, &tree)) != 0 ||
 	    (rc = select_blobs(f, tree, &blobs, &n)) != 0 || (rc = make_root(f, work_dir, src_dir)) != 0)
 		goto out;
 	for (size_t i = 0; i < n && rc == 0; i++)
@@ -353,8 +360,11 @@ int td_prepare_github(const struct td_github_conf *gc, const char *url, const ch
 	int rc;
 
 	*src_dir = NULL;
-	if (etag && etaglen)
+	if (etag && etaglen) {
+		if (hex_ok(etag))
+			snprintf(f.prev, sizeof(f.prev), "%s", etag);
 		etag[0] = '\0';
+	}
 	if (!sh_url_allow_match(gc->allow, url)) {
 		char *msg = sh_url_allow_denied_message(url);
 

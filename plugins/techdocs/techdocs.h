@@ -89,8 +89,11 @@ void td_location_free(struct td_location *loc);
  * for "url" (a GitHub repository tree URL) the files are fetched through
  * the host's HTTP client (allow-listed hosts, every cap of lim) into
  * work_dir, and *src_dir points inside it.  etag (may be NULL) receives
- * what identifies the source's version (the commit SHA) or "".  Returns 0
- * or a negative SH_E* code with the reason in err.
+ * what identifies the source's version (the commit SHA) or "".  On entry
+ * etag may hold the etag of the site published now (else ""): when the
+ * source's version is that one, nothing is fetched and 0 comes back with
+ * *src_dir NULL (Backstage's NotModified).  Returns 0 or a negative SH_E*
+ * code with the reason in err.
  */
 int td_prepare(struct sh_host *host, const struct td_location *loc, const char *work_dir,
 	       const struct td_limits *lim, char **src_dir, char *etag, size_t etaglen,

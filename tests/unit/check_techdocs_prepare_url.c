@@ -5,7 +5,8 @@
  * submodules and other directories left out), the token and media types
  * sent; then every refusal: a host not allowed, hostile tree entries
  * (nothing written), each cap, a truncated tree, GitHub's 404 and 401,
- * a missing directory and the time limit.
+ * a missing directory and the time limit; and "not modified": the etag
+ * published now equal to the commit's SHA asks for the commit only.
  */
 #define _GNU_SOURCE
 #include <check.h>
@@ -325,6 +326,27 @@ START_TEST(test_github_refusals)
 }
 END_TEST
 
+START_TEST(test_not_modified)
+{
+	char err[256] = "", etag[65] = SHA, *src = (char *)"x";
+
+	setup();
+	repo_routes();
+	ck_assert_int_eq(td_prepare_github(&gc, URL, work, &lim, &src, etag, sizeof etag, err,
+					   sizeof err), 0);
+	ck_assert_ptr_null(src);
+	ck_assert_str_eq(etag, SHA);
+	ck_assert_int_eq(standin_count(REPO "/commits/main"), 1);
+	ck_assert_int_eq(standin_count(REPO "/git/trees/" SHA), 0);
+	ck_assert(!exists("source"));
+	/* another commit published: fetched as usual */
+	snprintf(etag, sizeof etag, "%s", "0000000000000000000000000000000000000000");
+	ck_assert_msg(prepare(URL, err, sizeof err, etag) == 0, "%s", err);
+	ck_assert_str_eq(etag, SHA);
+	ck_assert(exists("source/docs/index.md"));
+}
+END_TEST
+
 START_TEST(test_time_limit)
 {
 	char err[256] = "", etag[65];
@@ -344,7 +366,7 @@ int main(void)
 {
 	const TTest *const tests[] = {
 		test_fetch_docs, test_fetch_root_without_token, test_not_allowed, test_hostile_tree,
-		test_caps, test_github_refusals, test_time_limit,
+		test_caps, test_github_refusals, test_not_modified, test_time_limit,
 	};
 	int rc;
 
