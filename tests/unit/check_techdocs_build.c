@@ -338,32 +338,30 @@ START_TEST(test_default_config)
 }
 END_TEST
 
+/* Builds src into tmp/name and looks for want in its index.html. */
+static void index_has(const char *src, const char *name, const char *want)
+{
+	char err[256], *out = build(src, name, &lim, 0, err, sizeof err), *html = slurp(out, "index.html");
+
+	ck_assert_msg(strstr(html, want) != NULL, "%s/index.html has no '%s'", name, want);
+	free(html);
+	free(out);
+}
+
 /* No docs/: the source's README.md is the index page. */
 START_TEST(test_readme_fallback)
 {
-	char err[256], *src = sh_xasprintf("%s/src", tmp), *out, *html;
+	char *src = sh_xasprintf("%s/src", tmp);
 
 	puts_(src, "README.md", "# The Readme\n\nHello.\n");
 	puts_(src, "mkdocs.yml", "site_name: R\n");
-	out = build(src, "site", &lim, 0, err, sizeof err);
-	html = slurp(out, "index.html");
-	ck_assert_ptr_nonnull(strstr(html, "<h1 id=\"the-readme\">The Readme"));
-	free(html);
-	free(out);
+	index_has(src, "site", "<h1 id=\"the-readme\">The Readme");
 	/* docs/README.md is the index when docs/index.md is absent, and loses to it otherwise */
 	puts_(src, "docs/README.md", "# Docs readme\n");
-	out = build(src, "site2", &lim, 0, err, sizeof err);
-	html = slurp(out, "index.html");
-	ck_assert_ptr_nonnull(strstr(html, "Docs readme"));
-	free(html);
-	free(out);
+	index_has(src, "site2", "Docs readme");
 	puts_(src, "docs/index.md", "# Docs index\n");
-	out = build(src, "site3", &lim, 0, err, sizeof err);
-	html = slurp(out, "index.html");
-	ck_assert_ptr_nonnull(strstr(html, "Docs index"));
+	index_has(src, "site3", "Docs index");
 	ck_assert_ptr_nonnull(strstr(log_text.data, "skipping README.md: another page has its URL"));
-	free(html);
-	free(out);
 	free(src);
 }
 END_TEST
