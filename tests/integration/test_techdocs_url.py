@@ -7,7 +7,8 @@ recordings: its README), then built and published.  Checks what GitHub was
 asked (commit SHA, recursive tree, one raw blob per file, never a symlink;
 the token), what was published (metadata with the commit SHA as etag,
 pages served through nginx), the dir: form against a url: source
-location, an unchanged commit answering "not updated", and the refusals:
+location, an unchanged commit answering "not updated" after asking GitHub
+for the commit alone, and the refusals:
 a hostile tree entry (nothing written outside), an unknown ref, a host
 not in url_allow (GitHub never asked).
 
@@ -151,9 +152,9 @@ def sync_sources(s, root):
     check_fetch(s)
     check_published("td-url-docs", root)
     s.reset()
-    finished("td-url-docs", False)          # same commit: nothing rebuilt
+    finished("td-url-docs", False)          # same commit: not modified, nothing fetched
     lines, _ = asked(s)
-    check(lines[0] == "GET %s/commits/main" % REPO, "re-sync asked %r" % lines[:1])
+    check(lines == ["GET %s/commits/main" % REPO], "re-sync asked %r" % lines)
 
     r = get("/api/techdocs/metadata/entity/default/component/td-url-dir", TOKEN)
     check(r.status == 200 and r.json().get("locationMetadata") ==
