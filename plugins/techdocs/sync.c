@@ -215,19 +215,18 @@ static const char *site_name(const json_t *entity)
 	return title && *title ? title : json_string_value(json_object_get(meta, "name"));
 }
 
-/* Whether the published site was built from this version of the source. */
-static bool same_etag(struct td_job *job, const char *etag)
+/* The version of the source the published site was built from, or "". */
+static void published_etag(struct td_job *job, char *etag, size_t len)
 {
 	char *dir = td_site_dir(job->td->publish_dir, job->ns, job->kind, job->name);
 	char *path = dir ? sh_xasprintf("%s/%s", dir, TD_METADATA_FILE) : NULL;
 	json_t *meta = path ? json_load_file(path, 0, NULL) : NULL;
 	const char *old = json_string_value(json_object_get(meta, "etag"));
-	bool same = old && *etag && strcmp(old, etag) == 0;
 
+	snprintf(etag, len, "%s", old ? old : "");
 	json_decref(meta);
 	free(path);
 	free(dir);
-	return same;
 }
 
 /* "Generated" is index.html at the site's root (Backstage polls it). */
@@ -283,10 +282,11 @@ static int build_run(struct td_job *job, bool *updated, char *err, size_t errlen
 	if (rc == 0) {
 		job_logf(job, "Preparing the docs source of %s (%s %s)", job->ref, loc.type,
 			 loc.target);
+		published_etag(job, etag, sizeof(etag)); /* the same version: no src, not modified */
 		rc = td_prepare(td->host, &loc, work, &td->lim, &src, etag, sizeof(etag), err,
 				errlen);
 	}
-	*updated = rc == 0 && !same_etag(job, etag);
+	*updated = rc == 0 && src != NULL;
 	if (rc == 0 && !*updated)
 		job_logf(job, "The docs of %s are up to date (etag %s)", job->ref, etag);
 	if (rc == 0 && *updated)
