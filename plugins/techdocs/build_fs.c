@@ -93,18 +93,23 @@ static int by_name(const void *a, const void *b)
 	return ix != iy ? ix - iy : strcmp(x, y);
 }
 
+/* Takes path (freed when a cap refuses the file). */
 static int add_file(struct td_tree *t, const char *rel, char *path, off_t size)
 {
+	int rc = 0;
+
 	if (t->nfiles >= t->lim->max_files)
-		return td_tree_fail(t, SH_ETOOBIG, "the source has more than %u files",
-				    t->lim->max_files);
-	if ((size_t)size > t->lim->max_file_bytes)
-		return td_tree_fail(t, SH_ETOOBIG, "%s is larger than the %zu-byte file limit", rel,
-				    t->lim->max_file_bytes);
-	t->total += (size_t)size;
-	if (t->total > t->lim->max_total_bytes)
-		return td_tree_fail(t, SH_ETOOBIG, "the source is larger than the %zu-byte limit",
-				    t->lim->max_total_bytes);
+		rc = td_tree_fail(t, SH_ETOOBIG, "the source has more than %u files", t->lim->max_files);
+	else if ((size_t)size > t->lim->max_file_bytes)
+		rc = td_tree_fail(t, SH_ETOOBIG, "%s is larger than the %zu-byte file limit", rel,
+				  t->lim->max_file_bytes);
+	else if ((t->total += (size_t)size) > t->lim->max_total_bytes)
+		rc = td_tree_fail(t, SH_ETOOBIG, "the source is larger than the %zu-byte limit",
+				  t->lim->max_total_bytes);
+	if (rc != 0) {
+		free(path);
+		return rc;
+	}
 	if (t->nfiles == t->nalloc) {
 		t->nalloc = t->nalloc ? 2 * t->nalloc : 64;
 		t->files = sh_xrealloc(t->files, t->nalloc * sizeof(*t->files));

@@ -17,6 +17,7 @@
 #define TD_NAV_MAX_ENTRIES 5000    /* nav entries in all */
 #define TD_PAGE_MAX_HTML (32u << 20) /* one page's HTML */
 #define TD_MAX_HEADINGS 2000       /* headings of one page (toc and search) */
+#define TD_ADMONITION_MAX_DEPTH 8  /* admonitions inside admonitions */
 
 /* ---- mkdocs.c: mkdocs.yml ------------------------------------------------- */
 

@@ -18,8 +18,6 @@
  */
 char *td_md_rewrite_link(const char *url, const char *src, const char *page_url);
 
-#define TD_ADMONITION_MAX_DEPTH 8
-
 /*
  * mkdocs' admonitions ("!!! note \"Title\"" and a 4-space indented body)
  * before cmark parses the text: each becomes a marker paragraph, its body

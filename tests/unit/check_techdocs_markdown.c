@@ -253,6 +253,26 @@ START_TEST(test_heading_cap)
 }
 END_TEST
 
+/* Admonitions nest TD_ADMONITION_MAX_DEPTH deep; deeper markers stay text. */
+START_TEST(test_admonition_depth)
+{
+	struct sh_buf b;
+	size_t n = 0;
+
+	sh_buf_init(&b, 1 << 20);
+	for (int i = 0; i < TD_ADMONITION_MAX_DEPTH + 4; i++)
+		sh_buf_printf(&b, "%*s!!! note\n", 4 * i, "");
+	sh_buf_printf(&b, "%*sbottom\n", 4 * (TD_ADMONITION_MAX_DEPTH + 4), "");
+	ck_assert_int_eq(td_markdown_render(b.data, b.len, "index.md", &page), 0);
+	for (const char *p = page.html; (p = strstr(p, "<div class=\"admonition note\">")); p++)
+		n++;
+	ck_assert_uint_eq(n, TD_ADMONITION_MAX_DEPTH);
+	ck_assert_uint_eq(n, 8);
+	has(page.html, "!!! note");
+	sh_buf_free(&b);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("techdocs_markdown");
@@ -271,6 +291,7 @@ int main(void)
 	tcase_add_test(tc, test_titles_and_text);
 	tcase_add_test(tc, test_bad_utf8);
 	tcase_add_test(tc, test_heading_cap);
+	tcase_add_test(tc, test_admonition_depth);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
