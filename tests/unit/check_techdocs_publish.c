@@ -109,6 +109,20 @@ static char *slurp(const char *rel)
 	return buf;
 }
 
+/* The published techdocs_metadata.json of component <name>: its text (*text,
+ * malloc'd) and JSON. */
+static json_t *metadata(const char *name, char **text)
+{
+	char *rel = sh_xasprintf("root/default/component/%s/techdocs_metadata.json", name);
+	json_t *m;
+
+	*text = slurp(rel);
+	m = json_loads(*text, 0, NULL);
+	ck_assert_ptr_nonnull(m);
+	free(rel);
+	return m;
+}
+
 /* Entries of tmp/<rel> other than "." and "..". */
 static int count_entries(const char *rel)
 {
@@ -154,10 +168,9 @@ START_TEST(test_publish_fixture)
 	ck_assert(exists("root/default/component/checkout-service/runbooks/on-call/index.html"));
 	ck_assert(exists("root/default/component/checkout-service/assets/images/favicon.png"));
 	ck_assert_int_eq(count_entries("root/default/component"), 1); /* nothing staged left */
-	text = slurp("root/default/component/checkout-service/techdocs_metadata.json");
+	m = metadata("checkout-service", &text);
 	ck_assert(strchr(text, '\n') == text + strlen(text) - 1); /* one line, newline-terminated */
 	ck_assert(strstr(text, "\":") && !strstr(text, "\": ") && !strstr(text, ", \""));
-	m = json_loads(text, 0, NULL);
 	ck_assert_str_eq(json_string_value(json_object_get(m, "site_name")), "Checkout Service");
 	ck_assert_str_eq(json_string_value(json_object_get(m, "site_description")),
 			 "Cart, order and checkout backend");
@@ -205,8 +218,7 @@ START_TEST(test_publish_replaces)
 	free(text);
 	ck_assert(!exists("root/default/component/x/stale.html"));
 	ck_assert_int_eq(count_entries("root/default/component"), 1);
-	text = slurp("root/default/component/x/techdocs_metadata.json");
-	m = json_loads(text, 0, NULL);
+	m = metadata("x", &text);
 	ck_assert_str_eq(json_string_value(json_object_get(m, "site_name")), "X docs");
 	ck_assert_ptr_null(json_object_get(m, "etag"));
 	ck_assert_uint_eq(json_array_size(json_object_get(m, "files")), 2);
@@ -226,8 +238,7 @@ START_TEST(test_no_metadata_site_name)
 	mkdir(site, 0755);
 	write_file("site/index.html", "x\n");
 	ck_assert_int_eq(td_publish(root, "default", "component", "Svc", site, NULL, err, sizeof err), 0);
-	text = slurp("root/default/component/svc/techdocs_metadata.json");
-	m = json_loads(text, 0, NULL);
+	m = metadata("svc", &text);
 	ck_assert_str_eq(json_string_value(json_object_get(m, "site_name")), "Svc");
 	json_decref(m);
 	write_file("site/techdocs_metadata.json", "[1]");
