@@ -27,6 +27,7 @@
 #define MAX_DEPTH 32           /* directory nesting of a site */
 #define MAX_FILES 100000       /* files of a site */
 #define MAX_METADATA (1 << 20) /* the build's techdocs_metadata.json */
+#define STALE_S 3600           /* a staging directory this old was abandoned */
 
 /* One copy: where it stands and what it copied so far. */
 struct copy {
@@ -321,6 +322,32 @@ static int swap_in(const char *staged, const char *target, bool *had_old)
 	}
 }
 
+/* Removes what a publish that died left beside target (.<name>.publish-*
+ * older than STALE_S; a younger one may be another publish's, running). */
+static void sweep_stale(const char *parent, const char *target)
+{
+	char *prefix = sh_xasprintf(".%s.publish-", strrchr(target, '/') + 1);
+	size_t n = strlen(prefix);
+	DIR *d = opendir(parent);
+	struct dirent *e;
+	struct stat st;
+
+	while (d && (e = readdir(d)) != NULL) {
+		char *p;
+
+		if (strncmp(e->d_name, prefix, n) != 0 ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISDIR(st.st_mode) || time(NULL) - st.st_mtime < STALE_S)
+			continue;
+		p = sh_xasprintf("%s/%s", parent, e->d_name);
+		rm_tree(p);
+		free(p);
+	}
+	if (d)
+		closedir(d);
+	free(prefix);
+}
+
 static char *stage_dir(const char *target)
 {
 	const char *slash = strrchr(target, '/');
@@ -355,6 +382,8 @@ static int publish_into(struct copy *c, const char *target, const char *name,
 	}
 	if (staged && (rc != 0 || had_old))
 		rm_tree(staged);
+	if (rc == 0)
+		sweep_stale(parent, target);
 out:
 	free(parent);
 	free(staged);

@@ -229,6 +229,34 @@ START_TEST(test_publish_replaces)
 }
 END_TEST
 
+/* What a publish that died left beside the site goes with the next one,
+ * unless it is young enough to be another publish's. */
+START_TEST(test_stale_staging_swept)
+{
+	char *root = path("root"), *site = path("site"), *old, err[256] = "";
+	struct timespec t[2] = { { .tv_sec = time(NULL) - 7200 }, { .tv_sec = time(NULL) - 7200 } };
+
+	mkdir(site, 0755);
+	write_file("site/index.html", "x\n");
+	ck_assert_int_eq(td_publish(root, "default", "component", "x", site, NULL, err, sizeof err), 0);
+	mkdir_rel("root/default/component/.x.publish-OLD123");
+	write_file("root/default/component/.x.publish-OLD123/index.html", "old\n");
+	mkdir_rel("root/default/component/.x.publish-NEW123");
+	mkdir_rel("root/default/component/.y.publish-OLD456");
+	old = path("root/default/component/.x.publish-OLD123");
+	ck_assert_int_eq(utimensat(AT_FDCWD, old, t, 0), 0);
+	free(old);
+	old = path("root/default/component/.y.publish-OLD456");
+	ck_assert_int_eq(utimensat(AT_FDCWD, old, t, 0), 0);
+	free(old);
+	ck_assert_int_eq(td_publish(root, "default", "component", "x", site, NULL, err, sizeof err), 0);
+	ck_assert(!exists("root/default/component/.x.publish-OLD123"));
+	ck_assert(exists("root/default/component/.x.publish-NEW123"));
+	ck_assert(exists("root/default/component/.y.publish-OLD456")); /* another site's */
+	free(root), free(site);
+}
+END_TEST
+
 START_TEST(test_no_metadata_site_name)
 {
 	char *root = path("root"), *site = path("site"), err[256] = "";
@@ -360,6 +388,7 @@ int main(void)
 	tcase_add_test(tc, test_publish_fixture);
 	tcase_add_test(tc, test_publish_replaces);
 	tcase_add_test(tc, test_no_metadata_site_name);
+	tcase_add_test(tc, test_stale_staging_swept);
 	tcase_add_test(tc, test_symlinks_refused);
 	tcase_add_test(tc, test_atomic_swap);
 	suite_add_tcase(s, tc);
