@@ -169,14 +169,19 @@ int oc_get(const struct oc_state *st, const char *path, const char *query, json_
 	return rc;
 }
 
-int oc_get_digest(const struct oc_state *st, const char *url, char hex[OC_DIGEST_HEX])
+int oc_get_digest(const struct oc_state *st, const char *url, char hex[OC_DIGEST_HEX],
+		  char *err, size_t errlen)
 {
 	struct sh_http_response resp = { 0 };
+	size_t base = strlen(st->base);
 	int rc = fetch(st, url, &resp);
 
-	if (rc == 0 && (resp.status < 200 || resp.status > 299))
-		rc = SH_EUNAVAIL;
-	if (rc == 0)
+	if (rc != 0)
+		snprintf(err, errlen, "GET %s: %s", strncmp(url, st->base, base) ? url : url + base,
+			 resp.error[0] ? resp.error : sh_strerror(rc));
+	else if (resp.status < 200 || resp.status > 299)
+		rc = 1;
+	else
 		oc_digest_hex(resp.body ? resp.body : "", resp.body ? resp.body_len : 0, hex);
 	sh_http_response_free(&resp);
 	return rc;

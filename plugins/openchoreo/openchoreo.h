@@ -153,10 +153,12 @@ int oc_get(const struct oc_state *st, const char *path, const char *query, json_
 
 /*
  * GET url (a whole URL as oc_get made it) as oc_get does, without parsing:
- * 0 with the hex SHA-256 of a 2xx body in hex (memo.h); SH_EUNAVAIL for any
- * other status, or the transport's code.  For a remembered step's calls.
+ * 0 with the hex SHA-256 of a 2xx body in hex (memo.h); 1 for an answer
+ * with any other status; the transport's negative SH_E* code (timeout,
+ * connection) with err set as oc_get sets it.  For a remembered step's calls.
  */
-int oc_get_digest(const struct oc_state *st, const char *url, char hex[65]);
+int oc_get_digest(const struct oc_state *st, const char *url, char hex[65], char *err,
+		  size_t errlen);
 
 /*
  * A list: appends the `items` of each page to the array `items`.  paged:

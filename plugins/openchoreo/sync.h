@@ -72,8 +72,8 @@ void oc_parallel(size_t n, long threads, oc_each_fn fn, void *arg);
  * once); every answer the same bytes, its remembered entities are emitted
  * and fn is not called.  Else fn runs with its calls recorded, and the
  * entities it emitted become their texts and are remembered under the
- * step.  Without run->memo it is fn.  0, or fn's failure, or the budget's
- * (shutdown, sync_timeout) with run->err set.
+ * step.  Without run->memo it is fn.  0, or fn's failure, or a failure
+ * asking again (a timeout, the budget's) with run->err set.
  */
 typedef int (*oc_step_fn)(struct oc_run *run, enum oc_kind k, const char *ns);
 int oc_walk_step(struct oc_run *run, enum oc_kind k, const char *ns, oc_step_fn fn);
@@ -82,8 +82,10 @@ int oc_walk_step(struct oc_run *run, enum oc_kind k, const char *ns, oc_step_fn 
  * `steps` ([[kind, namespace], ...]) asked again in one batch (up to
  * run->fetches at once, so that a step of one call does not wait for the
  * step before it); oc_walk_step then takes their verdicts from
- * run->verified instead of asking each step's calls itself.  0, or the
- * budget's failure with run->err set.
+ * run->verified instead of asking each step's calls itself.  An answer
+ * with another status or other bytes makes its step run in full; a call
+ * that times out or breaks ends the run as in the walk.  0, or that
+ * failure or the budget's (shutdown, sync_timeout) with run->err set.
  */
 int oc_walk_verify(struct oc_run *run, const json_t *steps);
 /* Step 7d for one project's components (sync_workloads.c): workloads[i]

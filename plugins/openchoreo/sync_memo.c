@@ -32,10 +32,25 @@ struct check {
 	struct check_step *steps;
 	size_t *owner;              /* call i is steps[owner[i]]'s ... */
 	size_t *nth;                /* ... call number nth[i] */
-	atomic_int budget_rc;       /* the first budget failure (shutdown, sync_timeout) */
+	atomic_int fail_rc;         /* the first failure that ends the run: the budget's
+				     * (shutdown, sync_timeout) or a call's transport */
 	char err[512];              /* its reason */
 };
 
+/* The run is over: the first reason wins; no more calls are started. */
+static int fail(struct check *c, int rc, const char *why)
+{
+	int none = 0;
+
+	if (atomic_compare_exchange_strong(&c->fail_rc, &none, rc))
+		snprintf(c->err, sizeof c->err, "%s", why);
+	return rc;
+}
+
+/* A call of a remembered step again.  Another status than 2xx, or other
+ * bytes, and its step runs in full (which reports a status that persists
+ * as the walk does); a timeout or a broken connection is a failed call
+ * that ends the run here, as it would in the walk. */
 static int ask_again(void *arg, size_t i)
 {
 	struct check *c = arg;
@@ -44,24 +59,23 @@ static int ask_again(void *arg, size_t i)
 	const char *url = json_string_value(json_array_get(call, 0));
 	struct oc_state api = c->run->api;
 	char hex[OC_DIGEST_HEX], err[512];
-	int rc, none = 0;
+	int rc;
 
 	if (atomic_load(&s->differs))
 		return 0;               /* the step runs in full anyway */
-	if ((rc = oc_call_budget(c->run, &api, url, err, sizeof err)) != 0) {
-		if (atomic_compare_exchange_strong(&c->budget_rc, &none, rc))
-			snprintf(c->err, sizeof c->err, "%s", err);
-		return rc;              /* the run is over: start no more */
-	}
+	if ((rc = oc_call_budget(c->run, &api, url, err, sizeof err)) != 0)
+		return fail(c, rc, err);
 	api.tape = NULL;
-	if (oc_get_digest(&api, url, hex) != 0 ||
-	    strcmp(hex, json_string_value(json_array_get(call, 1))) != 0)
+	rc = oc_get_digest(&api, url, hex, err, sizeof err);
+	if (rc < 0)
+		return fail(c, rc, err);
+	if (rc > 0 || strcmp(hex, json_string_value(json_array_get(call, 1))) != 0)
 		atomic_store(&s->differs, true);
 	return 0;
 }
 
 /* Asks every call of steps[0..n) again; each step's differs set.  0, or the
- * budget's failure with run->err set. */
+ * failure that ends the run with run->err set. */
 static int check_steps(struct oc_run *run, struct check_step *steps, size_t n)
 {
 	struct check c = { .run = run, .steps = steps };
@@ -75,9 +89,9 @@ static int check_steps(struct oc_run *run, struct check_step *steps, size_t n)
 	for (i = 0; i < n; i++)
 		for (j = 0; j < json_array_size(steps[i].m.calls); j++, k++)
 			c.owner[k] = i, c.nth[k] = j;
-	atomic_init(&c.budget_rc, 0);
+	atomic_init(&c.fail_rc, 0);
 	oc_parallel(calls, run->fetches, ask_again, &c);
-	if ((rc = atomic_load(&c.budget_rc)) != 0)
+	if ((rc = atomic_load(&c.fail_rc)) != 0)
 		snprintf(run->err, sizeof run->err, "%s", c.err);
 	free(c.owner);
 	free(c.nth);

@@ -258,6 +258,28 @@ START_TEST(test_deadline_while_asking_again)
 }
 END_TEST
 
+/* A call asked again that times out is a failed call: the run ends with
+ * it named, as the walk would, and the step is not run. */
+START_TEST(test_timeout_while_asking_again)
+{
+	struct oc_run run = run_of(true);
+	json_t *steps = json_pack("[[is]]", OC_PROJECT, "oracle");
+	char out[1024];
+
+	world("A");
+	ck_assert_int_eq(walk(true, "s", 1 << 20, "oracle", out, sizeof out, NULL), 0);
+	standin_misbehave(json_pack("{s:s,s:f,s:s}", "mode", "stall", "seconds", 1.0, "path", ONE));
+	oc_memo_begin("s", 1 << 20);
+	run.call_timeout_ms = 300;
+	ck_assert_int_eq(oc_walk_verify(&run, steps), SH_ETIMEDOUT);
+	ck_assert_msg(strncmp(run.err, "GET " ONE ": ", strlen("GET " ONE ": ")) == 0, "%s", run.err);
+	ck_assert_int_eq(step_runs, 1);
+	json_decref(run.verified);
+	json_decref(steps);
+	run_free(&run);
+}
+END_TEST
+
 /* All remembered steps asked again in one batch: the unchanged one is
  * emitted from memory, the changed one runs (its calls asked twice). */
 START_TEST(test_verify_all_at_once)
@@ -306,6 +328,7 @@ int main(void)
 		test_tainted_and_off,
 		test_deadline_while_asking_again,
 		test_verify_all_at_once,
+		test_timeout_while_asking_again,
 	};
 
 	return standin_main("openchoreo_memo", tests, sizeof(tests) / sizeof(*tests));
