@@ -361,7 +361,7 @@ int td_prepare_github(const struct td_github_conf *gc, const char *url, const ch
 
 	*src_dir = NULL;
 	if (etag && etaglen) {
-		if (hex_ok(etag))
+		if (memchr(etag, '\0', etaglen) && hex_ok(etag))
 			snprintf(f.prev, sizeof(f.prev), "%s", etag);
 		etag[0] = '\0';
 	}

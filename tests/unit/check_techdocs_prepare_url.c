@@ -185,7 +185,7 @@ END_TEST
 
 START_TEST(test_fetch_root_without_token)
 {
-	char err[256] = "", etag[65];
+	char err[256] = "", etag[65] = "";
 
 	setup();
 	repo_routes();
@@ -202,7 +202,7 @@ END_TEST
 
 START_TEST(test_not_allowed)
 {
-	char err[256] = "", etag[65];
+	char err[256] = "", etag[65] = "";
 
 	setup();
 	ck_assert_int_eq(prepare("https://git.evil.example.com/o/r/tree/main", err, sizeof err, etag),
@@ -217,7 +217,7 @@ END_TEST
 /* A tree with one hostile entry: refused, nothing fetched or written. */
 static void hostile(const char *path, const char *sha)
 {
-	char err[256] = "", etag[65];
+	char err[256] = "", etag[65] = "";
 	char *entries = sh_xasprintf("[%s,%s]", entry("svc/docs/index.md", "100644", "blob", B_IDX, 9),
 				     entry(path, "100644", "blob", sha, 4));
 
@@ -247,7 +247,7 @@ END_TEST
 
 static void too_big(const char *entries, const char *want)
 {
-	char err[256] = "", etag[65];
+	char err[256] = "", etag[65] = "";
 
 	standin_reset();
 	commit_route();
@@ -261,7 +261,7 @@ START_TEST(test_caps)
 	char *e = sh_xasprintf("[%s,%s,%s]", entry("svc", "040000", "tree", B_OUT, 0),
 			       entry("svc/a.md", "100644", "blob", B_YML, 10),
 			       entry("svc/b.md", "100644", "blob", B_IDX, 2000));
-	char err[256] = "", etag[65];
+	char err[256] = "", etag[65] = "";
 
 	setup();
 	too_big(e, "b.md is larger than 1024 bytes");
@@ -303,7 +303,7 @@ END_TEST
 
 START_TEST(test_github_refusals)
 {
-	char err[256] = "", etag[65];
+	char err[256] = "", etag[65] = "";
 
 	setup();
 	standin_route(json_pack("{s:s,s:s,s:i,s:s}", "method", "GET", "path", REPO "/commits/main",
@@ -349,7 +349,7 @@ END_TEST
 
 START_TEST(test_time_limit)
 {
-	char err[256] = "", etag[65];
+	char err[256] = "", etag[65] = "";
 
 	setup();
 	repo_routes();
