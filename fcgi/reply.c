@@ -307,5 +307,7 @@ int sh_reply_accel(struct sh_req *req, const char *internal_uri, const char *con
 	if (!internal_uri || internal_uri[0] != '/' || !host_reply_header_ok(internal_uri) ||
 	    (content_type && !host_reply_header_ok(content_type)))
 		return sh_fail(req, 500, "Error", "invalid internal redirect");
-	return host_reply_send(req, 200, own, sizeof(own) / sizeof(own[0]), NULL, 0, false);
+	/* Cacheable: a SH_ROUTE_CACHED route (techdocs' /static) keeps the
+	 * redirect itself; nginx reads the file anew every time. */
+	return host_reply_send(req, 200, own, sizeof(own) / sizeof(own[0]), NULL, 0, true);
 }

@@ -12,7 +12,8 @@ set -u -o pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 duration=${BENCH_DURATION:-10s}
-export SH_DEV_CATALOG='' SH_DEV_AGENT=none SH_DEV_OPENCHOREO=none SH_DEV_JENKINS=none
+export SH_DEV_CATALOG='' SH_DEV_AGENT=none SH_DEV_OPENCHOREO=none SH_DEV_JENKINS=none \
+	SH_DEV_GITHUB=none SH_DEV_UI=none
 . "$repo/bench/lib.sh"
 bench_stack bench-techdocs
 
@@ -70,7 +71,7 @@ for c in 16 64; do
 done
 out=$repo/bench/results/$(date +%F)-techdocs.txt
 {
-	echo "== $started  $(uname -sr)  nproc=$(nproc)  duration=$duration  pool main threads=8"
+	echo "== $started  bench/techdocs/static.sh  $(uname -sr)  nproc=$(nproc)  duration=$duration  pool main threads=8"
 	echo "uptime before: $uptime_before"
 	echo "static page: GET /api/techdocs/static/docs/$site/index.html ($(curl -sk -H "$auth" "$page" | wc -c) bytes)"
 	for c in 16 64; do

@@ -45,7 +45,8 @@ int sh_fail(struct sh_req *req, int status, const char *name, const char *fmt, .
  * detection: see <stagehand/stream.h>. */
 
 /* Hands the body to nginx: X-Accel-Redirect to an internal location
- * (e.g. "/_files/techdocs/default/component/x/index.html").  Returns 200. */
+ * (e.g. "/_files/techdocs/default/component/x/index.html").  Returns 200.
+ * On a SH_ROUTE_CACHED route the redirect (not the file) is cached. */
 int sh_reply_accel(struct sh_req *req, const char *internal_uri, const char *content_type);
 
 #ifdef __cplusplus

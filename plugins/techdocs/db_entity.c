@@ -6,6 +6,7 @@
  * permission framework every entity the catalog holds is visible.
  */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <libpq-fe.h>
@@ -37,26 +38,52 @@ const char *td_triplet_ref(struct sh_req *req, const struct td_triplet *t)
 	return sh_printf(req, "%s:%s/%s", lower(req, t->kind), lower(req, t->ns), t->name);
 }
 
-int td_entity_load(struct techdocs *td, struct sh_req *req, const struct td_triplet *t,
-		   json_t **entity)
+/* Runs sql ($1 = the triplet's ref) on a leased connection; 0 with the
+ * first value as *text (NULL when SQL NULL; caller frees), or an error. */
+static int query(struct techdocs *td, struct sh_req *req, const struct td_triplet *t,
+		 const char *sql, char **text)
 {
 	const char *params[] = { sh_printf(req, "%s:%s/%s", t->kind, t->ns, t->name) };
 	PGconn *conn = sh_db_get(td->host, LEASE_WAIT_MS);
 	PGresult *r;
 	int rc = 0;
 
-	*entity = NULL;
+	*text = NULL;
 	if (!conn)
 		return SH_EUNAVAIL;
-	r = sh_db_exec(conn, "SELECT catalog.entity_by_ref_v1($1)", 1, params);
-	if (!r)
+	r = sh_db_exec(conn, sql, 1, params);
+	if (!r || PQntuples(r) != 1)
 		rc = SH_EDB;
-	else if (PQntuples(r) != 1 || PQgetisnull(r, 0, 0))
-		rc = SH_ENOTFOUND;
-	else if (!(*entity = json_loads(PQgetvalue(r, 0, 0), 0, NULL)))
-		rc = SH_EDB;
+	else if (!PQgetisnull(r, 0, 0))
+		*text = sh_xstrdup(PQgetvalue(r, 0, 0));
 	PQclear(r);
 	sh_db_put(td->host, conn);
+	return rc;
+}
+
+int td_entity_load(struct techdocs *td, struct sh_req *req, const struct td_triplet *t,
+		   json_t **entity)
+{
+	char *text;
+	int rc = query(td, req, t, "SELECT catalog.entity_by_ref_v1($1)", &text);
+
+	*entity = NULL;
+	if (rc == 0 && !text)
+		rc = SH_ENOTFOUND;
+	else if (rc == 0 && !(*entity = json_loads(text, 0, NULL)))
+		rc = SH_EDB;
+	free(text);
+	return rc;
+}
+
+int td_entity_exists(struct techdocs *td, struct sh_req *req, const struct td_triplet *t)
+{
+	char *text;
+	int rc = query(td, req, t, "SELECT catalog.entity_by_ref_v1($1) IS NOT NULL", &text);
+
+	if (rc == 0 && (!text || strcmp(text, "t") != 0))
+		rc = SH_ENOTFOUND;
+	free(text);
 	return rc;
 }
 

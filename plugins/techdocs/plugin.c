@@ -26,8 +26,10 @@ static const struct sh_route_spec techdocs_routes[] = {
 	  NULL },
 	{ "GET", "/metadata/entity" TRIPLET, SH_AUTH_ANY, td_route_metadata_entity, 0, NULL, NULL },
 	{ "GET", "/sync" TRIPLET, SH_AUTH_ANY, td_route_sync, 0, no_query, NULL },
-	{ "GET", "/static/docs" TRIPLET "/*path", SH_AUTH_USER_COOKIE, td_route_static, 0, NULL,
-	  NULL },
+	/* Its 200s (an X-Accel-Redirect, the same for every caller allowed in)
+	 * are kept until the catalog changes or a build publishes. */
+	{ "GET", "/static/docs" TRIPLET "/*path", SH_AUTH_USER_COOKIE, td_route_static,
+	  SH_ROUTE_CACHED, NULL, NULL },
 	{ NULL, NULL, SH_AUTH_NONE, NULL, 0, NULL, NULL },
 };
 
@@ -50,6 +52,8 @@ static const struct sh_conf_key techdocs_keys[] = {
 	  "bytes of one docs source" },
 	{ "recheck", SH_CONF_INT, "60", 0, 86400, NULL, NULL, 0,
 	  "seconds a /sync of an entity checked that recently answers cached" },
+	{ "static_cache_mb", SH_CONF_INT, "8", 0, 4096, NULL, NULL, 0,
+	  "MiB of /static answers kept until the catalog changes or a build publishes (0: none)" },
 	{ "url_allow", SH_CONF_STR, "github.com", 0, 0, NULL, NULL, SH_CONF_MULTI,
 	  "hosts whose GitHub tree URLs url: techdocs-refs may read (catalog reading_allow rules)" },
 	{ "github_api_base_url", SH_CONF_URL, NULL, 0, 0, NULL, NULL, 0,
@@ -80,6 +84,7 @@ static void read_keys(struct techdocs *td, const struct sh_conf *conf)
 static int techdocs_init(struct sh_host *host, void **state, char *err, size_t errlen)
 {
 	struct techdocs *td = sh_xcalloc(1, sizeof(*td));
+	long mb;
 	int rc;
 
 	td->host = host;
@@ -95,6 +100,9 @@ static int techdocs_init(struct sh_host *host, void **state, char *err, size_t e
 		sh_log(SH_LOG_WARN, "techdocs: cannot make publish_dir %s: %s", td->publish_dir,
 		       strerror(errno));
 	td->sync = td_sync_new();
+	mb = sh_conf_int(sh_host_conf(host), "techdocs", "static_cache_mb", 8);
+	if (mb > 0)
+		td->cache = sh_cache_new(host, "catalog_changed", (size_t)mb << 20);
 	sh_log(SH_LOG_INFO, "techdocs: builder %s, publish_dir %s, %u builds at once",
 	       td->local ? "local" : "external", td->publish_dir, td->concurrency);
 	*state = td;

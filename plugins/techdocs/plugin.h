@@ -14,6 +14,7 @@
 
 #include "techdocs.h"
 
+struct sh_cache;
 struct sh_host;
 struct sh_req;
 struct td_sync;
@@ -28,6 +29,7 @@ struct techdocs {
 	unsigned concurrency;        /* builds at once */
 	struct td_limits lim;
 	struct td_sync *sync;        /* sync.c */
+	struct sh_cache *cache;      /* /static's answers (catalog_changed), or NULL */
 };
 
 /* ---- route handlers (state = struct techdocs) ---------------------------- */
@@ -57,6 +59,9 @@ const char *td_triplet_ref(struct sh_req *req, const struct td_triplet *t);
  */
 int td_entity_load(struct techdocs *td, struct sh_req *req, const struct td_triplet *t,
 		   json_t **entity);
+/* Whether the entity exists (visible), without fetching it: 0,
+ * SH_ENOTFOUND, or a database error as td_entity_load's. */
+int td_entity_exists(struct techdocs *td, struct sh_req *req, const struct td_triplet *t);
 /* Replies the status a failed td_entity_load deserves (503 or 500). */
 int td_entity_fail(struct sh_req *req, int rc);
 
@@ -93,7 +98,12 @@ const char **td_job_poll(struct sh_req *req, struct td_job *job, size_t *seen, i
 			 size_t *n, bool *done, bool *updated, const char **error);
 void td_job_release(struct techdocs *td, struct td_job *job);
 
-/* ---- work.c: scratch directories ------------------------------------------ */
+/* ---- work.c: scratch directories, files of published sites ---------------- */
+
+/* <site dir of the triplet>/<file> (malloc'd), or NULL when td_site_dir
+ * refuses the triplet. */
+char *td_site_file(const struct techdocs *td, const char *ns, const char *kind, const char *name,
+		   const char *file);
 
 /* A fresh private directory for one build (malloc'd), or NULL. */
 char *td_work_dir_new(void);

@@ -19,8 +19,7 @@
  * too big, not a JSON object). */
 static json_t *metadata_read(struct techdocs *td, const struct td_triplet *t)
 {
-	char *dir = td_site_dir(td->publish_dir, t->ns, t->kind, t->name);
-	char *path = dir ? sh_xasprintf("%s/%s", dir, TD_METADATA_FILE) : NULL;
+	char *path = td_site_file(td, t->ns, t->kind, t->name, TD_METADATA_FILE);
 	struct stat st;
 	json_t *meta = NULL;
 
@@ -31,7 +30,6 @@ static json_t *metadata_read(struct techdocs *td, const struct td_triplet *t)
 		meta = NULL;
 	}
 	free(path);
-	free(dir);
 	return meta;
 }
 
@@ -39,14 +37,13 @@ int td_route_metadata_techdocs(struct sh_req *req, void *state)
 {
 	struct techdocs *td = state;
 	struct td_triplet t;
-	json_t *entity, *meta;
+	json_t *meta;
 	int rc;
 
 	td_triplet_of(req, &t);
-	rc = td_entity_load(td, req, &t, &entity);
+	rc = td_entity_exists(td, req, &t);
 	if (rc < 0 && rc != SH_ENOTFOUND)
 		return td_entity_fail(req, rc);
-	json_decref(entity);
 	meta = rc == 0 ? metadata_read(td, &t) : NULL;
 	if (!meta)
 		return sh_fail(req, 404, "NotFoundError", "Unable to get metadata for '%s'",

@@ -191,7 +191,6 @@ int td_route_static(struct sh_req *req, void *state)
 	struct techdocs *td = state;
 	const char *rest = sh_req_param(req, "path"), *rel, *uri;
 	struct td_triplet t;
-	json_t *entity;
 	char *site;
 	int rc;
 
@@ -200,8 +199,7 @@ int td_route_static(struct sh_req *req, void *state)
 		return redirect_lower(req, &t);
 	if (!rest || traversal(req, rest))
 		return not_found(req);
-	rc = td_entity_load(td, req, &t, &entity);
-	json_decref(entity);
+	rc = td_entity_exists(td, req, &t);
 	if (rc < 0)
 		return rc == SH_ENOTFOUND ? not_found(req) : td_entity_fail(req, rc);
 	site = td_site_dir(td->publish_dir, t.ns, t.kind, t.name);

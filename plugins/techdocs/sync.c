@@ -218,29 +218,25 @@ static const char *site_name(const json_t *entity)
 /* The version of the source the published site was built from, or "". */
 static void published_etag(struct td_job *job, char *etag, size_t len)
 {
-	char *dir = td_site_dir(job->td->publish_dir, job->ns, job->kind, job->name);
-	char *path = dir ? sh_xasprintf("%s/%s", dir, TD_METADATA_FILE) : NULL;
+	char *path = td_site_file(job->td, job->ns, job->kind, job->name, TD_METADATA_FILE);
 	json_t *meta = path ? json_load_file(path, 0, NULL) : NULL;
 	const char *old = json_string_value(json_object_get(meta, "etag"));
 
 	snprintf(etag, len, "%s", old ? old : "");
 	json_decref(meta);
 	free(path);
-	free(dir);
 }
 
 /* "Generated" is index.html at the site's root (Backstage polls it). */
 static int check_index(struct td_job *job, char *err, size_t errlen)
 {
-	char *dir = td_site_dir(job->td->publish_dir, job->ns, job->kind, job->name);
-	char *path = dir ? sh_xasprintf("%s/index.html", dir) : NULL;
+	char *path = td_site_file(job->td, job->ns, job->kind, job->name, "index.html");
 	struct stat st;
 	int rc = path && stat(path, &st) == 0 && S_ISREG(st.st_mode) ? 0 : SH_ENOTFOUND;
 
 	if (rc < 0)
 		snprintf(err, errlen, "the published site has no index.html");
 	free(path);
-	free(dir);
 	return rc;
 }
 
@@ -261,6 +257,8 @@ static int build_publish(struct td_job *job, const char *src, const char *work,
 		rc = td_publish(td->publish_dir, job->ns, job->kind, job->name, out, etag, err,
 				errlen);
 	}
+	if (rc == 0 && td->cache)
+		sh_cache_clear(td->cache);      /* /static's answers of the old site */
 	if (rc == 0)
 		rc = check_index(job, err, errlen);
 	free(out);

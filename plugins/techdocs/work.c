@@ -1,7 +1,7 @@
 /*
  * Scratch directories of builds: a fresh private directory per build under
  * $TMPDIR (else /tmp), removed whole afterwards without following symlinks
- * (a fetched source may hold any).
+ * (a fetched source may hold any); and the path of a published site's file.
  */
 #define _GNU_SOURCE /* nftw's FTW_PHYS, FTW_DEPTH */
 #include <ftw.h>
@@ -35,4 +35,14 @@ static int remove_one(const char *path, const struct stat *st, int flag, struct 
 void td_work_dir_remove(const char *dir)
 {
 	nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+char *td_site_file(const struct techdocs *td, const char *ns, const char *kind, const char *name,
+		   const char *file)
+{
+	char *dir = td_site_dir(td->publish_dir, ns, kind, name);
+	char *path = dir ? sh_xasprintf("%s/%s", dir, file) : NULL;
+
+	free(dir);
+	return path;
 }

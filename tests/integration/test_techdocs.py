@@ -34,6 +34,7 @@ PUBLISH = os.path.join(FILES, "techdocs")
 ROOT = os.path.join(itest.VAR, "itest-techdocs")
 PROVIDER, LOCATION = "itest-techdocs", "provider:itest-techdocs"
 TEXT = "text/plain; charset=utf-8"
+REMINDER = "The docs building process is taking a little bit longer"
 
 
 # ---------------------------------------------------------------- helpers
@@ -250,16 +251,36 @@ def traversal():
     check(call(base + "index.html").status == 200, "the site after traversal attempts")
 
 
+def cache_follows_catalog():
+    """/static's answers are cached, but an entity gone from the catalog is
+    not served a moment longer (catalog_changed empties the cache)."""
+    shutil.copytree(os.path.join(PUBLISHED, SITE),
+                    os.path.join(PUBLISH, "default", "component", "itest-td-cached"))
+    provided(("itest-td-cached", ROOT))
+    page = "/static/docs/default/component/itest-td-cached/index.html"
+    for _ in range(3):
+        r = call(page)
+        check(r.status == 200 and r.body == fixture_bytes("index.html"), "cached page: %r" % r)
+    provide([])
+    check(wait_for(lambda: not visible("itest-td-cached"), 30), "the entity never went")
+    r = itest.wait_for(lambda: (lambda x: x if x.status == 404 else None)(call(page)), 10)
+    check(r is not None, "a page of a removed entity is still served: %r" % call(page))
+
+
 @test
 def test_techdocs_external():
     """builder external: the fixture's published site, as CI left it."""
     fresh_root()
     shutil.copytree(os.path.join(PUBLISHED, "default"), os.path.join(PUBLISH, "default"))
-    with itest.main_with(DROPIN, ini(builder="external")):
-        external_routes()
-        static_files()
-        cookie_access()
-        traversal()
+    try:
+        with itest.main_with(DROPIN, ini(builder="external")):
+            external_routes()
+            static_files()
+            cookie_access()
+            traversal()
+            cache_follows_catalog()
+    finally:
+        provide([])
 
 
 # ---------------------------------------------------------------- local builder
@@ -316,10 +337,12 @@ def concurrent_sync(offset):
     src = os.path.join(ROOT, "src-many")
     write_source(src, pages=1500, yml="site_name: Many\n")
     provided(("itest-td-many", src))
-    results = [None] * 3
+    results, took = [None] * 3, [0.0] * 3
 
     def one(i):
+        t0 = time.monotonic()
         results[i] = sync("itest-td-many")
+        took[i] = time.monotonic() - t0
     threads = [threading.Thread(target=one, args=(i,)) for i in range(3)]
     for t in threads:
         t.start()
@@ -331,6 +354,11 @@ def concurrent_sync(offset):
     log = itest.log_since(offset)
     n = log.count("techdocs: building component:default/itest-td-many")
     check(n == 1, "concurrent syncs built %d times" % n)
+    # Every stream that waited 10 s or more got the reminder line.
+    for fr, t in zip(results, took):
+        reminded = any(e == "log" and d.startswith(REMINDER) for e, d in fr)
+        check(reminded or t < 10, "no reminder in a %.1f s build: %r" % (t, fr[-5:]))
+        check(not reminded or t >= 10, "a reminder before 10 s (%.1f s)" % t)
 
 
 @test
