@@ -74,14 +74,33 @@ test_stage_integration_asan() {
 		"$SH_ROOT/tests/integration/run"
 }
 
+# The real-browser stage (tests/browser/run): headless chromium against a
+# stack of its own in $SH_VAR/browser (ports 29443/29080, or BROWSER_*),
+# which the runner tears down; whatever it leaves running is stopped here.
+test_browser_down() {
+	SH_VAR=$SH_VAR/browser "$SH_ROOT/scripts/dev" down >/dev/null 2>&1 ||
+		warn "could not tear down the browser stack in $SH_VAR/browser"
+}
+
+test_stage_browser() {
+	trap test_browser_down EXIT
+	trap 'exit 130' INT TERM
+	"$SH_ROOT/tests/browser/run"
+}
+
 test_stage_fuzz() {
 	"$SH_ROOT/tests/fuzz/run.sh" --smoke
 }
 
+# test_all [STAGE...]: every stage, or only those named.
 test_all() {
-	local stage rc passed=0 failed=0 t0 results=()
+	local stage rc passed=0 failed=0 t0 results=() stages=("$@")
+	[ $# -gt 0 ] || stages=(unit asan integration integration_asan browser fuzz)
+	for stage in "${stages[@]}"; do
+		declare -F "test_stage_$stage" >/dev/null || die "no test stage '$stage'"
+	done
 	deps_install
-	for stage in unit asan integration integration_asan fuzz; do
+	for stage in "${stages[@]}"; do
 		msg "==== stage $stage"
 		t0=$SECONDS
 		set +e
