@@ -104,13 +104,18 @@ static const char *take_parts(char **segs, int n, struct td_github_url *g)
 	struct sh_buf b;
 	size_t rl;
 
-	if (n < 4 || (strcmp(segs[2], "tree") != 0 && strcmp(segs[2], "blob") != 0))
-		return "expected https://<host>/<owner>/<repo>/tree/<ref>/<path>";
+	if (n != 2 && (n < 4 || (strcmp(segs[2], "tree") != 0 && strcmp(segs[2], "blob") != 0)))
+		return "expected https://<host>/<owner>/<repo>[/tree/<ref>[/<path>]]";
 	rl = strlen(segs[1]);
 	if (rl > 4 && strcmp(segs[1] + rl - 4, ".git") == 0)
 		segs[1][rl - 4] = '\0';
 	if (!name_ok(segs[0]) || !name_ok(segs[1]))
 		return "invalid owner or repository name";
+	if (n == 2) { /* the repository itself: its default branch */
+		g->owner = sh_xstrdup(segs[0]), g->repo = sh_xstrdup(segs[1]);
+		g->ref = sh_xstrdup(""), g->path = sh_xstrdup("");
+		return NULL;
+	}
 	if (!*segs[3])
 		return "empty ref";
 	sh_buf_init(&b, 8192);

@@ -13,15 +13,17 @@
 
 struct sh_url_allow;
 
-/* https://<host>/<owner>/<repo>/{tree,blob}/<ref>[/<path>], taken apart
- * (every member malloc'd; free with td_github_url_clear). */
+/* https://<host>/<owner>/<repo>/{tree,blob}/<ref>[/<path>], or the
+ * repository itself (https://<host>/<owner>/<repo>: its default branch),
+ * taken apart (every member malloc'd; free with td_github_url_clear). */
 struct td_github_url {
 	char *api;     /* API base without a trailing '/': api_base when given,
 			* else https://api.github.com for github.com, else
 			* <scheme>://<host>[:<port>]/api/v3 (GitHub Enterprise) */
 	char *owner;   /* [A-Za-z0-9._-]+, not "." or ".." */
 	char *repo;    /* the same, without a trailing ".git" */
-	char *ref;     /* the first segment after tree/ or blob/, decoded */
+	char *ref;     /* the first segment after tree/ or blob/, decoded; ""
+			* for the repository's default branch */
 	char *path;    /* the rest, decoded, no leading or trailing '/'; "" for
 			* the repository root */
 };
@@ -54,7 +56,8 @@ struct td_github_conf {
 
 /*
  * td_prepare for a "url" location with explicit settings: the commit of the
- * ref (its SHA is the etag), the repository's tree at that commit
+ * ref (its SHA is the etag; without a ref, of the default branch that
+ * GET /repos/<owner>/<repo> names), the repository's tree at that commit
  * (recursive), then every blob below the docs path into
  * <work_dir>/source (created; work_dir is created when missing), within
  * every cap of lim and its time limit.  Symlinks and submodules of the

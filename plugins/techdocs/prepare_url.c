@@ -119,6 +119,31 @@ static int get(struct fetch *f, const char *path, const char *accept, size_t max
 	return rc;
 }
 
+/* A URL without a ref: the repository's default_branch becomes it. */
+static int default_branch(struct fetch *f)
+{
+	struct sh_http_response resp;
+	char *path = sh_xasprintf("/repos/%s/%s", f->g.owner, f->g.repo);
+	int rc = get(f, path, "application/vnd.github+json", 1 << 20, "repository", &resp);
+
+	if (rc == 0) {
+		json_t *j = json_loadb(resp.body, resp.body_len, 0, NULL);
+		const char *b = json_string_value(json_object_get(j, "default_branch"));
+
+		if (b && *b) {
+			free(f->g.ref);
+			f->g.ref = sh_xstrdup(b);
+		} else {
+			rc = fail(f, SH_EINVAL, "github answered no default branch for %s/%s",
+				  f->g.owner, f->g.repo);
+		}
+		json_decref(j);
+	}
+	sh_http_response_free(&resp);
+	free(path);
+	return rc;
+}
+
 /* The ref's commit SHA (application/vnd.github.sha: the SHA as text). */
 static int resolve_commit(struct fetch *f)
 {
@@ -126,6 +151,8 @@ static int resolve_commit(struct fetch *f)
 	struct sh_buf path;
 	int rc;
 
+	if (!*f->g.ref && (rc = default_branch(f)) != 0)
+		return rc;
 	sh_buf_init(&path, 4096);
 	sh_buf_printf(&path, "/repos/%s/%s/commits/", f->g.owner, f->g.repo);
 	if (sh_buf_add_pct(&path, f->g.ref, strlen(f->g.ref)) != 0) {

@@ -6,7 +6,8 @@
  * entry's path, and an entity's techdocs-ref with its source location
  * (ref.c).  Input lines: URL, tree path, techdocs-ref, source location.
  * An accepted URL gives owner and repo of [A-Za-z0-9._-] (not "." or
- * ".."), a non-empty ref, a path that is "" or passes td_tree_path_ok and
+ * ".."), a ref (empty only for the repository itself, with no path), a
+ * path that is "" or passes td_tree_path_ok and
  * an http(s) API base; an accepted tree path has no empty, "." or ".."
  * segment and no '\\'; a resolved ref is "dir" or "url" with a target, a
  * "dir" one from a file: location lies in that file's directory, and every
@@ -65,7 +66,7 @@ static void check_url(const char *url)
 			abort();
 		return;
 	}
-	if (!name_ok(g.owner) || !name_ok(g.repo) || !*g.ref || strchr(g.path, '\\') ||
+	if (!name_ok(g.owner) || !name_ok(g.repo) || (!*g.ref && *g.path) || strchr(g.path, '\\') ||
 	    (*g.path && !td_tree_path_ok(g.path)) ||
 	    (strncmp(g.api, "https://", 8) != 0 && strncmp(g.api, "http://", 7) != 0))
 		abort();

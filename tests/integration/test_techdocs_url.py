@@ -6,7 +6,8 @@ tests/data/upstream/github-tree (GitHub's documented shapes, not
 recordings: its README), then built and published.  Checks what GitHub was
 asked (commit SHA, recursive tree, one raw blob per file, never a symlink;
 the token), what was published (metadata with the commit SHA as etag,
-pages served through nginx), the dir: form against a url: source
+pages served through nginx), a URL naming the repository alone (its
+default branch), the dir: form against a url: source
 location, an unchanged commit answering "not updated" after asking GitHub
 for the commit alone, and the refusals:
 a hostile tree entry (nothing written outside), an unknown ref, a host
@@ -43,6 +44,7 @@ ESCAPE = "/tmp/techdocs-escape.md"
 
 ENTITIES = {
     "td-url-docs": {"backstage.io/techdocs-ref": "url:" + TREE_URL},
+    "td-url-repo": {"backstage.io/techdocs-ref": "url:https://github.com/oracle-org/checkout-service"},
     "td-url-dir": {"backstage.io/techdocs-ref": "dir:.",
                    "backstage.io/source-location": "url:" + TREE_URL + "/"},
     "td-url-hostile": {"backstage.io/techdocs-ref":
@@ -155,6 +157,12 @@ def sync_sources(s, root):
     finished("td-url-docs", False)          # same commit: not modified, nothing fetched
     lines, _ = asked(s)
     check(lines == ["GET %s/commits/main" % REPO], "re-sync asked %r" % lines)
+
+    s.reset()
+    finished("td-url-repo", True)           # the repository alone: its default branch
+    lines, _ = asked(s)
+    check(lines[:2] == ["GET " + REPO, "GET %s/commits/main" % REPO], "repo URL asked %r" % lines[:2])
+    check_published("td-url-repo", root)
 
     r = get("/api/techdocs/metadata/entity/default/component/td-url-dir", TOKEN)
     check(r.status == 200 and r.json().get("locationMetadata") ==

@@ -3,7 +3,8 @@
  * REST API: the ref's commit (its SHA is the etag), the recursive tree,
  * the blobs below the docs path written under work_dir (symlinks,
  * submodules and other directories left out), the token and media types
- * sent; then every refusal: a host not allowed, hostile tree entries
+ * sent; the repository's URL alone read at its default branch; then
+ * every refusal: a host not allowed, hostile tree entries
  * (nothing written), each cap, a truncated tree, GitHub's 404 and 401,
  * a missing directory and the time limit; and "not modified": the etag
  * published now equal to the commit's SHA asks for the commit only.
@@ -200,6 +201,28 @@ START_TEST(test_fetch_root_without_token)
 }
 END_TEST
 
+/* The repository's URL alone: its default branch, from GET /repos/o/r. */
+START_TEST(test_default_branch)
+{
+	char err[256] = "", etag[65] = "";
+
+	setup();
+	repo_routes();
+	blob_route(B_OUT, "other\n");
+	route(REPO, "{\"full_name\":\"oracle-org/checkout-service\",\"default_branch\":\"main\"}");
+	ck_assert_msg(prepare("https://github.com/oracle-org/checkout-service", err, sizeof err,
+			      etag) == 0, "%s", err);
+	ck_assert_str_eq(etag, SHA);
+	ck_assert(exists("source/svc/docs/index.md"));
+	ck_assert_str_eq(standin_sent(REPO, 0, "accept"), "application/vnd.github+json");
+	standin_reset();
+	route(REPO, "{\"full_name\":\"oracle-org/checkout-service\"}");
+	ck_assert_int_eq(prepare("https://github.com/oracle-org/checkout-service", err, sizeof err,
+				 etag), SH_EINVAL);
+	ck_assert_str_eq(err, "github answered no default branch for oracle-org/checkout-service");
+}
+END_TEST
+
 START_TEST(test_not_allowed)
 {
 	char err[256] = "", etag[65] = "";
@@ -209,7 +232,8 @@ START_TEST(test_not_allowed)
 			 SH_EDENIED);
 	ck_assert(strstr(err, "git.evil.example.com") != NULL);
 	ck_assert_int_eq(standin_count(REPO "/commits/main"), 0);
-	ck_assert_int_eq(prepare("https://github.com/o/r", err, sizeof err, etag), SH_EINVAL);
+	ck_assert_int_eq(prepare("https://github.com/o/r/commits/main", err, sizeof err, etag),
+			 SH_EINVAL);
 	ck_assert(strstr(err, "not a GitHub repository tree URL") != NULL);
 }
 END_TEST
@@ -365,7 +389,8 @@ END_TEST
 int main(void)
 {
 	const TTest *const tests[] = {
-		test_fetch_docs, test_fetch_root_without_token, test_not_allowed, test_hostile_tree,
+		test_fetch_docs, test_fetch_root_without_token, test_default_branch, test_not_allowed,
+		test_hostile_tree,
 		test_caps, test_github_refusals, test_not_modified, test_time_limit,
 	};
 	int rc;

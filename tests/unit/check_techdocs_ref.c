@@ -188,6 +188,8 @@ START_TEST(test_github_url)
 	   "r", "main", "a/b");
 	gh("http://127.0.0.1:8080/o/r/tree/main/my%20docs", NULL, "http://127.0.0.1:8080/api/v3", "o",
 	   "r", "main", "my docs");
+	gh("https://github.com/o/r.git", NULL, "https://api.github.com", "o", "r", "", "");
+	gh("https://github.com/o/r/", NULL, "https://api.github.com", "o", "r", "", "");
 	gh("https://github.com/o/r/tree/main/./x//y/../z?plain=1", "http://127.0.0.1:9/api/", "http://127.0.0.1:9/api",
 	   "o", "r", "main", "x/z");
 }
@@ -196,7 +198,7 @@ END_TEST
 START_TEST(test_github_url_refused)
 {
 	const char *bad[] = {
-		"https://github.com/o/r",                    /* no tree */
+		"https://github.com/o",                      /* no repository */
 		"https://github.com/o/r/commits/main",
 		"https://github.com/o/r/tree",               /* no ref */
 		"https://github.com/o%2Fx/r/tree/main",

@@ -5,7 +5,8 @@ the TechDocs fixture source (tests/data/upstream/techdocs/source/
 checkout-service) plus a README, a catalog file, a Go file and a symlink
 gives the real blob and tree SHAs and sizes; the commit SHA is the
 fixtures' made-up main commit.  Run it from anywhere; it rewrites index.json,
-tree.*.json, commit.*.txt and repo/."""
+tree.*.json, commit.*.txt, error.*.json, repo.checkout-service.json (a copy
+of ../github's) and repo/."""
 
 import json
 import os
@@ -105,6 +106,13 @@ def main():
         fixtures = []
         doc_commit = "https://docs.github.com/rest/commits/commits#get-a-commit"
         sha_type = "application/vnd.github.sha; charset=utf-8"
+        shutil.copyfile(os.path.join(HERE, "..", "github", "repo.checkout-service.json"),
+                        os.path.join(HERE, "repo.checkout-service.json"))
+        fixtures.append(answer("repo", "/repos/%s" % REPO, "repo.checkout-service.json",
+                               "application/json; charset=utf-8",
+                               accept="application/vnd.github+json",
+                               source="GET /repos/{owner}/{repo}: the github fixtures' recorded-"
+                                      "shape answer (../github, id repo); default_branch main"))
         write("commit.checkout-service.main.txt", COMMIT)
         fixtures.append(answer("commit-main", "/repos/%s/commits/main" % REPO,
                                "commit.checkout-service.main.txt", sha_type,
