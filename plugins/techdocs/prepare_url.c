@@ -76,17 +76,31 @@ static bool hex_ok(const char *s)
 }
 
 /* An answer's status as an SH_E* code and a reason. */
-static int status_rc(struct fetch *f, long status, const char *what)
+/* GitHub's reason in an error body ({"message": ...}), at most 160 bytes. */
+static void github_message(const struct sh_http_response *resp, char *out, size_t outlen)
 {
+	json_t *j = resp->body ? json_loadb(resp->body, resp->body_len, 0, NULL) : NULL;
+	const char *m = json_string_value(json_object_get(j, "message"));
+
+	snprintf(out, outlen, "%s%.160s", m && *m ? ": " : "", m && *m ? m : "");
+	json_decref(j);
+}
+
+static int status_rc(struct fetch *f, const struct sh_http_response *resp, const char *what)
+{
+	long status = resp->status;
+	char why[192];
+
 	if (status == 200)
 		return 0;
 	if (status == 404 || status == 422) /* 422: "No commit found for SHA" */
 		return fail(f, SH_ENOTFOUND, "%s not found at %s/%s (github answered %ld)", what,
 			    f->g.owner, f->g.repo, status);
-	if (status == 401 || status == 403)
-		return fail(f, SH_EDENIED, "github refused to read %s/%s (%ld)", f->g.owner,
-			    f->g.repo, status);
-	return fail(f, SH_EUNAVAIL, "github answered %ld for %s", status, what);
+	github_message(resp, why, sizeof(why));
+	if (status == 401 || status == 403 || status == 429) /* 403/429: also the rate limit */
+		return fail(f, SH_EDENIED, "github refused to read %s/%s (%ld%s)", f->g.owner,
+			    f->g.repo, status, why);
+	return fail(f, SH_EUNAVAIL, "github answered %ld for %s%s", status, what, why);
 }
 
 /* GET of the API path (already encoded) with one Accept; 0 on a 200. */
@@ -111,7 +125,7 @@ static int get(struct fetch *f, const char *path, const char *accept, size_t max
 	else if (rc != 0)
 		rc = fail(f, SH_EUNAVAIL, "could not reach github: %s", sh_strerror(rc));
 	else
-		rc = status_rc(f, resp->status, what);
+		rc = status_rc(f, resp, what);
 	if (rc != 0 && rc != SH_ENOTFOUND && rc != SH_EDENIED)
 		sh_log(SH_LOG_WARN, "techdocs fetch failed url=%s status=%ld error=\"%s\"", url,
 		       resp->status, resp->error);

@@ -338,7 +338,19 @@ START_TEST(test_github_refusals)
 	standin_route(json_pack("{s:s,s:s,s:i,s:s}", "method", "GET", "path", REPO "/commits/main",
 				"status", 401, "body_text", "{\"message\":\"Bad credentials\"}"));
 	ck_assert_int_eq(prepare(URL, err, sizeof err, etag), SH_EDENIED);
-	ck_assert_str_eq(err, "github refused to read oracle-org/checkout-service (401)");
+	ck_assert_str_eq(err, "github refused to read oracle-org/checkout-service (401: Bad credentials)");
+	standin_reset();
+	standin_route(json_pack("{s:s,s:s,s:i,s:s}", "method", "GET", "path", REPO "/commits/main",
+				"status", 403, "body_text",
+				"{\"message\":\"API rate limit exceeded for 127.0.0.1.\"}"));
+	ck_assert_int_eq(prepare(URL, err, sizeof err, etag), SH_EDENIED);
+	ck_assert_str_eq(err, "github refused to read oracle-org/checkout-service (403: API rate limit "
+			      "exceeded for 127.0.0.1.)");
+	standin_reset();
+	standin_route(json_pack("{s:s,s:s,s:i,s:s}", "method", "GET", "path", REPO "/commits/main",
+				"status", 502, "body_text", "<html>bad gateway</html>"));
+	ck_assert_int_eq(prepare(URL, err, sizeof err, etag), SH_EUNAVAIL);
+	ck_assert_str_eq(err, "github answered 502 for ref");
 	standin_reset();
 	route(REPO "/commits/main", "<html>not a sha</html>");
 	ck_assert_int_eq(prepare(URL, err, sizeof err, etag), SH_EINVAL);
