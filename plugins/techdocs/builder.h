@@ -100,7 +100,7 @@ struct td_page {
 
 /*
  * Renders len bytes of Markdown as the page src (cmark-gfm: tables,
- * strikethrough, autolinks, task lists, tag filter; raw HTML omitted,
+ * strikethrough, autolinks, task lists, tag filter, footnotes; raw HTML omitted,
  * unsafe URLs dropped; admonitions "!!! note" as mkdocs' admonition
  * extension), with heading ids and permalinks, and relative links to
  * .md files rewritten to the target page's directory URL relative to

@@ -22,6 +22,10 @@
 static const char *const extensions[] = {"table", "strikethrough", "autolink", "tasklist",
 					 "tagfilter"};
 
+/* Safe (cmark-gfm's default: raw HTML and dangerous URLs left out), with
+ * footnotes, which techdocs-core's extension set has too. */
+#define MD_OPTIONS (CMARK_OPT_DEFAULT | CMARK_OPT_FOOTNOTES)
+
 /* The state of the walk over one document. */
 struct walk {
 	struct td_page *page;
@@ -224,7 +228,7 @@ static char *unique_id(const struct td_page *p, size_t upto, char *id)
 static void heading_html(struct td_page *p, size_t i, cmark_node *n, cmark_llist *exts)
 {
 	struct td_heading *h = &p->heads[i];
-	char *html = cmark_render_html(n, CMARK_OPT_DEFAULT, exts);
+	char *html = cmark_render_html(n, MD_OPTIONS, exts);
 	char *open = strchr(html, '>'), *close = strrchr(html, '<');
 	cmark_node *blk = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
 	char *out;
@@ -307,7 +311,7 @@ static void first_h1(struct td_page *page)
 
 int td_markdown_render(const char *md, size_t len, const char *src, struct td_page *page)
 {
-	cmark_parser *p = cmark_parser_new(CMARK_OPT_DEFAULT);
+	cmark_parser *p = cmark_parser_new(MD_OPTIONS);
 	cmark_node *doc;
 	struct walk w = {.page = page};
 	int rc = 0;
@@ -325,7 +329,7 @@ int td_markdown_render(const char *md, size_t len, const char *src, struct td_pa
 	for (size_t i = 0; i < page->nheads; i++)
 		heading_html(page, i, w.hnodes[i], cmark_parser_get_syntax_extensions(p));
 	first_h1(page);
-	page->html = cmark_render_html(doc, CMARK_OPT_DEFAULT, cmark_parser_get_syntax_extensions(p));
+	page->html = cmark_render_html(doc, MD_OPTIONS, cmark_parser_get_syntax_extensions(p));
 	if (strlen(page->html) > TD_PAGE_MAX_HTML)
 		rc = SH_ETOOBIG;
 	td_md_admonitions_free(doc);

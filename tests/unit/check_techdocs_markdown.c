@@ -52,6 +52,11 @@ START_TEST(test_extensions)
 	has(h, "<input type=\"checkbox\" disabled=\"\" /> todo");
 	has(h, "<input type=\"checkbox\" checked=\"\" disabled=\"\" /> done");
 	has(h, "<pre><code class=\"language-bash\">ls -l\n</code></pre>");
+	h = render("Claim[^1].\n\n[^1]: The source <script>x</script>.\n", "index.md");
+	has(h, "<sup class=\"footnote-ref\"><a href=\"#fn-1\" id=\"fnref-1\"");
+	has(h, "<section class=\"footnotes\"");
+	has(h, "<li id=\"fn-1\">");
+	lacks(h, "<script");
 }
 END_TEST
 
