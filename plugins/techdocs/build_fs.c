@@ -83,6 +83,20 @@ void td_tree_free(struct td_tree *t)
 	t->nfiles = t->nalloc = 0;
 }
 
+/* Opens a regular file for reading: never through a symlink, never blocking
+ * on a FIFO swapped in since the walk. */
+static int open_regular(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+
+	if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 /* mkdocs' order: index.md and README.md first, then by name. */
 static int by_name(const void *a, const void *b)
 {
@@ -159,11 +173,11 @@ static char **list_dir(struct td_tree *t, const char *dir, size_t *n, int *rc)
 
 	*n = 0, *rc = 0;
 	while (d && (de = readdir(d)) && !*rc) {
-		if (de->d_name[0] == '.')
-			continue;
 		if (++t->ndirs > 4 * (size_t)t->lim->max_files + 64)
 			*rc = td_tree_fail(t, SH_ETOOBIG, "the source has more than %u files",
 					   t->lim->max_files);
+		if (de->d_name[0] == '.')
+			continue;
 		if (*n == cap)
 			names = sh_xrealloc(names, (cap = cap ? 2 * cap : 32) * sizeof(*names));
 		names[(*n)++] = sh_xstrdup(de->d_name);
@@ -203,7 +217,7 @@ int td_tree_walk(struct td_tree *t, const char *dir)
 int td_tree_read(struct td_tree *t, const char *path, const char *rel, size_t max, char **buf,
 		 size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = open_regular(path);
 	size_t cap = max < 65536 ? max + 1 : 65536;
 	ssize_t r = 1;
 
@@ -277,7 +291,7 @@ int td_out_copy(const char *out_dir, const char *rel, const char *from, size_t m
 
 	if (rc != 0)
 		return rc;
-	if ((in = open(from, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+	if ((in = open_regular(from)) < 0)
 		return SH_EIO;
 	out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (out < 0) {

@@ -470,6 +470,25 @@ START_TEST(test_symlinks_out)
 }
 END_TEST
 
+/* FIFOs (and links to them) are skipped, never opened: a build cannot hang on one. */
+START_TEST(test_special_files)
+{
+	char err[256], *src = sh_xasprintf("%s/src", tmp), *fifo = sh_xasprintf("%s/docs/pipe.md", src);
+	char *out;
+	struct sh_buf files;
+
+	puts_(src, "docs/index.md", "# Home\n");
+	ck_assert_int_eq(mkfifo(fifo, 0644), 0);
+	link_("pipe.md", src, "docs/pipe-link.png");
+	out = build(src, "site", &lim, 0, err, sizeof err);
+	sh_buf_init(&files, 1 << 20);
+	list_files(out, "", &files);
+	ck_assert_ptr_null(strstr(files.data, "pipe"));
+	sh_buf_free(&files);
+	free(out), free(fifo), free(src);
+}
+END_TEST
+
 START_TEST(test_bad_inputs)
 {
 	char err[256], *src = sh_xasprintf("%s/src", tmp), *out;
@@ -548,6 +567,7 @@ int main(void)
 	tcase_add_test(tc, test_caps);
 	tcase_add_test(tc, test_deep_tree);
 	tcase_add_test(tc, test_symlinks_out);
+	tcase_add_test(tc, test_special_files);
 	tcase_add_test(tc, test_bad_inputs);
 	tcase_add_test(tc, test_nav_resolution);
 	suite_add_tcase(s, tc);
