@@ -17,7 +17,7 @@ import {
 } from '@material-ui/core';
 import ChatIcon from '@material-ui/icons/Chat';
 import CloseIcon from '@material-ui/icons/Close';
-import { MarkdownContent, WarningPanel } from '@backstage/core-components';
+import { MarkdownContent } from '@backstage/core-components';
 import { ChatMessage } from './chat';
 import { usePageScope } from './scope';
 import { usePerchChat } from './usePerchChat';
@@ -68,7 +68,11 @@ const Conversation = ({ onClose }: { onClose: () => void }) => {
           <Message key={i} m={m} last={i === chat.messages.length - 1} busy={chat.busy} />
         ))}
         {chat.activity && <Typography variant="caption" data-testid="perch-activity">{chat.activity}…</Typography>}
-        {chat.error && <WarningPanel severity="error" title="Perch could not answer" message={chat.error} />}
+        {chat.error && (
+          <Typography role="alert" color="error" data-testid="perch-error">
+            Perch could not answer: {chat.error}
+          </Typography>
+        )}
       </Box>
       <TextField
         multiline
