@@ -10,7 +10,8 @@ plugins_techdocs_libtechdocs_domain_la_SOURCES = plugins/techdocs/techdocs.h \
 	plugins/techdocs/build_nav.c plugins/techdocs/md_int.h plugins/techdocs/md_urls.c \
 	plugins/techdocs/md_admonition.c plugins/techdocs/site_int.h plugins/techdocs/site_nav.c \
 	plugins/techdocs/ref.c plugins/techdocs/publish.c \
-	plugins/techdocs/prepare.h plugins/techdocs/github_url.c
+	plugins/techdocs/prepare.h plugins/techdocs/github_url.c \
+	plugins/techdocs/static_path.h plugins/techdocs/static_path.c
 plugins_techdocs_libtechdocs_domain_la_CPPFLAGS = -I$(top_srcdir)/include
 plugins_techdocs_libtechdocs_domain_la_CFLAGS = $(AM_CFLAGS) -fPIC -fvisibility=hidden $(JANSSON_CFLAGS) $(CMARK_CFLAGS)
 plugins_techdocs_libtechdocs_domain_la_LIBADD = $(JANSSON_LIBS) $(CMARK_LIBS)
@@ -25,6 +26,15 @@ plugins_techdocs_techdocs_la_CPPFLAGS = -I$(top_srcdir)/include
 plugins_techdocs_techdocs_la_CFLAGS = $(PLUGIN_CFLAGS)
 plugins_techdocs_techdocs_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_techdocs_techdocs_la_LIBADD = plugins/techdocs/libtechdocs_domain.la $(PLUGIN_LIBS)
+
+# /static's content types and traversal forms (td-plugin's part).
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/check_techdocs_static
+TESTS += tests/unit/check_techdocs_static
+tests_unit_check_techdocs_static_SOURCES = tests/unit/check_techdocs_static.c
+tests_unit_check_techdocs_static_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_techdocs_static_LDADD = plugins/techdocs/libtechdocs_domain.la $(UNIT_LIBS)
+endif
 
 # techdocs-ref, GitHub tree URLs, publishing and the url preparer
 # (td-publish's part).

@@ -11,63 +11,19 @@
  * (Raw and once-encoded dot segments never reach here: nginx answers them
  * 404 itself, see nginx/stagehand.conf.)
  */
-#define _GNU_SOURCE /* strcasestr */
 #include <ctype.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 
 #include <stagehand/stagehand.h>
 
 #include "plugin.h"
+#include "static_path.h"
 
 #define MOUNT "/api/techdocs"
-#define TEXT_PLAIN "text/plain; charset=utf-8"
 #define URI_MAX 8192
-
-/* ---- content type (spec §2.4) --------------------------------------------- */
-
-static const char *const as_text[] = { "htm", "xml", "svg", "appcache", "manifest", "mathml",
-				       "owl", "rdf", "rng", "vtt", "xht", "xsd", "xsl", NULL };
-
-static const struct { const char *ext, *type; } mime[] = {
-	{ "css", "text/css; charset=utf-8" },
-	{ "js", "application/javascript; charset=utf-8" },
-	{ "mjs", "application/javascript; charset=utf-8" },
-	{ "json", "application/json; charset=utf-8" },
-	{ "map", "application/json; charset=utf-8" },
-	{ "txt", TEXT_PLAIN }, { "md", "text/markdown; charset=utf-8" },
-	{ "png", "image/png" }, { "jpg", "image/jpeg" }, { "jpeg", "image/jpeg" },
-	{ "gif", "image/gif" }, { "webp", "image/webp" }, { "ico", "image/x-icon" },
-	{ "avif", "image/avif" }, { "bmp", "image/bmp" },
-	{ "woff", "font/woff" }, { "woff2", "font/woff2" }, { "ttf", "font/ttf" },
-	{ "otf", "font/otf" }, { "eot", "application/vnd.ms-fontobject" },
-	{ "pdf", "application/pdf" }, { "gz", "application/gzip" }, { "zip", "application/zip" },
-	{ "wasm", "application/wasm" }, { "mp4", "video/mp4" }, { "webm", "video/webm" },
-	{ "mp3", "audio/mpeg" }, { "csv", "text/csv; charset=utf-8" },
-};
-
-/* Backstage's rule: an extension matching
- * /htm|xml|svg|appcache|manifest|mathml|owl|rdf|rng|vtt|xht|xsd|xsl/i (a
- * substring match, so .xhtml and .shtml too) is text; then the usual type;
- * unknown is text. */
-static const char *content_type(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	const char *dot = strrchr(slash ? slash + 1 : path, '.');
-
-	if (!dot || dot == (slash ? slash + 1 : path))
-		return TEXT_PLAIN;
-	for (size_t i = 0; as_text[i]; i++)
-		if (strcasestr(dot + 1, as_text[i]))
-			return TEXT_PLAIN;
-	for (size_t i = 0; i < sizeof(mime) / sizeof(mime[0]); i++)
-		if (strcasecmp(dot + 1, mime[i].ext) == 0)
-			return mime[i].type;
-	return TEXT_PLAIN;
-}
 
 /* ---- the path ------------------------------------------------------------- */
 
@@ -104,34 +60,6 @@ static int redirect_lower(struct sh_req *req, const struct td_triplet *t)
 	sh_reply_header(req, "Location", sh_strdup(req, sh_buf_str(&b)));
 	sh_buf_free(&b);
 	return sh_reply_empty(req, 301);
-}
-
-/* One segment that names this or the parent directory, even once more
- * percent-decoded (a double-encoded "%252e%252e" arrives as "%2e%2e"). */
-static bool dot_segment(struct sh_req *req, const char *seg, size_t len)
-{
-	char *dec = sh_alloc(req, len + 1);
-	ssize_t n = sh_pct_decode(dec, seg, len, false);
-
-	if (n < 0 || memchr(dec, '/', (size_t)n) || memchr(dec, '\\', (size_t)n))
-		return true;
-	return (n == 1 && dec[0] == '.') || (n == 2 && dec[0] == '.' && dec[1] == '.');
-}
-
-/* Whether the decoded rest could step out of the site before realpath. */
-static bool traversal(struct sh_req *req, const char *rest)
-{
-	const char *p = rest, *end;
-
-	if (strchr(rest, '\\'))
-		return true;
-	for (;; p = end + 1) {
-		end = p + strcspn(p, "/");
-		if (dot_segment(req, p, (size_t)(end - p)))
-			return true;
-		if (!*end)
-			return false;
-	}
 }
 
 /*
@@ -197,7 +125,7 @@ int td_route_static(struct sh_req *req, void *state)
 	td_triplet_of(req, &t);
 	if (!lower_case(t.ns) || !lower_case(t.kind) || !lower_case(t.name))
 		return redirect_lower(req, &t);
-	if (!rest || traversal(req, rest))
+	if (!rest || td_static_unsafe(rest))
 		return not_found(req);
 	rc = td_entity_exists(td, req, &t);
 	if (rc < 0)
@@ -210,5 +138,5 @@ int td_route_static(struct sh_req *req, void *state)
 	uri = rel ? accel_uri(req, td, site, rel) : NULL;
 	if (!uri)
 		return not_found(req);
-	return sh_reply_accel(req, uri, content_type(rel));
+	return sh_reply_accel(req, uri, td_static_type(rel));
 }
