@@ -27,7 +27,6 @@ export const StagehandSignInPage = (props: SignInPageProps) => {
   return (
     <SignInPage
       {...props}
-      title={config.getOptionalString('app.title') ?? 'Stagehand'}
       align="center"
       providers={providers}
     />

@@ -13,9 +13,10 @@ const MAX_ITEMS = 50;
 const MAX_DEPTH = 4;
 
 /* A copy of value that a table can show: depth and list length capped,
- * anything but objects, arrays, strings, numbers and booleans as text. */
+ * booleans as yes/no, anything deeper as JSON text. */
 export function readable(value: unknown, depth = 0): unknown {
   if (value === null || value === undefined) return '—';
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (typeof value !== 'object') return value;
   if (depth >= MAX_DEPTH) return JSON.stringify(value);
   if (Array.isArray(value)) {
