@@ -102,7 +102,8 @@ struct td_page {
  * Renders len bytes of Markdown as the page src (cmark-gfm: tables,
  * strikethrough, autolinks, task lists, tag filter, footnotes; raw HTML omitted,
  * unsafe URLs dropped; admonitions "!!! note" as mkdocs' admonition
- * extension), with heading ids and permalinks, and relative links to
+ * extension, "??? note" as pymdownx.details), with heading ids and
+ * permalinks, and relative links to
  * .md files rewritten to the target page's directory URL relative to
  * this page (other relative links re-based the same way).  Fills page
  * (src, url, html, text, heads; title from the first h1 or the file

@@ -84,6 +84,14 @@ static char *utf8_repair(const char *s, size_t n)
 	return out;
 }
 
+char *td_md_utf8(char *s)
+{
+	char *fixed = utf8_repair(s, strlen(s));
+
+	free(s);
+	return fixed;
+}
+
 /* Whitespace runs to one space, trimmed (mkdocs' search does the same). */
 static char *collapse(const char *s)
 {

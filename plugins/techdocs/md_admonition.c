@@ -1,6 +1,7 @@
 /*
- * mkdocs' admonition extension, which techdocs-core turns on ("!!! note"
- * and an indented body) on top of cmark-gfm, which has no such block: the
+ * mkdocs' admonition extension and pymdownx.details, which techdocs-core
+ * turns on ("!!! note", "??? note" or "???+ note" and an indented body),
+ * on top of cmark-gfm, which has no such block: the
  * text is marked before parsing (the body dedented, so it parses as
  * ordinary Markdown) and the marked runs are grouped into custom blocks
  * after.  Markers are paragraphs of hex text after a \x02 byte (taken out
@@ -53,13 +54,29 @@ static int indent_of(const char *l, size_t n, int cols, size_t *skip)
 	return i == n ? -1 : col;
 }
 
+/* The style of a marker line: 'a' "!!!" admonition, 'd' "???" details,
+ * 'o' "???+" open details; 0 for any other line.  *i is past the prefix. */
+static char marker_style(const char *l, size_t n, size_t *i)
+{
+	*i = 3;
+	if (n >= 4 && strncmp(l, "!!!", 3) == 0)
+		return 'a';
+	if (n < 4 || strncmp(l, "???", 3) != 0)
+		return 0;
+	if (l[3] != '+')
+		return 'd';
+	*i = 4;
+	return 'o';
+}
+
 /* "!!! type [type...] [\"title\"]": emits the opening marker, or returns false. */
 static bool open_marker(struct pre *st, const char *l, size_t n)
 {
-	size_t i = 3, c0, c1, t0 = 0, t1 = 0;
+	size_t i, c0, c1, t0 = 0, t1 = 0;
 	bool titled = false;
+	char style = marker_style(l, n, &i);
 
-	if (n < 4 || strncmp(l, "!!!", 3) != 0)
+	if (!style)
 		return false;
 	while (i < n && l[i] == ' ')
 		i++;
@@ -82,7 +99,7 @@ static bool open_marker(struct pre *st, const char *l, size_t n)
 	}
 	if (i != n)
 		return false;
-	sh_buf_printf(&st->out, "\n%cA", MARK);
+	sh_buf_printf(&st->out, "\n%cA%c", MARK, style);
 	add_hex(&st->out, l + c0, c1 - c0);
 	sh_buf_addstr(&st->out, titled ? ":t:" : ":n:");
 	add_hex(&st->out, l + t0, t1 - t0);
@@ -195,35 +212,47 @@ static char *unhex(const char *s, size_t n)
 	return out;
 }
 
-/* The <div> of an opening marker "<hex classes>:<t|n>:<hex title>". */
-static cmark_node *open_block(const char *body)
+/* The opening and closing HTML of a block. */
+static void block_html(cmark_node *blk, char style, const char *classes, const char *title)
 {
-	const char *c1 = strchr(body, ':');
-	char *classes, *title;
-	cmark_node *blk = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
 	struct sh_buf b;
 
-	if (!c1 || (c1[1] != 't' && c1[1] != 'n') || c1[2] != ':')
-		c1 = body + strlen(body) - 3;
-	classes = unhex(body, (size_t)(c1 - body));
-	title = c1[1] == 't' ? unhex(c1 + 3, strlen(c1 + 3)) : sh_xstrdup(classes);
-	if (c1[1] != 't') {
-		title[strcspn(title, " ")] = '\0';
-		title[0] = (char)toupper((unsigned char)title[0]);
-	}
 	sh_buf_init(&b, 1 << 20);
-	sh_buf_addstr(&b, "<div class=\"admonition ");
+	sh_buf_addstr(&b, style == 'a' ? "<div class=\"admonition " : "<details class=\"");
 	td_html_escape(&b, classes);
-	sh_buf_addstr(&b, "\">\n");
-	if (*title) {
+	sh_buf_addstr(&b, style == 'o' ? "\" open=\"open\">\n" : "\">\n");
+	if (style != 'a') {
+		sh_buf_addstr(&b, "<summary>");
+		td_html_escape(&b, title);
+		sh_buf_addstr(&b, "</summary>\n");
+	} else if (*title) {
 		sh_buf_addstr(&b, "<p class=\"admonition-title\">");
 		td_html_escape(&b, title);
 		sh_buf_addstr(&b, "</p>\n");
 	}
 	cmark_node_set_on_enter(blk, sh_buf_str(&b));
-	cmark_node_set_on_exit(blk, "</div>");
-	cmark_node_set_user_data(blk, title);
+	cmark_node_set_on_exit(blk, style == 'a' ? "</div>" : "</details>");
 	sh_buf_free(&b);
+}
+
+/* The block of an opening marker "<style><hex classes>:<t|n>:<hex title>"
+ * (a forged one may be anything: what it decodes to is only escaped text). */
+static cmark_node *open_block(const char *body)
+{
+	char style = *body && strchr("ado", *body) ? *body++ : 'a';
+	const char *c1 = strchr(body, ':');
+	bool ok = c1 && (c1[1] == 't' || c1[1] == 'n') && c1[2] == ':';
+	bool titled = ok && c1[1] == 't';
+	char *classes = td_md_utf8(unhex(body, ok ? (size_t)(c1 - body) : strlen(body)));
+	char *title = titled ? td_md_utf8(unhex(c1 + 3, strlen(c1 + 3))) : sh_xstrdup(classes);
+	cmark_node *blk = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+
+	if (!titled) {
+		title[strcspn(title, " ")] = '\0';
+		title[0] = (char)toupper((unsigned char)title[0]);
+	}
+	block_html(blk, style, classes, title);
+	cmark_node_set_user_data(blk, title);
 	free(classes);
 	return blk;
 }

@@ -18,12 +18,16 @@
  */
 char *td_md_rewrite_link(const char *url, const char *src, const char *page_url);
 
+/* s with invalid UTF-8 and NUL bytes as '?' (takes s; malloc'd). */
+char *td_md_utf8(char *s);
+
 /*
- * mkdocs' admonitions ("!!! note \"Title\"" and a 4-space indented body)
- * before cmark parses the text: each becomes a marker paragraph, its body
+ * mkdocs' admonitions ("!!! note \"Title\"" and a 4-space indented body;
+ * "??? note" and "???+ note" as pymdownx.details' <details>) before cmark
+ * parses the text: each becomes a marker paragraph, its body
  * dedented, and a closing marker.  Returns the new text (malloc'd, *outlen
  * its length).  td_md_admonitions_group then turns each marked run of the
- * parsed document into a <div class="admonition ..."> block whose title
+ * parsed document into a <div class="admonition ..."> (or <details>) block whose title
  * is cmark_node_get_user_data of the block (a malloc'd string the caller
  * frees with td_md_admonitions_free).
  */

@@ -5,6 +5,7 @@
  * admonitions, page titles, the toc and the search text, and the caps.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -200,6 +201,29 @@ START_TEST(test_admonitions)
 	lacks(h, "<script");
 	lacks(h, "<b>");
 	lacks(h, "\x02");
+	h = render("??? note\n    closed\n\n???+ tip \"Open me\"\n    open\n\n??? \n", "index.md");
+	has(h, "<details class=\"note\">\n<summary>Note</summary>\n<p>closed</p>\n</details>");
+	has(h, "<details class=\"tip\" open=\"open\">\n<summary>Open me</summary>\n<p>open</p>\n"
+	       "</details>");
+	has(h, "<p>?" "?" "?</p>"); /* split: no trigraph */
+}
+END_TEST
+
+/* Forged markers (an entity makes the \x02 byte) decode to escaped, valid text, whatever they hold. */
+START_TEST(test_forged_markers)
+{
+	const char *forged[] = {"&#2;A", "&#2;Z", "&#2;Aa", "&#2;Ax", "&#2;Aaff:t:fffe", "&#2;Ao3c:t:",
+				"&#2;Ad:n:", "&#2;A::t::", "&#2;Azz:t:zz"};
+	json_t *v;
+
+	for (size_t i = 0; i < sizeof forged / sizeof forged[0]; i++) {
+		char md[128];
+		snprintf(md, sizeof md, "%s\n\nbody\n\n&#2;Z\n", forged[i]);
+		render(md, "index.md");
+		lacks(page.html, "<script");
+		ck_assert_ptr_nonnull(v = json_string(page.text));
+		json_decref(v);
+	}
 }
 END_TEST
 
@@ -293,6 +317,7 @@ int main(void)
 	tcase_add_test(tc, test_urls);
 	tcase_add_test(tc, test_links);
 	tcase_add_test(tc, test_admonitions);
+	tcase_add_test(tc, test_forged_markers);
 	tcase_add_test(tc, test_titles_and_text);
 	tcase_add_test(tc, test_bad_utf8);
 	tcase_add_test(tc, test_heading_cap);
