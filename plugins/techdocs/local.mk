@@ -20,7 +20,8 @@ plugin_LTLIBRARIES += plugins/techdocs/techdocs.la
 plugins_techdocs_techdocs_la_SOURCES = plugins/techdocs/techdocs.h plugins/techdocs/plugin.h \
 	plugins/techdocs/plugin.c plugins/techdocs/db_entity.c \
 	plugins/techdocs/routes_metadata.c plugins/techdocs/routes_static.c \
-	plugins/techdocs/routes_sync.c plugins/techdocs/sync.c plugins/techdocs/work.c \
+	plugins/techdocs/routes_sync.c plugins/techdocs/sync.c plugins/techdocs/sync_int.h \
+	plugins/techdocs/sync_build.c plugins/techdocs/work.c \
 	plugins/techdocs/prepare.h plugins/techdocs/prepare_dir.c plugins/techdocs/prepare_url.c
 plugins_techdocs_techdocs_la_CPPFLAGS = -I$(top_srcdir)/include
 plugins_techdocs_techdocs_la_CFLAGS = $(PLUGIN_CFLAGS)

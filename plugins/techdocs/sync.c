@@ -6,40 +6,23 @@
  * own so that it finishes, and publishes, even when every caller has gone.
  * A build's log lines are kept (capped) for every caller to read; the
  * recheck window remembers when each entity (by metadata.uid) was last
- * checked successfully.  The steps of one build are in build_run below:
- * resolve the techdocs-ref, prepare the source, build, publish (the other
- * parts of techdocs.h), then check the site's index.html.
+ * checked successfully.  The steps of one build are in sync_build.c.
  */
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include <stagehand/stagehand.h>
 
 #include "plugin.h"
+#include "sync_int.h"
 
 #define LINES_MAX 2000         /* log lines one build keeps */
 #define LINE_MAX_BYTES 2048    /* bytes of one kept line */
 #define RECENT_MAX 4096        /* entities the recheck window remembers */
-
-struct td_job {
-	struct td_job *next;
-	struct techdocs *td;
-	char *key;                 /* "ns/kind/name", lower case: one build per site */
-	char *ref;                 /* kind:namespace/name, for the log */
-	char *ns, *kind, *name, *uid;
-	json_t *entity;
-	unsigned refs;             /* callers + the build thread */
-	char **lines;
-	size_t n_lines, dropped;
-	bool done, updated;
-	char *error;               /* the reason of a failed build */
-	pthread_cond_t news;       /* a line, or done */
-};
 
 struct td_recent {
 	char *uid;
@@ -144,8 +127,7 @@ void td_job_release(struct techdocs *td, struct td_job *job)
 	pthread_mutex_unlock(&td->sync->mu);
 }
 
-/* One build-log line (td_log_fn), for every caller. */
-static void job_log(void *ud, const char *line)
+void td_job_log(void *ud, const char *line)
 {
 	struct td_job *job = ud;
 	struct td_sync *s = job->td->sync;
@@ -162,10 +144,7 @@ static void job_log(void *ud, const char *line)
 	pthread_mutex_unlock(&s->mu);
 }
 
-static void job_logf(struct td_job *job, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void job_logf(struct td_job *job, const char *fmt, ...)
+void td_job_logf(struct td_job *job, const char *fmt, ...)
 {
 	va_list ap;
 	char *line;
@@ -173,7 +152,7 @@ static void job_logf(struct td_job *job, const char *fmt, ...)
 	va_start(ap, fmt);
 	line = sh_xvasprintf(fmt, ap);
 	va_end(ap);
-	job_log(job, line);
+	td_job_log(job, line);
 	free(line);
 }
 
@@ -205,98 +184,6 @@ const char **td_job_poll(struct sh_req *req, struct td_job *job, size_t *seen, i
 	return out;
 }
 
-/* ---- one build -------------------------------------------------------------- */
-
-static const char *site_name(const json_t *entity)
-{
-	const json_t *meta = json_object_get(entity, "metadata");
-	const char *title = json_string_value(json_object_get(meta, "title"));
-
-	return title && *title ? title : json_string_value(json_object_get(meta, "name"));
-}
-
-/* The version of the source the published site was built from, or "". */
-static void published_etag(struct td_job *job, char *etag, size_t len)
-{
-	char *path = td_site_file(job->td, job->ns, job->kind, job->name, TD_METADATA_FILE);
-	json_t *meta = path ? json_load_file(path, 0, NULL) : NULL;
-	const char *old = json_string_value(json_object_get(meta, "etag"));
-
-	snprintf(etag, len, "%s", old ? old : "");
-	json_decref(meta);
-	free(path);
-}
-
-/* "Generated" is index.html at the site's root (Backstage polls it). */
-static int check_index(struct td_job *job, char *err, size_t errlen)
-{
-	char *path = td_site_file(job->td, job->ns, job->kind, job->name, "index.html");
-	struct stat st;
-	int rc = path && stat(path, &st) == 0 && S_ISREG(st.st_mode) ? 0 : SH_ENOTFOUND;
-
-	if (rc < 0)
-		snprintf(err, errlen, "the published site has no index.html");
-	free(path);
-	return rc;
-}
-
-/* Builds src into work/site and publishes it. */
-static int build_publish(struct td_job *job, const char *src, const char *work,
-			 const char *etag, char *err, size_t errlen)
-{
-	struct techdocs *td = job->td;
-	char *out = sh_xasprintf("%s/site", work);
-	const char *title = site_name(job->entity);
-	int rc;
-
-	job_logf(job, "Building the docs of %s", job->ref);
-	rc = td_build_site(src, out, title ? title : job->name, &td->lim, job_log, job, err,
-			   errlen);
-	if (rc == 0) {
-		job_logf(job, "Publishing the docs of %s", job->ref);
-		rc = td_publish(td->publish_dir, job->ns, job->kind, job->name, out, etag, err,
-				errlen);
-	}
-	if (rc == 0 && td->cache)
-		sh_cache_clear(td->cache);      /* /static's answers of the old site */
-	if (rc == 0)
-		rc = check_index(job, err, errlen);
-	free(out);
-	return rc;
-}
-
-/* Resolve, prepare, build, publish.  0 (with *updated) or a code and err. */
-static int build_run(struct td_job *job, bool *updated, char *err, size_t errlen)
-{
-	struct techdocs *td = job->td;
-	struct td_location loc = { { 0 }, NULL };
-	char etag[256] = "", *work = NULL, *src = NULL;
-	int rc = td_ref_resolve(job->entity, &loc, err, errlen);
-
-	if (rc == 0 && !(work = td_work_dir_new())) {
-		snprintf(err, errlen, "cannot make a work directory");
-		rc = SH_EIO;
-	}
-	if (rc == 0) {
-		job_logf(job, "Preparing the docs source of %s (%s %s)", job->ref, loc.type,
-			 loc.target);
-		published_etag(job, etag, sizeof(etag)); /* the same version: no src, not modified */
-		rc = td_prepare(td->host, &loc, work, &td->lim, &src, etag, sizeof(etag), err,
-				errlen);
-	}
-	*updated = rc == 0 && src != NULL;
-	if (rc == 0 && !*updated)
-		job_logf(job, "The docs of %s are up to date (etag %s)", job->ref, etag);
-	if (rc == 0 && *updated)
-		rc = build_publish(job, src, work, etag, err, errlen);
-	td_location_free(&loc);
-	free(src);
-	if (work)
-		td_work_dir_remove(work);
-	free(work);
-	return rc;
-}
-
 /* ---- the build thread ------------------------------------------------------- */
 
 static void slot_take(struct td_job *job)
@@ -308,7 +195,7 @@ static void slot_take(struct td_job *job)
 	while (s->running >= job->td->concurrency) {
 		if (!said) {
 			pthread_mutex_unlock(&s->mu);
-			job_logf(job, "Waiting for a free build slot (%u builds at once)",
+			td_job_logf(job, "Waiting for a free build slot (%u builds at once)",
 				 job->td->concurrency);
 			said = true;
 			pthread_mutex_lock(&s->mu);
@@ -335,7 +222,7 @@ static void job_end(struct td_job *job, int rc, bool updated, const char *err)
 	struct td_sync *s = job->td->sync;
 
 	if (rc < 0) {
-		job_logf(job, "Failed to build the docs page for entity %s: %s", job->ref, err);
+		td_job_logf(job, "Failed to build the docs page for entity %s: %s", job->ref, err);
 		sh_log(SH_LOG_WARN, "techdocs: build of %s failed: %s", job->ref, err);
 	} else {
 		sh_log(SH_LOG_INFO, "techdocs: %s %s", job->ref, updated ? "built" : "up to date");
@@ -364,7 +251,7 @@ static void *build_main(void *arg)
 
 	slot_take(job);
 	sh_log(SH_LOG_INFO, "techdocs: building %s", job->ref);
-	rc = build_run(job, &updated, err, sizeof(err));
+	rc = td_job_run(job, &updated, err, sizeof(err));
 	if (rc < 0 && !*err)
 		snprintf(err, sizeof(err), "error %d", rc);
 	job_end(job, rc, updated, err);
