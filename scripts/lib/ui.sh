@@ -69,8 +69,8 @@ ui_sync() {
 		tar -C "$src" -xf -
 }
 
-# ui_compile SRC LOG: npm ci when the lockfile changed, then the build;
-# their output goes to LOG.
+# ui_compile SRC LOG: npm ci when the lockfile changed, the app's tests
+# (ui/test/), then the build; their output goes to LOG.
 ui_compile() {
 	local src=$1 log=$2 lock
 	lock=$(sha256sum <"$src/package-lock.json" | cut -c1-64)
@@ -80,8 +80,8 @@ ui_compile() {
 		(cd "$src" && npm ci --no-audit --no-fund) >>"$log" 2>&1 || return 1
 		printf '%s\n' "$lock" >"$src/.sh-lock-hash"
 	fi
-	msg "portal: backstage-cli package build (about 1 minute)"
-	(cd "$src" && npx --no-install backstage-cli package build) >>"$log" 2>&1
+	msg "portal: npm test, backstage-cli package build (about 1 minute)"
+	(cd "$src" && npm test && npx --no-install backstage-cli package build) >>"$log" 2>&1
 }
 
 # ui_install_dist FROM TO HASH: replaces TO with a readable copy of FROM
