@@ -8,7 +8,8 @@ plugins_techdocs_libtechdocs_domain_la_SOURCES = plugins/techdocs/techdocs.h \
 	plugins/techdocs/site.c plugins/techdocs/search.c \
 	plugins/techdocs/builder.h plugins/techdocs/build_int.h plugins/techdocs/build_fs.c \
 	plugins/techdocs/build_nav.c plugins/techdocs/md_int.h plugins/techdocs/md_urls.c \
-	plugins/techdocs/md_admonition.c plugins/techdocs/site_int.h plugins/techdocs/site_nav.c \
+	plugins/techdocs/md_admonition.c plugins/techdocs/md_ids.c plugins/techdocs/site_int.h \
+	plugins/techdocs/site_nav.c \
 	plugins/techdocs/ref.c plugins/techdocs/publish.c \
 	plugins/techdocs/prepare.h plugins/techdocs/github_url.c \
 	plugins/techdocs/static_path.h plugins/techdocs/static_path.c

@@ -208,32 +208,9 @@ static void walk_doc(struct walk *w, cmark_node *doc)
 	w->page->text = collapse(sh_buf_str(&w->text));
 }
 
-static bool id_taken(const struct td_page *p, size_t upto, const char *id)
-{
-	for (size_t i = 0; i < upto; i++)
-		if (strcmp(p->heads[i].id, id) == 0)
-			return true;
-	return false;
-}
-
-/* mkdocs' toc unique(): "x" taken -> "x_1", "x_1" taken -> "x_2". */
-static char *unique_id(const struct td_page *p, size_t upto, char *id)
-{
-	while (!*id || id_taken(p, upto, id)) {
-		char *us = strrchr(id, '_');
-		char *end = NULL;
-		long n = us && us[1] && isdigit((unsigned char)us[1]) ? strtol(us + 1, &end, 10) : -1;
-		char *next = n >= 0 && end && !*end && n < 1000000
-				     ? sh_xasprintf("%.*s_%ld", (int)(us - id), id, n + 1)
-				     : sh_xasprintf("%s_1", id);
-		free(id);
-		id = next;
-	}
-	return id;
-}
-
 /* "<hN id=..>inner<a class=headerlink ..>&para;</a></hN>" in place of node i. */
-static void heading_html(struct td_page *p, size_t i, cmark_node *n, cmark_llist *exts)
+static void heading_html(struct td_page *p, size_t i, cmark_node *n, cmark_llist *exts,
+			 struct td_ids *ids)
 {
 	struct td_heading *h = &p->heads[i];
 	char *html = cmark_render_html(n, MD_OPTIONS, exts);
@@ -241,7 +218,7 @@ static void heading_html(struct td_page *p, size_t i, cmark_node *n, cmark_llist
 	cmark_node *blk = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
 	char *out;
 
-	h->id = unique_id(p, i, td_slugify(h->title));
+	h->id = td_ids_unique(ids, td_slugify(h->title));
 	if (!open || !close || close < open)
 		open = close = html;
 	out = sh_xasprintf("<h%d id=\"%s\">%.*s<a class=\"headerlink\" href=\"#%s\" "
@@ -322,6 +299,7 @@ int td_markdown_render(const char *md, size_t len, const char *src, struct td_pa
 	cmark_parser *p = cmark_parser_new(MD_OPTIONS);
 	cmark_node *doc;
 	struct walk w = {.page = page};
+	struct td_ids *ids;
 	int rc = 0;
 
 	memset(page, 0, sizeof(*page));
@@ -334,8 +312,10 @@ int td_markdown_render(const char *md, size_t len, const char *src, struct td_pa
 	sh_buf_init(&w.head, TD_PAGE_MAX_HTML);
 	doc = parse(p, md, len);
 	walk_doc(&w, doc);
+	ids = td_ids_new(page->nheads);
 	for (size_t i = 0; i < page->nheads; i++)
-		heading_html(page, i, w.hnodes[i], cmark_parser_get_syntax_extensions(p));
+		heading_html(page, i, w.hnodes[i], cmark_parser_get_syntax_extensions(p), ids);
+	td_ids_free(ids);
 	first_h1(page);
 	page->html = cmark_render_html(doc, MD_OPTIONS, cmark_parser_get_syntax_extensions(p));
 	if (strlen(page->html) > TD_PAGE_MAX_HTML)

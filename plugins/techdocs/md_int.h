@@ -18,6 +18,16 @@
  */
 char *td_md_rewrite_link(const char *url, const char *src, const char *page_url);
 
+/*
+ * The heading ids of one page: td_ids_unique takes a slug and returns it,
+ * or the first free one of mkdocs' chain ("x_1", "x_2", ...), recorded as
+ * taken (malloc'd; the slug is taken in either case).  At most nheads calls.
+ */
+struct td_ids;
+struct td_ids *td_ids_new(size_t nheads);
+char *td_ids_unique(struct td_ids *ids, char *id);
+void td_ids_free(struct td_ids *ids);
+
 /* s with invalid UTF-8 and NUL bytes as '?' (takes s; malloc'd). */
 char *td_md_utf8(char *s);
 

@@ -1,4 +1,4 @@
-/* fuzz-sources: plugins/techdocs/mkdocs.c plugins/techdocs/markdown.c plugins/techdocs/md_urls.c plugins/techdocs/md_admonition.c plugins/techdocs/site.c plugins/techdocs/site_nav.c plugins/techdocs/search.c plugins/techdocs/build_nav.c fcgi/yaml.c fcgi/alloc.c fcgi/buf.c */
+/* fuzz-sources: plugins/techdocs/mkdocs.c plugins/techdocs/markdown.c plugins/techdocs/md_urls.c plugins/techdocs/md_admonition.c plugins/techdocs/md_ids.c plugins/techdocs/site.c plugins/techdocs/site_nav.c plugins/techdocs/search.c plugins/techdocs/build_nav.c fcgi/yaml.c fcgi/alloc.c fcgi/buf.c */
 /* fuzz-libs: yaml-0.1 jansson libcmark-gfm */
 /*
  * libFuzzer target of the techdocs builder's Markdown-and-nav path: the

@@ -282,6 +282,25 @@ START_TEST(test_heading_cap)
 }
 END_TEST
 
+/* 2,000 equal headings get x, x_1 ... x_1999 in linear time (a walk of
+ * mkdocs' chain per heading took seconds). */
+START_TEST(test_duplicate_ids)
+{
+	struct sh_buf b;
+
+	sh_buf_init(&b, 1 << 20);
+	for (int i = 0; i < TD_MAX_HEADINGS; i++)
+		sh_buf_addstr(&b, i == 3 ? "## x_5\n" : "## x\n");
+	ck_assert_int_eq(td_markdown_render(b.data, b.len, "index.md", &page), 0);
+	ck_assert_str_eq(page.heads[0].id, "x");
+	ck_assert_str_eq(page.heads[2].id, "x_2");
+	ck_assert_str_eq(page.heads[3].id, "x_5");
+	ck_assert_str_eq(page.heads[6].id, "x_6");
+	ck_assert_str_eq(page.heads[TD_MAX_HEADINGS - 1].id, "x_1999");
+	sh_buf_free(&b);
+}
+END_TEST
+
 /* Admonitions nest TD_ADMONITION_MAX_DEPTH deep; deeper markers stay text. */
 START_TEST(test_admonition_depth)
 {
@@ -321,6 +340,7 @@ int main(void)
 	tcase_add_test(tc, test_titles_and_text);
 	tcase_add_test(tc, test_bad_utf8);
 	tcase_add_test(tc, test_heading_cap);
+	tcase_add_test(tc, test_duplicate_ids);
 	tcase_add_test(tc, test_admonition_depth);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
