@@ -47,7 +47,8 @@ static const struct sh_conf_key oc_keys[] = {
 	{ "max_pages", SH_CONF_INT, "1000", 1, 1000000, NULL, NULL, 0,
 	  "page cap of every list; one more page fails the sync" },
 	{ "workload_fetches", SH_CONF_INT, "4", 1, 32, NULL, NULL, 0,
-	  "workload requests of a full sync in flight at once (1: one at a time)" },
+	  "workload requests of a full sync in flight at once (1: one at a time), and the "
+	  "calls its memo asks again" },
 	{ "sync_cache_mb", SH_CONF_INT, "256", 0, 65536, NULL, NULL, 0,
 	  "MiB a process keeps of what the last full sync read and made, so that an "
 	  "unchanged answer is not parsed or translated again (0: off)" },
