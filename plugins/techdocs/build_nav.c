@@ -61,7 +61,10 @@ static struct td_nav *append(struct td_nav *parent)
 {
 	struct td_nav *e;
 
-	parent->kids = sh_xrealloc(parent->kids, (parent->nkids + 1) * sizeof(*parent->kids));
+	/* doubling at powers of two: a directory of thousands of pages stays linear */
+	if ((parent->nkids & (parent->nkids - 1)) == 0)
+		parent->kids = sh_xrealloc(parent->kids,
+					   (parent->nkids ? 2 * parent->nkids : 1) * sizeof(*parent->kids));
 	e = &parent->kids[parent->nkids++];
 	memset(e, 0, sizeof(*e));
 	e->page_idx = -1;
