@@ -22,6 +22,7 @@ import {
   oauthRequestApiRef,
 } from '@backstage/core-plugin-api';
 import { OAuth2 } from '@backstage/core-app-api';
+import { searchApiRef } from '@backstage/plugin-search-react';
 import { oauthProviders } from './auth/providers';
 
 const oauthFactories: AnyApiFactory[] = oauthProviders.map(p =>
@@ -53,4 +54,12 @@ export const apis: AnyApiFactory[] = [
   }),
   ScmAuth.createDefaultApiFactory(),
   ...oauthFactories,
+  // The TechDocs reader's search box needs a searchApiRef (without one the
+  // Docs tab fails with NotImplementedError); there is no search backend,
+  // so it finds nothing.
+  createApiFactory({
+    api: searchApiRef,
+    deps: {},
+    factory: () => ({ query: async () => ({ results: [] }) }),
+  }),
 ];
