@@ -19,7 +19,10 @@
 
 #include "build_int.h"
 
-#define STYLESHEET "assets/stylesheets/stagehand.css"
+/* Named as mkdocs-material names its own: the TechDocs reader's sanitizer
+ * keeps only <link>s to main.<8 hex>.min.css (and Google Fonts), and with no
+ * stylesheet left the reader never reveals the page (opacity 0). */
+#define STYLESHEET "assets/stylesheets/main.5a9e0c1d.min.css"
 
 /* Our own small stylesheet: the reader restyles the md-* markup itself;
  * this only keeps a site readable when opened on its own. */

@@ -283,7 +283,7 @@ START_TEST(test_fixture_structure)
 	ck_assert_uint_eq(json_object_size(ma), 2);
 	json_decref(ma), json_decref(mb);
 	sa = slurp(out, "runbooks/on-call/index.html");
-	ck_assert_ptr_nonnull(strstr(sa, "href=\"../../assets/stylesheets/stagehand.css\""));
+	ck_assert_ptr_nonnull(strstr(sa, "href=\"../../assets/stylesheets/main.5a9e0c1d.min.css\""));
 	ck_assert_ptr_nonnull(strstr(sa, "<a href=\"../../\">Back to the overview</a>"));
 	ck_assert_ptr_nonnull(strstr(sa, "md-footer__link--prev"));
 	ck_assert_ptr_null(strstr(sa, "md-footer__link--next"));
@@ -291,7 +291,7 @@ START_TEST(test_fixture_structure)
 	ck_assert_ptr_nonnull(
 		strstr(sa, "href=\"https://github.com/oracle-org/checkout-service/edit/main/docs/runbooks/on-call.md\""));
 	free(sa);
-	sa = slurp(out, "assets/stylesheets/stagehand.css");
+	sa = slurp(out, "assets/stylesheets/main.5a9e0c1d.min.css");
 	ck_assert_ptr_nonnull(strstr(sa, ".md-typeset"));
 	free(sa);
 	ck_assert_ptr_nonnull(strstr(log_text.data, "site 'Checkout Service' built"));
@@ -316,7 +316,7 @@ START_TEST(test_default_config)
 	out = build(src, "site", &lim, 0, err, sizeof err);
 	sh_buf_init(&files, 1 << 20);
 	list_files(out, "", &files);
-	ck_assert_str_eq(files.data, "404.html\nalpha/index.html\nassets/stylesheets/stagehand.css\n"
+	ck_assert_str_eq(files.data, "404.html\nalpha/index.html\nassets/stylesheets/main.5a9e0c1d.min.css\n"
 				     "how-to/deploy/index.html\nhow-to/index.html\nimg/a.svg\nindex.html\n"
 				     "search/search_index.json\ntechdocs_metadata.json\nzeta/index.html\n");
 	html = slurp(out, "how-to/deploy/index.html");
