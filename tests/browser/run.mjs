@@ -44,7 +44,7 @@ async function newContext() {
   const ctx = await browser.newContext({
     baseURL: base,
     ignoreHTTPSErrors: true,
-    viewport: { width: 1280, height: 860 },
+    viewport: { width: 1440, height: 900 },
   });
   ctx.setDefaultTimeout(timeout);
   await ctx.route('**/*', guard);

@@ -24,10 +24,9 @@ function entityLink(page, entry) {
   return page.getByRole('link', { name: either(entry) }).first();
 }
 
-// The tab of an entity page (Backstage renders them as links or tabs).
+// Opens a tab of an entity page.
 async function openTab(page, name) {
-  const tab = page.getByRole('tab', { name }).or(page.getByRole('link', { name })).first();
-  await tab.click();
+  await page.getByRole('tab', { name }).click();
 }
 
 async function signInPage(t) {
@@ -150,6 +149,35 @@ async function githubTab(t) {
   await row(page, 'Cache cart totals per session').waitFor();
 }
 
+// The Docs tab renders the fixture site (tests/data/catalog/mkdocs.yml and
+// docs/, built by the techdocs plugin on /sync) in the TechDocs reader
+// (whose shadow DOM the locators pierce); its link to the second page works.
+// The reader shows the page to a person: it keeps the page at opacity 0
+// until the site's stylesheets load (locators alone pass an invisible page).
+async function docsRevealed(page) {
+  await page.waitForFunction(() => {
+    const host = document.querySelector('[data-testid="techdocs-native-shadowroot"]');
+    const html = host && host.shadowRoot && host.shadowRoot.querySelector('html');
+    return !!html && getComputedStyle(html).opacity === '1';
+  });
+}
+
+async function docsTab(t) {
+  const page = (t.page = await guestPage(t));
+  await page.goto('/catalog/default/component/checkout-service');
+  await openTab(page, /^docs$/i);
+  const doc = page.getByTestId('techdocs-native-shadowroot');
+  await doc.getByText('The checkout service owns carts, orders and the checkout flow').waitFor();
+  await doc.getByRole('heading', { name: 'Responsibilities' }).waitFor();
+  await docsRevealed(page);
+  await doc.getByRole('link', { name: 'on-call runbook' }).click();
+  await doc.getByRole('heading', { name: 'On-call runbook' }).waitFor();
+  await doc.getByRole('heading', { name: 'Checkout latency alert' }).waitFor();
+  await docsRevealed(page);
+  await doc.getByRole('heading', { name: 'On-call runbook' }).scrollIntoViewIfNeeded();
+  check(/\/docs\/runbooks\/on-call\/?$/.test(new URL(page.url()).pathname), `url ${page.url()}`);
+}
+
 export const steps = [
   { name: 'the sign-in page', run: signInPage },
   { name: 'sign in as guest', run: signInGuest },
@@ -161,4 +189,5 @@ export const steps = [
   { name: 'the CI/CD tab lists the Jenkins builds', run: jenkinsTab },
   { name: 'the GitHub Actions tab lists the runs', run: githubTab },
   { name: 'an Ask Perch answer appears word by word', run: perchStep },
+  { name: 'the Docs tab renders the docs and links', run: docsTab, techdocs: true },
 ];
