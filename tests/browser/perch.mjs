@@ -37,6 +37,7 @@ export async function perchStep(t) {
   await page.locator('[data-testid="perch-answer"][aria-busy="false"]').last().waitFor();
   const renders = await page.evaluate(() => window.__perchRenders);
   const before = renders.filter((s) => !s.includes(LAST));
+  t.note(`perch: ${before.length} renders before the last chunk, ${renders.length} in all`);
   check(before.length >= 2, `${before.length} renders before the last chunk: ${JSON.stringify(before)}`);
   for (let i = 1; i < before.length; i++) {
     check(before[i].length > before[i - 1].length, `render ${i} did not grow`);

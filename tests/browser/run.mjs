@@ -55,7 +55,11 @@ const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g
 const wanted = (name) =>
   process.argv.length <= 2 || process.argv.slice(2).some((w) => name.includes(w));
 
-const t = { base, idp: env.IDP_URL, agent: env.AGENT_URL, github: env.GITHUB_URL, newContext, page: null, guest: null };
+const t = {
+  base, idp: env.IDP_URL, agent: env.AGENT_URL, github: env.GITHUB_URL,
+  newContext, page: null, guest: null, notes: [],
+  note(text) { this.notes.push(text); },
+};
 const list = steps.filter((s) => !s.techdocs || env.BROWSER_STEPS_TECHDOCS === '1');
 let n = 0;
 let passed = 0;
@@ -82,6 +86,7 @@ for (const step of list) {
     passed += 1;
     console.log(`ok ${n} - ${step.name}`);
   }
+  for (const text of t.notes.splice(0)) console.log(`# ${text}`);
 }
 if (refused.size) console.log(`# refused (not 127.0.0.1): ${[...refused].join(' ')}`);
 await browser.close();

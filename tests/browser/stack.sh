@@ -56,12 +56,14 @@ browser_plugins() {
 	printf '%s\n' "$list"
 }
 
-# Their flags ("name = true" lines).
+# Their flags ("name = true" lines), and the sign-in flow: redirect (the
+# default) or, with BROWSER_AUTH_FLOW=popup, the popup window.
 browser_flags() {
 	local p
 	for p in jenkins github-actions techdocs; do
 		[ "$(browser_has_plugin "$p")" = 0 ] || printf '%s = true\n' "${p//-/_}"
 	done
+	[ "${BROWSER_AUTH_FLOW:-redirect}" != popup ] || printf 'auth_redirect_flow = false\n'
 }
 
 # The drop-in: the tab plugins on, the fixture catalog beside the demo one,

@@ -99,6 +99,7 @@ async function idpSignIn(t) {
   const before = await (await fetch(`${t.idp}/_status`)).json();
   await page.goto('/');
   const redirect = (await config(page, 'enableExperimentalRedirectFlow')) === true;
+  t.note(`sign-in flow: ${redirect ? 'redirect' : 'popup'}`);
   const card = providerCard(page, 'OpenChoreo');
   await oauthFlow(page, card.getByRole('button', { name: /^sign in$/i }), redirect);
   await signedIn(page);
