@@ -41,6 +41,9 @@ async function signInPage(t) {
   await buttons.nth(providers.length - 1).waitFor();
   check(await buttons.count() === providers.length,
     `${await buttons.count()} sign-in buttons for ${providers.length} providers`);
+  const outside = await t.page.evaluate(() =>
+    fetch('https://example.com/', { mode: 'no-cors' }).then(() => 'reached', () => 'refused'));
+  check(outside === 'refused', 'a request outside 127.0.0.1 was not refused');
 }
 
 async function signInGuest(t) {
