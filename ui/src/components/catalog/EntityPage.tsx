@@ -34,6 +34,7 @@ import {
   ConsumingComponentsCard,
   ProvidedApisCard,
   ProvidingComponentsCard,
+  SystemApisCard,
 } from './relations';
 import { EntitySpecCard } from './SpecCard';
 import { ciCdTab, docsTab, githubActionsTab } from './tabs';
@@ -104,7 +105,7 @@ const apiCards = (
 const systemCards = (
   <>
     {half(<EntityHasComponentsCard variant="gridItem" />)}
-    {half(<ProvidedApisCard />)}
+    {half(<SystemApisCard />)}
     {half(<EntityHasResourcesCard variant="gridItem" />)}
   </>
 );

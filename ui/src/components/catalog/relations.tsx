@@ -1,7 +1,7 @@
 /*
  * API relation cards built on the catalog's RelatedEntitiesCard (the
- * api-docs plugin is not part of this app): the APIs a component or
- * system provides and consumes, and the components behind an API.
+ * api-docs plugin is not part of this app): the APIs a component provides
+ * and consumes, a system's APIs, and the components behind an API.
  */
 import React from 'react';
 import {
@@ -11,6 +11,7 @@ import {
   RELATION_API_CONSUMED_BY,
   RELATION_API_PROVIDED_BY,
   RELATION_CONSUMES_API,
+  RELATION_HAS_PART,
   RELATION_PROVIDES_API,
 } from '@backstage/catalog-model';
 import { TableColumn } from '@backstage/core-components';
@@ -26,57 +27,63 @@ const apiColumns: TableColumn<ApiEntity>[] = [
   EntityTable.columns.createMetadataDescriptionColumn(),
 ];
 
-const asApis = (entities: Entity[]) => entities as ApiEntity[];
-const asComponents = (entities: Entity[]) => entities as ComponentEntity[];
+type CardSpec<T extends Entity> = {
+  title: string;
+  entityKind: 'API' | 'Component';
+  relationType: string;
+  columns: TableColumn<T>[];
+  emptyMessage: string;
+};
 
-export const ProvidedApisCard = () => (
-  <RelatedEntitiesCard
-    variant="gridItem"
-    title="Provided APIs"
-    entityKind="API"
-    relationType={RELATION_PROVIDES_API}
-    columns={apiColumns}
-    emptyMessage="This entity provides no API"
-    emptyHelpLink={HELP}
-    asRenderableEntities={asApis}
-  />
-);
+/* One relation card: the related entities of one kind, as a table. */
+function relationCard<T extends Entity>(spec: CardSpec<T>) {
+  return () => (
+    <RelatedEntitiesCard
+      variant="gridItem"
+      {...spec}
+      emptyHelpLink={HELP}
+      asRenderableEntities={(entities: Entity[]) => entities as T[]}
+    />
+  );
+}
 
-export const ConsumedApisCard = () => (
-  <RelatedEntitiesCard
-    variant="gridItem"
-    title="Consumed APIs"
-    entityKind="API"
-    relationType={RELATION_CONSUMES_API}
-    columns={apiColumns}
-    emptyMessage="This entity consumes no API"
-    emptyHelpLink={HELP}
-    asRenderableEntities={asApis}
-  />
-);
+export const ProvidedApisCard = relationCard<ApiEntity>({
+  title: 'Provided APIs',
+  entityKind: 'API',
+  relationType: RELATION_PROVIDES_API,
+  columns: apiColumns,
+  emptyMessage: 'This entity provides no API',
+});
 
-export const ProvidingComponentsCard = () => (
-  <RelatedEntitiesCard
-    variant="gridItem"
-    title="Providers"
-    entityKind="Component"
-    relationType={RELATION_API_PROVIDED_BY}
-    columns={EntityTable.componentEntityColumns}
-    emptyMessage="No component provides this API"
-    emptyHelpLink={HELP}
-    asRenderableEntities={asComponents}
-  />
-);
+export const ConsumedApisCard = relationCard<ApiEntity>({
+  title: 'Consumed APIs',
+  entityKind: 'API',
+  relationType: RELATION_CONSUMES_API,
+  columns: apiColumns,
+  emptyMessage: 'This entity consumes no API',
+});
 
-export const ConsumingComponentsCard = () => (
-  <RelatedEntitiesCard
-    variant="gridItem"
-    title="Consumers"
-    entityKind="Component"
-    relationType={RELATION_API_CONSUMED_BY}
-    columns={EntityTable.componentEntityColumns}
-    emptyMessage="No component consumes this API"
-    emptyHelpLink={HELP}
-    asRenderableEntities={asComponents}
-  />
-);
+export const ProvidingComponentsCard = relationCard<ComponentEntity>({
+  title: 'Providers',
+  entityKind: 'Component',
+  relationType: RELATION_API_PROVIDED_BY,
+  columns: EntityTable.componentEntityColumns,
+  emptyMessage: 'No component provides this API',
+});
+
+export const ConsumingComponentsCard = relationCard<ComponentEntity>({
+  title: 'Consumers',
+  entityKind: 'Component',
+  relationType: RELATION_API_CONSUMED_BY,
+  columns: EntityTable.componentEntityColumns,
+  emptyMessage: 'No component consumes this API',
+});
+
+/* A system's APIs: its parts of kind API. */
+export const SystemApisCard = relationCard<ApiEntity>({
+  title: 'APIs',
+  entityKind: 'API',
+  relationType: RELATION_HAS_PART,
+  columns: apiColumns,
+  emptyMessage: 'This system has no API',
+});
