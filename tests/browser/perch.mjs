@@ -1,12 +1,13 @@
-// The Ask Perch step: the stand-in agent (scripts/lib/agent.sh, 300 ms
-// between lines) is told to answer any chat with the recorded
-// build-failure conversation; the page records every render of the answer
+// The Ask Perch step: the stand-in agent (scripts/lib/agent.sh) is told to
+// answer any chat with the recorded build-failure conversation, 300 ms
+// between lines; the page records every render of the answer
 // while it streams, and the step asserts at least two intermediate renders
 // with growing text before the final one.
 import { check, guestPage, standinRoute } from './portal.mjs';
 
 const CHAT = '/api/v1alpha1/portal-assistant/chat';
 const LAST = 're-run the build';         // only in its last chunk
+const PAUSE_MS = 300;                     // between two lines of the answer
 
 // In the page: every distinct text of the answer (the panel's last
 // perch-answer element) as the DOM changes, into window.__perchRenders.
@@ -24,7 +25,8 @@ function record() {
 
 export async function perchStep(t) {
   check(t.agent, 'AGENT_URL is not set');
-  await standinRoute(t.agent, { method: 'POST', path: CHAT, fixture: 'perch/chat-build-failure' });
+  await standinRoute(t.agent, { method: 'POST', path: CHAT, fixture: 'perch/chat-build-failure',
+    ndjson_pause_ms: PAUSE_MS });
   const page = (t.page = await guestPage(t));
   await page.goto('/catalog/default/component/checkout-service');
   await page.getByTestId('perch-open').click();
