@@ -15,6 +15,7 @@
 #include <wchar.h>
 
 #include "stagehand/alloc.h"
+#include "unit.h"
 
 START_TEST(test_basic)
 {
@@ -98,16 +99,10 @@ int main(void)
 {
 	Suite *s = suite_create("alloc");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_basic);
 	tcase_add_test(tc, test_strndup_asprintf);
 	tcase_add_test(tc, test_calloc_overflow_aborts);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

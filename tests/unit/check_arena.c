@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "req.h"
+#include "unit.h"
 
 START_TEST(test_alignment)
 {
@@ -149,8 +150,6 @@ int main(void)
 {
 	Suite *s = suite_create("arena");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_alignment);
 	tcase_add_test(tc, test_big_keeps_head);
@@ -159,9 +158,5 @@ int main(void)
 	tcase_add_test(tc, test_defer_frees);
 	tcase_add_test(tc, test_many_arenas);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../../plugins/auth/oauth.h"
+#include "unit.h"
 
 START_TEST(test_scope_union)
 {
@@ -95,8 +96,6 @@ int main(void)
 {
 	Suite *s = suite_create("auth_authorize");
 	TCase *tc = tcase_create("authorize");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_scope_union);
 	tcase_add_test(tc, test_scope_prefix);
@@ -105,9 +104,5 @@ int main(void)
 	tcase_add_test(tc, test_url_oidc);
 	tcase_add_test(tc, test_url_cap);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../../plugins/auth/oauth.h"
+#include "unit.h"
 
 #define NOW 1700000000   /* Tue, 14 Nov 2023 22:13:20 GMT */
 
@@ -101,17 +102,11 @@ int main(void)
 {
 	Suite *s = suite_create("auth_cookies");
 	TCase *tc = tcase_create("cookies");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_one);
 	tcase_add_test(tc, test_delete);
 	tcase_add_test(tc, test_chunks);
 	tcase_add_test(tc, test_join);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

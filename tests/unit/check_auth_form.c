@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../../plugins/auth/oauth.h"
+#include "unit.h"
 
 START_TEST(test_next)
 {
@@ -68,16 +69,10 @@ int main(void)
 {
 	Suite *s = suite_create("auth_form");
 	TCase *tc = tcase_create("form");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_next);
 	tcase_add_test(tc, test_get);
 	tcase_add_test(tc, test_len);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

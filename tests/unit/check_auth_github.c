@@ -12,6 +12,7 @@
 #include <stagehand/errors.h>
 
 #include "../../plugins/auth/auth.h"
+#include "unit.h"
 
 static void free_endpoints(struct auth_provider *p)
 {
@@ -210,8 +211,6 @@ int main(void)
 {
 	Suite *s = suite_create("auth_github");
 	TCase *tc = tcase_create("github");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_endpoints_github_com);
 	tcase_add_test(tc, test_endpoints_enterprise);
@@ -222,9 +221,5 @@ int main(void)
 	tcase_add_test(tc, test_authorize_url);
 	tcase_add_test(tc, test_scope_covers);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../../plugins/auth/oauth.h"
+#include "unit.h"
 
 struct url_case {
 	const char *url, *want;
@@ -75,16 +76,10 @@ int main(void)
 {
 	Suite *s = suite_create("auth_origins");
 	TCase *tc = tcase_create("origins");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_origin);
 	tcase_add_test(tc, test_host);
 	tcase_add_test(tc, test_origin_glob);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../../plugins/auth/auth.h"
+#include "unit.h"
 
 START_TEST(test_find)
 {
@@ -100,8 +101,6 @@ int main(void)
 {
 	Suite *s = suite_create("auth_providers");
 	TCase *tc = tcase_create("providers");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_find);
 	tcase_add_test(tc, test_urls_same_host);
@@ -109,9 +108,5 @@ int main(void)
 	tcase_add_test(tc, test_urls_bad_base);
 	tcase_add_test(tc, test_origins);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

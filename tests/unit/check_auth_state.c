@@ -11,6 +11,7 @@
 #include <stagehand/errors.h>
 
 #include "../../plugins/auth/oauth.h"
+#include "unit.h"
 
 static char *hex_of(const char *s)
 {
@@ -145,8 +146,6 @@ int main(void)
 {
 	Suite *s = suite_create("auth_state");
 	TCase *tc = tcase_create("state");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_encode_exact);
 	tcase_add_test(tc, test_round_trip);
@@ -155,9 +154,5 @@ int main(void)
 	tcase_add_test(tc, test_encode_cap);
 	tcase_add_test(tc, test_is_redirect);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "stagehand/buf.h"
+#include "unit.h"
 
 START_TEST(test_empty)
 {
@@ -116,8 +117,6 @@ int main(void)
 {
 	Suite *s = suite_create("buf");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_empty);
 	tcase_add_test(tc, test_cap);
@@ -125,9 +124,5 @@ int main(void)
 	tcase_add_test(tc, test_take_reset_truncate);
 	tcase_add_test(tc, test_binary);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

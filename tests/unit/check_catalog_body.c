@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../../plugins/catalog/body.h"
+#include "unit.h"
 
 START_TEST(test_refs_body)
 {
@@ -34,14 +35,8 @@ int main(void)
 {
 	Suite *s = suite_create("catalog_body");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_refs_body);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

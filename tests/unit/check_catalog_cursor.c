@@ -10,6 +10,7 @@
 #include <stagehand/errors.h>
 
 #include "../../plugins/catalog/cursor.h"
+#include "unit.h"
 
 START_TEST(test_base64)
 {
@@ -185,17 +186,11 @@ int main(void)
 {
 	Suite *s = suite_create("catalog_cursor");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_base64);
 	tcase_add_test(tc, test_offset);
 	tcase_add_test(tc, test_query_round_trip);
 	tcase_add_test(tc, test_query_errors);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

@@ -11,6 +11,7 @@
 #include <stagehand/errors.h>
 
 #include "../../plugins/catalog/db_filter.h"
+#include "unit.h"
 
 #define SUB "f.entity_id IN (SELECT entity_id FROM catalog.search WHERE key = "
 
@@ -149,8 +150,6 @@ int main(void)
 {
 	Suite *s = suite_create("catalog_db_filter");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_none);
@@ -161,9 +160,5 @@ int main(void)
 	tcase_add_test(tc, test_param_cap);
 	tcase_add_test(tc, test_text_cap);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

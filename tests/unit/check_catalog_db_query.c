@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../../plugins/catalog/db_query.h"
+#include "unit.h"
 
 static struct catalog_sql q;
 
@@ -208,8 +209,6 @@ int main(void)
 {
 	Suite *s = suite_create("catalog_db_query");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_page_unordered);
@@ -220,9 +219,5 @@ int main(void)
 	tcase_add_test(tc, test_entities_order);
 	tcase_add_test(tc, test_refs_and_facets);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

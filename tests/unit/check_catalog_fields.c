@@ -10,6 +10,7 @@
 #include <stagehand/errors.h>
 
 #include "../../plugins/catalog/fields.h"
+#include "unit.h"
 
 static json_t *entity;
 
@@ -98,16 +99,10 @@ int main(void)
 {
 	Suite *s = suite_create("catalog_fields");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_projection);
 	tcase_add_test(tc, test_parse);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

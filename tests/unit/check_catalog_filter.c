@@ -12,6 +12,7 @@
 #include <stagehand/errors.h>
 
 #include "../../plugins/catalog/filter.h"
+#include "unit.h"
 
 static struct catalog_search rows;
 
@@ -306,8 +307,6 @@ int main(void)
 {
 	Suite *s = suite_create("catalog_filter");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_grammar);
@@ -320,9 +319,5 @@ int main(void)
 	tcase_add_test(tc, test_depth_and_and);
 	tcase_add_test(tc, test_invalid_utf8);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

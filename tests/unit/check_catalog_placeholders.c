@@ -13,6 +13,7 @@
 #include <stagehand/errors.h>
 
 #include "../../plugins/catalog/placeholders.h"
+#include "unit.h"
 
 /* The files the fake reader serves: location ref -> contents (NULL: 404). */
 static const char *const files[][2] = {
@@ -220,8 +221,6 @@ int main(void)
 {
 	Suite *s = suite_create("catalog_placeholders");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_resolve);
 	tcase_add_test(tc, test_left_alone);
@@ -229,9 +228,5 @@ int main(void)
 	tcase_add_test(tc, test_budget);
 	tcase_add_test(tc, test_targets);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

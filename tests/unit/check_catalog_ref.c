@@ -9,6 +9,7 @@
 #include <stagehand/errors.h>
 
 #include "../../plugins/catalog/ref.h"
+#include "unit.h"
 
 static char *canon(const char *s, const char *dk, const char *dns)
 {
@@ -152,8 +153,6 @@ int main(void)
 {
 	Suite *s = suite_create("catalog_ref");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_forms);
 	tcase_add_test(tc, test_errors);
@@ -161,9 +160,5 @@ int main(void)
 	tcase_add_test(tc, test_entity_ref);
 	tcase_add_test(tc, test_location);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

@@ -10,6 +10,7 @@
 #include <stagehand/errors.h>
 
 #include "../../plugins/catalog/relations.h"
+#include "unit.h"
 
 static struct catalog_relations rels;
 
@@ -149,8 +150,6 @@ int main(void)
 {
 	Suite *s = suite_create("catalog_relations");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, test_component);
@@ -159,9 +158,5 @@ int main(void)
 	tcase_add_test(tc, test_depends_on_needs_kind);
 	tcase_add_test(tc, test_build);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

@@ -12,6 +12,7 @@
 #include <stagehand/errors.h>
 
 #include "../../plugins/catalog/rules.h"
+#include "unit.h"
 
 static void expect_glob(const char *pattern, const char *s, int want)
 {
@@ -200,8 +201,6 @@ int main(void)
 {
 	Suite *s = suite_create("catalog_rules");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_glob);
 	tcase_add_test(tc, test_default_kinds);
@@ -209,9 +208,5 @@ int main(void)
 	tcase_add_test(tc, test_location_matchers);
 	tcase_add_test(tc, test_syntax);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

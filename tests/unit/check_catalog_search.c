@@ -10,6 +10,7 @@
 #include <stagehand/errors.h>
 
 #include "../../plugins/catalog/search.h"
+#include "unit.h"
 
 static struct catalog_search s;
 
@@ -203,8 +204,6 @@ int main(void)
 {
 	Suite *su = suite_create("catalog_search");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, test_traverse);
@@ -214,9 +213,5 @@ int main(void)
 	tcase_add_test(tc, test_case_collision_capped);
 	tcase_add_test(tc, test_js_numbers);
 	suite_add_tcase(su, tc);
-	sr = srunner_create(su);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(su);
 }

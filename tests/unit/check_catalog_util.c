@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../../plugins/catalog/util.h"
+#include "unit.h"
 
 START_TEST(test_is_uuid)
 {
@@ -65,16 +66,10 @@ int main(void)
 {
 	Suite *s = suite_create("catalog_util");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_is_uuid);
 	tcase_add_test(tc, test_hash_fields);
 	tcase_add_test(tc, test_sha1_hex);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

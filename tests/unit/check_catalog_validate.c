@@ -13,6 +13,7 @@
 
 #include "../../plugins/catalog/validate.h"
 #include "testdata.h"
+#include "unit.h"
 
 #define ADR " To learn more about catalog file format, visit: https://github.com/" \
 	"backstage/backstage/blob/master/docs/architecture-decisions/" \
@@ -375,8 +376,6 @@ int main(void)
 {
 	Suite *s = suite_create("catalog_validate");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_case, 0, (int)(sizeof(cases) / sizeof(cases[0])));
 	tcase_add_test(tc, test_name_length);
@@ -385,9 +384,5 @@ int main(void)
 	tcase_add_loop_test(tc, test_fixtures_validate, 0,
 			    (int)(sizeof(fixtures) / sizeof(fixtures[0])));
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return sh_unit_run(s);
 }

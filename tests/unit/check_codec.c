@@ -10,6 +10,7 @@
 
 #include "stagehand/buf.h"
 #include "stagehand/codec.h"
+#include "unit.h"
 
 static const char *const rfc_plain[] = { "", "f", "fo", "foo", "foob", "fooba", "foobar" };
 static const char *const rfc_std[] = {
@@ -277,8 +278,6 @@ int main(void)
 {
 	Suite *s = suite_create("codec");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_b64_vectors);
 	tcase_add_test(tc, test_b64_alphabets);
@@ -291,9 +290,5 @@ int main(void)
 	tcase_add_test(tc, test_form_www);
 	tcase_add_test(tc, test_hex);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

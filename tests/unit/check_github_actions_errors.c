@@ -10,6 +10,7 @@
 #include <stagehand/errors.h>
 
 #include "../../plugins/github-actions/errors.h"
+#include "unit.h"
 
 START_TEST(test_error)
 {
@@ -82,8 +83,6 @@ int main(void)
 {
 	Suite *s = suite_create("github_actions_errors");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_error);
 	tcase_add_test(tc, test_401);
@@ -91,9 +90,5 @@ int main(void)
 	tcase_add_test(tc, test_untouched);
 	tcase_add_test(tc, test_log_cut);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

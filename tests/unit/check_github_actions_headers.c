@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../../plugins/github-actions/headers.h"
+#include "unit.h"
 
 START_TEST(test_token)
 {
@@ -77,16 +78,10 @@ int main(void)
 {
 	Suite *s = suite_create("github_actions_headers");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_token);
 	tcase_add_test(tc, test_passing);
 	tcase_add_test(tc, test_etag);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "../../plugins/github-actions/loghost.h"
+#include "unit.h"
 
 static const char *const pats[] = { "*.blob.core.windows.net", "*.actions.githubusercontent.com",
 				    "logs.example.com", NULL };
@@ -51,15 +52,9 @@ int main(void)
 {
 	Suite *s = suite_create("github_actions_loghost");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_allowed);
 	tcase_add_test(tc, test_refused);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

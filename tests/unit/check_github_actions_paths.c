@@ -10,6 +10,7 @@
 #include <stagehand/buf.h>
 
 #include "../../plugins/github-actions/paths.h"
+#include "unit.h"
 
 START_TEST(test_names)
 {
@@ -97,17 +98,11 @@ int main(void)
 {
 	Suite *s = suite_create("github_actions_paths");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_ids);
 	tcase_add_test(tc, test_query);
 	tcase_add_test(tc, test_api_base);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

@@ -25,6 +25,7 @@
 #include "idp.h"
 #include "jws.h"
 #include "memreq.h"
+#include "unit.h"
 
 #define NOW 1700000000LL
 #define ISS "https://idp.example"
@@ -504,8 +505,6 @@ int main(void)
 {
 	Suite *s = suite_create("identity");
 	TCase *tc = tcase_create("identity");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
@@ -518,9 +517,5 @@ int main(void)
 	tcase_add_test(tc, test_verify_idp);
 	tcase_add_test(tc, test_verify_idp_none);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

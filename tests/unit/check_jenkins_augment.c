@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../../plugins/jenkins/jenkins.h"
+#include "unit.h"
 
 static json_t *load(const char *name)
 {
@@ -164,8 +165,6 @@ int main(void)
 {
 	Suite *s = suite_create("jenkins_augment");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_checkout_service);
 	tcase_add_test(tc, test_queued_and_standalone);
@@ -173,9 +172,5 @@ int main(void)
 	tcase_add_test(tc, test_build_with_job_scm);
 	tcase_add_test(tc, test_hostile_shapes);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

@@ -15,6 +15,7 @@
 
 #include "../../plugins/jenkins/jenkins.h"
 #include "host.h"
+#include "unit.h"
 
 static regex_t compiled(const char *pattern)
 {
@@ -175,8 +176,6 @@ int main(void)
 {
 	Suite *s = suite_create("jenkins_config");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_regex_matches_like_regexp_test);
 	tcase_add_test(tc, test_override_url_checked_first);
@@ -187,9 +186,5 @@ int main(void)
 	tcase_add_test(tc, test_header_too_long);
 	tcase_add_test(tc, test_conf_sections);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

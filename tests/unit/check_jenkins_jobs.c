@@ -12,6 +12,7 @@
 #include <stagehand/errors.h>
 
 #include "../../plugins/jenkins/jenkins.h"
+#include "unit.h"
 
 START_TEST(test_target_default)
 {
@@ -154,8 +155,6 @@ int main(void)
 {
 	Suite *s = suite_create("jenkins_jobs");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_target_default);
 	tcase_add_test(tc, test_target_named);
@@ -166,9 +165,5 @@ int main(void)
 	tcase_add_test(tc, test_build_number);
 	tcase_add_test(tc, test_html_reason);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

@@ -18,6 +18,7 @@
 
 #include "host.h"
 #include "jws.h"
+#include "unit.h"
 
 #define NOW 1700000000LL
 #define ISS "https://portal.example/api/auth"
@@ -517,8 +518,6 @@ int main(void)
 {
 	Suite *s = suite_create("jws");
 	TCase *tc = tcase_create("jws");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_der_raw);
@@ -535,9 +534,5 @@ int main(void)
 	tcase_add_test(tc, test_claims_wrong_key);
 	tcase_add_test(tc, test_claims_remembered_signature);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

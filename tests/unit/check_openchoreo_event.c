@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../../plugins/openchoreo/events.h"
+#include "unit.h"
 
 static json_t *load(const char *text)
 {
@@ -253,8 +254,6 @@ int main(void)
 {
 	Suite *s = suite_create("openchoreo_event");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_fixture_events);
 	tcase_add_test(tc, test_accepted);
@@ -266,9 +265,5 @@ int main(void)
 	tcase_add_test(tc, test_gone_refs);
 	tcase_add_test(tc, test_backoff);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

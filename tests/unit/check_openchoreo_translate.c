@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "../../plugins/openchoreo/openchoreo.h"
+#include "unit.h"
 
 #define OWNER "group:default/openchoreo-users"
 
@@ -623,8 +624,6 @@ int main(void)
 {
 	Suite *s = suite_create("openchoreo_translate");
 	TCase *tc = tcase_create("examples"), *rules = tcase_create("rules");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_example, 0, N_EXAMPLES);
 	tcase_add_test(tc, test_component_with_workload);
@@ -632,9 +631,5 @@ int main(void)
 	suite_add_tcase(s, tc);
 	add_rule_tests(rules);
 	suite_add_tcase(s, rules);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

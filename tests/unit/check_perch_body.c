@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../../plugins/perch/body.h"
+#include "unit.h"
 
 static char *body(const char *text, int *status)
 {
@@ -84,17 +85,11 @@ int main(void)
 {
 	Suite *s = suite_create("perch_body");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_reserialised);
 	tcase_add_test(tc, test_empty);
 	tcase_add_test(tc, test_not_json);
 	tcase_add_test(tc, test_limit);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

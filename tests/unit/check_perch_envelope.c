@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../../plugins/perch/envelope.h"
+#include "unit.h"
 
 static void expect_json(json_t *v, const char *want)
 {
@@ -74,17 +75,11 @@ int main(void)
 {
 	Suite *s = suite_create("perch_envelope");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_gateway);
 	tcase_add_test(tc, test_agent_shape);
 	tcase_add_test(tc, test_token_message);
 	tcase_add_test(tc, test_stream_end);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "../../plugins/perch/headers.h"
+#include "unit.h"
 
 /* A browser's request through nginx, as name/value pairs. */
 static const char *const browser[][2] = {
@@ -150,17 +151,11 @@ int main(void)
 {
 	Suite *s = suite_create("perch_headers");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_allow_list);
 	tcase_add_test(tc, test_absent_and_crlf);
 	tcase_add_test(tc, test_response_filter);
 	tcase_add_test(tc, test_request_id);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "host.h"
+#include "unit.h"
 
 static char err[1024];
 
@@ -151,8 +152,6 @@ int main(void)
 {
 	Suite *s = suite_create("plugin");
 	TCase *tc = tcase_create("loader");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, descriptor_stamp_and_name);
 	tcase_add_test(tc, descriptor_mounts);
@@ -160,9 +159,5 @@ int main(void)
 	tcase_add_test(tc, open_test_plugin);
 	tcase_add_test(tc, claims_are_unique);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

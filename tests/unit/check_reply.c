@@ -13,6 +13,7 @@
 
 #include "memio.h"
 #include "req.h"
+#include "unit.h"
 
 static struct memio io;
 static struct sh_host host;
@@ -302,8 +303,6 @@ int main(void)
 {
 	Suite *s = suite_create("reply");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_json);
@@ -327,9 +326,5 @@ int main(void)
 	tcase_add_test(tc, test_accel_relative_refused);
 	tcase_add_test(tc, test_content_type_refused);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "host.h"
+#include "unit.h"
 
 static int h_a(struct sh_req *req, void *state) { return 200; }
 static int h_b(struct sh_req *req, void *state) { return 201; }
@@ -288,8 +289,6 @@ int main(void)
 {
 	Suite *s = suite_create("router");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_params);
@@ -306,9 +305,5 @@ int main(void)
 	tcase_add_test(tc, test_many_routes);
 	tcase_add_test(tc, test_print);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

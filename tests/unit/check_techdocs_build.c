@@ -25,6 +25,7 @@
 #include <stagehand/errors.h>
 
 #include "../../plugins/techdocs/techdocs.h"
+#include "unit.h"
 
 #define FIXTURE "tests/data/upstream/techdocs"
 
@@ -556,8 +557,6 @@ int main(void)
 {
 	Suite *s = suite_create("techdocs_build");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
@@ -571,9 +570,5 @@ int main(void)
 	tcase_add_test(tc, test_bad_inputs);
 	tcase_add_test(tc, test_nav_resolution);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

@@ -15,6 +15,7 @@
 #include <stagehand/errors.h>
 
 #include "../../plugins/techdocs/builder.h"
+#include "unit.h"
 
 static struct td_page page;
 
@@ -325,8 +326,6 @@ int main(void)
 {
 	Suite *s = suite_create("techdocs_markdown");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, test_extensions);
@@ -343,9 +342,5 @@ int main(void)
 	tcase_add_test(tc, test_duplicate_ids);
 	tcase_add_test(tc, test_admonition_depth);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

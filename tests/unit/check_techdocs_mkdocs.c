@@ -14,6 +14,7 @@
 #include <stagehand/errors.h>
 
 #include "../../plugins/techdocs/builder.h"
+#include "unit.h"
 
 static int parse(const char *yml, struct td_config *cfg, char *err, size_t errlen)
 {
@@ -209,8 +210,6 @@ int main(void)
 {
 	Suite *s = suite_create("techdocs_mkdocs");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_fixture);
 	tcase_add_test(tc, test_default);
@@ -220,9 +219,5 @@ int main(void)
 	tcase_add_test(tc, test_refused);
 	tcase_add_test(tc, test_nav_caps);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

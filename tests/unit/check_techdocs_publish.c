@@ -26,6 +26,7 @@
 #include <stagehand/errors.h>
 
 #include "../../plugins/techdocs/techdocs.h"
+#include "unit.h"
 
 #define FIXTURE "tests/data/upstream/techdocs/published/default/component/checkout-service"
 
@@ -379,8 +380,6 @@ int main(void)
 {
 	Suite *s = suite_create("techdocs_publish");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
@@ -392,9 +391,5 @@ int main(void)
 	tcase_add_test(tc, test_symlinks_refused);
 	tcase_add_test(tc, test_atomic_swap);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

@@ -15,6 +15,7 @@
 #include <stagehand/errors.h>
 
 #include "../../plugins/techdocs/prepare.h"
+#include "unit.h"
 
 /* An entity with the techdocs-ref `ref` (NULL: none), source-location `src`
  * and managed-by-location `managed` (NULL: absent). */
@@ -247,8 +248,6 @@ int main(void)
 {
 	Suite *s = suite_create("techdocs_ref");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_url_as_is);
 	tcase_add_test(tc, test_dir_against_url);
@@ -260,9 +259,5 @@ int main(void)
 	tcase_add_test(tc, test_github_url_refused);
 	tcase_add_test(tc, test_tree_paths);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

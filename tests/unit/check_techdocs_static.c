@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../../plugins/techdocs/static_path.h"
+#include "unit.h"
 
 #define TEXT "text/plain; charset=utf-8"
 
@@ -67,16 +68,10 @@ int main(void)
 {
 	Suite *s = suite_create("techdocs_static");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_type_as_text);
 	tcase_add_test(tc, test_type_usual);
 	tcase_add_test(tc, test_unsafe);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

@@ -20,6 +20,7 @@
 
 #include "conf_helpers.h"
 #include "host.h"
+#include "unit.h"
 
 #define SCRIPT "<script type=\"backstage.io/config\">"
 
@@ -362,8 +363,6 @@ int main(void)
 {
 	Suite *s = suite_create("ui");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_html_before_head);
 	tcase_add_test(tc, test_html_replaces_build_config);
@@ -378,9 +377,5 @@ int main(void)
 	tcase_add_test(tc, test_render_swaps_the_link);
 	tcase_add_test(tc, test_render_unwritable);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

@@ -9,6 +9,7 @@
 
 #include <stagehand/errors.h>
 #include <stagehand/url.h>
+#include "unit.h"
 
 static void expect_resolve(const char *base, const char *ref, const char *want)
 {
@@ -138,17 +139,11 @@ int main(void)
 {
 	Suite *s = suite_create("url");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_resolve_normal);
 	tcase_add_test(tc, test_resolve_abnormal);
 	tcase_add_test(tc, test_resolve_catalog);
 	tcase_add_test(tc, test_http_parse);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

@@ -9,6 +9,7 @@
 
 #include <stagehand/errors.h>
 #include <stagehand/urlallow.h>
+#include "unit.h"
 
 static struct sh_url_allow *allow_of(const char *const *rules, size_t n)
 {
@@ -150,8 +151,6 @@ int main(void)
 {
 	Suite *s = suite_create("urlallow");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_allow_host);
 	tcase_add_test(tc, test_allow_port);
@@ -159,9 +158,5 @@ int main(void)
 	tcase_add_test(tc, test_allow_list);
 	tcase_add_test(tc, test_allow_syntax);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sh_unit_run(s);
 }

@@ -13,6 +13,7 @@
 #include <stagehand/errors.h>
 #include <stagehand/yaml.h>
 #include "testdata.h"
+#include "unit.h"
 
 #define LOC "file:/srv/catalog-info.yaml"
 
@@ -358,8 +359,6 @@ int main(void)
 {
 	Suite *s = suite_create("yaml");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_set_timeout(tc, 30);
@@ -383,9 +382,5 @@ int main(void)
 	tcase_add_loop_test(tc, test_fixtures, 0, (int)(sizeof(fixtures) / sizeof(fixtures[0])));
 	tcase_add_test(tc, test_fixture_block_scalar);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return sh_unit_run(s);
 }
