@@ -9,7 +9,7 @@ stack_env() {
 	out=$("$repo/scripts/dev" env) || return 1
 	eval "$out"
 	export SH_VAR SH_BUILD SH_PREFIX SH_CONF SH_PG_SOCK SH_PG_PORT \
-		SH_HTTPS_PORT SH_HTTP_PORT SH_CERT SH_RUN SH_LOG
+		SH_HTTPS_PORT SH_HTTP_PORT SH_CERT SH_RUN SH_LOG SH_FILES
 }
 
 stack_dropins() {
